@@ -245,7 +245,7 @@ export interface CgroupLevel {
   oomControl: { oomKillDisable: boolean | null; underOom: boolean | null; oomKill: number | null } | null;
   /** memory.pressure (v2 PSI). */
   psi: Psi | null;
-  /** v2 memory.high / memory.low / memory.min; v1 soft limit in `low`. null = absent, unlimited = null with highUnlimited. */
+  /** v2 memory.high / memory.low / memory.min; v1 soft limit in `low`. null when absent or "max" (no threshold). */
   highBytes: number | null;
   lowBytes: number | null;
   minBytes: number | null;
@@ -275,12 +275,32 @@ export interface CgroupLocation {
 // ---------------------------------------------------------------------------------------------
 // Parsed messages (src/core/messages.ts).
 
+/** One container (or, with PodLevelResources, the pod) the kubelet named as using more than its request. */
+export interface EvictionUsage {
+  name: string;
+  usageBytes: number | null;
+  requestBytes: number | null;
+}
+
 export interface EvictionMessage {
   resource: string | null;
   thresholdBytes: number | null;
   availableBytes: number | null;
-  containers: Array<{ name: string; usageBytes: number | null; requestBytes: number | null }>;
+  containers: EvictionUsage[];
+  /** `Pod <name> was using <q>, request is <q>, …` (PodLevelResources), else null. */
+  pod: EvictionUsage | null;
   format: 'threshold' | 'exceeds-request' | 'plain' | 'node-condition';
+}
+
+/**
+ * The annotations of a kubelet `Evicted` event (`starved_resource`, `offending_containers`,
+ * `offending_containers_usage`, `offending_pod`, `offending_pod_usage`). They carry no requests,
+ * so every `requestBytes` is null.
+ */
+export interface EvictionAnnotations {
+  resource: string | null;
+  containers: EvictionUsage[];
+  pod: EvictionUsage | null;
 }
 
 export interface SchedulingMessage {
@@ -307,6 +327,13 @@ export interface KernelOomEvent {
   /** `memory: usage NkB, limit NkB, failcnt N` of the OOM cgroup, when printed. */
   memcgUsageBytes: number | null;
   memcgLimitBytes: number | null;
+  /**
+   * memory.oom.group (cgroup v2, set by the kubelet since 1.28): after killing the victim the kernel killed
+   * every task of `memcg` (`Tasks in <memcg> are going to be killed due to memory.oom.group set`). `processes`
+   * lists the `Killed process` lines that followed, as printed (the victim usually appears again).
+   * null when no group kill was logged.
+   */
+  groupKill: { memcg: string; processes: Array<{ pid: number; task: string }> } | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,9 +437,12 @@ export interface ContainerAnalysis extends MemoryFigures {
   restartCount: number | null;
   state: ContainerState;
   lastState: ContainerState | null;
-  /** OOM counters read from the container's cgroup. */
+  /** OOM counters read from the container's cgroup: processes killed (v1 oom_control oom_kill, v2 memory.events oom_kill). */
   oomKills: number | null;
+  /** v1 memory.failcnt, v2 memory.events max: times usage reached the limit. */
   limitHits: number | null;
+  /** v2 memory.events.local oom: times this cgroup's own limit ran out; null on v1. */
+  localOoms: number | null;
   psi: Psi | null;
   headroom: {
     /** usage / cgroup limit: what the kernel compares. */
@@ -442,6 +472,7 @@ export interface LevelSummary extends MemoryFigures {
   path: string;
   oomKills: number | null;
   limitHits: number | null;
+  localOoms: number | null;
   psi: Psi | null;
 }
 
