@@ -1,0 +1,181 @@
+// Memory figures of one cgroup, computed the way each tool computes them, with the source of every number.
+//
+//   working set (kubelet, cAdvisor, metrics-server, kubectl top) = usage − inactive_file, floored at 0
+//   docker stats ≥ 20.10                                        = usage − inactive_file if that is < usage, else usage
+//   docker stats 17.06 … 19.03                                  = usage − cache
+//   kubelet rssBytes                                            = v1 total_rss, v2 anon
+// On cgroup v1 the hierarchical `total_` keys are used, as cAdvisor does.
+import type { Breakdown, CgroupLevel, MemoryFigures, SummaryMemory } from './types.js';
+
+/** Kernel memory parts reported in v2 memory.stat. `kernel` (5.18+) already holds all but `sock`. */
+const KERNEL_PARTS = ['kernel_stack', 'pagetables', 'sec_pagetables', 'percpu', 'vmalloc', 'slab_reclaimable', 'slab_unreclaimable'] as const;
+
+function sub(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a - b;
+}
+
+function sumKnown(...values: Array<number | null>): number | null {
+  return values.some((v) => v === null) ? null : values.reduce<number>((s, v) => s + (v as number), 0);
+}
+
+export function emptyBreakdown(): Breakdown {
+  return {
+    anonBytes: null,
+    activeAnonBytes: null,
+    inactiveAnonBytes: null,
+    fileBytes: null,
+    activeFileBytes: null,
+    inactiveFileBytes: null,
+    shmemBytes: null,
+    kernelBytes: null,
+    kernelParts: {},
+    otherBytes: null,
+  };
+}
+
+export function emptyFigures(): MemoryFigures {
+  return {
+    usageBytes: null,
+    workingSetBytes: null,
+    rssBytes: null,
+    cacheBytes: null,
+    peakBytes: null,
+    cgroupLimitBytes: null,
+    breakdown: emptyBreakdown(),
+    views: { kubectlTopBytes: null, dockerStatsBytes: null, dockerStatsLegacyBytes: null },
+    sources: {},
+  };
+}
+
+/** Working set as cAdvisor computes it: usage − inactive_file, never below 0; usage when the key is absent. */
+export function workingSet(usage: number | null, inactiveFile: number | null): number | null {
+  if (usage === null) return null;
+  if (inactiveFile === null) return usage;
+  return Math.max(0, usage - inactiveFile);
+}
+
+/** Figures of one cgroup level read from its files. `where` is the path shown as the source (e.g. `cgroup/memory/kubepods/…`). */
+export function figuresFromLevel(level: CgroupLevel, where: string): MemoryFigures {
+  const stat = level.stat ?? {};
+  const v1 = level.version === 'v1';
+  // v1: hierarchical keys (total_*) like cAdvisor; v2 keys are always hierarchical.
+  const key = (name: string) => (v1 ? `total_${name}` : name);
+  const get = (name: string): number | null => {
+    const v = stat[name];
+    return typeof v === 'number' ? v : null;
+  };
+  const statFile = `${where}/memory.stat`;
+  const usageFile = `${where}/${v1 ? 'memory.usage_in_bytes' : 'memory.current'}`;
+
+  const usage = level.usageBytes;
+  const inactiveFile = get(key('inactive_file'));
+  const activeFile = get(key('active_file'));
+  const anon = get(v1 ? 'total_rss' : 'anon');
+  const cache = get(v1 ? 'total_cache' : 'file');
+  const shmem = get(key('shmem'));
+
+  let kernelBytes: number | null;
+  const kernelParts: Record<string, number> = {};
+  let kernelSource: string;
+  if (v1) {
+    kernelBytes = level.kmemUsageBytes;
+    if (kernelBytes !== null) kernelParts.kmem = kernelBytes;
+    kernelSource = `${where}/memory.kmem.usage_in_bytes`;
+  } else {
+    for (const p of KERNEL_PARTS) {
+      const v = get(p);
+      if (v !== null) kernelParts[p] = v;
+    }
+    const sock = get('sock');
+    if (sock !== null) kernelParts.sock = sock;
+    const kernelKey = get('kernel');
+    const slab = get('slab') ?? sumKnown(get('slab_reclaimable'), get('slab_unreclaimable'));
+    const parts = sumKnown(get('kernel_stack'), get('pagetables'), get('percpu'), slab) ;
+    const base = kernelKey ?? (parts === null ? null : parts + (get('sec_pagetables') ?? 0) + (get('vmalloc') ?? 0));
+    // Socket buffers are charged to memory.current but are not part of the `kernel` counter.
+    kernelBytes = base === null ? null : base + (sock ?? 0);
+    kernelSource = kernelKey !== null ? `${statFile} kernel + sock` : `${statFile} kernel_stack + pagetables + percpu + slab (+ sec_pagetables, vmalloc, sock)`;
+  }
+
+  const fileLru = sumKnown(activeFile, inactiveFile);
+  const explained = sumKnown(anon, fileLru, shmem, kernelBytes);
+  const ws = workingSet(usage, inactiveFile);
+  const dockerNew = usage === null ? null : inactiveFile !== null && inactiveFile < usage ? usage - inactiveFile : usage;
+  const legacyCache = get(v1 ? 'cache' : 'file');
+
+  const breakdown: Breakdown = {
+    anonBytes: anon,
+    activeAnonBytes: get(key('active_anon')),
+    inactiveAnonBytes: get(key('inactive_anon')),
+    fileBytes: fileLru,
+    activeFileBytes: activeFile,
+    inactiveFileBytes: inactiveFile,
+    shmemBytes: shmem,
+    kernelBytes,
+    kernelParts,
+    otherBytes: sub(usage, explained),
+  };
+
+  const k = (n: string) => `${statFile} ${key(n)}`;
+  return {
+    usageBytes: usage,
+    workingSetBytes: ws,
+    rssBytes: anon,
+    cacheBytes: cache,
+    peakBytes: level.peakBytes,
+    cgroupLimitBytes: level.limitBytes,
+    breakdown,
+    views: {
+      kubectlTopBytes: ws,
+      dockerStatsBytes: dockerNew,
+      dockerStatsLegacyBytes: usage === null || legacyCache === null ? null : usage - legacyCache,
+    },
+    sources: {
+      usageBytes: usageFile,
+      workingSetBytes: `${usageFile} − ${k('inactive_file')}`,
+      rssBytes: `${statFile} ${v1 ? 'total_rss' : 'anon'}`,
+      cacheBytes: `${statFile} ${v1 ? 'total_cache' : 'file'}`,
+      peakBytes: `${where}/${v1 ? 'memory.max_usage_in_bytes' : 'memory.peak'}`,
+      cgroupLimitBytes: `${where}/${v1 ? 'memory.limit_in_bytes' : 'memory.max'}`,
+      anonBytes: `${statFile} ${v1 ? 'total_rss' : 'anon'}`,
+      activeAnonBytes: k('active_anon'),
+      inactiveAnonBytes: k('inactive_anon'),
+      fileBytes: `${k('active_file')} + ${key('inactive_file')}`,
+      activeFileBytes: k('active_file'),
+      inactiveFileBytes: k('inactive_file'),
+      shmemBytes: k('shmem'),
+      kernelBytes: kernelSource,
+      otherBytes: 'usage − (anon + file + shmem + kernel)',
+      kubectlTopBytes: `${usageFile} − ${k('inactive_file')}`,
+      dockerStatsBytes: `${usageFile} − ${k('inactive_file')} (docker ≥ 20.10)`,
+      dockerStatsLegacyBytes: `${usageFile} − ${statFile} ${v1 ? 'cache' : 'file'} (docker ≤ 19.03)`,
+    },
+  };
+}
+
+/** Figures from the kubelet Summary API when no cgroup files are at hand. */
+export function figuresFromSummary(memory: SummaryMemory, where: string): MemoryFigures {
+  const f = emptyFigures();
+  const num = (v: number | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  f.usageBytes = num(memory.usageBytes);
+  f.workingSetBytes = num(memory.workingSetBytes);
+  f.rssBytes = num(memory.rssBytes);
+  f.views.kubectlTopBytes = f.workingSetBytes;
+  const available = num(memory.availableBytes);
+  // The kubelet reports availableBytes = limit − workingSet only when the cgroup has a limit.
+  if (available !== null && f.workingSetBytes !== null) f.cgroupLimitBytes = available + f.workingSetBytes;
+  for (const n of ['usageBytes', 'workingSetBytes', 'rssBytes'] as const) if (f[n] !== null) f.sources[n] = `${where}.${n}`;
+  if (f.workingSetBytes !== null) f.sources.kubectlTopBytes = `${where}.workingSetBytes`;
+  if (f.cgroupLimitBytes !== null) f.sources.cgroupLimitBytes = `${where}.availableBytes + workingSetBytes`;
+  return f;
+}
+
+/** Figures from metrics.k8s.io (working set only). */
+export function figuresFromMetrics(workingSetBytes: number, where: string): MemoryFigures {
+  const f = emptyFigures();
+  f.workingSetBytes = workingSetBytes;
+  f.views.kubectlTopBytes = workingSetBytes;
+  f.sources.workingSetBytes = where;
+  f.sources.kubectlTopBytes = where;
+  return f;
+}

@@ -1,0 +1,252 @@
+// Plain-text rendering of a finished analysis, for people reading a terminal, a pipe or a CI log.
+// Pure: Analysis in, string out. Colour only when asked (kleur).
+import kleur from 'kleur';
+import { formatBytes, formatPercent } from '../core/quantity.js';
+import type { Analysis, ContainerAnalysis, LevelSummary, Severity, Verdict } from '../core/types.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Terminal width; lines are laid out for it (minimum 60). */
+  width: number;
+}
+
+type Paint = (s: string) => string;
+interface Palette {
+  bold: Paint;
+  dim: Paint;
+  red: Paint;
+  yellow: Paint;
+  cyan: Paint;
+  green: Paint;
+  magenta: Paint;
+  blue: Paint;
+}
+
+function palette(color: boolean): Palette {
+  // kleur decides by itself from the process's TTY; memwhy decides once in the CLI and passes `color`.
+  kleur.enabled = color;
+  return { bold: kleur.bold, dim: kleur.dim, red: kleur.red, yellow: kleur.yellow, cyan: kleur.cyan, green: kleur.green, magenta: kleur.magenta, blue: kleur.blue };
+}
+
+const SEVERITY_MARK: Record<Severity, string> = { critical: '✖', warning: '▲', info: '●' };
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function padLeft(s: string, n: number): string {
+  return s.length >= n ? s : ' '.repeat(n - s.length) + s;
+}
+
+/** Word-wraps `text` to `width`, indenting continuation lines by `indent` spaces. */
+export function wrap(text: string, width: number, indent: number): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = ' '.repeat(indent) + w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+/**
+ * A bar of `width` cells showing `value` against a scale of `max`, with marks for the request (┊) and the
+ * limit (│) when they fall inside the scale.
+ */
+export function bar(value: number | null, request: number | null, limit: number | null, width: number): string {
+  const max = Math.max(value ?? 0, request ?? 0, limit ?? 0);
+  if (max <= 0 || value === null) return '';
+  const cells: string[] = Array.from({ length: width }, (_, i) => (((i + 0.5) / width) * max <= value ? '█' : '·'));
+  const mark = (v: number | null, ch: string) => {
+    if (v === null || v <= 0) return;
+    const i = Math.min(width - 1, Math.max(0, Math.round((v / max) * width) - 1));
+    cells[i] = ch;
+  };
+  mark(request, '┊');
+  mark(limit, '│');
+  return cells.join('');
+}
+
+type Shorten = (source: string) => string;
+
+/**
+ * Sources name whole cgroup paths, which are long; the text names each path once (under its container or
+ * level) and sources then say `memory.stat total_rss` or `pod: memory.failcnt`. JSON keeps the full paths.
+ */
+export function shortener(a: Analysis): Shorten {
+  const known: Array<[string, string]> = [];
+  for (const c of a.containers) if (c.cgroupPath) known.push([c.cgroupPath, '']);
+  if (a.podLevel?.path.startsWith('cgroup')) known.push([a.podLevel.path, 'pod ']);
+  if (a.node?.kubepods?.path.startsWith('cgroup')) known.push([a.node.kubepods.path, 'kubepods ']);
+  if (a.node?.root?.path.startsWith('cgroup')) known.push([a.node.root.path, 'node ']);
+  known.sort((x, y) => y[0].length - x[0].length);
+  return (source) => known.reduce((s, [path, label]) => s.split(`${path}/`).join(label), source);
+}
+
+function severityColor(p: Palette, s: Severity): Paint {
+  return s === 'critical' ? p.red : s === 'warning' ? p.yellow : p.cyan;
+}
+
+function verdictTitle(v: Verdict): string {
+  return `${v.kind}${v.level ? ` (${v.level})` : ''}${v.container ? ` · ${v.container}` : ''}`;
+}
+
+function renderVerdict(v: Verdict, p: Palette, width: number, short: Shorten): string[] {
+  const c = severityColor(p, v.severity);
+  const out = [`  ${c(SEVERITY_MARK[v.severity])} ${c(p.bold(verdictTitle(v)))}`, `    ${wrap(v.summary, width - 4, 4)}`];
+  for (const e of v.evidence) out.push(`    ${p.dim('·')} ${wrap(`${e.text} ${p.dim(`[${short(e.source)}]`)}`, width - 6, 6)}`);
+  for (const s of v.nextSteps) out.push(`    ${p.green('→')} ${wrap(s, width - 6, 6)}`);
+  return out;
+}
+
+interface Row {
+  label: string;
+  value: number | null;
+  note: string;
+}
+
+function rows(p: Palette, rs: Row[], width: number): string[] {
+  const labelW = Math.max(...rs.map((r) => r.label.length)) + 2;
+  return rs.map((r) => `    ${pad(r.label, labelW)}${padLeft(formatBytes(r.value), 9)}  ${wrap(p.dim(r.note), width - labelW - 15, labelW + 15)}`);
+}
+
+function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: number): string[] {
+  const b = c.breakdown;
+  if (c.usageBytes === null || b.anonBytes === null) return [];
+  const parts: Array<[string, number | null, Paint, string]> = [
+    ['anon', b.anonBytes, p.magenta, 'heap, stacks, malloc: only freed by the program (or swap)'],
+    ['file active', b.activeFileBytes, p.blue, 'page cache used recently: counted in the working set, reclaimable'],
+    ['file inactive', b.inactiveFileBytes, p.cyan, 'page cache not used lately: not in the working set, reclaimed first'],
+    ['shmem', b.shmemBytes, p.yellow, 'tmpfs, /dev/shm, memory emptyDir: in the working set, not reclaimable without swap'],
+    ['kernel', b.kernelBytes, p.red, Object.values(b.kernelParts).some((v) => v > 0) ? Object.entries(b.kernelParts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ') : 'slab, stacks, page tables, sockets'],
+    ['other', b.otherBytes, p.dim, 'usage − the parts above (accounting batching, unevictable pages)'],
+  ];
+  const barW = Math.max(10, Math.min(50, width - 14));
+  const total = c.usageBytes;
+  let stacked = '';
+  for (const [, v, paint] of parts) {
+    if (v === null || v <= 0 || total <= 0) continue;
+    stacked += paint('█'.repeat(Math.round((v / total) * barW)));
+  }
+  const labelW = 15;
+  const lines = [`    ${p.bold('breakdown of usage')}  ${stacked}`];
+  for (const [label, v, paint, note] of parts) {
+    lines.push(`      ${paint('■')} ${pad(label, labelW - 2)}${padLeft(formatBytes(v), 9)}  ${wrap(p.dim(note), width - labelW - 20, labelW + 20)}`);
+  }
+  return lines;
+}
+
+function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: Shorten): string[] {
+  const out = [`  ${p.bold(`Container ${c.name}`)}${c.kind !== 'container' ? p.dim(` (${c.kind})`) : ''}  ${p.dim(stateText(c))}`];
+  if (c.cgroupPath) out.push(`    ${p.dim(wrap(`cgroup ${c.cgroupPath}`, width - 4, 6))}`);
+  const limit = c.limitBytes;
+  const chain: Row[] = [
+    { label: 'request', value: c.requestBytes, note: c.requestBytes === null ? 'none: first to be evicted under node pressure' : 'reserved by the scheduler; eviction ranks usage above it first' },
+    { label: 'limit', value: limit, note: limit === null ? 'none: bounded only by the node-allocatable cgroup' : `the kernel OOM-kills at this (${c.sources.cgroupLimitBytes && c.cgroupLimitBytes !== null ? `cgroup says ${formatBytes(c.cgroupLimitBytes)}` : 'spec'})` },
+    { label: 'usage', value: c.usageBytes, note: `${short(c.sources.usageBytes ?? 'unknown')}: what the kernel compares with the limit${c.headroom.usageOfLimit !== null ? ` (${formatPercent(c.headroom.usageOfLimit)})` : ''}` },
+    { label: 'working set', value: c.workingSetBytes, note: `usage − inactive_file: kubectl top, eviction${c.headroom.workingSetOfRequest !== null ? `; ${formatPercent(c.headroom.workingSetOfRequest)} of request` : ''}` },
+  ];
+  if (c.peakBytes !== null) chain.push({ label: 'peak', value: c.peakBytes, note: `${short(c.sources.peakBytes ?? '')}: the highest usage since the cgroup was created` });
+  out.push(...rows(p, chain, width));
+  const w = Math.max(20, Math.min(60, width - 8));
+  const b = bar(c.workingSetBytes, c.requestBytes, limit, w);
+  if (b) out.push(`    ${b}  ${p.dim('█ working set  ┊ request  │ limit')}`);
+  out.push(...breakdownLines(c, p, width));
+  const v = c.views;
+  if (v.kubectlTopBytes !== null || c.rssBytes !== null) {
+    out.push(`    ${p.bold('what other tools show')}`);
+    out.push(
+      ...rows(p, [
+        { label: 'kubectl top', value: v.kubectlTopBytes, note: 'working set = usage − inactive_file' },
+        { label: 'docker stats', value: v.dockerStatsBytes, note: 'docker ≥ 20.10: usage − inactive_file' },
+        { label: 'docker ≤ 19.03', value: v.dockerStatsLegacyBytes, note: 'usage − cache: active page cache not counted' },
+        { label: 'kubelet rss', value: c.rssBytes, note: 'anon memory only (v1 total_rss, v2 anon)' },
+      ], width),
+    );
+  }
+  if (c.oomKills !== null || c.limitHits !== null) {
+    out.push(`    ${p.dim(`cgroup counters: oom_kill ${c.oomKills ?? '?'} · limit hits ${c.limitHits ?? '?'}${c.localOoms !== null ? ` · local oom ${c.localOoms}` : ''}${c.oomScoreAdj !== null ? ` · oom_score_adj ${c.oomScoreAdj}` : ''}`)}`);
+  } else if (c.oomScoreAdj !== null) out.push(`    ${p.dim(`oom_score_adj ${c.oomScoreAdj}`)}`);
+  return out;
+}
+
+function stateText(c: ContainerAnalysis): string {
+  const s = c.state;
+  let t = s.state + (s.reason ? ` (${s.reason})` : '');
+  if (c.restartCount) t += `, ${c.restartCount} restart${c.restartCount === 1 ? '' : 's'}`;
+  if (c.lastState?.state === 'terminated') t += `, last: ${c.lastState.reason ?? 'terminated'} exit ${c.lastState.exitCode ?? '?'}`;
+  return t;
+}
+
+function nodeLines(a: Analysis, p: Palette, width: number): string[] {
+  const n = a.node;
+  if (!n) return [];
+  const out = [p.bold(`Node ${n.name}`) + (n.memoryPressure ? ` ${p.red('MemoryPressure')}` : '')];
+  out.push(
+    ...rows(p, [
+      { label: 'capacity', value: n.capacityBytes, note: 'node.status.capacity.memory' },
+      { label: 'allocatable', value: n.allocatableBytes, note: 'capacity − reserved − eviction threshold: what the scheduler hands out' },
+      { label: 'requested', value: n.requestedBytes, note: n.podsCounted !== null ? `sum of requests of ${n.podsCounted} pod(s) on the node` : 'unknown' },
+      { label: 'memory.available', value: n.memoryAvailableBytes, note: 'capacity − node working set: the kubelet evicts below the threshold' },
+      { label: 'kubepods usage', value: n.kubepods?.usageBytes ?? null, note: n.kubepods ? n.kubepods.sources.usageBytes ?? n.kubepods.path : 'unknown' },
+      { label: 'kubepods wset', value: n.kubepods?.workingSetBytes ?? null, note: 'working set of all pods: allocatableMemory.available = limit − this' },
+      { label: 'kubepods limit', value: n.kubepods?.cgroupLimitBytes ?? null, note: 'node-allocatable cgroup: the kernel OOM-kills pods when it is full' },
+    ], width),
+  );
+  return out;
+}
+
+export function renderText(a: Analysis, options: TextOptions): string {
+  const p = palette(options.color);
+  const width = Math.max(60, options.width);
+  const out: string[] = [];
+  const short = shortener(a);
+  const pod = a.pod;
+  out.push(`${p.bold(`Pod ${pod.namespace ?? '?'}/${pod.name ?? '?'}`)}  ${p.dim([pod.qosClass ?? 'QoS ?', pod.node ? `node ${pod.node}` : 'not scheduled', pod.phase ?? '?', a.cgroup ? `cgroup ${a.cgroup.version}` : 'no cgroup data'].join(' · '))}`);
+  const main = a.verdicts[0];
+  out.push(main ? `${severityColor(p, main.severity)(SEVERITY_MARK[main.severity])} ${wrap(main.summary, width - 2, 2)}` : `${p.green('✔')} Nothing wrong found in what was read.`);
+  out.push('');
+
+  // Summary table: one row per container.
+  const nameW = Math.max(9, ...a.containers.map((c) => c.name.length)) + 2;
+  out.push(p.dim(`  ${pad('CONTAINER', nameW)}${padLeft('REQUEST', 9)}${padLeft('LIMIT', 9)}${padLeft('WORKSET', 9)}${padLeft('USAGE', 9)}  STATE`));
+  for (const c of a.containers) {
+    out.push(`  ${pad(c.name, nameW)}${padLeft(formatBytes(c.requestBytes), 9)}${padLeft(formatBytes(c.limitBytes), 9)}${padLeft(formatBytes(c.workingSetBytes), 9)}${padLeft(formatBytes(c.usageBytes), 9)}  ${stateText(c)}`);
+  }
+  const r = a.requests;
+  out.push(p.dim(`  pod request ${formatBytes(r.effectiveRequestBytes)} (scheduler's count) · pod limit ${r.effectiveLimitBytes === null ? 'none' : formatBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`));
+  out.push('');
+
+  if (a.verdicts.length) {
+    out.push(p.bold('Verdicts'));
+    for (const v of a.verdicts) out.push(...renderVerdict(v, p, width, short), '');
+  }
+
+  for (const c of a.containers) {
+    if (c.kind === 'init' && c.usageBytes === null) continue;
+    out.push(...containerChain(c, p, width, short), '');
+  }
+
+  if (a.nodeFits.length) {
+    out.push(p.bold('Node fit (requests, not usage)'));
+    out.push(p.dim(`  ${pad('NODE', 24)}${padLeft('ALLOCATABLE', 12)}${padLeft('REQUESTED', 11)}${padLeft('FREE', 10)}${padLeft('MARGIN', 10)}  FITS`));
+    for (const f of a.nodeFits) {
+      out.push(`  ${pad(f.node, 24)}${padLeft(formatBytes(f.allocatableBytes), 12)}${padLeft(formatBytes(f.requestedBytes), 11)}${padLeft(formatBytes(f.freeBytes), 10)}${padLeft(formatBytes(f.marginBytes), 10)}  ${f.fits === null ? '?' : f.fits ? p.green('yes') : p.red('no')}${f.note ? p.dim(` (${f.note})`) : ''}`);
+    }
+    out.push('');
+  }
+
+  const nl = nodeLines(a, p, width);
+  if (nl.length) out.push(...nl, '');
+
+  if (a.notices.length) {
+    out.push(p.bold('Not known'));
+    for (const n of a.notices) out.push(`  ${p.dim('-')} ${wrap(`${n.part}: ${n.message}`, width - 4, 4)}`);
+    out.push('');
+  }
+  return out.join('\n').replace(/\n+$/, '') + '\n';
+}
