@@ -1,0 +1,287 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { parseArgs, VERSION, type RunOptions } from '../../src/cli/args.js';
+import { ExitCode, MemwhyError } from '../../src/cli/exit-codes.js';
+import { ISSUES_URL, run, type Env } from '../../src/cli/main.js';
+import type { Analysis } from '../../src/core/types.js';
+import { renderJson } from '../../src/render/json.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const NOW = '2026-01-02T03:04:05.000Z';
+
+class Sink {
+  text = '';
+  constructor(
+    readonly isTTY = false,
+    readonly columns?: number,
+  ) {}
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
+
+async function cli(argv: string[], env: Env = {}, tty = false): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Sink(tty, tty ? 120 : undefined);
+  const stderr = new Sink(tty);
+  const code = await run(argv, env, { stdout, stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+let tmp: string;
+let snap: string;
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'memwhy-cli-'));
+  snap = join(tmp, 'snap');
+  await mkdir(snap);
+  await writeFile(
+    join(snap, 'pod.json'),
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-0', namespace: 'shop' },
+      spec: { nodeName: 'node-a', containers: [{ name: 'app', resources: { requests: { memory: '100Mi' }, limits: { memory: '200Mi' } } }] },
+      status: {
+        phase: 'Running',
+        qosClass: 'Burstable',
+        containerStatuses: [
+          { name: 'app', restartCount: 2, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-01-02T03:00:00Z' } } },
+        ],
+      },
+    }),
+  );
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('parseArgs', () => {
+  const parse = (...argv: string[]): RunOptions => {
+    const o = parseArgs(argv);
+    assert.equal(o.kind, 'run');
+    return o as RunOptions;
+  };
+  const usageError = (argv: string[], message: string | RegExp): void => {
+    assert.throws(
+      () => parseArgs(argv),
+      (err: unknown) => {
+        assert.ok(err instanceof MemwhyError);
+        assert.equal(err.code, ExitCode.Usage);
+        if (typeof message === 'string') assert.equal(err.message, message);
+        else assert.match(err.message, message);
+        assert.ok(!err.message.includes('\n'));
+        return true;
+      },
+    );
+  };
+
+  test('defaults', () => {
+    assert.deepEqual(parse('web-0'), {
+      kind: 'run',
+      pod: 'web-0',
+      namespace: null,
+      context: null,
+      kubeconfig: null,
+      output: 'auto',
+      from: null,
+      color: 'auto',
+      exitCode: false,
+      now: null,
+    });
+  });
+
+  test('every flag', () => {
+    assert.deepEqual(
+      parse('pod/web-0', '-n', 'shop', '--context', 'prod', '--kubeconfig', '/k', '-o', 'json', '--from', 'snap', '--color', 'never', '--exit-code', '--now', '2026-01-02T05:04:05+02:00'),
+      { kind: 'run', pod: 'web-0', namespace: 'shop', context: 'prod', kubeconfig: '/k', output: 'json', from: 'snap', color: 'never', exitCode: true, now: NOW },
+    );
+    assert.equal(parse('pods/web-0').pod, 'web-0');
+    assert.equal(parse('po/web-0', '--namespace=shop').namespace, 'shop');
+    assert.equal(parse('x', '--no-color').color, 'never');
+    assert.equal(parse('x', '-o', 'json', '-o', 'text').output, 'text', 'the last one wins, as in kubectl');
+    assert.equal(parse('--from', 'snap').pod, null, 'with --from the pod name is optional');
+  });
+
+  test('usage errors', () => {
+    usageError(['--bogus'], 'unknown flag --bogus');
+    usageError(['a', 'b'], 'unexpected argument "b"');
+    usageError([], 'no pod given');
+    usageError(['-o', 'yaml', 'x'], '--output must be one of auto, text, json, not "yaml"');
+    usageError(['--color', 'sometimes', 'x'], '--color must be one of auto, always, never, not "sometimes"');
+    usageError(['x', '--from'], '--from needs a value');
+    usageError(['x', '-n'], '-n needs a value');
+    usageError(['deployment/web'], 'memwhy explains a pod, not deployment/web');
+    usageError(['Web_0'], '"Web_0" is not a valid pod name');
+    usageError(['x', '-n', 'Shop'], '"Shop" is not a valid namespace name');
+    usageError(['x', '--now', 'yesterday'], /^--now must be an ISO 8601 time with a zone/);
+    usageError(['x', '--now', '2026-01-02T03:04:05'], /^--now must be an ISO 8601 time with a zone/);
+  });
+
+  test('help and version come back as text', () => {
+    const help = parseArgs(['--help']);
+    assert.equal(help.kind, 'help');
+    assert.deepEqual(parseArgs(['-h']), help);
+    const text = help.kind === 'help' ? help.text : '';
+    assert.match(text, /^Usage: kubectl memwhy <pod> \[flags\]/);
+    assert.match(text, /Examples:\n {2}kubectl memwhy --from examples\/oomkilled-container/);
+    for (const flag of ['--namespace', '--context', '--kubeconfig', '--output', '--from', '--color', '--exit-code', '--version', '--help']) {
+      assert.ok(text.includes(flag), flag);
+    }
+    assert.ok(!text.includes('--now'), '--now is hidden');
+    assert.deepEqual(parseArgs(['--version']), { kind: 'version', text: VERSION });
+  });
+});
+
+describe('renderJson', () => {
+  test('type order at the top, 2-space indent, trailing newline, undefined as null', () => {
+    const a = { notices: [], schemaVersion: 1, generatedAt: NOW, pod: { name: 'x', namespace: undefined } } as unknown as Analysis;
+    const text = renderJson(a);
+    assert.ok(text.endsWith('}\n'));
+    assert.ok(text.startsWith('{\n  "schemaVersion": 1,\n  "generatedAt": "2026-01-02T03:04:05.000Z",\n  "pod": {\n    "name": "x",\n    "namespace": null\n  },'));
+    assert.deepEqual(Object.keys(JSON.parse(text)), [
+      'schemaVersion',
+      'generatedAt',
+      'pod',
+      'requests',
+      'cgroup',
+      'podLevel',
+      'containers',
+      'node',
+      'nodeFits',
+      'kernelOoms',
+      'events',
+      'verdicts',
+      'notices',
+    ]);
+  });
+});
+
+describe('run', () => {
+  test('--help prints usage and exits 0', async () => {
+    const r = await cli(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^Usage: kubectl memwhy <pod> \[flags\]\n/);
+    assert.ok(r.stdout.endsWith('\n'));
+    assert.equal(r.stderr, '');
+  });
+
+  test('--version prints the package version', async () => {
+    assert.deepEqual(await cli(['--version']), { code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  test('a usage error exits 2 with error and hint lines', async () => {
+    assert.deepEqual(await cli(['--bogus']), {
+      code: ExitCode.Usage,
+      stdout: '',
+      stderr: 'error: unknown flag --bogus\nhint: run `kubectl memwhy --help` for usage\n',
+    });
+  });
+
+  test('without --from: live access is not in this build, exit 2', async () => {
+    assert.deepEqual(await cli(['web-0', '-n', 'shop']), {
+      code: ExitCode.Usage,
+      stdout: '',
+      stderr: 'error: live cluster access is not available in this build yet\nhint: read a snapshot folder with --from <dir>, or try `npm run demo`\n',
+    });
+  });
+
+  test('--from a missing folder exits 3', async () => {
+    const dir = join(tmp, 'nope');
+    const r = await cli(['--from', dir]);
+    assert.equal(r.code, ExitCode.NotFound);
+    assert.match(r.stderr, new RegExp(`^error: snapshot folder ${dir} does not exist\nhint: .+\n$`));
+  });
+
+  test('invalid JSON exits 6', async () => {
+    const dir = join(tmp, 'broken');
+    await mkdir(dir);
+    await writeFile(join(dir, 'pod.json'), '{"kind": "Pod"');
+    const r = await cli(['--from', dir]);
+    assert.equal(r.code, ExitCode.BadInput);
+    assert.match(r.stderr, /^error: .*pod\.json: invalid JSON at line 1, column 15 \(position 14\): .*\nhint: .+\n$/);
+    assert.equal(r.stdout, '');
+  });
+
+  test('-o json prints the analysis as JSON, schemaVersion 1, --now pinned', async () => {
+    const r = await cli(['--from', snap, '-o', 'json', '--now', NOW]);
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    const a = JSON.parse(r.stdout) as Analysis;
+    assert.equal(a.schemaVersion, 1);
+    assert.equal(a.generatedAt, NOW);
+    assert.equal(a.pod.name, 'web-0');
+    assert.equal(r.stdout, (await cli(['web-0', '-n', 'shop', '--from', snap, '-o', 'json', '--now', NOW])).stdout, 'reproducible');
+  });
+
+  test('--exit-code: 10 exactly when a critical or warning verdict exists', async () => {
+    const r = await cli(['--from', snap, '-o', 'json', '--now', NOW, '--exit-code']);
+    const problem = (JSON.parse(r.stdout) as Analysis).verdicts.some((v) => v.severity === 'critical' || v.severity === 'warning');
+    assert.ok(problem, 'an OOMKilled last state is a problem verdict');
+    assert.equal(r.code, ExitCode.ProblemFound);
+    assert.equal((await cli(['--from', snap, '-o', 'json', '--now', NOW])).code, 0, 'without --exit-code: 0');
+  });
+
+  test('a pod name or namespace that does not match the snapshot exits 3', async () => {
+    const r = await cli(['web-1', '--from', snap]);
+    assert.equal(r.code, ExitCode.NotFound);
+    assert.equal(r.stderr, `error: pod web-1 is not in the snapshot ${snap}\nhint: the snapshot ${snap} holds pod shop/web-0; drop the pod name to explain it\n`);
+    const r2 = await cli(['--from', snap, '-n', 'other']);
+    assert.equal(r2.code, ExitCode.NotFound);
+    assert.match(r2.stderr, /^error: the snapshot .* holds no pod in namespace other\n/);
+  });
+
+  test('text output; colour follows --color, the TTY and NO_COLOR', async () => {
+    const ESC = '\x1b[';
+    const plain = await cli(['--from', snap, '--now', NOW]);
+    assert.equal(plain.code, 0);
+    assert.ok(plain.stdout.includes('web-0'));
+    assert.ok(!plain.stdout.includes(ESC), 'auto, not a TTY: no colour');
+    assert.ok((await cli(['--from', snap, '--now', NOW, '-o', 'text', '--color', 'always'])).stdout.includes(ESC));
+    assert.ok((await cli(['--from', snap, '--now', NOW], {}, true)).stdout.includes(ESC), 'auto on a TTY: colour');
+    assert.ok(!(await cli(['--from', snap, '--now', NOW], { NO_COLOR: '1' }, true)).stdout.includes(ESC), 'NO_COLOR');
+    assert.ok(!(await cli(['--from', snap, '--now', NOW, '--color', 'never'], {}, true)).stdout.includes(ESC));
+    assert.ok((await cli(['--from', snap, '--now', NOW, '--color', 'always'], { NO_COLOR: '1' })).stdout.includes(ESC), 'the flag wins');
+  });
+
+  test('an unexpected error is an internal error, exit 1; the stack only with MEMWHY_DEBUG=1', async () => {
+    const broken = { write: (): never => { throw new TypeError('boom'); } };
+    const stderr = new Sink();
+    assert.equal(await run(['--version'], {}, { stdout: broken, stderr }), ExitCode.Bug);
+    assert.equal(stderr.text, `error: internal error: boom\nplease report this at ${ISSUES_URL}\n`);
+    const debug = new Sink();
+    assert.equal(await run(['--version'], { MEMWHY_DEBUG: '1' }, { stdout: broken, stderr: debug }), ExitCode.Bug);
+    assert.match(debug.text, /^error: internal error: boom\nplease report this at .*\nTypeError: boom\n {4}at /);
+  });
+});
+
+describe('the built dist/cli.js', () => {
+  const dist = join(ROOT, 'dist', 'cli.js');
+  // The system node (Node 20 on the CI machine), not the pinned one npm puts first on PATH.
+  const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => existsSync(p)) ?? process.execPath;
+  const skip = existsSync(dist) ? false : 'dist/cli.js is not built (npm run build)';
+
+  test(`${systemNode} dist/cli.js --help exits 0`, { skip }, () => {
+    const r = spawnSync(systemNode, [dist, '--help'], { encoding: 'utf8', cwd: tmp });
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^Usage: kubectl memwhy <pod> \[flags\]/);
+  });
+
+  test('dist/cli.js runs through its shebang (the bin link)', { skip }, () => {
+    const r = spawnSync(dist, ['--version'], { encoding: 'utf8', cwd: tmp });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `${VERSION}\n`);
+  });
+
+  test('errors reach stderr and the exit code', { skip }, () => {
+    const r = spawnSync(systemNode, [dist, '--from', join(tmp, 'nope')], { encoding: 'utf8', cwd: tmp });
+    assert.equal(r.status, ExitCode.NotFound);
+    assert.match(r.stderr, /^error: snapshot folder .* does not exist\n/);
+  });
+});
