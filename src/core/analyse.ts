@@ -169,9 +169,8 @@ export function analyse(facts: Facts, options: AnalyseOptions): Analysis {
       }
     }
     const limitForHeadroom = figures.cgroupLimitBytes ?? spec.limitBytes;
+    const { sources: figureSources, ...figureValues } = figures;
     return {
-      ...figures,
-      sources: { ...figures.sources, ...(ctr?.sources ?? {}), requestBytes: `pod.spec.containers[${spec.name}].resources.requests.memory`, limitBytes: `pod.spec.containers[${spec.name}].resources.limits.memory` },
       name: spec.name,
       kind: spec.kind,
       containerId: currentId,
@@ -182,6 +181,7 @@ export function analyse(facts: Facts, options: AnalyseOptions): Analysis {
       restartCount: typeof st?.restartCount === 'number' ? st.restartCount : null,
       state,
       lastState,
+      ...figureValues,
       oomKills: ctr?.oomKills ?? null,
       limitHits: ctr?.limitHits ?? null,
       localOoms: ctr?.localOoms ?? null,
@@ -192,6 +192,7 @@ export function analyse(facts: Facts, options: AnalyseOptions): Analysis {
         workingSetOfRequest: ratio(figures.workingSetBytes, spec.requestBytes),
         bytesToLimit: figures.usageBytes !== null && limitForHeadroom !== null ? limitForHeadroom - figures.usageBytes : null,
       },
+      sources: { ...figureSources, ...(ctr?.sources ?? {}), requestBytes: `pod.spec.containers[${spec.name}].resources.requests.memory`, limitBytes: `pod.spec.containers[${spec.name}].resources.limits.memory` },
     };
   });
 
