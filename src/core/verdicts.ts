@@ -18,6 +18,13 @@ const MiB = 2 ** 20;
 
 const ev = (text: string, source: string, value: number | null = null): Evidence => ({ text, source, value });
 
+/** A quantity as the kubelet printed it, with the readable form when that differs (`225800Ki (221Mi)`). */
+function both(bytes: number | null): string {
+  const q = formatQuantity(bytes);
+  const b = formatBytes(bytes);
+  return q === b || q.replace(/^(\d+)/, '$1.0') === b ? q : `${q} (${b})`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // OOMKilled
 
@@ -67,13 +74,22 @@ function counterLevel(candidates: LevelCandidate[]): LevelCandidate | null {
   return null;
 }
 
-function oomNextSteps(level: OomLevel | null, c: ContainerAnalysis, draft: Draft): string[] {
+/**
+ * The memory the killed instance reached. After a restart the container's own cgroup is a new one, so its
+ * peak says nothing about the kill: only the kernel's line (usage of the OOM cgroup) does.
+ */
+function peakAtKill(c: ContainerAnalysis, kernel: KernelOomEvent | undefined): number | null {
+  if (kernel?.memcgUsageBytes != null) return kernel.memcgUsageBytes;
+  const restarted = (c.restartCount ?? 0) > 0 && c.lastState?.reason === 'OOMKilled';
+  return restarted ? null : c.peakBytes;
+}
+
+function oomNextSteps(level: OomLevel | null, c: ContainerAnalysis, draft: Draft, peak: number | null): string[] {
   switch (level) {
     case 'container':
     case 'pod': {
-      const peak = c.peakBytes ?? c.workingSetBytes;
       return [
-        `Raise the memory limit of container ${c.name} above its real peak${peak !== null ? ` (${formatBytes(peak)} seen)` : ''}, or reduce what it holds (heap size, caches, tmpfs).`,
+        `Raise the memory limit of container ${c.name} above its real peak${peak !== null ? ` (it reached ${formatBytes(peak)} when killed)` : ''}, or reduce what it holds (heap size, caches, tmpfs).`,
         `Set the request near the steady working set so the scheduler reserves it, and keep limit − request as headroom for spikes.`,
         `Read the last log before the kill: kubectl logs ${draft.pod.name ?? '<pod>'} -c ${c.name} --previous`,
       ];
@@ -175,7 +191,7 @@ function oomVerdicts(input: RuleInput): Verdict[] {
     const summary = level
       ? `Container ${c.name} was OOM-killed by ${levelText[level]}${inferred ? ' (inferred)' : ''}.`
       : `Container ${c.name} was OOM-killed; which limit fired is unknown without the kernel log or cgroup counters.`;
-    out.push({ kind: 'OOMKilled', level, severity: 'critical', container: c.name, summary, evidence, nextSteps: oomNextSteps(level, c, draft) });
+    out.push({ kind: 'OOMKilled', level, severity: 'critical', container: c.name, summary, evidence, nextSteps: oomNextSteps(level, c, draft, peakAtKill(c, k)) });
   }
   return out;
 }
@@ -183,10 +199,13 @@ function oomVerdicts(input: RuleInput): Verdict[] {
 /** Exit 137 (SIGKILL) that no OOM evidence backs: probes, kubelet kills, preemption, a human. */
 function exitWithoutOom(input: RuleInput, oomed: Set<string>): Verdict[] {
   const out: Verdict[] = [];
+  // An evicted pod's containers are killed by the kubelet: the Evicted verdict explains their 137.
+  if (input.pod.status?.reason === 'Evicted') return out;
   for (const c of input.draft.containers) {
     if (oomed.has(c.name)) continue;
     for (const [where, s] of [['state', c.state], ['lastState', c.lastState]] as const) {
-      if (!s || s.state !== 'terminated' || s.exitCode !== 137) continue;
+      // ContainerStatusUnknown: the kubelet writes 137 as a placeholder when the container is gone.
+      if (!s || s.state !== 'terminated' || s.exitCode !== 137 || s.reason === 'ContainerStatusUnknown') continue;
       const evidence = [ev(`Exit code 137 (${describeExitCode(137)}) with reason ${s.reason ?? 'none'}.`, `pod.status.containerStatuses[${c.name}].${where}.terminated`, 137)];
       if (c.oomKills === 0) evidence.push(ev(`The container's cgroup counted no OOM kill.`, c.sources.oomKills ?? 'cgroup', 0));
       out.push({
@@ -216,24 +235,27 @@ function evictedVerdict(input: RuleInput): Verdict[] {
   const message = pod.status?.message ?? '';
   const parsed = parseEvictionMessage(message);
   const evidence: Evidence[] = [ev(`Pod status: phase ${pod.status?.phase ?? '?'}, reason Evicted: "${message.trim()}"`, 'pod.status.message')];
-  let summary = `The kubelet evicted the pod because node ${draft.pod.node ?? '?'} ran low on memory.`;
+  const nodeName = draft.pod.node ? `node ${draft.pod.node}` : 'its node';
+  let summary = `The kubelet evicted the pod because ${nodeName} ran low on memory.`;
   const steps: string[] = [];
   if (parsed?.format === 'node-condition') {
-    summary = `The kubelet refused to start the pod: node ${draft.pod.node ?? '?'} was already under MemoryPressure.`;
+    summary = `The kubelet refused to start the pod: ${nodeName} was already under MemoryPressure.`;
     steps.push('The pod was never running on that node; it needs a node without memory pressure. Look at what fills the node (kubectl top pods on that node).');
   }
   if (parsed && parsed.thresholdBytes !== null && parsed.availableBytes !== null) {
-    evidence.push(ev(`memory.available was ${formatQuantity(parsed.availableBytes)} (${formatBytes(parsed.availableBytes)}), below the eviction threshold of ${formatQuantity(parsed.thresholdBytes)} (${formatBytes(parsed.thresholdBytes)}): memory.available = node capacity − node working set.`, 'pod.status.message', parsed.availableBytes));
+    evidence.push(ev(`memory.available was ${both(parsed.availableBytes)}, below the eviction threshold of ${both(parsed.thresholdBytes)}: memory.available = node capacity − node working set.`, 'pod.status.message', parsed.availableBytes));
   }
-  const ranked: string[] = [];
+  const ranked: Array<{ name: string; usageBytes: number | null }> = [];
   for (const pc of parsed?.containers ?? []) {
     const over = pc.usageBytes !== null && pc.requestBytes !== null ? pc.usageBytes - pc.requestBytes : null;
     evidence.push(ev(`Container ${pc.name} was using ${formatBytes(pc.usageBytes)} (working set) against a request of ${pc.requestBytes === 0 ? '0 (none)' : formatBytes(pc.requestBytes)}${over !== null && over > 0 ? `: ${formatBytes(over)} over its request` : ''}.`, 'pod.status.message', pc.usageBytes));
-    if (over !== null && over > 0) ranked.push(pc.name);
+    if (over !== null && over > 0) ranked.push(pc);
   }
   if (ranked.length) {
-    evidence.push(ev(`The kubelet evicts pods whose working set exceeds their request first, then by lower priority (this pod: ${draft.pod.priority ?? 0}), then by how far usage exceeds the request; ${ranked.join(', ')} exceeded ${ranked.length > 1 ? 'their requests' : 'its request'}.`, 'kubelet eviction ranking (rankMemoryPressure)'));
-    steps.push(`Set the memory request of ${ranked.join(', ')} to at least its real working set${parsed?.containers[0]?.usageBytes ? ` (${formatBytes(parsed.containers[0].usageBytes)} at eviction)` : ''}, so it is not first in line and the scheduler reserves the memory.`);
+    const names = ranked.map((r) => r.name).join(', ');
+    evidence.push(ev(`The kubelet evicts pods whose working set exceeds their request first, then by lower priority (this pod: ${draft.pod.priority ?? 0}), then by how far usage exceeds the request; ${names} exceeded ${ranked.length > 1 ? 'their requests' : 'its request'}.`, 'kubelet eviction ranking (rankMemoryPressure)'));
+    const targets = ranked.map((r) => `${r.name} ≥ ${formatBytes(r.usageBytes)}`).join(', ');
+    steps.push(`Set memory requests to at least the working set seen at eviction (${targets}), so the pod is not first in line and the scheduler reserves that memory.`);
   }
   steps.push('Leave headroom on the node: the sum of working sets must stay below capacity minus the eviction threshold; check kube-reserved/system-reserved and eviction-hard.');
   if (draft.pod.qosClass === 'BestEffort') steps.push('BestEffort pods (no request) always count as exceeding their request: give the pod requests.');
@@ -256,7 +278,10 @@ function pendingVerdict(input: RuleInput): Verdict[] {
   const req = draft.requests.effectiveRequestBytes;
   const evidence: Evidence[] = [];
   if (cond?.message) evidence.push(ev(`Scheduler: "${cond.message}"`, 'pod.status.conditions[PodScheduled].message', memoryShort));
-  evidence.push(ev(`The pod requests ${formatBytes(req)} of memory (containers ${formatBytes(draft.requests.containersRequestBytes)}, largest init ${formatBytes(draft.requests.maxInitRequestBytes)}, overhead ${formatBytes(draft.requests.overheadBytes)}); the scheduler counts requests, never real usage.`, 'pod.spec.containers[].resources.requests', req));
+  const parts = [`containers ${formatBytes(draft.requests.containersRequestBytes)}`];
+  if (draft.requests.maxInitRequestBytes !== null) parts.push(`largest init container ${formatBytes(draft.requests.maxInitRequestBytes)}`);
+  if (draft.requests.overheadBytes !== null) parts.push(`overhead ${formatBytes(draft.requests.overheadBytes)}`);
+  evidence.push(ev(`The pod requests ${formatBytes(req)} of memory (${parts.join(', ')}); the scheduler counts requests, never real usage.`, 'pod.spec.containers[].resources.requests', req));
   const known = draft.nodeFits.filter((f) => f.marginBytes !== null);
   const best = known.sort((a, b) => (b.marginBytes as number) - (a.marginBytes as number))[0];
   if (best) {
@@ -344,7 +369,7 @@ function usageVerdicts(input: RuleInput): Verdict[] {
         level: null,
         severity: 'info',
         container: c.name,
-        summary: `Container ${c.name} has no memory limit: it can grow until the node-allocatable cgroup is full, and then the kernel kills by oom_score_adj (${c.oomScoreAdj ?? '?'}).`,
+        summary: `Container ${c.name} has no memory limit: it can grow until the node-allocatable cgroup is full, and then the kernel picks its victim by oom_score_adj${c.oomScoreAdj !== null ? ` (this container: ${c.oomScoreAdj})` : ''}.`,
         evidence: [ev('No resources.limits.memory in the spec.', `pod.spec.containers[${c.name}].resources`)],
         nextSteps: [c.requestBytes === null ? 'Set a memory request (and a limit): without a request the pod is the first evicted under node pressure.' : 'Set a memory limit so a leak stops at this container instead of at the node.'],
       });

@@ -30,6 +30,11 @@ function palette(color: boolean): Palette {
 
 const SEVERITY_MARK: Record<Severity, string> = { critical: '✖', warning: '▲', info: '●' };
 
+/** A spec value (request, limit): absent in the spec means none, not unknown. */
+function specBytes(bytes: number | null): string {
+  return bytes === null ? 'none' : formatBytes(bytes);
+}
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -84,7 +89,11 @@ export function shortener(a: Analysis): Shorten {
   if (a.node?.kubepods?.path.startsWith('cgroup')) known.push([a.node.kubepods.path, 'kubepods ']);
   if (a.node?.root?.path.startsWith('cgroup')) known.push([a.node.root.path, 'node ']);
   known.sort((x, y) => y[0].length - x[0].length);
-  return (source) => known.reduce((s, [path, label]) => s.split(`${path}/`).join(label), source);
+  return (source) =>
+    known
+      .reduce((s, [path, label]) => s.split(`${path}/`).join(label), source)
+      .replace(/summary\.json pods\[[^\]]*\]\.containers\[[^\]]*\]\.memory\./g, 'kubelet summary ')
+      .replace(/summary\.json pods\[[^\]]*\]\.memory\./g, 'kubelet summary (pod) ');
 }
 
 function severityColor(p: Palette, s: Severity): Paint {
@@ -107,11 +116,13 @@ interface Row {
   label: string;
   value: number | null;
   note: string;
+  /** A spec value: null shows as `none`. */
+  spec?: boolean;
 }
 
 function rows(p: Palette, rs: Row[], width: number): string[] {
   const labelW = Math.max(...rs.map((r) => r.label.length)) + 2;
-  return rs.map((r) => `    ${pad(r.label, labelW)}${padLeft(formatBytes(r.value), 9)}  ${wrap(p.dim(r.note), width - labelW - 15, labelW + 15)}`);
+  return rs.map((r) => `    ${pad(r.label, labelW)}${padLeft(r.spec ? specBytes(r.value) : formatBytes(r.value), 9)}  ${wrap(p.dim(r.note), width - labelW - 15, labelW + 15)}`);
 }
 
 function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: number): string[] {
@@ -145,8 +156,8 @@ function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: 
   if (c.cgroupPath) out.push(`    ${p.dim(wrap(`cgroup ${c.cgroupPath}`, width - 4, 6))}`);
   const limit = c.limitBytes;
   const chain: Row[] = [
-    { label: 'request', value: c.requestBytes, note: c.requestBytes === null ? 'none: first to be evicted under node pressure' : 'reserved by the scheduler; eviction ranks usage above it first' },
-    { label: 'limit', value: limit, note: limit === null ? 'none: bounded only by the node-allocatable cgroup' : `the kernel OOM-kills at this (${c.sources.cgroupLimitBytes && c.cgroupLimitBytes !== null ? `cgroup says ${formatBytes(c.cgroupLimitBytes)}` : 'spec'})` },
+    { label: 'request', value: c.requestBytes, spec: true, note: c.requestBytes === null ? 'first in line for eviction under node pressure' : 'reserved by the scheduler; eviction ranks usage above it first' },
+    { label: 'limit', value: limit, spec: true, note: limit === null ? 'bounded only by the node-allocatable cgroup (kubepods)' : `the kernel OOM-kills at this (${c.sources.cgroupLimitBytes && c.cgroupLimitBytes !== null ? `cgroup says ${formatBytes(c.cgroupLimitBytes)}` : 'spec'})` },
     { label: 'usage', value: c.usageBytes, note: `${short(c.sources.usageBytes ?? 'unknown')}: what the kernel compares with the limit${c.headroom.usageOfLimit !== null ? ` (${formatPercent(c.headroom.usageOfLimit)})` : ''}` },
     { label: 'working set', value: c.workingSetBytes, note: `usage − inactive_file: kubectl top, eviction${c.headroom.workingSetOfRequest !== null ? `; ${formatPercent(c.headroom.workingSetOfRequest)} of request` : ''}` },
   ];
@@ -159,14 +170,13 @@ function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: 
   const v = c.views;
   if (v.kubectlTopBytes !== null || c.rssBytes !== null) {
     out.push(`    ${p.bold('what other tools show')}`);
-    out.push(
-      ...rows(p, [
-        { label: 'kubectl top', value: v.kubectlTopBytes, note: 'working set = usage − inactive_file' },
-        { label: 'docker stats', value: v.dockerStatsBytes, note: 'docker ≥ 20.10: usage − inactive_file' },
-        { label: 'docker ≤ 19.03', value: v.dockerStatsLegacyBytes, note: 'usage − cache: active page cache not counted' },
-        { label: 'kubelet rss', value: c.rssBytes, note: 'anon memory only (v1 total_rss, v2 anon)' },
-      ], width),
-    );
+    const views: Row[] = [
+      { label: 'kubectl top', value: v.kubectlTopBytes, note: 'working set = usage − inactive_file' },
+      { label: 'docker stats', value: v.dockerStatsBytes, note: 'docker ≥ 20.10: usage − inactive_file' },
+      { label: 'docker ≤ 19.03', value: v.dockerStatsLegacyBytes, note: 'usage − cache: active page cache not counted' },
+      { label: 'kubelet rss', value: c.rssBytes, note: 'anon memory only (v1 total_rss, v2 anon)' },
+    ];
+    out.push(...rows(p, views.filter((r) => r.value !== null), width));
   }
   if (c.oomKills !== null || c.limitHits !== null) {
     out.push(`    ${p.dim(`cgroup counters: oom_kill ${c.oomKills ?? '?'} · limit hits ${c.limitHits ?? '?'}${c.localOoms !== null ? ` · local oom ${c.localOoms}` : ''}${c.oomScoreAdj !== null ? ` · oom_score_adj ${c.oomScoreAdj}` : ''}`)}`);
@@ -206,7 +216,7 @@ export function renderText(a: Analysis, options: TextOptions): string {
   const out: string[] = [];
   const short = shortener(a);
   const pod = a.pod;
-  out.push(`${p.bold(`Pod ${pod.namespace ?? '?'}/${pod.name ?? '?'}`)}  ${p.dim([pod.qosClass ?? 'QoS ?', pod.node ? `node ${pod.node}` : 'not scheduled', pod.phase ?? '?', a.cgroup ? `cgroup ${a.cgroup.version}` : 'no cgroup data'].join(' · '))}`);
+  out.push(`${p.bold(`Pod ${pod.namespace ?? '?'}/${pod.name ?? '?'}`)}  ${p.dim([pod.qosClass ?? 'QoS ?', pod.node ? `node ${pod.node}` : pod.phase === 'Pending' ? 'not scheduled' : 'node unknown', pod.phase ?? '?', a.cgroup ? `cgroup ${a.cgroup.version}` : 'no cgroup data'].join(' · '))}`);
   const main = a.verdicts[0];
   out.push(main ? `${severityColor(p, main.severity)(SEVERITY_MARK[main.severity])} ${wrap(main.summary, width - 2, 2)}` : `${p.green('✔')} Nothing wrong found in what was read.`);
   out.push('');
@@ -215,7 +225,7 @@ export function renderText(a: Analysis, options: TextOptions): string {
   const nameW = Math.max(9, ...a.containers.map((c) => c.name.length)) + 2;
   out.push(p.dim(`  ${pad('CONTAINER', nameW)}${padLeft('REQUEST', 9)}${padLeft('LIMIT', 9)}${padLeft('WORKSET', 9)}${padLeft('USAGE', 9)}  STATE`));
   for (const c of a.containers) {
-    out.push(`  ${pad(c.name, nameW)}${padLeft(formatBytes(c.requestBytes), 9)}${padLeft(formatBytes(c.limitBytes), 9)}${padLeft(formatBytes(c.workingSetBytes), 9)}${padLeft(formatBytes(c.usageBytes), 9)}  ${stateText(c)}`);
+    out.push(`  ${pad(c.name, nameW)}${padLeft(specBytes(c.requestBytes), 9)}${padLeft(specBytes(c.limitBytes), 9)}${padLeft(formatBytes(c.workingSetBytes), 9)}${padLeft(formatBytes(c.usageBytes), 9)}  ${stateText(c)}`);
   }
   const r = a.requests;
   out.push(p.dim(`  pod request ${formatBytes(r.effectiveRequestBytes)} (scheduler's count) · pod limit ${r.effectiveLimitBytes === null ? 'none' : formatBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`));
