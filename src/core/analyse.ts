@@ -7,6 +7,7 @@ import { detectCgroupVersion, locatePod, parseContainerId } from './cgroup.js';
 import { emptyFigures, figuresFromLevel, figuresFromMetrics, figuresFromSummary, workingSet } from './figures.js';
 import { containerSpecs, effectiveRequest, flattenState, holdsResources, oomScoreAdj, qosClass, requestSummary } from './ladder.js';
 import { parseEvictionMessage, parseKernelOomLog } from './messages.js';
+import { normalizeFacts } from './normalize.js';
 import { parseBytes } from './quantity.js';
 import { classifyCgroupPath } from './cgroup.js';
 import { verdicts, type Draft } from './verdicts.js';
@@ -109,7 +110,8 @@ function sumRequestsOn(node: string, pods: KPod[], self: KPod | null): { bytes: 
   return { bytes, count };
 }
 
-export function analyse(facts: Facts, options: AnalyseOptions): Analysis {
+export function analyse(input: Facts, options: AnalyseOptions): Analysis {
+  const facts = normalizeFacts(input);
   const pod = facts.pod;
   const meta = pod.metadata ?? {};
   const notices: Notice[] = [];

@@ -351,6 +351,7 @@ export type VerdictKind =
   | 'KernelHeavy'
   | 'MemoryPressure'
   | 'ExitWithoutOOM'
+  | 'AboveRequest'
   | 'NoLimit';
 export type OomLevel = 'container' | 'pod' | 'node-allocatable' | 'node';
 

@@ -340,6 +340,19 @@ function usageVerdicts(input: RuleInput): Verdict[] {
         ],
       });
     }
+    const cacheDriven = out.some((v) => v.kind === 'CacheDriven' && v.container === c.name);
+    if (!cacheDriven && ws !== null && c.requestBytes !== null && c.requestBytes > 0 && ws > c.requestBytes) {
+      const pressure = input.draft.node?.memoryPressure === true;
+      out.push({
+        kind: 'AboveRequest',
+        level: null,
+        severity: pressure ? 'warning' : 'info',
+        container: c.name,
+        summary: `Container ${c.name}'s working set (${formatBytes(ws)}) is above its request (${formatBytes(c.requestBytes)}): under node memory pressure the kubelet evicts pods like this first.`,
+        evidence: [ev(`Working set ${formatBytes(ws)} is ${formatPercent(ws / c.requestBytes)} of the ${formatBytes(c.requestBytes)} request.`, c.sources.workingSetBytes ?? 'working set', ws)],
+        nextSteps: [`Raise the request of ${c.name} to its steady working set (${formatBytes(ws)}), so the scheduler reserves it and eviction ranks the pod behind those that exceed theirs.`],
+      });
+    }
     if (ws !== null && b.shmemBytes !== null && b.shmemBytes >= 16 * MiB && b.shmemBytes >= 0.25 * ws) {
       out.push({
         kind: 'ShmemHeavy',

@@ -137,11 +137,13 @@ function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: 
     ['other', b.otherBytes, p.dim, 'usage − the parts above (accounting batching, unevictable pages)'],
   ];
   const barW = Math.max(10, Math.min(50, width - 14));
-  const total = c.usageBytes;
+  // Scale to usage, or to the parts' sum when inconsistent files make the parts exceed usage.
+  const positive = parts.reduce((sum, [, v]) => sum + (v !== null && v > 0 ? v : 0), 0);
+  const total = Math.max(c.usageBytes, positive);
   let stacked = '';
   for (const [, v, paint] of parts) {
     if (v === null || v <= 0 || total <= 0) continue;
-    stacked += paint('█'.repeat(Math.round((v / total) * barW)));
+    stacked += paint('█'.repeat(Math.min(barW, Math.round((v / total) * barW))));
   }
   const labelW = 15;
   const lines = [`    ${p.bold('breakdown of usage')}  ${stacked}`];
