@@ -48,6 +48,26 @@ export function levelOfMemcg(oomMemcg: string | null, global: boolean): OomLevel
   }
 }
 
+/** A kernel cgroup path said the way a person reads it: whose cgroup it is, with a shortened path. */
+function describeMemcg(path: string, containerIds: Map<string, string>): string {
+  const c = classifyCgroupPath(path);
+  const short = path.replace(/[0-9a-f]{64}/g, (id) => `${id.slice(0, 12)}…`);
+  switch (c.level) {
+    case 'container': {
+      const name = c.containerId ? containerIds.get(c.containerId) : undefined;
+      return `${name ? `container ${name}'s` : 'a container'} cgroup (${short})`;
+    }
+    case 'pod':
+      return `the pod's cgroup (${short})`;
+    case 'kubepods':
+      return `the node-allocatable cgroup (${short})`;
+    case 'qos':
+      return `the ${c.qos ?? 'QoS'} QoS cgroup (${short})`;
+    default:
+      return short;
+  }
+}
+
 interface LevelCandidate {
   level: OomLevel;
   name: string;
@@ -143,7 +163,7 @@ function oomVerdicts(input: RuleInput): Verdict[] {
     if (k) {
       level = levelOfMemcg(k.oomMemcg, k.global);
       evidence.push(ev(
-        `Kernel: ${k.global ? 'global OOM (the whole node)' : `the limit of ${k.oomMemcg ?? '?'} was reached`}${k.memcgLimitBytes !== null ? ` (usage ${formatBytes(k.memcgUsageBytes)} of limit ${formatBytes(k.memcgLimitBytes)})` : ''}; it killed ${k.task ?? '?'} (pid ${k.pid ?? '?'}, anon-rss ${formatBytes(k.anonRssBytes)}${k.oomScoreAdj !== null ? `, oom_score_adj ${k.oomScoreAdj}` : ''}).`,
+        `Kernel: ${k.global ? 'global OOM (the whole node)' : `the limit of ${k.oomMemcg ? describeMemcg(k.oomMemcg, containerIds) : '?'} was reached`}${k.memcgLimitBytes !== null ? ` (usage ${formatBytes(k.memcgUsageBytes)} of limit ${formatBytes(k.memcgLimitBytes)})` : ''}; it killed ${k.task ?? '?'} (pid ${k.pid ?? '?'}, anon-rss ${formatBytes(k.anonRssBytes)}${k.oomScoreAdj !== null ? `, oom_score_adj ${k.oomScoreAdj}` : ''}).`,
         `kernel.log${k.time ? ` ${k.time}` : ''}`,
         k.memcgLimitBytes,
       ));
