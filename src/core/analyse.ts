@@ -308,7 +308,8 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     events,
     notices,
   };
-  const found = verdicts({ draft, pod, containerIds });
+  const podEvents = (facts.events ?? []).filter((e) => e.involvedObject?.kind !== 'Node' && ((meta.uid && e.involvedObject?.uid === meta.uid) || e.involvedObject?.name === meta.name));
+  const found = verdicts({ draft, pod, containerIds, events: podEvents });
   // Say what is unknown only where it matters for this pod.
   const blind = containers.filter((c) => c.state.state === 'running' && c.usageBytes === null && c.workingSetBytes === null);
   if (blind.length > 0) {

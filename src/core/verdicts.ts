@@ -1,9 +1,9 @@
 // Rules that turn the assembled figures into verdicts. Each rule is a small pure function that returns the
 // verdicts it finds, each with the evidence (number + where it came from) and what to change.
 import { classifyCgroupPath } from './cgroup.js';
-import { describeExitCode, parseEvictionMessage, parseSchedulingMessage } from './messages.js';
+import { describeExitCode, parseEvictionAnnotations, parseEvictionMessage, parseSchedulingMessage } from './messages.js';
 import { formatBytes, formatPercent, formatQuantity } from './quantity.js';
-import type { Analysis, ContainerAnalysis, Evidence, KernelOomEvent, KPod, LevelSummary, OomLevel, Verdict } from './types.js';
+import type { Analysis, ContainerAnalysis, Evidence, KEvent, KernelOomEvent, KPod, LevelSummary, OomLevel, Verdict } from './types.js';
 
 export type Draft = Omit<Analysis, 'verdicts'>;
 
@@ -12,6 +12,8 @@ export interface RuleInput {
   pod: KPod;
   /** Every container ID this pod has had (current and last state), mapped to the container name. */
   containerIds: Map<string, string>;
+  /** The raw events of the pod (their annotations carry the kubelet's eviction details). */
+  events: KEvent[];
 }
 
 const MiB = 2 ** 20;
@@ -265,8 +267,20 @@ function evictedVerdict(input: RuleInput): Verdict[] {
   if (parsed && parsed.thresholdBytes !== null && parsed.availableBytes !== null) {
     evidence.push(ev(`memory.available was ${both(parsed.availableBytes)}, below the eviction threshold of ${both(parsed.thresholdBytes)}: memory.available = node capacity − node working set.`, 'pod.status.message', parsed.availableBytes));
   }
+  // The Evicted event's annotations name the offending containers even when the message is the bare
+  // "The node was low on resource: memory." of older kubelets.
+  const annotated = input.events
+    .filter((e) => e.reason === 'Evicted' && e.metadata?.annotations)
+    .map((e) => parseEvictionAnnotations(e.metadata?.annotations ?? {}))
+    .find((a) => a && a.containers.length > 0);
+  const offenders = parsed?.containers.length
+    ? parsed.containers
+    : (annotated?.containers ?? []).map((c) => ({ ...c, requestBytes: draft.containers.find((x) => x.name === c.name)?.requestBytes ?? 0 }));
+  if (annotated && !parsed?.containers.length) {
+    evidence.push(ev(`The kubelet's Evicted event names ${annotated.containers.map((c) => c.name).join(', ')} as offending (starved resource: ${annotated.resource ?? '?'}).`, 'events.json Evicted annotations offending_containers'));
+  }
   const ranked: Array<{ name: string; usageBytes: number | null }> = [];
-  for (const pc of parsed?.containers ?? []) {
+  for (const pc of offenders) {
     const over = pc.usageBytes !== null && pc.requestBytes !== null ? pc.usageBytes - pc.requestBytes : null;
     evidence.push(ev(`Container ${pc.name} was using ${formatBytes(pc.usageBytes)} (working set) against a request of ${pc.requestBytes === 0 ? '0 (none)' : formatBytes(pc.requestBytes)}${over !== null && over > 0 ? `: ${formatBytes(over)} over its request` : ''}.`, 'pod.status.message', pc.usageBytes));
     if (over !== null && over > 0) ranked.push(pc);
@@ -279,7 +293,7 @@ function evictedVerdict(input: RuleInput): Verdict[] {
   }
   steps.push('Leave headroom on the node: the sum of working sets must stay below capacity minus the eviction threshold; check kube-reserved/system-reserved and eviction-hard.');
   if (draft.pod.qosClass === 'BestEffort') steps.push('BestEffort pods (no request) always count as exceeding their request: give the pod requests.');
-  return [{ kind: 'Evicted', level: null, severity: 'critical', container: parsed?.containers[0]?.name ?? null, summary, evidence, nextSteps: steps }];
+  return [{ kind: 'Evicted', level: null, severity: 'critical', container: offenders[0]?.name ?? null, summary, evidence, nextSteps: steps }];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -173,3 +173,22 @@ test('example shmem-tmpfs (real kernel): tmpfs counted in the working set', asyn
   assert.ok(c.workingSetBytes! >= c.breakdown.shmemBytes!);
   assert.equal(verdict(a, 'ShmemHeavy').severity, 'warning');
 });
+
+test('Evicted with the bare old message: the Evicted event annotations name the offending container', async () => {
+  const facts = await loadSnapshot('test/fixtures/cases/evicted-aks-threshold');
+  facts.pod.status = { ...facts.pod.status, message: 'The node was low on resource: memory. ' };
+  facts.events = [
+    {
+      metadata: { annotations: { offending_containers: 'nginx', offending_containers_usage: '4395616Ki', starved_resource: 'memory' } },
+      involvedObject: { kind: 'Pod', name: facts.pod.metadata?.name, namespace: facts.pod.metadata?.namespace },
+      reason: 'Evicted',
+      type: 'Warning',
+      message: 'The node was low on resource: memory. ',
+    },
+  ];
+  const a = analyse(facts, { now: NOW });
+  const v = verdict(a, 'Evicted');
+  assert.equal(v.container, 'nginx');
+  assert.match(evidenceText(v), /Evicted event names nginx as offending \(starved resource: memory\)/);
+  assert.equal(v.evidence.find((e) => e.text.startsWith('Container nginx'))?.value, 4395616 * Ki);
+});
