@@ -106,12 +106,23 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
   progress({ stage: 'facts', message: `reading ${namespace}/${name}${nodeName ? ` and node ${nodeName}` : ''}` });
   const nodeP = nodeName ? part('node', () => cluster.getNode(nodeName)) : skip('node', 'the pod is not scheduled');
   const unscheduled = !nodeName && pod.status?.phase === 'Pending';
-  const [node, nodePods, events, podMetrics, summary, nodes, cgroups] = await Promise.all([
+  // The kubelet summary carries the working set metrics-server would report; PodMetrics is read only when
+  // the summary cannot be (one request fewer per diagnosis).
+  const usageP = (async () => {
+    const summary = nodeName ? await part('summary', () => cluster.getNodeSummary(nodeName)) : await skip('summary', 'the pod has no node');
+    const podMetrics =
+      pod.status?.phase !== 'Running'
+        ? await skip('podmetrics', 'the pod is not running')
+        : summary
+          ? await skip('podmetrics', 'not read: the kubelet summary has the same working set')
+          : await part('podmetrics', () => cluster.getPodMetrics({ namespace, name }));
+    return { summary, podMetrics };
+  })();
+  const [node, nodePods, events, { summary, podMetrics }, nodes, cgroups] = await Promise.all([
     nodeP,
     nodeName ? part('node-pods', () => cluster.listPodsOnNode(nodeName)) : unscheduled ? part('node-pods', () => cluster.listBoundPods()) : skip('node-pods', 'the pod has no node'),
     part('events', () => cluster.listEvents({ namespace, name }, nodeName)),
-    nodeName && pod.status?.phase === 'Running' ? part('podmetrics', () => cluster.getPodMetrics({ namespace, name })) : skip('podmetrics', 'the pod is not running'),
-    nodeName ? part('summary', () => cluster.getNodeSummary(nodeName)) : skip('summary', 'the pod has no node'),
+    usageP,
     unscheduled ? part('nodes', () => cluster.listNodes()) : Promise.resolve(null),
     (async () => {
       if (!options.reader.enabled) return skip('cgroup', 'the node reader was turned off (--no-reader)');

@@ -150,3 +150,16 @@ test('workload pods: the worst off first, the others listed with why', () => {
   const evicted: KPod = { metadata: { name: 'evicted' }, status: { phase: 'Failed', reason: 'Evicted' } };
   assert.deepEqual(rankPods([ok, restarts, oom, evicted]).map((p) => p.metadata?.name), ['evicted', 'oom', 'restarts', 'ok']);
 });
+
+test('PodMetrics is read only when the kubelet summary cannot be', async () => {
+  const facts = await loadSnapshot('test/fixtures/cases/running-k8s135-summary');
+  facts.podMetrics = { containers: [{ name: 'compute-pi-digits', usage: { memory: '10Mi' } }] };
+  const withSummary = new FakeCluster(facts);
+  await diagnose(withSummary, options(facts));
+  assert.ok(!withSummary.calls.includes('getPodMetrics'));
+  const forbidden = new MemwhyError(ExitCode.Forbidden, 'nodes "datagen-1-35" is forbidden: cannot get resource "nodes/proxy"');
+  const noSummary = new FakeCluster(facts, { getNodeSummary: forbidden });
+  const d = await diagnose(noSummary, options(facts));
+  assert.ok(noSummary.calls.includes('getPodMetrics'));
+  assert.equal(analyse(d.facts, { now: NOW }).containers[0]?.workingSetBytes, 10 * 2 ** 20);
+});
