@@ -37,6 +37,10 @@ export interface RequestRecord {
 export interface HttpOptions {
   /** --request-timeout in ms; null or 0 = none (watches and log follows are never cut by it). */
   timeoutMs: number | null;
+  /** The `timeout` query parameter kubectl sends with --request-timeout (a Go duration), or null. */
+  timeoutParam?: string | null;
+  /** For connection errors phrased as kubectl phrases them (config.ts explainConnectionError). */
+  explain?: (err: unknown) => MemwhyError | null;
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -86,7 +90,6 @@ class AuthContext {
 export class KubeHttp {
   readonly server: string;
   readonly log: RequestRecord[] = [];
-  private auth: Promise<AuthContext> | null = null;
 
   constructor(
     private kc: KubeConfig,
@@ -97,15 +100,15 @@ export class KubeHttp {
     this.server = cluster.server.replace(/\/+$/, '');
   }
 
+  /**
+   * Authentication for one request. Applied per request so that a rotated tokenFile is picked up, as
+   * kubectl does; exec credentials are cached by the authenticator until they expire.
+   */
   private async authContext(): Promise<AuthContext> {
-    // Exec plugins and token files are resolved once per run; client-node caches exec credentials itself.
-    this.auth ??= (async () => {
-      const ctx = new AuthContext();
-      // The interface is client-node's RequestContext; only these two methods are used.
-      await this.kc.applySecurityAuthentication(ctx as unknown as Parameters<KubeConfig['applySecurityAuthentication']>[0]);
-      return ctx;
-    })();
-    return this.auth;
+    const ctx = new AuthContext();
+    // The interface is client-node's RequestContext; only these two methods are used.
+    await this.kc.applySecurityAuthentication(ctx as unknown as Parameters<KubeConfig['applySecurityAuthentication']>[0]);
+    return ctx;
   }
 
   private async send(method: string, path: string, init: { body?: string; accept?: string; signal?: AbortSignal; stream?: boolean }): Promise<{ status: number; body: ReadableStream<Uint8Array> | null; text: () => Promise<string> }> {
@@ -115,7 +118,8 @@ export class KubeHttp {
     const record: RequestRecord = { method, path, status: null, ms: 0 };
     this.log.push(record);
     try {
-      const res = await fetch(`${this.server}${path}`, {
+      const url = init.stream || !this.options.timeoutParam ? path : `${path}${path.includes('?') ? '&' : '?'}timeout=${encodeURIComponent(this.options.timeoutParam)}`;
+      const res = await fetch(`${this.server}${url}`, {
         method,
         headers: { Accept: init.accept ?? 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}), 'User-Agent': 'kubectl-memwhy', ...auth.headers },
         body: init.body,
@@ -138,6 +142,8 @@ export class KubeHttp {
     if (err.name === 'TimeoutError' || err.cause?.name === 'TimeoutError') {
       return new MemwhyError(ExitCode.Unreachable, `the API server at ${this.server} did not answer within ${(this.options.timeoutMs ?? 0) / 1000}s`, 'raise --request-timeout, or check the cluster');
     }
+    const explained = this.options.explain?.(e);
+    if (explained) return explained;
     const cause = err.cause?.message ?? err.message;
     return new MemwhyError(ExitCode.Unreachable, `cannot reach the API server at ${this.server}: ${cause}`, 'check --context/--kubeconfig and that the cluster is reachable (kubectl cluster-info)');
   }
