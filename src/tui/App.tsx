@@ -1,0 +1,323 @@
+// The TUI's root component. It holds view state only: the analysis comes from `analysis` or `load`, later ones
+// from `watch`; saving is the caller's `save`. Phases: gathering (progress lines) → the answer, or an error.
+import { Box, Text, useStdout } from 'ink';
+import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import { MemwhyError } from '../cli/exit-codes.js';
+import type { Analysis } from '../core/types.js';
+import { truncate } from './format.js';
+import { displayed, initialNav, reduce, SCREEN_TITLES, type NavAction } from './navigation.js';
+import type { ProgressEvent, ProgressSource } from './progress.js';
+import { buildScreen } from './screens/index.js';
+import { rowCount, viewport, type ScreenModel } from './screens/model.js';
+import { ScreenView } from './screens/view.js';
+import { addSample, DEFAULT_SAMPLE_LIMIT, type Samples } from './sparkline.js';
+import { useKeys, type KeyName } from './use-keys.js';
+
+/** Exit code when the user quits before the answer arrived (128 + SIGINT, as the CLI uses for Ctrl-C). */
+export const EXIT_INTERRUPTED = 130;
+
+export interface TuiResult {
+  exitCode: number;
+  /** The error `load` failed with, when it did. */
+  error?: unknown;
+}
+
+export interface AppProps {
+  /** A finished analysis: shown at once. */
+  analysis?: Analysis;
+  /** Or how to get one; aborted when the user quits while it runs. */
+  load?: (signal: AbortSignal) => Promise<Analysis>;
+  progress?: ProgressSource;
+  /** Saves what was read; the returned text (e.g. the folder) is shown. */
+  save?: (analysis: Analysis) => Promise<string | void>;
+  /** Live watch: each analysis replaces the shown one while watch is on. */
+  watch?: () => AsyncIterable<Analysis>;
+  color?: boolean;
+  /** Called once, when the user quits (or leaves the error screen). */
+  onExit?: (result: TuiResult) => void;
+  /** Samples kept per container for the sparklines. */
+  sampleLimit?: number;
+  /** Fixed size (tests); otherwise stdout.columns × stdout.rows, following resizes. */
+  size?: { columns: number; rows: number };
+}
+
+type Phase = { kind: 'loading' } | { kind: 'ready'; analysis: Analysis } | { kind: 'error'; error: unknown };
+
+function readSize(out: unknown): { columns: number; rows: number } {
+  const stdout = out as { columns?: number; rows?: number } | undefined;
+  const columns = stdout && typeof stdout.columns === 'number' && stdout.columns > 0 ? stdout.columns : 80;
+  const rows = stdout && typeof stdout.rows === 'number' && stdout.rows > 0 ? stdout.rows : 24;
+  return { columns, rows };
+}
+
+/** The terminal size from stdout, re-read on resize. */
+export function useTerminalSize(fixed?: { columns: number; rows: number }): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const [size, setSize] = useState(() => fixed ?? readSize(stdout));
+  useEffect(() => {
+    if (fixed || !stdout || typeof stdout.on !== 'function') return;
+    const onResize = () => setSize(readSize(stdout));
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout, fixed]);
+  return fixed ?? size;
+}
+
+/** The container the main verdict is about, else the first. */
+function mainContainer(a: Analysis): number {
+  const name = a.verdicts.find((v) => v.container)?.container;
+  const i = name ? a.containers.findIndex((c) => c.name === name) : -1;
+  return i >= 0 ? i : 0;
+}
+
+export function errorText(error: unknown): { message: string; hint: string | null; code: number } {
+  if (error instanceof MemwhyError) return { message: error.message, hint: error.hint, code: error.code };
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: `internal error: ${message}`, hint: null, code: 1 };
+}
+
+const FOOTER_READY = '↑↓ move  ⏎ open  esc back  tab container  w watch  s save  ? help  q quit';
+const FOOTER_HELP = '↑↓ scroll  esc/? close help  q quit';
+
+export function App(props: AppProps) {
+  const { columns, rows } = useTerminalSize(props.size);
+  const width = Math.max(40, columns);
+  const height = Math.max(8, rows);
+  const bodyH = height - 2;
+  const color = props.color ?? true;
+
+  const [phase, setPhase] = useState<Phase>(() => (props.analysis ? { kind: 'ready', analysis: props.analysis } : { kind: 'loading' }));
+  const [events, setEvents] = useState<ProgressEvent[]>([]);
+  const [nav, dispatch] = useReducer(reduce, undefined, () =>
+    props.analysis ? initialNav({ containers: props.analysis.containers.length, container: mainContainer(props.analysis) }) : initialNav(),
+  );
+  const keep = props.sampleLimit ?? DEFAULT_SAMPLE_LIMIT;
+  const [samples, setSamples] = useState<Samples>(() => (props.analysis ? addSample({}, props.analysis, keep) : {}));
+  const exited = useRef(false);
+  const modelRef = useRef<ScreenModel | null>(null);
+
+  /** Shows an analysis (the first, or one from watch): in one update with its sample, so frames never disagree. */
+  const show = (a: Analysis) => {
+    dispatch({ type: 'setContainers', count: a.containers.length });
+    setPhase({ kind: 'ready', analysis: a });
+    setSamples((prev) => addSample(prev, a, keep));
+  };
+
+  const exit = (result: TuiResult) => {
+    if (exited.current) return;
+    exited.current = true;
+    props.onExit?.(result);
+  };
+
+  // Gather.
+  useEffect(() => {
+    if (props.analysis || !props.load) return;
+    const controller = new AbortController();
+    let live = true;
+    props.load(controller.signal).then(
+      (a) => {
+        if (!live) return;
+        show(a);
+        dispatch({ type: 'selectContainer', index: mainContainer(a) });
+      },
+      (error: unknown) => {
+        if (live) setPhase({ kind: 'error', error });
+      },
+    );
+    return () => {
+      live = false;
+      controller.abort();
+    };
+    // Runs once: a new `load` prop does not restart gathering.
+  }, []);
+
+  // Progress lines.
+  useEffect(() => {
+    if (!props.progress) return;
+    return props.progress.subscribe((e) => setEvents((prev) => [...prev, e]));
+  }, [props.progress]);
+
+  const analysis = phase.kind === 'ready' ? phase.analysis : null;
+
+  // Live watch.
+  const watching = nav.watch && phase.kind === 'ready';
+  useEffect(() => {
+    if (!watching || !props.watch) return;
+    let stopped = false;
+    let iterator: AsyncIterator<Analysis> | null = null;
+    try {
+      iterator = props.watch()[Symbol.asyncIterator]();
+    } catch (e) {
+      dispatch({ type: 'setWatch', on: false });
+      dispatch({ type: 'message', text: `watch failed: ${errorText(e).message}` });
+      return;
+    }
+    const it = iterator;
+    void (async () => {
+      try {
+        for (;;) {
+          const r = await it.next();
+          if (stopped) return;
+          if (r.done) {
+            dispatch({ type: 'setWatch', on: false });
+            dispatch({ type: 'message', text: 'watch ended' });
+            return;
+          }
+          show(r.value);
+        }
+      } catch (e) {
+        if (stopped) return;
+        dispatch({ type: 'setWatch', on: false });
+        dispatch({ type: 'message', text: `watch stopped: ${errorText(e).message}` });
+      }
+    })();
+    return () => {
+      stopped = true;
+      void it.return?.()?.catch(() => undefined);
+    };
+  }, [watching, props.watch]);
+
+  // Save.
+  useEffect(() => {
+    if (!nav.saveRequested || !analysis) return;
+    if (!props.save) {
+      dispatch({ type: 'saveDone', message: 'saving is not available here' });
+      return;
+    }
+    let live = true;
+    props.save(analysis).then(
+      (where) => live && dispatch({ type: 'saveDone', message: where ? `saved: ${where}` : 'saved' }),
+      (e: unknown) => live && dispatch({ type: 'saveDone', message: `save failed: ${errorText(e).message}` }),
+    );
+    return () => {
+      live = false;
+    };
+    // Only when a save is requested, not when watch swaps the analysis.
+  }, [nav.saveRequested]);
+
+  // Quit.
+  useEffect(() => {
+    if (nav.quit) exit({ exitCode: 0 });
+  });
+
+  const onKey = (k: KeyName) => {
+    if (phase.kind === 'loading') {
+      if (k === 'quit') exit({ exitCode: EXIT_INTERRUPTED });
+      return;
+    }
+    if (phase.kind === 'error') {
+      if (k === 'quit' || k === 'back' || k === 'enter') exit({ exitCode: errorText(phase.error).code, error: phase.error });
+      return;
+    }
+    const count = modelRef.current ? rowCount(modelRef.current, bodyH) : undefined;
+    const page = Math.max(1, bodyH - 2);
+    const actions: Record<KeyName, NavAction | null> = {
+      up: { type: 'move', delta: -1, count },
+      down: { type: 'move', delta: 1, count },
+      pageUp: { type: 'move', delta: -page, count },
+      pageDown: { type: 'move', delta: page, count },
+      home: { type: 'move', delta: -Infinity, count },
+      end: { type: 'move', delta: Infinity, count },
+      enter: { type: 'enter', count },
+      back: { type: 'back' },
+      nextContainer: { type: 'nextContainer' },
+      prevContainer: { type: 'prevContainer' },
+      watch: props.watch ? { type: 'toggleWatch' } : { type: 'message', text: 'live watch is not available here' },
+      save: props.save ? { type: 'save' } : { type: 'message', text: 'saving is not available here' },
+      help: { type: 'toggleHelp' },
+      quit: { type: 'quit' },
+    };
+    const action = actions[k];
+    if (action) dispatch(action);
+  };
+  useKeys(onKey, { isActive: !exited.current });
+
+  if (phase.kind === 'loading') {
+    return (
+      <Frame width={width} height={height} color={color} left="memwhy" right="" footer="q quit">
+        <Loading events={events} height={bodyH} width={width} color={color} />
+      </Frame>
+    );
+  }
+  if (phase.kind === 'error') {
+    const e = errorText(phase.error);
+    return (
+      <Frame width={width} height={height} color={color} left="memwhy  error" right={`exit code ${e.code}`} footer="q, Esc or Enter: exit">
+        <Box flexDirection="column" height={bodyH} paddingLeft={2}>
+          <Text color={color ? 'red' : undefined} bold wrap="wrap">
+            ✖ error: {e.message}
+          </Text>
+          {e.hint ? <Text wrap="wrap">hint: {e.hint}</Text> : null}
+          <Text dimColor>exit code {e.code}</Text>
+        </Box>
+      </Frame>
+    );
+  }
+
+  const a = phase.analysis;
+  const screen = displayed(nav);
+  const model = buildScreen(screen, { analysis: a, nav, width: width - 2, height: bodyH, samples });
+  modelRef.current = model;
+  const selected = nav.selected[screen];
+  const vp = viewport(model, bodyH, selected);
+  const crumbs = [...nav.stack, nav.screen].map((s) => SCREEN_TITLES[s]);
+  if (nav.help) crumbs.push('Help');
+  const perContainer = !nav.help && (nav.screen === 'chain' || nav.screen === 'breakdown' || nav.screen === 'tools');
+  const sub = perContainer && a.containers.length > 1 ? `${model.subtitle ?? ''} ${nav.container + 1}/${a.containers.length}` : model.subtitle;
+  const left = `memwhy  ${a.pod.namespace ?? '?'}/${a.pod.name ?? '?'}  ›  ${crumbs.join(' › ')}${sub ? ` · ${sub}` : ''}`;
+  const scroll = vp.total > vp.size ? `${vp.offset + 1}–${Math.min(vp.total, vp.offset + vp.size)}/${vp.total}` : '';
+  const watchMark = nav.watch ? `● watch${samples[a.containers[nav.container]?.name ?? '']?.workingSet.length ? ` ${samples[a.containers[nav.container]?.name ?? '']!.workingSet.length}` : ''}` : '';
+  const right = [scroll, watchMark].filter(Boolean).join('  ');
+  return (
+    <Frame width={width} height={height} color={color} left={left} right={right} footer={nav.help ? FOOTER_HELP : FOOTER_READY} message={nav.message}>
+      <ScreenView model={model} height={bodyH} selected={selected} color={color} />
+    </Frame>
+  );
+}
+
+function Frame(props: { width: number; height: number; color: boolean; left: string; right: string; footer: string; message?: string | null; children: ReactNode }) {
+  const { width, color } = props;
+  const right = props.right ? ` ${props.right} ` : '';
+  const left = truncate(` ${props.left}`, Math.max(10, width - right.length));
+  const footer = props.message ? `${props.message}  ·  ? help  q quit` : props.footer;
+  return (
+    <Box flexDirection="column" width={width} height={props.height}>
+      <Box width={width}>
+        <Text bold inverse={color || undefined} color={color ? 'cyan' : undefined} wrap="truncate-end">
+          {left}
+          {' '.repeat(Math.max(0, width - left.length - right.length))}
+          {right}
+        </Text>
+      </Box>
+      {props.children}
+      <Box width={width}>
+        <Text wrap="truncate-end" color={props.message && color ? 'yellow' : undefined} dimColor={!props.message}>
+          {` ${footer}`}
+        </Text>
+      </Box>
+    </Box>
+  );
+}
+
+function Loading({ events, height, width, color }: { events: ProgressEvent[]; height: number; width: number; color: boolean }) {
+  const shown = events.slice(-(height - 2));
+  return (
+    <Box flexDirection="column" height={height} paddingLeft={2}>
+      <Text bold>gathering…</Text>
+      {shown.length === 0 ? <Text dimColor>starting</Text> : null}
+      {shown.map((e, i) => {
+        const last = i === shown.length - 1;
+        const warn = e.level === 'warn';
+        const mark = warn ? '▲' : last ? '…' : '✔';
+        return (
+          <Text key={events.length - shown.length + i} wrap="truncate-end" color={color ? (warn ? 'yellow' : last ? 'cyan' : 'green') : undefined}>
+            {mark} {truncate(e.message, width - 6)}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}
+

@@ -1,0 +1,216 @@
+// View state of the TUI and the pure reducer that changes it. No Ink, no analysis: the reducer knows only how
+// many containers there are and, for moves, how many rows the current screen has (the caller passes `count`,
+// computed from the screen's layout).
+
+export const SCREENS = ['summary', 'chain', 'breakdown', 'tools', 'verdicts', 'verdict', 'node', 'events', 'help'] as const;
+export type ScreenId = (typeof SCREENS)[number];
+
+export interface MenuItem {
+  screen: ScreenId;
+  label: string;
+  hint: string;
+}
+
+/** The summary's menu, below its container rows. */
+export const MENU: readonly MenuItem[] = [
+  { screen: 'chain', label: 'Chain', hint: 'requests → limits → usage → working set → breakdown' },
+  { screen: 'breakdown', label: 'Breakdown', hint: 'what the usage is made of, and what can be reclaimed' },
+  { screen: 'tools', label: 'Tools', hint: 'kubectl top, docker stats, kubelet: why they differ' },
+  { screen: 'verdicts', label: 'Verdicts', hint: 'what went wrong, the evidence and what to do' },
+  { screen: 'node', label: 'Node', hint: 'allocatable, requests, eviction threshold, memory.available' },
+  { screen: 'events', label: 'Events', hint: 'what the cluster recorded about the pod' },
+  { screen: 'help', label: 'Help', hint: 'keys and a glossary' },
+];
+
+export const SCREEN_TITLES: Record<ScreenId, string> = {
+  summary: 'Summary',
+  chain: 'Chain',
+  breakdown: 'Breakdown',
+  tools: 'Tools',
+  verdicts: 'Verdicts',
+  verdict: 'Verdict',
+  node: 'Node',
+  events: 'Events',
+  help: 'Help',
+};
+
+export interface NavState {
+  /** The screen under the help overlay (never `help`: help is the overlay). */
+  screen: ScreenId;
+  /** Screens to go back to, oldest first. */
+  stack: ScreenId[];
+  /** Per screen: the selected row (list screens) or the scroll offset (text screens). */
+  selected: Record<ScreenId, number>;
+  /** Index of the selected container (chain, breakdown, tools). */
+  container: number;
+  /** How many containers there are (Tab wraps around). */
+  containers: number;
+  help: boolean;
+  watch: boolean;
+  saveRequested: boolean;
+  quit: boolean;
+  /** A one-line status (saved, watch stopped, …); cleared by the next key. */
+  message: string | null;
+}
+
+export type NavAction =
+  /** Move the selection (or scroll) of the displayed screen; `count` rows exist. ±Infinity = first/last. */
+  | { type: 'move'; delta: number; count?: number }
+  /** Drill into the selected row; `count` = rows of the displayed screen (0: nothing to open). */
+  | { type: 'enter'; count?: number }
+  | { type: 'back' }
+  | { type: 'go'; screen: ScreenId }
+  | { type: 'nextContainer' }
+  | { type: 'prevContainer' }
+  | { type: 'selectContainer'; index: number }
+  | { type: 'setContainers'; count: number }
+  | { type: 'toggleHelp' }
+  | { type: 'toggleWatch' }
+  | { type: 'setWatch'; on: boolean }
+  | { type: 'save' }
+  | { type: 'saveDone'; message: string }
+  | { type: 'message'; text: string | null }
+  | { type: 'quit' };
+
+function zeroSelection(): Record<ScreenId, number> {
+  return Object.fromEntries(SCREENS.map((s) => [s, 0])) as Record<ScreenId, number>;
+}
+
+export function initialNav(options: { containers?: number; container?: number; screen?: ScreenId } = {}): NavState {
+  const containers = Math.max(0, options.containers ?? 0);
+  const container = clamp(options.container ?? 0, 0, Math.max(0, containers - 1));
+  const selected = zeroSelection();
+  // Start the summary's cursor on the container the main verdict is about.
+  selected.summary = containers > 0 ? container : 0;
+  return {
+    screen: options.screen && options.screen !== 'help' ? options.screen : 'summary',
+    stack: [],
+    selected,
+    container,
+    containers,
+    help: options.screen === 'help',
+    watch: false,
+    saveRequested: false,
+    quit: false,
+    message: null,
+  };
+}
+
+/** The screen being shown: the help overlay covers the current screen. */
+export function displayed(state: NavState): ScreenId {
+  return state.help ? 'help' : state.screen;
+}
+
+/** Rows of the summary: one per container, then the menu. */
+export function summaryRows(containers: number): number {
+  return containers + MENU.length;
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, n));
+}
+
+function withSelected(state: NavState, screen: ScreenId, value: number): NavState {
+  if (state.selected[screen] === value) return state;
+  return { ...state, selected: { ...state.selected, [screen]: value } };
+}
+
+function push(state: NavState, screen: ScreenId): NavState {
+  if (screen === 'help') return { ...state, help: true, selected: { ...state.selected, help: 0 } };
+  if (screen === state.screen) return { ...state, help: false };
+  return {
+    ...state,
+    help: false,
+    stack: [...state.stack, state.screen],
+    screen,
+    // Text screens open at the top.
+    selected: screen === 'verdict' || screen === 'chain' || screen === 'tools' || screen === 'node' ? { ...state.selected, [screen]: 0 } : state.selected,
+  };
+}
+
+function setContainer(state: NavState, index: number): NavState {
+  if (state.containers <= 0) return state;
+  const container = ((index % state.containers) + state.containers) % state.containers;
+  if (container === state.container) return state;
+  const selected = { ...state.selected, chain: 0, tools: 0 };
+  // On the summary, the cursor follows the container when it is on a container row.
+  if (state.selected.summary < state.containers) selected.summary = container;
+  return { ...state, container, selected };
+}
+
+/** Actions that come from the program, not a key, and so keep the status message. */
+const KEEPS_MESSAGE = new Set<NavAction['type']>(['message', 'saveDone', 'setContainers', 'setWatch']);
+
+export function reduce(prev: NavState, action: NavAction): NavState {
+  const state = !KEEPS_MESSAGE.has(action.type) && prev.message !== null ? { ...prev, message: null } : prev;
+  switch (action.type) {
+    case 'move': {
+      const screen = displayed(state);
+      const current = state.selected[screen];
+      let next = current + action.delta;
+      if (action.count !== undefined) next = clamp(next, 0, Math.max(0, action.count - 1));
+      else if (screen === 'summary') next = clamp(next, 0, summaryRows(state.containers) - 1);
+      else if (!Number.isFinite(next)) next = action.delta < 0 ? 0 : current;
+      else next = Math.max(0, next);
+      return withSelected(state, screen, next);
+    }
+    case 'enter': {
+      if (state.help) return state;
+      const count = action.count;
+      switch (state.screen) {
+        case 'summary': {
+          const rows = count ?? summaryRows(state.containers);
+          if (rows <= 0) return state;
+          const sel = clamp(state.selected.summary, 0, rows - 1);
+          if (sel < state.containers) return push(setContainer({ ...state, selected: { ...state.selected, summary: sel } }, sel), 'chain');
+          const item = MENU[sel - state.containers];
+          return item ? push(state, item.screen) : state;
+        }
+        case 'verdicts': {
+          if (count === 0) return { ...state, message: 'no verdicts to open' };
+          if (count !== undefined) return push(withSelected(state, 'verdicts', clamp(state.selected.verdicts, 0, count - 1)), 'verdict');
+          return push(state, 'verdict');
+        }
+        case 'chain':
+          return push(state, 'breakdown');
+        default:
+          return state;
+      }
+    }
+    case 'back': {
+      if (state.help) return { ...state, help: false };
+      const prevScreen = state.stack[state.stack.length - 1];
+      if (prevScreen === undefined) return state;
+      return { ...state, screen: prevScreen, stack: state.stack.slice(0, -1) };
+    }
+    case 'go':
+      return push(state, action.screen);
+    case 'nextContainer':
+      return setContainer(state, state.container + 1);
+    case 'prevContainer':
+      return setContainer(state, state.container - 1);
+    case 'selectContainer':
+      return setContainer(state, action.index);
+    case 'setContainers': {
+      const containers = Math.max(0, action.count);
+      const container = clamp(state.container, 0, Math.max(0, containers - 1));
+      if (containers === state.containers && container === state.container) return state;
+      return { ...state, containers, container };
+    }
+    case 'toggleHelp':
+      return state.help ? { ...state, help: false } : { ...state, help: true, selected: { ...state.selected, help: 0 } };
+    case 'toggleWatch':
+      return { ...state, watch: !state.watch, message: state.watch ? 'watch off' : 'watch on' };
+    case 'setWatch':
+      return state.watch === action.on ? state : { ...state, watch: action.on };
+    case 'save':
+      if (state.saveRequested) return state;
+      return { ...state, saveRequested: true, message: 'saving…' };
+    case 'saveDone':
+      return { ...state, saveRequested: false, message: action.message };
+    case 'message':
+      return state.message === action.text ? state : { ...state, message: action.text };
+    case 'quit':
+      return { ...state, quit: true };
+  }
+}

@@ -1,0 +1,115 @@
+// Summary: the pod, its QoS and node, the main verdict in one sentence, one row per container with a bar of the
+// working set against request and limit, and the menu to the other screens.
+import { formatBytes } from '../../core/quantity.js';
+import type { Analysis } from '../../core/types.js';
+import { bar } from '../../render/text.js';
+import { BLANK, line, titled, pad, padLeft, para, seg, SEVERITY_MARK, severityTone, specBytes, stateText, truncate, wrapText, type Line } from '../format.js';
+import { MENU } from '../navigation.js';
+import { sparkline } from '../sparkline.js';
+import type { ScreenModel, ScreenProps } from './model.js';
+import { ScreenView } from './view.js';
+
+export function podLine(a: Analysis): { title: string; details: string } {
+  const p = a.pod;
+  const details = [
+    p.qosClass ?? 'QoS ?',
+    p.node ? `node ${p.node}` : p.phase === 'Pending' ? 'not scheduled' : 'node unknown',
+    p.phase ?? 'phase ?',
+    a.cgroup ? `cgroup ${a.cgroup.version}` : 'no cgroup data',
+  ].join(' · ');
+  return { title: `Pod ${p.namespace ?? '?'}/${p.name ?? '?'}`, details };
+}
+
+function menuHint(a: Analysis, screen: string, containerName: string | null): string {
+  switch (screen) {
+    case 'verdicts':
+      return a.verdicts.length ? `${a.verdicts.length}: ${a.verdicts.map((v) => v.kind).join(', ')}` : 'none: nothing wrong found';
+    case 'events':
+      return a.events.length ? `${a.events.length} recorded` : 'none recorded';
+    case 'node':
+      return a.node ? `${a.node.name}: allocatable, requests, eviction threshold` : a.nodeFits.length ? 'not scheduled: node fit table' : 'unknown';
+    default: {
+      const item = MENU.find((m) => m.screen === screen);
+      return `${item?.hint ?? ''}${containerName && (screen === 'chain' || screen === 'breakdown' || screen === 'tools') ? ` (${containerName})` : ''}`;
+    }
+  }
+}
+
+export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps): ScreenModel {
+  const lines: Line[] = [];
+  const rows: number[] = [];
+  const { title, details } = podLine(a);
+  lines.push(...titled(title, details, width));
+
+  const main = a.verdicts[0];
+  if (main) {
+    const tone = severityTone(main.severity);
+    const more = a.verdicts.length > 1 ? ` (+${a.verdicts.length - 1} more under Verdicts)` : '';
+    wrapText(main.summary + more, width - 2).forEach((r, i) => lines.push(line(seg(i === 0 ? `${SEVERITY_MARK[main.severity]} ` : '  ', { color: tone, bold: true }), seg(r, { color: i === 0 ? tone : undefined }))));
+  } else lines.push(line(seg('✔ ', { color: 'green' }), 'Nothing wrong found in what was read.'));
+  lines.push(BLANK);
+
+  // Container table.
+  const wide = width >= 120;
+  const nameW = Math.min(24, Math.max(9, ...a.containers.map((c) => c.name.length)) + 2);
+  const numW = 9;
+  const nums = wide ? 4 : 3;
+  const fixed = nameW + numW * nums + 2;
+  const stateW = Math.min(30, Math.max(5, ...a.containers.map((c) => stateText(c).length)));
+  const barW = Math.max(16, Math.min(40, width - fixed - 4 - stateW));
+  const head = `${pad('CONTAINER', nameW)}${padLeft('REQUEST', numW)}${padLeft('LIMIT', numW)}${padLeft('WORKSET', numW)}${wide ? padLeft('USAGE', numW) : ''}  ${pad('█ wset ┊req │limit', barW)}  STATE`;
+  lines.push(line(seg(truncate(head, width), { dim: true })));
+  if (a.containers.length === 0) lines.push(line(seg('no containers in the pod spec', { dim: true })));
+  a.containers.forEach((c) => {
+    const b = bar(c.workingSetBytes, c.requestBytes, c.limitBytes, barW) || pad(c.workingSetBytes === null ? '? (not measured)' : '', barW);
+    rows.push(lines.length);
+    lines.push(
+      line(
+        seg(pad(truncate(c.name, nameW - 1), nameW), { bold: true }),
+        padLeft(specBytes(c.requestBytes), numW),
+        padLeft(specBytes(c.limitBytes), numW),
+        padLeft(formatBytes(c.workingSetBytes), numW),
+        wide ? padLeft(formatBytes(c.usageBytes), numW) : '',
+        '  ',
+        seg(b, { color: c.headroom.workingSetOfLimit !== null && c.headroom.workingSetOfLimit >= 0.9 ? 'red' : 'green' }),
+        '  ',
+        seg(stateText(c), { dim: true }),
+      ),
+    );
+    const s = samples?.[c.name];
+    if (s && (nav.watch || s.workingSet.length > 1)) {
+      const w = Math.max(8, Math.min(40, width - nameW - 34));
+      lines.push(
+        line(
+          pad('', nameW),
+          seg('trend ', { dim: true }),
+          seg(sparkline(s.workingSet, w, s.limit), { color: 'cyan' }),
+          seg(` ws ${formatBytes(s.workingSet[s.workingSet.length - 1] ?? null)} · usage ${formatBytes(s.usage[s.usage.length - 1] ?? null)} · ${s.limit === null ? 'no limit' : `of ${formatBytes(s.limit)}`}`, { dim: true }),
+        ),
+      );
+    }
+  });
+  const r = a.requests;
+  const podText = `pod request ${formatBytes(r.effectiveRequestBytes)} (what the scheduler counts) · pod limit ${specBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`;
+  lines.push(...para(podText, width, { style: { dim: true } }));
+  lines.push(BLANK);
+
+  // Menu.
+  const current = a.containers[nav.container]?.name ?? null;
+  const labelW = 14;
+  for (const item of MENU) {
+    const label = item.screen === 'verdicts' ? `Verdicts (${a.verdicts.length})` : item.screen === 'events' ? `Events (${a.events.length})` : item.label;
+    rows.push(lines.length);
+    lines.push(line(seg(pad(label, labelW), { bold: true, color: 'cyan' }), seg(truncate(menuHint(a, item.screen, current), width - labelW), { dim: true })));
+  }
+
+  if (a.notices.length) {
+    lines.push(BLANK, line(seg('Not known', { bold: true })));
+    for (const n of a.notices) lines.push(...para(`${n.part}: ${n.message}`, width, { prefix: '- ', style: { dim: true } }));
+  }
+  return { lines, rows };
+}
+
+export function SummaryScreen(props: ScreenProps & { color: boolean }) {
+  return <ScreenView model={summaryModel(props)} height={props.height} selected={props.nav.selected.summary} color={props.color} />;
+}

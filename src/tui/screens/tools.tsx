@@ -1,0 +1,102 @@
+// Tools: what kubectl top, docker stats (both formulas), the kubelet's rss and the raw usage show for the
+// selected container, each with its formula on this container's numbers, and the answer to the question people
+// come with: why do kubectl top and docker stats differ here?
+import { formatBytes } from '../../core/quantity.js';
+import type { Analysis, ContainerAnalysis } from '../../core/types.js';
+import { shortener } from '../../render/text.js';
+import { BLANK, containerReason, line, titled, pad, padLeft, para, seg, wrapText, type Line } from '../format.js';
+import type { ScreenModel, ScreenProps } from './model.js';
+import { ScreenView } from './view.js';
+
+const f = formatBytes;
+
+/** The seed question, answered with this container's numbers. One sentence per entry. */
+export function whyTheyDiffer(a: Analysis, c: ContainerAnalysis): string[] {
+  const U = c.usageBytes;
+  const inactive = c.breakdown.inactiveFileBytes;
+  const active = c.breakdown.activeFileBytes;
+  const shmem = c.breakdown.shmemBytes;
+  const top = c.views.kubectlTopBytes;
+  const docker = c.views.dockerStatsBytes;
+  const legacy = c.views.dockerStatsLegacyBytes;
+  const v1 = a.cgroup?.version === 'v1';
+  const out: string[] = [];
+  if (U === null) {
+    out.push(`Unknown here: the usage of ${c.name} was not read (${containerReason(a, c)}), so the tools cannot be compared.`);
+    return out;
+  }
+  if (inactive === null) {
+    out.push(
+      `Only the kubelet's own figures were read for ${c.name} (working set ${f(c.workingSetBytes)}, usage ${f(U)}), without memory.stat, so the page cache split that makes the tools differ is unknown (?).`,
+    );
+    return out;
+  }
+  out.push(`kubectl top reports the kubelet's working set: usage ${f(U)} − inactive_file ${f(inactive)} = ${f(top)}.`);
+  if (docker !== null && top !== null && docker === top) {
+    out.push(`docker stats since 20.10 uses the same formula, so it shows the same ${f(docker)}.`);
+  } else if (docker !== null) {
+    out.push(`docker stats since 20.10 shows ${f(docker)}: inactive_file (${f(inactive)}) is not below usage, so it shows the whole usage while kubectl top floors at ${f(top)}.`);
+  }
+  if (legacy !== null && top !== null) {
+    const cacheName = v1 ? 'cache' : 'file';
+    const gap = top - legacy;
+    const cache = c.cacheBytes;
+    if (gap > 0) {
+      const parts = active !== null && active > 0 ? [`active_file ${f(active)}`] : [];
+      if (shmem !== null && shmem > 0) parts.push(`shmem ${f(shmem)}`);
+      out.push(
+        `docker stats 17.06–19.03 shows ${f(legacy)}: it subtracts all of ${cacheName} (${f(cache)}), not just inactive_file, so it leaves out ${f(gap)} more: the ${parts.join(' and ')} that kubectl top still counts.`,
+      );
+      if (active !== null && active > 0) out.push(`That ${f(active)} of recently used page cache is reclaimable, but only after the kernel ages it to the inactive list; it still counts toward eviction ranking.`);
+      if (shmem !== null && shmem > 0) out.push(`The ${f(shmem)} of shmem (tmpfs, /dev/shm) is not reclaimable without swap, yet old docker stats hides it as "cache".`);
+    } else if (gap === 0) {
+      out.push(`docker stats 17.06–19.03 (usage − ${cacheName}) agrees too: this container has no active page cache or shmem, so ${cacheName} = inactive_file.`);
+    } else {
+      out.push(`docker stats 17.06–19.03 (usage − ${cacheName}) shows ${f(legacy)}, ${f(-gap)} more than kubectl top: ${cacheName} (${f(cache)}) is smaller than inactive_file here, which happens when the counters were read at slightly different moments.`);
+    }
+  }
+  out.push(`None of them is what the kernel compares with the limit: that is usage, ${f(U)}${c.cgroupLimitBytes !== null ? ` of ${f(c.cgroupLimitBytes)}` : ''}.`);
+  return out;
+}
+
+export function toolsModel({ analysis: a, nav, width }: ScreenProps): ScreenModel {
+  const c = a.containers[nav.container];
+  if (!c) return { lines: [line('No containers in the pod spec.')] };
+  const short = shortener(a);
+  const v = c.views;
+  const b = c.breakdown;
+  const lines: Line[] = [];
+  lines.push(...titled(`Container ${c.name}`, 'one cgroup, read by different tools', width));
+  lines.push(BLANK);
+  lines.push(line(seg('Why kubectl top and docker stats differ here', { bold: true, color: 'cyan' })));
+  for (const s of whyTheyDiffer(a, c)) lines.push(...para(s, width, { prefix: '· ' }));
+  lines.push(BLANK);
+  const labelW = 16;
+  const numW = 9;
+  const indent = labelW + numW + 2;
+  lines.push(line(seg(`${pad('TOOL', labelW)}${padLeft('SHOWS', numW)}  FORMULA`, { dim: true })));
+  const minus = (x: number | null) => (x === null ? '?' : f(x));
+  const rows: Array<{ label: string; value: number | null; formula: string; source: string | undefined }> = [
+    { label: 'kubectl top', value: v.kubectlTopBytes, formula: `usage − inactive_file = ${minus(c.usageBytes)} − ${minus(b.inactiveFileBytes)} (working set, floored at 0)`, source: c.sources.kubectlTopBytes },
+    { label: 'docker stats', value: v.dockerStatsBytes, formula: `docker ≥ 20.10: usage − inactive_file = ${minus(c.usageBytes)} − ${minus(b.inactiveFileBytes)} (usage when inactive_file ≥ usage)`, source: c.sources.dockerStatsBytes },
+    { label: 'docker ≤ 19.03', value: v.dockerStatsLegacyBytes, formula: `usage − cache = ${minus(c.usageBytes)} − ${minus(c.cacheBytes)} (all page cache, incl. active and shmem)`, source: c.sources.dockerStatsLegacyBytes },
+    { label: 'kubelet rss', value: c.rssBytes, formula: 'anon memory only (v1 total_rss, v2 anon): no page cache, no shmem, no kernel', source: c.sources.rssBytes },
+    { label: 'usage', value: c.usageBytes, formula: 'everything charged to the cgroup: what the kernel compares with memory.max', source: c.sources.usageBytes },
+  ];
+  for (const r of rows) {
+    const formula = wrapText(r.formula, width - indent);
+    lines.push(line(seg(pad(r.label, labelW), { bold: true }), seg(padLeft(f(r.value), numW), { bold: true }), '  ', formula[0] ?? ''));
+    for (const x of formula.slice(1)) lines.push(line(' '.repeat(indent), x));
+    if (r.source) for (const x of wrapText(`[${short(r.source)}]`, width - indent)) lines.push(line(' '.repeat(indent), seg(x, { dim: true })));
+    else if (r.value === null) for (const x of wrapText(`unknown: ${containerReason(a, c)}`, width - indent)) lines.push(line(' '.repeat(indent), seg(x, { dim: true })));
+  }
+  if (a.containers.length > 1) {
+    const sum = a.containers.reduce<number | null>((acc, x) => (acc === null || x.workingSetBytes === null ? null : acc + x.workingSetBytes), 0);
+    lines.push(BLANK, ...para(`kubectl top pod shows the sum of the containers' working sets: ${f(sum)}${a.podLevel ? ` (the pod cgroup itself, with the pause container: ${f(a.podLevel.workingSetBytes)})` : ''}.`, width, { style: { dim: true } }));
+  }
+  return { subtitle: c.name, lines };
+}
+
+export function ToolsScreen(props: ScreenProps & { color: boolean }) {
+  return <ScreenView model={toolsModel(props)} height={props.height} selected={props.nav.selected.tools} color={props.color} />;
+}
