@@ -1,0 +1,406 @@
+// The reader's framed output (src/kube/reader-script.ts) → CgroupFiles, verified.
+//
+// Pure: no I/O. Never throws: whatever comes back from a pod log (truncated, interleaved, garbage) ends up as
+// `problems`, and only files whose byte count and checksum match are returned.
+//
+// Format, version 1 (one frame set; `watch` mode prints one per interval):
+//   memwhy-reader 1 <once|watch> <seq>
+//   === CGROUP v1|v2
+//   === POD <key of the pod directory>        | === NOTFOUND <pod uid>
+//   === BEGIN <key> <n>\n<n bytes of the file>\n=== END <key> <adler32>
+//   === ERROR <key> <reason>
+//   === DONE <BEGIN count> <ERROR count> <adler32 of the lines above outside file frames (BEGIN…END)>
+//   === FATAL <reason…>                        (the reader gave up; nothing follows)
+// Keys may contain spaces (a node's prefix directory might), so the last word of a line is the number/reason.
+// Checksums are Adler-32 (RFC 1950) as 8 lower-case hex digits. A single changed byte anywhere is caught: in a
+// file by its checksum, in a BEGIN/END line by the key that must match and the byte count that must land on the
+// END line, in the header, CGROUP, POD, NOTFOUND and ERROR lines by the frame set checksum on the DONE line.
+
+import type { CgroupFiles, CgroupVersion } from './types.js';
+
+export const FRAME_FORMAT_VERSION = 1;
+
+export interface FrameError {
+  /** Key of the file (CgroupFiles convention). */
+  path: string;
+  /** permission-denied | read-failed | too-large (or whatever a newer reader says). */
+  reason: string;
+}
+
+export interface ParsedFrames {
+  /** The files whose frame verified: byte count, trailing newline, END line and checksum all match. */
+  files: CgroupFiles;
+  /** Files the reader reported it could not read. */
+  errors: FrameError[];
+  /** The frame set ended with a DONE line whose counts and checksum match, and nothing was wrong on the way. */
+  complete: boolean;
+  /** What was wrong (truncation, corruption, garbage, a reader failure), for the user. */
+  problems: string[];
+  header: { version: number; mode: string; seq: number } | null;
+  cgroupVersion: CgroupVersion | null;
+  /** Key of the pod directory the reader found (`=== POD`), null when not said. */
+  podPath: string | null;
+  /** The reader searched and did not find the pod's directory (`=== NOTFOUND`, exit code 3). */
+  notFound: boolean;
+  /** The reader stopped early (`=== FATAL <reason>`): bad arguments, no memory cgroup, a missing tool. */
+  fatal: string | null;
+}
+
+const MOD_ADLER = 65521;
+/** Bytes that can be summed before a+b may exceed 2^53 (zlib's NMAX is 5552 for 32-bit; doubles allow far more). */
+const ADLER_CHUNK = 1 << 20;
+
+interface AdlerState {
+  a: number;
+  b: number;
+}
+
+function adlerUpdate(state: AdlerState, bytes: Uint8Array, start: number, end: number): void {
+  let { a, b } = state;
+  for (let i = start; i < end; ) {
+    const stop = Math.min(end, i + ADLER_CHUNK);
+    for (; i < stop; i++) {
+      a += bytes[i] as number;
+      b += a;
+    }
+    a %= MOD_ADLER;
+    b %= MOD_ADLER;
+  }
+  state.a = a;
+  state.b = b;
+}
+
+/** Adler-32 (RFC 1950) of the bytes, as an unsigned 32-bit number. */
+export function adler32(bytes: Uint8Array): number {
+  const state = { a: 1, b: 0 };
+  adlerUpdate(state, bytes, 0, bytes.length);
+  return state.b * 65536 + state.a;
+}
+
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: false });
+const NEWLINE = 0x0a;
+
+const HEADER_RE = /^memwhy-reader (\d{1,6}) (once|watch|-) (\d{1,9})$/;
+const SUM_RE = /^[0-9a-f]{8}$/;
+const COUNT_RE = /^\d{1,9}$/;
+/** The most problems listed one by one; the rest are counted. */
+const MAX_PROBLEMS = 20;
+
+/** A key is relative, has no empty, `.` or `..` segment, no control characters and nothing an object prototype has. */
+function validKey(key: string): boolean {
+  if (key === '' || key.length > 4096 || key.startsWith('/')) return false;
+  if (/[\u0000-\u001f\u007f]/.test(key)) return false;
+  return key.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && s !== '__proto__' && s !== 'constructor' && s !== 'prototype');
+}
+
+function excerpt(text: string): string {
+  const t = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  return JSON.stringify(t);
+}
+
+/** `<key> <last word>` → [key, word]; null when there is no space or the key is empty. */
+function splitLast(rest: string): [string, string] | null {
+  const at = rest.lastIndexOf(' ');
+  if (at <= 0) return null;
+  return [rest.slice(0, at), rest.slice(at + 1)];
+}
+
+interface Line {
+  text: string;
+  start: number;
+  /** Index of the byte after the line's newline (or the end of input when unterminated). */
+  next: number;
+  terminated: boolean;
+}
+
+class Reader {
+  pos = 0;
+  constructor(readonly bytes: Uint8Array) {}
+
+  atEnd(): boolean {
+    return this.pos >= this.bytes.length;
+  }
+
+  peekLine(): Line | null {
+    if (this.atEnd()) return null;
+    const nl = this.bytes.indexOf(NEWLINE, this.pos);
+    const end = nl < 0 ? this.bytes.length : nl;
+    return {
+      text: decoder.decode(this.bytes.subarray(this.pos, end)),
+      start: this.pos,
+      next: nl < 0 ? end : nl + 1,
+      terminated: nl >= 0,
+    };
+  }
+
+  take(line: Line): void {
+    this.pos = line.next;
+  }
+}
+
+function emptyResult(): ParsedFrames {
+  return {
+    files: {},
+    errors: [],
+    complete: false,
+    problems: [],
+    header: null,
+    cgroupVersion: null,
+    podPath: null,
+    notFound: false,
+    fatal: null,
+  };
+}
+
+function toBytes(input: unknown): Uint8Array | null {
+  if (typeof input === 'string') return encoder.encode(input);
+  if (input instanceof Uint8Array) return input;
+  return null;
+}
+
+interface SetParse {
+  result: ParsedFrames;
+  /** The set reached its DONE or FATAL line (so a stream reader need not wait for more of it). */
+  ended: boolean;
+}
+
+/** Parses one frame set from `r` (starting at a header line or garbage before it). */
+function parseSet(r: Reader): SetParse {
+  const res = emptyResult();
+  let problemCount = 0;
+  const problem = (msg: string): void => {
+    problemCount++;
+    if (problemCount <= MAX_PROBLEMS) res.problems.push(msg);
+  };
+  const finish = (ended: boolean): SetParse => {
+    if (problemCount > MAX_PROBLEMS) res.problems.push(`… and ${problemCount - MAX_PROBLEMS} more problems`);
+    return { result: res, ended };
+  };
+
+  // Header (lines before it are someone else's output: counted as garbage).
+  let skipped = 0;
+  let firstSkipped = '';
+  let header: Line | null = null;
+  for (let line = r.peekLine(); line !== null; line = r.peekLine()) {
+    r.take(line);
+    const m = HEADER_RE.exec(line.text);
+    if (m && line.terminated) {
+      header = line;
+      res.header = { version: Number(m[1]), mode: m[2] as string, seq: Number(m[3]) };
+      break;
+    }
+    if (skipped++ === 0) firstSkipped = line.text;
+  }
+  if (skipped > 0) problem(`${skipped} line(s) of garbage before the reader's header, first ${excerpt(firstSkipped)}`);
+  if (header === null || res.header === null) {
+    problem(skipped === 0 ? 'the reader printed nothing' : 'no memwhy-reader header line: not the reader\'s output');
+    return finish(false);
+  }
+  if (res.header.version !== FRAME_FORMAT_VERSION) {
+    problem(`reader output format ${res.header.version} is not the supported ${FRAME_FORMAT_VERSION}`);
+    return finish(false);
+  }
+
+  const meta: AdlerState = { a: 1, b: 0 };
+  const addMeta = (line: Line): void => adlerUpdate(meta, r.bytes, line.start, line.next);
+  addMeta(header);
+
+  let begins = 0;
+  let errorsSeen = 0;
+  let ended = false;
+
+  /** After a broken frame of `key`: skip to its END line (consumed) or to the next frame/set line (left). */
+  const resync = (key: string): void => {
+    for (let line = r.peekLine(); line !== null; line = r.peekLine()) {
+      if (/^=== (BEGIN|ERROR|DONE|FATAL) /.test(line.text) || HEADER_RE.test(line.text)) return;
+      r.take(line);
+      if (line.text.startsWith(`=== END ${key} `)) return;
+    }
+  };
+
+  for (;;) {
+    const line = r.peekLine();
+    if (line === null) {
+      problem('output ends before the DONE line: truncated (the reader was stopped, or the log was cut)');
+      break;
+    }
+    if (!line.terminated) {
+      problem(`output ends in the middle of a line ${excerpt(line.text)}: truncated`);
+      r.take(line);
+      break;
+    }
+    const text = line.text;
+    if (HEADER_RE.test(text)) {
+      problem('a new frame set starts before this one ended: truncated');
+      break; // not consumed: the next set starts here
+    }
+    r.take(line);
+
+    if (text.startsWith('=== DONE ')) {
+      ended = true;
+      const m = /^=== DONE (\d{1,9}) (\d{1,9}) ([0-9a-f]{8})$/.exec(text);
+      if (!m) {
+        problem(`malformed DONE line ${excerpt(text)}`);
+        break;
+      }
+      const [files, errors] = [Number(m[1]), Number(m[2])];
+      if (files !== begins || errors !== errorsSeen) {
+        problem(`the reader printed ${files} file frame(s) and ${errors} error line(s), ${begins} and ${errorsSeen} arrived: lines lost`);
+      }
+      const computed = hex8(meta.b * 65536 + meta.a);
+      if (m[3] !== computed) problem(`frame set checksum mismatch (${m[3]} stated, ${computed} computed): a header or frame line was altered`);
+      if (problemCount === 0) res.complete = true;
+      break;
+    }
+    // File frames check themselves; every other line counts in the frame set checksum.
+    if (!text.startsWith('=== BEGIN ') && !text.startsWith('=== END ')) addMeta(line);
+
+    if (text.startsWith('=== BEGIN ')) {
+      begins++;
+      const parts = splitLast(text.slice('=== BEGIN '.length));
+      if (parts === null || !COUNT_RE.test(parts[1]) || !validKey(parts[0])) {
+        problem(`malformed BEGIN line ${excerpt(text)}`);
+        continue;
+      }
+      const [key, countText] = parts;
+      const count = Number(countText);
+      const start = r.pos;
+      if (start + count + 1 > r.bytes.length) {
+        problem(`${key}: truncated after ${Math.max(0, r.bytes.length - start)} of ${count} bytes`);
+        r.pos = r.bytes.length;
+        break;
+      }
+      if (r.bytes[start + count] !== NEWLINE) {
+        problem(`${key}: its ${count} bytes are not followed by a line end: byte count wrong or data altered`);
+        resync(key);
+        continue;
+      }
+      r.pos = start + count + 1;
+      const end = r.peekLine();
+      if (end === null || !end.terminated || !end.text.startsWith(`=== END ${key} `)) {
+        problem(`${key}: no END line after its ${count} bytes: data altered or interleaved`);
+        resync(key);
+        continue;
+      }
+      r.take(end);
+      const sum = end.text.slice(`=== END ${key} `.length);
+      const content = r.bytes.subarray(start, start + count);
+      const computed = hex8(adler32(content));
+      if (!SUM_RE.test(sum) || sum !== computed) {
+        problem(`${key}: checksum mismatch (${excerpt(sum)} stated, ${computed} computed): data altered`);
+        continue;
+      }
+      if (Object.hasOwn(res.files, key)) {
+        problem(`${key}: printed twice, the first copy is kept`);
+        continue;
+      }
+      res.files[key] = decoder.decode(content);
+      continue;
+    }
+
+    if (text.startsWith('=== ERROR ')) {
+      errorsSeen++;
+      const parts = splitLast(text.slice('=== ERROR '.length));
+      if (parts === null || !validKey(parts[0]) || !/^[a-z][a-z0-9-]{0,40}$/.test(parts[1])) {
+        problem(`malformed ERROR line ${excerpt(text)}`);
+      } else {
+        res.errors.push({ path: parts[0], reason: parts[1] });
+      }
+      continue;
+    }
+    if (text.startsWith('=== CGROUP ')) {
+      const v = text.slice('=== CGROUP '.length);
+      if (v === 'v1' || v === 'v2') res.cgroupVersion = v;
+      else problem(`unknown cgroup version line ${excerpt(text)}`);
+      continue;
+    }
+    if (text.startsWith('=== POD ')) {
+      const key = text.slice('=== POD '.length);
+      if (validKey(key)) res.podPath = key;
+      else problem(`malformed POD line ${excerpt(text)}`);
+      continue;
+    }
+    if (text.startsWith('=== NOTFOUND ')) {
+      res.notFound = true;
+      continue;
+    }
+    if (text.startsWith('=== FATAL ')) {
+      res.fatal = text.slice('=== FATAL '.length).slice(0, 200);
+      problem(`the reader stopped: ${res.fatal}`);
+      ended = true;
+      break;
+    }
+    if (text.startsWith('=== END ')) {
+      problem(`END line without its BEGIN ${excerpt(text)}`);
+      continue;
+    }
+    problem(`unexpected line ${excerpt(text)}`);
+  }
+  return finish(ended);
+}
+
+/**
+ * Parses the reader's output: one frame set (the first, for `watch` output use parseFrameSets). Accepts the log as
+ * text or bytes (bytes are exact: byte counts and checksums are over bytes). Never throws.
+ */
+export function parseFrames(input: string | Uint8Array): ParsedFrames {
+  try {
+    const bytes = toBytes(input);
+    if (bytes === null) return { ...emptyResult(), problems: ['the reader output is not text'] };
+    const r = new Reader(bytes);
+    const { result, ended } = parseSet(r);
+    if (ended && !r.atEnd()) {
+      const rest = decoder.decode(r.bytes.subarray(r.pos, Math.min(r.bytes.length, r.pos + 200)));
+      if (rest.trim() !== '') {
+        result.problems.push(`data after the end of the frame set, starting ${excerpt(rest)}`);
+        result.complete = false;
+      }
+    }
+    return result;
+  } catch (e) {
+    // Not expected; the contract is never to throw.
+    return { ...emptyResult(), problems: [`reader output could not be parsed: ${(e as Error)?.message ?? String(e)}`] };
+  }
+}
+
+/**
+ * Splits `watch` output into frame sets. `sets` are the sets that ended (DONE or FATAL) plus any that a later set
+ * cut short; `rest` is the unfinished tail to prepend to the next chunk of the stream ('' when none).
+ */
+export function parseFrameSets(input: string): { sets: ParsedFrames[]; rest: string } {
+  const sets: ParsedFrames[] = [];
+  try {
+    if (typeof input !== 'string') return { sets, rest: '' };
+    const starts: number[] = [];
+    const re = /^memwhy-reader \d/gm;
+    for (let m = re.exec(input); m !== null; m = re.exec(input)) starts.push(m.index);
+    if (starts.length === 0) return { sets, rest: input };
+    if ((starts[0] as number) > 0) {
+      const before = input.slice(0, starts[0]);
+      if (before.trim() !== '') sets.push(parseFrames(before));
+    }
+    for (let i = 0; i < starts.length; i++) {
+      const last = i === starts.length - 1;
+      const segment = input.slice(starts[i], starts[i + 1] ?? input.length);
+      const r = new Reader(encoder.encode(segment));
+      const { result, ended } = parseSet(r);
+      if (!ended && last) return { sets, rest: segment };
+      sets.push(result);
+      const leftover = r.atEnd() ? '' : decoder.decode(r.bytes.subarray(r.pos));
+      // After the last set: possibly the start of the next header, so it waits for more input.
+      if (last) return { sets, rest: leftover.trim() === '' ? '' : leftover };
+      if (ended && leftover.trim() !== '') {
+        result.problems.push(`data after the end of the frame set, starting ${excerpt(leftover.slice(0, 200))}`);
+        result.complete = false;
+      }
+    }
+    return { sets, rest: '' };
+  } catch (e) {
+    return { sets: [...sets, { ...emptyResult(), problems: [`reader output could not be parsed: ${(e as Error)?.message ?? String(e)}`] }], rest: '' };
+  }
+}
