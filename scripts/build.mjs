@@ -1,5 +1,5 @@
 // Bundle the CLI into one ESM file, dist/cli.js, runnable as `node dist/cli.js` or through the bin link.
-// Packaging into a single executable comes later.
+// The single executable is built by scripts/package.mjs from the same entry.
 import { chmod } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -15,6 +15,11 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  // Ink imports react-devtools-core (an optional peer, not installed) for DEV=true; a stub keeps the bundle whole.
+  alias: { 'react-devtools-core': './src/stubs/react-devtools-core.cjs' },
+  define: { 'process.env.NODE_ENV': '"production"' },
+  minify: true,
+  legalComments: 'linked',
   banner: {
     js: [
       '#!/usr/bin/env node',

@@ -4,41 +4,84 @@ import yargs from 'yargs';
 import pkg from '../../package.json' with { type: 'json' };
 import { ExitCode, MemwhyError } from './exit-codes.js';
 
-export type OutputMode = 'auto' | 'text' | 'json';
+export type OutputMode = 'auto' | 'tui' | 'text' | 'json' | 'yaml';
 export type ColorMode = 'auto' | 'always' | 'never';
+export type WorkloadKind = 'deployment' | 'statefulset' | 'daemonset' | 'replicaset' | 'job';
 
-export interface RunOptions {
-  kind: 'run';
-  /** The pod name, `pod/` prefix removed; null when not given (allowed with --from only). */
-  pod: string | null;
+/** What to explain: a pod by name, the pods of a workload, or pods by label selector. */
+export type TargetArg =
+  | { kind: 'pod'; name: string }
+  | { kind: 'workload'; resource: WorkloadKind; name: string }
+  | { kind: 'selector'; selector: string };
+
+export interface ConnectionOptions {
   namespace: string | null;
   context: string | null;
   kubeconfig: string | null;
+  cluster: string | null;
+  user: string | null;
+  /** kubectl's --request-timeout text (`0`, `30s`, `1m`, seconds); parsed by the kubeconfig loader. */
+  requestTimeout: string | null;
+}
+
+export interface RunOptions extends ConnectionOptions {
+  kind: 'run';
+  /** null only with --from (the snapshot names its pod). */
+  target: TargetArg | null;
+  /** -c: the container to focus on. */
+  container: string | null;
   output: OutputMode;
   /** Snapshot folder to read instead of the cluster. */
   from: string | null;
+  /** Write what was gathered as a snapshot folder. */
+  save: string | null;
   /** The caller turns `auto` into on/off (TTY, NO_COLOR). */
   color: ColorMode;
   /** --exit-code: exit 10 when a critical or warning verdict exists. */
   exitCode: boolean;
   /** --now (hidden): the analysis time, normalised to ISO 8601 UTC; null = the clock. */
   now: string | null;
+  reader: {
+    enabled: boolean;
+    image: string;
+    namespace: string | null;
+    timeoutSeconds: number;
+    kernelLog: boolean;
+  };
 }
 
-export type Options = RunOptions | { kind: 'help'; text: string } | { kind: 'version'; text: string };
+export interface CleanupOptions extends ConnectionOptions {
+  kind: 'cleanup';
+  allNamespaces: boolean;
+}
+
+export type Options = RunOptions | CleanupOptions | { kind: 'help'; text: string } | { kind: 'version'; text: string };
 
 export const VERSION: string = pkg.version;
+export const DEFAULT_IMAGE = 'busybox:1.36';
 
-const OUTPUTS: readonly OutputMode[] = ['auto', 'text', 'json'];
+const OUTPUTS: readonly OutputMode[] = ['auto', 'tui', 'text', 'json', 'yaml'];
 const COLORS: readonly ColorMode[] = ['auto', 'always', 'never'];
+const WORKLOADS: Record<string, WorkloadKind> = {
+  deployment: 'deployment', deployments: 'deployment', deploy: 'deployment',
+  statefulset: 'statefulset', statefulsets: 'statefulset', sts: 'statefulset',
+  daemonset: 'daemonset', daemonsets: 'daemonset', ds: 'daemonset',
+  replicaset: 'replicaset', replicasets: 'replicaset', rs: 'replicaset',
+  job: 'job', jobs: 'job',
+};
 const HELP_HINT = 'run `kubectl memwhy --help` for usage';
 
 const EPILOGUE = [
-  'Live cluster access is not in this build yet: read a snapshot folder with --from <dir>.',
-  'A snapshot folder holds pod.json (kubectl get pod <name> -o json; required) and optionally',
-  'node.json, nodes.json, node-pods.json, events.json, summary.json, podmetrics.json, kernel.log, cgroup/.',
+  'The node reader: memwhy starts a short-lived pod (busybox, uid 65534, read-only /sys/fs/cgroup of the host,',
+  'no capabilities, deleted afterwards) on the pod\'s node to read its cgroup files. Its namespace must allow',
+  'hostPath volumes (Pod Security level privileged): use --reader-namespace, or --no-reader for API data only.',
+  '`kubectl memwhy cleanup [-n ns | -A]` deletes reader pods left behind by a killed run.',
   '',
-  'Exit codes: 0 diagnosis printed, 2 usage, 3 not found, 6 bad input, 10 problem found (--exit-code).',
+  'A snapshot folder (--from, --save) holds pod.json and optionally node.json, nodes.json, node-pods.json,',
+  'events.json, summary.json, podmetrics.json, kernel.log and cgroup/.',
+  '',
+  'Exit codes: 0 diagnosis printed, 2 usage, 3 not found, 4 forbidden, 5 unreachable, 6 bad input,',
+  '10 problem found (--exit-code), 130 interrupted.',
 ].join('\n');
 
 export function parseArgs(argv: string[], settings: { width?: number } = {}): Options {
@@ -50,22 +93,35 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
     .exitProcess(false)
     .strict()
     .parserConfiguration({ 'duplicate-arguments-array': false })
-    .command('$0 [pod]', false, (y) => y.positional('pod', { type: 'string', describe: 'the pod to explain (name or pod/<name>)' }))
+    .command('$0 [target]', false, (y) => y.positional('target', { type: 'string', describe: 'pod name, pod/<name>, or deployment|statefulset|daemonset|replicaset|job/<name>' }))
+    .command('cleanup', false)
     .usage(
-      "Usage: $0 <pod> [flags]\n\nExplain a pod's memory: requests, limits, working set and cgroup breakdown, " +
+      "Usage: $0 <pod> [flags]\n       $0 cleanup [-n <namespace> | -A]\n\nExplain a pod's memory: requests, limits, working set and cgroup breakdown, " +
         'and why it was OOMKilled, evicted or left Pending.',
     )
-    .option('namespace', { alias: 'n', type: 'string', requiresArg: true, describe: 'namespace of the pod' })
+    .option('namespace', { alias: 'n', type: 'string', requiresArg: true, describe: 'namespace of the pod (default: from the context)' })
+    .option('selector', { alias: 'l', type: 'string', requiresArg: true, describe: 'explain the pods matching this label selector (the worst off first)' })
+    .option('container', { alias: 'c', type: 'string', requiresArg: true, describe: 'the container to focus on' })
+    .option('output', { alias: 'o', type: 'string', requiresArg: true, default: 'auto', describe: 'auto (the TUI on a terminal, else text), tui, text, json or yaml' })
     .option('context', { type: 'string', requiresArg: true, describe: 'kubeconfig context to use' })
     .option('kubeconfig', { type: 'string', requiresArg: true, describe: 'path to the kubeconfig file' })
-    .option('output', { alias: 'o', type: 'string', requiresArg: true, default: 'auto', describe: 'output format: auto, text or json' })
+    .option('cluster', { type: 'string', requiresArg: true, describe: 'kubeconfig cluster to use' })
+    .option('user', { type: 'string', requiresArg: true, describe: 'kubeconfig user to use' })
+    .option('request-timeout', { type: 'string', requiresArg: true, describe: 'time to wait for one API request (0 = no limit; 30s, 1m)' })
+    .option('image', { type: 'string', requiresArg: true, default: DEFAULT_IMAGE, describe: 'image of the node reader pod (mirror it for air-gapped clusters)' })
+    .option('reader-namespace', { type: 'string', requiresArg: true, describe: 'namespace for the reader pod (default: the pod\'s)' })
+    .option('reader-timeout', { type: 'number', requiresArg: true, default: 60, describe: 'seconds the reader pod may take (its activeDeadlineSeconds)' })
+    .option('reader', { type: 'boolean', default: true, describe: 'read the cgroup files through a reader pod (--no-reader: API data only)' })
+    .option('kernel-log', { type: 'boolean', default: false, describe: 'also read the kernel OOM lines on the node (the reader then runs as root, still read-only)' })
+    .option('save', { type: 'string', requiresArg: true, describe: 'write what was gathered to this folder (a snapshot for --from)' })
     .option('from', { type: 'string', requiresArg: true, describe: 'read a snapshot folder instead of the cluster' })
+    .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'with cleanup: every namespace' })
     .option('color', { type: 'string', requiresArg: true, default: 'auto', describe: 'colour: auto, always or never (auto honours NO_COLOR)' })
     .option('exit-code', { type: 'boolean', default: false, describe: 'exit 10 when a critical or warning verdict is found' })
     .option('now', { type: 'string', requiresArg: true, hidden: true, describe: 'pin the analysis time (ISO 8601), for reproducible output' })
-    .example('$0 --from examples/oomkilled-container', 'explain the pod in a snapshot folder')
-    .example('$0 web-0 --from ./snap -o json', 'JSON output; the name must match pod.json')
-    .example('$0 --from ./snap --exit-code', 'exit 10 when something is wrong (for CI)')
+    .example('$0 web-7d9c4-x2x9q -n shop', 'why is this pod using, or killed for, its memory?')
+    .example('$0 deployment/api -o json', 'the worst-off pod of a deployment, as JSON')
+    .example('$0 --from examples/cache-driven', 'explain a snapshot folder (no cluster needed)')
     .epilogue(EPILOGUE)
     .version('version', 'print the version', VERSION)
     .help('help', 'show this help')
@@ -81,23 +137,70 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
   if (args.help === true) return { kind: 'help', text: output };
   if (args.version === true) return { kind: 'version', text: output || VERSION };
 
+  const namespace = text('--namespace', args.namespace);
+  if (namespace !== null && !DNS_LABEL.test(namespace)) usage(`${JSON.stringify(namespace)} is not a valid namespace name`);
+  const connection: ConnectionOptions = {
+    namespace,
+    context: text('--context', args.context),
+    kubeconfig: text('--kubeconfig', args.kubeconfig),
+    cluster: text('--cluster', args.cluster),
+    user: text('--user', args.user),
+    requestTimeout: text('--request-timeout', args.requestTimeout),
+  };
+
+  if (args._[0] === 'cleanup') {
+    if (args._.length > 1) usage(`unexpected argument ${JSON.stringify(String(args._[1]))}`);
+    if (args.target !== undefined) usage('cleanup takes no pod');
+    if (args.allNamespaces === true && namespace !== null) usage('use either -n or -A with cleanup, not both');
+    return { kind: 'cleanup', ...connection, allNamespaces: args.allNamespaces === true };
+  }
   if (args._.length > 0) usage(`unexpected argument ${JSON.stringify(String(args._[0]))}`);
+  if (args.allNamespaces === true) usage('-A goes with cleanup only', 'memwhy explains one pod: name it, or use -l / deployment/<name>');
 
   const output_ = oneOf('--output', args.output, OUTPUTS);
   const color = (args.color as unknown) === false ? 'never' : oneOf('--color', args.color, COLORS); // --no-color
   const from = text('--from', args.from);
-  const pod = podName(text('pod', args.pod));
-  const namespace = text('--namespace', args.namespace);
-  if (namespace !== null && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
-    usage(`${JSON.stringify(namespace)} is not a valid namespace name`);
+  const selector = text('--selector', args.selector);
+  let target = targetArg(text('target', args.target));
+  if (selector !== null) {
+    if (target !== null) usage('give either a pod/workload or -l, not both');
+    target = { kind: 'selector', selector };
   }
-  const context = text('--context', args.context);
-  const kubeconfig = text('--kubeconfig', args.kubeconfig);
   const now = nowValue(text('--now', args.now));
-  if (pod === null && from === null) usage('no pod given', 'usage: kubectl memwhy <pod> [flags]; run `kubectl memwhy --help` for more');
+  if (target === null && from === null) usage('no pod given', 'usage: kubectl memwhy <pod> [flags]; run `kubectl memwhy --help` for more');
+  if (from !== null && target !== null && target.kind !== 'pod') usage('--from reads one pod: drop the workload or selector');
+  const timeoutSeconds = args.readerTimeout as unknown;
+  if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 5 || timeoutSeconds > 3600) {
+    usage(`--reader-timeout must be a whole number of seconds from 5 to 3600, not ${JSON.stringify(String(timeoutSeconds))}`);
+  }
+  const readerNamespace = text('--reader-namespace', args.readerNamespace);
+  if (readerNamespace !== null && !DNS_LABEL.test(readerNamespace)) usage(`${JSON.stringify(readerNamespace)} is not a valid namespace name`);
+  const container = text('--container', args.container);
+  if (container !== null && !DNS_LABEL.test(container)) usage(`${JSON.stringify(container)} is not a valid container name`);
 
-  return { kind: 'run', pod, namespace, context, kubeconfig, output: output_, from, color, exitCode: args.exitCode === true, now };
+  return {
+    kind: 'run',
+    ...connection,
+    target,
+    container,
+    output: output_,
+    from,
+    save: text('--save', args.save),
+    color,
+    exitCode: args.exitCode === true,
+    now,
+    reader: {
+      enabled: args.reader !== false,
+      image: text('--image', args.image) ?? DEFAULT_IMAGE,
+      namespace: readerNamespace,
+      timeoutSeconds,
+      kernelLog: args.kernelLog === true,
+    },
+  };
 }
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** yargs' wording, made one line and phrased like ours ("Unknown argument: bogus" → "unknown flag --bogus"). */
 function yargsMessage(message: string, argv: readonly string[]): string {
@@ -135,22 +238,20 @@ function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly
   return usage(`${flag} must be one of ${allowed.join(', ')}, not ${JSON.stringify(String(value))}`);
 }
 
-/** `web-0`, `pod/web-0`, `pods/web-0`, `po/web-0` → `web-0`; any other kind is refused. */
-function podName(arg: string | null): string | null {
+/**
+ * `web-0`, `pod/web-0`, `pods/web-0`, `po/web-0` → a pod; `deployment/api` (and kubectl's short names) → a
+ * workload; any other kind is refused.
+ */
+function targetArg(arg: string | null): TargetArg | null {
   if (arg === null) return null;
-  let name = arg;
   const slash = arg.indexOf('/');
-  if (slash >= 0) {
-    const kind = arg.slice(0, slash).toLowerCase();
-    if (kind !== 'pod' && kind !== 'pods' && kind !== 'po') {
-      usage(`memwhy explains a pod, not ${arg}`, `pass a pod name; kubectl get pods -n <namespace> lists them`);
-    }
-    name = arg.slice(slash + 1);
-  }
-  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) {
-    usage(`${JSON.stringify(arg)} is not a valid pod name`, 'pod names are lowercase letters, digits, "-" and "."');
-  }
-  return name;
+  const kind = slash >= 0 ? arg.slice(0, slash).toLowerCase() : 'pod';
+  const name = slash >= 0 ? arg.slice(slash + 1) : arg;
+  if (!DNS_SUBDOMAIN.test(name)) usage(`${JSON.stringify(arg)} is not a valid name`, 'names are lowercase letters, digits, "-" and "."');
+  if (kind === 'pod' || kind === 'pods' || kind === 'po') return { kind: 'pod', name };
+  const resource = WORKLOADS[kind];
+  if (resource) return { kind: 'workload', resource, name };
+  return usage(`memwhy explains pods, not ${arg}`, 'pass a pod, pod/<name>, or deployment|statefulset|daemonset|replicaset|job/<name>');
 }
 
 function nowValue(value: string | null): string | null {

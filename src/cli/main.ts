@@ -1,13 +1,17 @@
-// The entry point, and the only module that touches `process` (argv, env, streams, exit code).
-// `run` does the work with everything injected, so tests call it in-process.
+// The entry point, and the only module that touches `process` (argv, env, streams, signals, exit code).
+// `run` does the work with everything injected, so tests call it in-process. The cluster client and Ink are
+// imported lazily: `--help` and `--from` never load them.
 import { realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { loadSnapshot } from '../app/snapshot.js';
+import type { ProgressEvent } from '../app/ports.js';
+import { loadSnapshot, saveSnapshot } from '../app/snapshot.js';
 import { analyse } from '../core/analyse.js';
-import type { Facts } from '../core/types.js';
+import type { Analysis, Facts } from '../core/types.js';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
-import { parseArgs, type ColorMode, type RunOptions } from './args.js';
+import { renderYaml } from '../render/yaml.js';
+import { parseArgs, type CleanupOptions, type ColorMode, type OutputMode, type RunOptions } from './args.js';
 import { ExitCode, MemwhyError } from './exit-codes.js';
 
 export const ISSUES_URL = 'https://github.com/kubectl-memwhy/kubectl-memwhy/issues';
@@ -19,8 +23,13 @@ export interface OutStream {
 }
 
 export interface Io {
+  stdin?: NodeJS.ReadStream | { isTTY?: boolean };
   stdout: OutStream;
   stderr: OutStream;
+  /** Aborted on Ctrl-C / SIGTERM: the reader pod is deleted and the run ends with 130. */
+  signal?: AbortSignal;
+  cwd?: string;
+  home?: string;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -29,24 +38,45 @@ export type Env = Record<string, string | undefined>;
 export async function run(argv: readonly string[], env: Env, io: Io): Promise<number> {
   try {
     const options = parseArgs([...argv], { width: helpWidth(io.stdout, env) });
-    if (options.kind !== 'run') {
+    if (options.kind === 'help' || options.kind === 'version') {
       io.stdout.write(withNewline(options.text));
       return ExitCode.Ok;
     }
-    if (options.from === null) {
-      throw new MemwhyError(
-        ExitCode.Usage,
-        'live cluster access is not available in this build yet',
-        'read a snapshot folder with --from <dir>, or try `npm run demo`',
-      );
+    if (options.kind === 'cleanup') return await cleanup(options, env, io);
+    const mode = outputMode(options.output, io, env);
+    const gather = (signal: AbortSignal, progress: (e: ProgressEvent) => void) => gatherAnalysis(options, env, io, signal, progress);
+    const color = useColor(options.color, env, io.stdout);
+    if (mode === 'tui') {
+      const { runTui, createProgress } = await import('../tui/index.js');
+      const progress = createProgress();
+      const { exitCode } = await runTui({
+        load: async (signal: AbortSignal) => {
+          try {
+            return await gather(linked(signal, io.signal), (e) => progress.report(e.message));
+          } finally {
+            progress.end();
+          }
+        },
+        progress,
+        save: options.save ? undefined : async (analysis: Analysis) => saveFromTui(analysis),
+        stdin: io.stdin as NodeJS.ReadStream,
+        stdout: io.stdout as NodeJS.WriteStream,
+        stderr: io.stderr as NodeJS.WriteStream,
+        color,
+        env,
+      });
+      return exitCode;
     }
-    const facts = await loadSnapshot(options.from);
-    checkSnapshotPod(options, facts);
-    const analysis = analyse(facts, { now: options.now ?? new Date().toISOString() });
+    const showProgress = io.stderr.isTTY === true && options.from === null;
+    const analysis = await gather(io.signal ?? new AbortController().signal, (e) => {
+      if (showProgress) io.stderr.write(`\u001b[2m… ${e.message}\u001b[0m\n`);
+    });
     const rendered =
-      options.output === 'json'
+      mode === 'json'
         ? renderJson(analysis)
-        : renderText(analysis, { color: useColor(options.color, env, io.stdout), width: textWidth(io.stdout, env) });
+        : mode === 'yaml'
+          ? renderYaml(analysis)
+          : renderText(analysis, { color, width: textWidth(io.stdout, env), container: options.container });
     io.stdout.write(withNewline(rendered));
     const problem = analysis.verdicts.some((v) => v.severity === 'critical' || v.severity === 'warning');
     return options.exitCode && problem ? ExitCode.ProblemFound : ExitCode.Ok;
@@ -55,13 +85,75 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
   }
 }
 
+// What the TUI's `s` key saves: the facts behind the analysis on screen.
+let lastFacts: Facts | null = null;
+async function saveFromTui(analysis: Analysis): Promise<string> {
+  if (!lastFacts) throw new MemwhyError(ExitCode.Bug, 'nothing to save yet');
+  const dir = `memwhy-${analysis.pod.namespace ?? 'pod'}-${analysis.pod.name ?? 'x'}-${analysis.generatedAt.replace(/[:.]/g, '-')}`;
+  await saveSnapshot(dir, lastFacts);
+  return `saved to ./${dir}`;
+}
+
+function linked(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
+  return b ? AbortSignal.any([a, b]) : a;
+}
+
+/** Facts from the snapshot folder or the cluster, saved when asked, analysed. */
+async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: AbortSignal, progress: (e: ProgressEvent) => void): Promise<Analysis> {
+  let facts: Facts;
+  if (options.from !== null) {
+    facts = await loadSnapshot(options.from);
+    checkSnapshotPod(options, facts);
+  } else {
+    const { openLive } = await import('../kube/live.js');
+    const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir());
+    const target = options.target;
+    if (!target) throw new MemwhyError(ExitCode.Usage, 'no pod given');
+    const { diagnose } = await import('../app/diagnose.js');
+    const namespace = live.namespace;
+    const d = await diagnose(live.cluster, {
+      target: target.kind === 'pod' ? { kind: 'pod', namespace, name: target.name } : target.kind === 'workload' ? { kind: 'workload', namespace, resource: target.resource, name: target.name } : { kind: 'selector', namespace, selector: target.selector },
+      reader: { enabled: options.reader.enabled, namespace: options.reader.namespace, image: options.reader.image, deadlineSeconds: options.reader.timeoutSeconds, kernelLog: options.reader.kernelLog },
+      signal,
+      progress,
+    });
+    facts = d.facts;
+    if (d.others.length) {
+      facts.missing['other-pods'] = `also matched: ${d.others.map((o) => `${o.name} (${o.why})`).join(', ')}`;
+    }
+  }
+  if (options.save !== null) await saveSnapshot(options.save, facts);
+  lastFacts = facts;
+  const analysis = analyse(facts, { now: options.now ?? new Date().toISOString() });
+  if (options.container !== null && !analysis.containers.some((c) => c.name === options.container)) {
+    throw new MemwhyError(ExitCode.NotFound, `container ${options.container} is not in pod ${analysis.pod.name}`, `its containers: ${analysis.containers.map((c) => c.name).join(', ')}`);
+  }
+  return analysis;
+}
+
+async function cleanup(options: CleanupOptions, env: Env, io: Io): Promise<number> {
+  const { openLive, cleanupReaders } = await import('../kube/live.js');
+  const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir());
+  const removed = await cleanupReaders(live.http, options.allNamespaces ? 'all' : [live.namespace], io.signal ?? new AbortController().signal);
+  io.stdout.write(removed.length ? removed.map((p) => `pod/${p.name} deleted (namespace ${p.namespace})\n`).join('') : `no memwhy reader pods in ${options.allNamespaces ? 'any namespace' : `namespace ${live.namespace}`}\n`);
+  return ExitCode.Ok;
+}
+
+/** `auto`: the TUI when stdin and stdout are terminals and CI is unset, else text. */
+export function outputMode(output: OutputMode, io: Io, env: Env): Exclude<OutputMode, 'auto'> {
+  if (output !== 'auto') return output;
+  const ci = (env.CI ?? '') !== '' && env.CI !== 'false';
+  return !ci && io.stdin?.isTTY === true && io.stdout.isTTY === true ? 'tui' : 'text';
+}
+
 /** With --from, a pod name or namespace on the command line must match the snapshot's pod. */
 function checkSnapshotPod(options: RunOptions, facts: Facts): void {
   const meta = facts.pod.metadata ?? {};
   const holds = `${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? '?'}`;
   const hint = `the snapshot ${options.from} holds pod ${holds}; drop the pod name to explain it`;
-  if (options.pod !== null && meta.name !== options.pod) {
-    throw new MemwhyError(ExitCode.NotFound, `pod ${options.pod} is not in the snapshot ${options.from}`, hint);
+  const pod = options.target?.kind === 'pod' ? options.target.name : null;
+  if (pod !== null && meta.name !== pod) {
+    throw new MemwhyError(ExitCode.NotFound, `pod ${pod} is not in the snapshot ${options.from}`, hint);
   }
   if (options.namespace !== null && meta.namespace !== undefined && meta.namespace !== options.namespace) {
     throw new MemwhyError(ExitCode.NotFound, `the snapshot ${options.from} holds no pod in namespace ${options.namespace}`, hint);
@@ -114,11 +206,25 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
+/** Runs as the program: wires process streams and signals into `run`. */
+export async function main(): Promise<void> {
   // `kubectl memwhy … | head`: a closed pipe is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
-  process.exitCode = await run(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr });
+  const controller = new AbortController();
+  let interrupted = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupted++;
+    if (interrupted > 1) process.exit(ExitCode.Interrupted); // a second Ctrl-C: leave now
+    process.stderr.write(`\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: cleaning up (Ctrl-C again to leave at once)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const code = await run(process.argv.slice(2), process.env, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+  process.exitCode = interrupted ? ExitCode.Interrupted : code;
 }
+
+if (isEntryPoint()) void main();

@@ -139,7 +139,9 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     if (!version) notices.push({ part: 'cgroup', message: 'The cgroup folder holds no memory controller files; figures come from the API instead.' });
     else if (!meta.uid) notices.push({ part: 'cgroup', message: 'pod.json has no metadata.uid, so the pod cgroup cannot be found.' });
     else {
-      location = locatePod(facts.cgroupFiles, { podUid: meta.uid, containerIds: [...containerIds.keys()] });
+      // A static pod's cgroup is named after the kubelet's config hash, not the mirror pod's uid.
+      const cgroupUid = meta.annotations?.['kubernetes.io/config.mirror'] ?? meta.uid;
+      location = locatePod(facts.cgroupFiles, { podUid: cgroupUid, containerIds: [...containerIds.keys()] });
       if (!location) notices.push({ part: 'cgroup', message: `No cgroup directory for pod UID ${meta.uid} in the cgroup files (the pod may have been deleted or run on another node).` });
       else if (!location.pod) notices.push({ part: 'cgroup', message: `The pod cgroup directory holds no memory files in the snapshot: pod-level figures are unknown.` });
     }

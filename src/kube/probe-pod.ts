@@ -207,7 +207,7 @@ export function buildProbePod(options: ProbePodOptions): ProbePod {
           },
           resources: {
             requests: { cpu: '10m', memory: '16Mi' },
-            limits: { cpu: '100m', memory: '32Mi' },
+            limits: { cpu: '200m', memory: '32Mi' },
           },
           volumeMounts: [{ name: READER_VOLUME_NAME, mountPath: DEFAULT_READER_ROOT, readOnly: true }],
           terminationMessagePolicy: 'FallbackToLogsOnError',

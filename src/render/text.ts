@@ -8,6 +8,8 @@ export interface TextOptions {
   color: boolean;
   /** Terminal width; lines are laid out for it (minimum 60). */
   width: number;
+  /** -c: show the chain of this container only (the summary table and verdicts stay whole). */
+  container?: string | null;
 }
 
 type Paint = (s: string) => string;
@@ -239,7 +241,8 @@ export function renderText(a: Analysis, options: TextOptions): string {
   }
 
   for (const c of a.containers) {
-    if (c.kind === 'init' && c.usageBytes === null) continue;
+    if (options.container && c.name !== options.container) continue;
+    if (c.kind === 'init' && c.usageBytes === null && !options.container) continue;
     out.push(...containerChain(c, p, width, short), '');
   }
 

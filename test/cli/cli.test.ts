@@ -81,46 +81,50 @@ describe('parseArgs', () => {
     );
   };
 
+  const reader = { enabled: true, image: 'busybox:1.36', namespace: null, timeoutSeconds: 60, kernelLog: false };
+  const defaults = { kind: 'run', namespace: null, context: null, kubeconfig: null, cluster: null, user: null, requestTimeout: null, container: null, output: 'auto', from: null, save: null, color: 'auto', exitCode: false, now: null, reader };
+
   test('defaults', () => {
-    assert.deepEqual(parse('web-0'), {
-      kind: 'run',
-      pod: 'web-0',
-      namespace: null,
-      context: null,
-      kubeconfig: null,
-      output: 'auto',
-      from: null,
-      color: 'auto',
-      exitCode: false,
-      now: null,
-    });
+    assert.deepEqual(parse('web-0'), { ...defaults, target: { kind: 'pod', name: 'web-0' } });
   });
 
   test('every flag', () => {
     assert.deepEqual(
-      parse('pod/web-0', '-n', 'shop', '--context', 'prod', '--kubeconfig', '/k', '-o', 'json', '--from', 'snap', '--color', 'never', '--exit-code', '--now', '2026-01-02T05:04:05+02:00'),
-      { kind: 'run', pod: 'web-0', namespace: 'shop', context: 'prod', kubeconfig: '/k', output: 'json', from: 'snap', color: 'never', exitCode: true, now: NOW },
+      parse('pod/web-0', '-n', 'shop', '--context', 'prod', '--kubeconfig', '/k', '--cluster', 'c1', '--user', 'u1', '--request-timeout', '30s', '-c', 'app', '-o', 'json', '--save', 'out', '--color', 'never', '--exit-code', '--now', '2026-01-02T05:04:05+02:00', '--image', 'registry.local/busybox:1.36', '--reader-namespace', 'memwhy', '--reader-timeout', '90', '--kernel-log'),
+      { ...defaults, target: { kind: 'pod', name: 'web-0' }, namespace: 'shop', context: 'prod', kubeconfig: '/k', cluster: 'c1', user: 'u1', requestTimeout: '30s', container: 'app', output: 'json', save: 'out', color: 'never', exitCode: true, now: NOW, reader: { enabled: true, image: 'registry.local/busybox:1.36', namespace: 'memwhy', timeoutSeconds: 90, kernelLog: true } },
     );
-    assert.equal(parse('pods/web-0').pod, 'web-0');
+    assert.deepEqual(parse('pods/web-0').target, { kind: 'pod', name: 'web-0' });
     assert.equal(parse('po/web-0', '--namespace=shop').namespace, 'shop');
     assert.equal(parse('x', '--no-color').color, 'never');
+    assert.equal(parse('x', '--no-reader').reader.enabled, false);
     assert.equal(parse('x', '-o', 'json', '-o', 'text').output, 'text', 'the last one wins, as in kubectl');
-    assert.equal(parse('--from', 'snap').pod, null, 'with --from the pod name is optional');
+    assert.equal(parse('--from', 'snap').target, null, 'with --from the pod name is optional');
+    assert.deepEqual(parse('deployment/api').target, { kind: 'workload', resource: 'deployment', name: 'api' });
+    assert.deepEqual(parse('sts/db').target, { kind: 'workload', resource: 'statefulset', name: 'db' });
+    assert.deepEqual(parse('-l', 'app=web,tier!=cache').target, { kind: 'selector', selector: 'app=web,tier!=cache' });
+    assert.equal(parse('x', '-o', 'yaml').output, 'yaml');
+    assert.deepEqual(parseArgs(['cleanup', '-n', 'memwhy']), { kind: 'cleanup', namespace: 'memwhy', context: null, kubeconfig: null, cluster: null, user: null, requestTimeout: null, allNamespaces: false });
+    assert.equal((parseArgs(['cleanup', '-A']) as { allNamespaces: boolean }).allNamespaces, true);
   });
 
   test('usage errors', () => {
     usageError(['--bogus'], 'unknown flag --bogus');
     usageError(['a', 'b'], 'unexpected argument "b"');
     usageError([], 'no pod given');
-    usageError(['-o', 'yaml', 'x'], '--output must be one of auto, text, json, not "yaml"');
+    usageError(['-o', 'xml', 'x'], '--output must be one of auto, tui, text, json, yaml, not "xml"');
     usageError(['--color', 'sometimes', 'x'], '--color must be one of auto, always, never, not "sometimes"');
     usageError(['x', '--from'], '--from needs a value');
     usageError(['x', '-n'], '-n needs a value');
-    usageError(['deployment/web'], 'memwhy explains a pod, not deployment/web');
-    usageError(['Web_0'], '"Web_0" is not a valid pod name');
+    usageError(['service/web'], 'memwhy explains pods, not service/web');
+    usageError(['Web_0'], '"Web_0" is not a valid name');
     usageError(['x', '-n', 'Shop'], '"Shop" is not a valid namespace name');
     usageError(['x', '--now', 'yesterday'], /^--now must be an ISO 8601 time with a zone/);
     usageError(['x', '--now', '2026-01-02T03:04:05'], /^--now must be an ISO 8601 time with a zone/);
+    usageError(['x', '-l', 'app=web'], 'give either a pod/workload or -l, not both');
+    usageError(['x', '--reader-timeout', '2'], /^--reader-timeout must be a whole number of seconds from 5 to 3600/);
+    usageError(['deployment/api', '--from', 'snap'], '--from reads one pod: drop the workload or selector');
+    usageError(['cleanup', '-n', 'a', '-A'], 'use either -n or -A with cleanup, not both');
+    usageError(['x', '-A'], '-A goes with cleanup only');
   });
 
   test('help and version come back as text', () => {
@@ -129,7 +133,7 @@ describe('parseArgs', () => {
     assert.deepEqual(parseArgs(['-h']), help);
     const text = help.kind === 'help' ? help.text : '';
     assert.match(text, /^Usage: kubectl memwhy <pod> \[flags\]/);
-    assert.match(text, /Examples:\n {2}kubectl memwhy --from examples\/oomkilled-container/);
+    assert.match(text, /Examples:\n {2}kubectl memwhy web-7d9c4-x2x9q -n shop/);
     for (const flag of ['--namespace', '--context', '--kubeconfig', '--output', '--from', '--color', '--exit-code', '--version', '--help']) {
       assert.ok(text.includes(flag), flag);
     }
@@ -183,12 +187,14 @@ describe('run', () => {
     });
   });
 
-  test('without --from: live access is not in this build, exit 2', async () => {
-    assert.deepEqual(await cli(['web-0', '-n', 'shop']), {
-      code: ExitCode.Usage,
-      stdout: '',
-      stderr: 'error: live cluster access is not available in this build yet\nhint: read a snapshot folder with --from <dir>, or try `npm run demo`\n',
-    });
+  test('without --from and without any kubeconfig: exit 5, saying what kubectl would need', async () => {
+    const stdout = new Sink();
+    const stderr = new Sink();
+    const code = await run(['web-0', '-n', 'shop'], {}, { stdout, stderr, home: tmp, cwd: tmp });
+    assert.equal(code, ExitCode.Unreachable);
+    assert.equal(stdout.text, '');
+    assert.match(stderr.text, /^error: no Kubernetes configuration found: .*\.kube\/config does not exist/);
+    assert.match(stderr.text, /\nhint: point --kubeconfig or the KUBECONFIG environment variable at a kubeconfig file/);
   });
 
   test('--from a missing folder exits 3', async () => {

@@ -77,7 +77,7 @@ test('least privilege: every field of the list is set', () => {
   assert.deepEqual(spec.volumes, [{ name: 'host-cgroup', hostPath: { path: '/sys/fs/cgroup', type: 'Directory' } }]);
   assert.deepEqual(c.volumeMounts, [{ name: 'host-cgroup', mountPath: '/host/sys/fs/cgroup', readOnly: true }]);
   assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ['ALL'] } });
-  assert.deepEqual(c.resources, { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } });
+  assert.deepEqual(c.resources, { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '32Mi' } });
   assert.equal(c.image, 'busybox:1.36');
   assert.equal(c.ports, undefined);
   assert.equal(c.env, undefined);

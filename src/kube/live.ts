@@ -1,0 +1,88 @@
+// Wires the live path together: kubeconfig (like kubectl) → raw API client → reader pod runner → Cluster.
+// Imported lazily by the CLI, so `--help` and `--from` never load @kubernetes/client-node.
+import { randomBytes } from 'node:crypto';
+import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
+import type { ConnectionOptions } from '../cli/args.js';
+import type { ReaderRequest, ReaderResult } from '../app/ports.js';
+import { parseFrames } from '../core/frames.js';
+import { KubeCluster } from './cluster.js';
+import { explainConnectionError, loadKubeconfig } from './config.js';
+import { KubeHttp } from './http.js';
+import { buildProbePod } from './probe-pod.js';
+import { ReaderArgError } from './reader-script.js';
+import { ReaderPodRunner, type ReaderPodSpec } from './reader.js';
+
+export { cleanupReaders } from './reader.js';
+
+export interface Live {
+  http: KubeHttp;
+  cluster: KubeCluster;
+  /** The namespace to use: -n, else the context's, else default. */
+  namespace: string;
+  server: string;
+}
+
+/** A DNS-safe random suffix for the reader pod's name. */
+function suffix(): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** The reader pod for a target pod; invalid target data (uid, container ids) is refused, never escaped. */
+export function readerPod(request: ReaderRequest): ReaderPodSpec {
+  const pod = request.pod;
+  const ids = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].map((s) => s.containerID).filter((id): id is string => !!id);
+  try {
+    return buildProbePod({
+      target: {
+        namespace: pod.metadata?.namespace ?? '',
+        name: pod.metadata?.name ?? '',
+        // A static pod's cgroup is named after the kubelet's config hash, not the mirror pod's uid.
+        uid: pod.metadata?.annotations?.['kubernetes.io/config.mirror'] ?? pod.metadata?.uid ?? '',
+        nodeName: pod.spec?.nodeName ?? '',
+        qosClass: pod.status?.qosClass ?? '',
+        containerIds: ids,
+      },
+      readerNamespace: request.namespace,
+      image: request.image,
+      nameSuffix: suffix(),
+      deadlineSeconds: request.deadlineSeconds,
+      mode: 'once',
+    }) as unknown as ReaderPodSpec;
+  } catch (e) {
+    if (e instanceof ReaderArgError || (e instanceof Error && /must|invalid|not a/i.test(e.message))) {
+      throw new MemwhyError(ExitCode.BadInput, `cannot build the reader pod: ${e.message}`, 'the pod object has unexpected values; report it with the pod JSON');
+    }
+    throw e;
+  }
+}
+
+/** The reader's log → cgroup files, with what went wrong said plainly. */
+export function readerResult(log: string): ReaderResult & { complete: boolean } {
+  const parsed = parseFrames(log);
+  const problems = [...parsed.problems, ...parsed.errors.map((e) => `${e.path}: ${e.reason}`)];
+  if (parsed.notFound) {
+    throw new MemwhyError(ExitCode.NotFound, 'the reader found no cgroup directory for the pod on its node', 'the pod may have just been deleted or restarted; run again');
+  }
+  if (parsed.fatal) {
+    throw new MemwhyError(ExitCode.Unreachable, `the reader pod could not read the node's cgroups: ${parsed.fatal}`, parsed.fatal.includes('memory') ? 'the node has no memory cgroup controller mounted' : null);
+  }
+  return { files: parsed.files, kernelLog: null, problems, complete: parsed.complete };
+}
+
+export async function openLive(options: ConnectionOptions, env: Record<string, string | undefined>, cwd: string, home: string): Promise<Live> {
+  const loaded = await loadKubeconfig({
+    kubeconfig: options.kubeconfig ?? undefined,
+    context: options.context ?? undefined,
+    cluster: options.cluster ?? undefined,
+    user: options.user ?? undefined,
+    namespace: options.namespace ?? undefined,
+    requestTimeout: options.requestTimeout ?? undefined,
+    env,
+    cwd,
+    home,
+  });
+  const http = new KubeHttp(loaded.kc, { timeoutMs: loaded.requestTimeoutMs, timeoutParam: loaded.requestTimeoutParam, explain: (e) => explainConnectionError(e, loaded) });
+  const runner = new ReaderPodRunner({ http, build: readerPod, parse: readerResult, now: () => Date.now() });
+  return { http, cluster: new KubeCluster(http, runner), namespace: loaded.namespace, server: loaded.server };
+}
