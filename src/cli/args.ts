@@ -84,6 +84,44 @@ const EPILOGUE = [
   '10 problem found (--exit-code), 130 interrupted.',
 ].join('\n');
 
+type Options_ = { alias?: string; type: 'string' | 'boolean' | 'number'; requiresArg?: boolean; default?: string | number | boolean; hidden?: boolean; describe: string };
+
+/** Every flag, once: yargs is configured from this table and the README's flags table is generated from it. */
+export const FLAGS = {
+  'namespace': { alias: 'n', type: 'string', requiresArg: true, describe: 'namespace of the pod (default: from the context)' },
+  'selector': { alias: 'l', type: 'string', requiresArg: true, describe: 'explain the pods matching this label selector (the worst off first)' },
+  'container': { alias: 'c', type: 'string', requiresArg: true, describe: 'the container to focus on' },
+  'output': { alias: 'o', type: 'string', requiresArg: true, default: 'auto', describe: 'auto (the TUI on a terminal, else text), tui, text, json or yaml' },
+  'context': { type: 'string', requiresArg: true, describe: 'kubeconfig context to use' },
+  'kubeconfig': { type: 'string', requiresArg: true, describe: 'path to the kubeconfig file' },
+  'cluster': { type: 'string', requiresArg: true, describe: 'kubeconfig cluster to use' },
+  'user': { type: 'string', requiresArg: true, describe: 'kubeconfig user to use' },
+  'request-timeout': { type: 'string', requiresArg: true, describe: 'time to wait for one API request (0 = no limit; 30s, 1m)' },
+  'image': { type: 'string', requiresArg: true, default: DEFAULT_IMAGE, describe: 'image of the node reader pod (mirror it for air-gapped clusters)' },
+  'reader-namespace': { type: 'string', requiresArg: true, describe: 'namespace for the reader pod (default: the pod\'s)' },
+  'reader-timeout': { type: 'number', requiresArg: true, default: 60, describe: 'seconds the reader pod may take (its activeDeadlineSeconds)' },
+  'reader': { type: 'boolean', default: true, describe: 'read the cgroup files through a reader pod (--no-reader: API data only)' },
+  'kernel-log': { type: 'boolean', default: false, describe: 'also read the kernel OOM lines on the node (the reader then runs as root, still read-only)' },
+  'save': { type: 'string', requiresArg: true, describe: 'write what was gathered to this folder (a snapshot for --from)' },
+  'from': { type: 'string', requiresArg: true, describe: 'read a snapshot folder instead of the cluster' },
+  'all-namespaces': { alias: 'A', type: 'boolean', default: false, describe: 'with cleanup: every namespace' },
+  'color': { type: 'string', requiresArg: true, default: 'auto', describe: 'colour: auto, always or never (auto honours NO_COLOR)' },
+  'exit-code': { type: 'boolean', default: false, describe: 'exit 10 when a critical or warning verdict is found' },
+  'now': { type: 'string', requiresArg: true, hidden: true, describe: 'pin the analysis time (ISO 8601), for reproducible output' },
+} as const satisfies Record<string, Options_>;
+
+/** The README's flags table (markdown), generated from FLAGS; test/cli/readme.test.ts keeps the README in step. */
+export function flagsTable(): string {
+  const rows = Object.entries(FLAGS as Record<string, Options_>)
+    .filter(([, o]) => !o.hidden)
+    .map(([name, o]) => {
+      const flag = `${o.alias ? `\`-${o.alias}\`, ` : ''}\`--${name}${o.type === 'boolean' ? '' : ` <${o.type === 'number' ? 'n' : 'value'}>`}\``;
+      const def = o.default === undefined || o.default === false ? '' : ` (default \`${o.type === 'boolean' ? (o.default ? 'on' : 'off') : String(o.default)}\`)`;
+      return `| ${flag} | ${o.describe.replace(/\|/g, '\\|')}${def} |`;
+    });
+  return ['| flag | meaning |', '|---|---|', ...rows, '| `-h`, `--help` | show the help |', '| `--version` | print the version |'].join('\n');
+}
+
 export function parseArgs(argv: string[], settings: { width?: number } = {}): Options {
   let output = '';
   const parser = yargs()
@@ -99,26 +137,7 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
       "Usage: $0 <pod> [flags]\n       $0 cleanup [-n <namespace> | -A]\n\nExplain a pod's memory: requests, limits, working set and cgroup breakdown, " +
         'and why it was OOMKilled, evicted or left Pending.',
     )
-    .option('namespace', { alias: 'n', type: 'string', requiresArg: true, describe: 'namespace of the pod (default: from the context)' })
-    .option('selector', { alias: 'l', type: 'string', requiresArg: true, describe: 'explain the pods matching this label selector (the worst off first)' })
-    .option('container', { alias: 'c', type: 'string', requiresArg: true, describe: 'the container to focus on' })
-    .option('output', { alias: 'o', type: 'string', requiresArg: true, default: 'auto', describe: 'auto (the TUI on a terminal, else text), tui, text, json or yaml' })
-    .option('context', { type: 'string', requiresArg: true, describe: 'kubeconfig context to use' })
-    .option('kubeconfig', { type: 'string', requiresArg: true, describe: 'path to the kubeconfig file' })
-    .option('cluster', { type: 'string', requiresArg: true, describe: 'kubeconfig cluster to use' })
-    .option('user', { type: 'string', requiresArg: true, describe: 'kubeconfig user to use' })
-    .option('request-timeout', { type: 'string', requiresArg: true, describe: 'time to wait for one API request (0 = no limit; 30s, 1m)' })
-    .option('image', { type: 'string', requiresArg: true, default: DEFAULT_IMAGE, describe: 'image of the node reader pod (mirror it for air-gapped clusters)' })
-    .option('reader-namespace', { type: 'string', requiresArg: true, describe: 'namespace for the reader pod (default: the pod\'s)' })
-    .option('reader-timeout', { type: 'number', requiresArg: true, default: 60, describe: 'seconds the reader pod may take (its activeDeadlineSeconds)' })
-    .option('reader', { type: 'boolean', default: true, describe: 'read the cgroup files through a reader pod (--no-reader: API data only)' })
-    .option('kernel-log', { type: 'boolean', default: false, describe: 'also read the kernel OOM lines on the node (the reader then runs as root, still read-only)' })
-    .option('save', { type: 'string', requiresArg: true, describe: 'write what was gathered to this folder (a snapshot for --from)' })
-    .option('from', { type: 'string', requiresArg: true, describe: 'read a snapshot folder instead of the cluster' })
-    .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'with cleanup: every namespace' })
-    .option('color', { type: 'string', requiresArg: true, default: 'auto', describe: 'colour: auto, always or never (auto honours NO_COLOR)' })
-    .option('exit-code', { type: 'boolean', default: false, describe: 'exit 10 when a critical or warning verdict is found' })
-    .option('now', { type: 'string', requiresArg: true, hidden: true, describe: 'pin the analysis time (ISO 8601), for reproducible output' })
+    .options(FLAGS)
     .example('$0 web-7d9c4-x2x9q -n shop', 'why is this pod using, or killed for, its memory?')
     .example('$0 deployment/api -o json', 'the worst-off pod of a deployment, as JSON')
     .example('$0 --from examples/cache-driven', 'explain a snapshot folder (no cluster needed)')

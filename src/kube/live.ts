@@ -8,7 +8,7 @@ import { parseFrames } from '../core/frames.js';
 import { KubeCluster } from './cluster.js';
 import { explainConnectionError, loadKubeconfig } from './config.js';
 import { KubeHttp } from './http.js';
-import { buildProbePod } from './probe-pod.js';
+import { buildProbePod, withKernelLog } from './probe-pod.js';
 import { ReaderArgError } from './reader-script.js';
 import { ReaderPodRunner, type ReaderPodSpec } from './reader.js';
 
@@ -33,7 +33,7 @@ export function readerPod(request: ReaderRequest): ReaderPodSpec {
   const pod = request.pod;
   const ids = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].map((s) => s.containerID).filter((id): id is string => !!id);
   try {
-    return buildProbePod({
+    const built = buildProbePod({
       target: {
         namespace: pod.metadata?.namespace ?? '',
         name: pod.metadata?.name ?? '',
@@ -48,7 +48,8 @@ export function readerPod(request: ReaderRequest): ReaderPodSpec {
       nameSuffix: suffix(),
       deadlineSeconds: request.deadlineSeconds,
       mode: 'once',
-    }) as unknown as ReaderPodSpec;
+    });
+    return (request.kernelLog ? withKernelLog(built) : built) as unknown as ReaderPodSpec;
   } catch (e) {
     if (e instanceof ReaderArgError || (e instanceof Error && /must|invalid|not a/i.test(e.message))) {
       throw new MemwhyError(ExitCode.BadInput, `cannot build the reader pod: ${e.message}`, 'the pod object has unexpected values; report it with the pod JSON');

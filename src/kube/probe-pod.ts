@@ -121,6 +121,55 @@ function bareContainerId(statusId: string): string {
   return m ? (m[1] as string) : statusId;
 }
 
+export const KERNEL_LOG_CONTAINER_NAME = 'kernel-log';
+export const KERNEL_LOG_VOLUME_NAME = 'host-var-log';
+export const KERNEL_LOG_ROOT = '/host/var/log';
+
+/**
+ * The kernel-log container's script (constant; no arguments): the lines of the kernel's OOM reports from the
+ * node's classic log files. journald-only nodes keep them in binary journals, which it cannot read; it says so.
+ */
+export const KERNEL_LOG_SCRIPT = `files=''
+for f in ${KERNEL_LOG_ROOT}/kern.log ${KERNEL_LOG_ROOT}/syslog ${KERNEL_LOG_ROOT}/messages; do
+  [ -r "$f" ] && files="$files $f"
+done
+[ -n "$files" ] || { echo "memwhy-kernel-log: no readable kern.log, syslog or messages under /var/log (journald-only node?)" >&2; exit 3; }
+grep -h -E 'invoked oom-killer|oom-kill:|Killed process|memory: usage|memory\\+swap: usage|Memory cgroup out of memory|Memory cgroup stats for|Out of memory|Task in .* killed as a result of limit of|Tasks in .* are going to be killed' $files | tail -n 4000
+exit 0`;
+
+/**
+ * Adds the opt-in kernel-log container (--kernel-log). It needs more privilege than the cgroup reader, and the
+ * pod says so: it runs as root (the node's log files are root:adm 0640) with every capability dropped, no
+ * privilege escalation and a read-only mount of the node's /var/log. Pod Security `baseline` or
+ * `privileged` admits it (hostPath needs `privileged` anyway); `restricted` would refuse the root user.
+ */
+export function withKernelLog(pod: ProbePod): ProbePod {
+  const spec = pod.spec as ProbePod['spec'] & { securityContext: Record<string, unknown>; volumes: unknown[] };
+  const reader = spec.containers[0]!;
+  return {
+    ...pod,
+    spec: {
+      ...spec,
+      // runAsNonRoot moves from the pod to the cgroup reader, which keeps uid 65534.
+      securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+      volumes: [...spec.volumes, { name: KERNEL_LOG_VOLUME_NAME, hostPath: { path: '/var/log', type: 'Directory' } }],
+      containers: [
+        { ...reader, securityContext: { ...(reader.securityContext as object), runAsNonRoot: true, runAsUser: READER_UID, runAsGroup: READER_UID } },
+        {
+          name: KERNEL_LOG_CONTAINER_NAME,
+          image: reader.image,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['sh', '-c', KERNEL_LOG_SCRIPT],
+          securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ['ALL'] } },
+          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '32Mi' } },
+          volumeMounts: [{ name: KERNEL_LOG_VOLUME_NAME, mountPath: KERNEL_LOG_ROOT, readOnly: true }],
+          terminationMessagePolicy: 'FallbackToLogsOnError',
+        },
+      ],
+    },
+  };
+}
+
 /**
  * Builds the reader pod for `target`. Throws ReaderArgError (before building anything) when an input is not of
  * the expected shape: the pod UID, container IDs and QoS go through readerArgs(), names through DNS-1123 checks.

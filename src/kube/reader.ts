@@ -63,6 +63,12 @@ export class ReaderPodRunner {
       progress({ stage: 'reader-read', message: 'reading cgroup files' });
       const log = await http.getText(`/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/log`, { container: 'reader' }, request.signal);
       const result = this.deps.parse(log);
+      if (request.kernelLog) {
+        // The opt-in kernel-log container: its output is kernel log lines, or its own explanation.
+        const kernel = await http.getText(`/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/log`, { container: 'kernel-log' }, request.signal).catch((e: Error) => `memwhy-kernel-log: ${e.message}`);
+        if (kernel.startsWith('memwhy-kernel-log:')) result.problems.push(kernel.trim());
+        else result.kernelLog = kernel;
+      }
       if (!result.complete && Object.keys(result.files).length === 0) {
         throw new MemwhyError(ExitCode.Unreachable, `the reader pod's output was unusable: ${result.problems.join('; ') || 'empty'}`, 'run again; if it persists, report it with MEMWHY_DEBUG=1');
       }
