@@ -174,6 +174,26 @@ export class KubeHttp {
     await this.expectOk(await this.send('DELETE', withQuery(path, query), { signal }), `DELETE ${path}`);
   }
 
+  /** A streamed text body (pods/log?follow=true): yields chunks as they arrive until the stream ends or `signal` aborts. */
+  async *streamText(path: string, query: Query, signal: AbortSignal): AsyncGenerator<string> {
+    const res = await this.send('GET', withQuery(path, query), { signal, stream: true, accept: '*/*' });
+    if (res.status < 200 || res.status >= 300) throw statusError(res.status, await res.text(), `GET ${path}`);
+    if (!res.body) return;
+    const decoder = new TextDecoder();
+    const reader = res.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield decoder.decode(value, { stream: true });
+      }
+    } catch (e) {
+      throw this.networkError(e, signal);
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+
   /**
    * A watch: calls `onEvent` for each event until the server ends the stream, `signal` aborts, or
    * `onEvent` returns true (done). Resolves with whether `onEvent` said done.
