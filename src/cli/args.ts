@@ -100,8 +100,8 @@ export const FLAGS = {
   'image': { type: 'string', requiresArg: true, default: DEFAULT_IMAGE, describe: 'image of the node reader pod (mirror it for air-gapped clusters)' },
   'reader-namespace': { type: 'string', requiresArg: true, describe: 'namespace for the reader pod (default: the pod\'s)' },
   'reader-timeout': { type: 'number', requiresArg: true, default: 60, describe: 'seconds the reader pod may take (its activeDeadlineSeconds)' },
-  'reader': { type: 'boolean', default: true, describe: 'read the cgroup files through a reader pod (--no-reader: API data only)' },
-  'kernel-log': { type: 'boolean', default: false, describe: 'also read the kernel OOM lines on the node (the reader then runs as root, still read-only)' },
+  'reader': { type: 'boolean', default: true, describe: 'do not start the reader pod: API data only (no cgroup breakdown)' },
+  'kernel-log': { type: 'boolean', default: false, describe: "also read the kernel's OOM lines from the node's /var/log (a second container, root but without capabilities, read-only)" },
   'save': { type: 'string', requiresArg: true, describe: 'write what was gathered to this folder (a snapshot for --from)' },
   'from': { type: 'string', requiresArg: true, describe: 'read a snapshot folder instead of the cluster' },
   'all-namespaces': { alias: 'A', type: 'boolean', default: false, describe: 'with cleanup: every namespace' },
@@ -115,8 +115,10 @@ export function flagsTable(): string {
   const rows = Object.entries(FLAGS as Record<string, Options_>)
     .filter(([, o]) => !o.hidden)
     .map(([name, o]) => {
-      const flag = `${o.alias ? `\`-${o.alias}\`, ` : ''}\`--${name}${o.type === 'boolean' ? '' : ` <${o.type === 'number' ? 'n' : 'value'}>`}\``;
-      const def = o.default === undefined || o.default === false ? '' : ` (default \`${o.type === 'boolean' ? (o.default ? 'on' : 'off') : String(o.default)}\`)`;
+      // A boolean that defaults to on is used as --no-<name>.
+      const negated = o.type === 'boolean' && o.default === true;
+      const flag = `${o.alias ? `\`-${o.alias}\`, ` : ''}\`--${negated ? 'no-' : ''}${name}${o.type === 'boolean' ? '' : ` <${o.type === 'number' ? 'n' : 'value'}>`}\``;
+      const def = o.default === undefined || typeof o.default === 'boolean' ? '' : ` (default \`${String(o.default)}\`)`;
       return `| ${flag} | ${o.describe.replace(/\|/g, '\\|')}${def} |`;
     });
   return ['| flag | meaning |', '|---|---|', ...rows, '| `-h`, `--help` | show the help |', '| `--version` | print the version |'].join('\n');
