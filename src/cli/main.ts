@@ -5,6 +5,8 @@ import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ProgressEvent } from '../app/ports.js';
+import type { KubeHttp } from '../kube/http.js';
+import type { LiveWatch } from '../kube/watch.js';
 import { loadSnapshot, saveSnapshot } from '../app/snapshot.js';
 import { analyse } from '../core/analyse.js';
 import type { Analysis, Facts } from '../core/types.js';
@@ -49,23 +51,44 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
     if (mode === 'tui') {
       const { runTui, createProgress } = await import('../tui/index.js');
       const progress = createProgress();
-      const { exitCode } = await runTui({
-        load: async (signal: AbortSignal) => {
-          try {
-            return await gather(linked(signal, io.signal), (e) => progress.report(e.message));
-          } finally {
-            progress.end();
-          }
-        },
-        progress,
-        save: options.save ? undefined : async (analysis: Analysis) => saveFromTui(analysis),
-        stdin: io.stdin as NodeJS.ReadStream,
-        stdout: io.stdout as NodeJS.WriteStream,
-        stderr: io.stderr as NodeJS.WriteStream,
-        color,
-        env,
-      });
-      return exitCode;
+      // Live watch (`w`): a watch-mode reader pod, only on the live path with the reader on. The function
+      // handed to the TUI is stable; the watch itself is made once the first analysis is there.
+      const live: { watch: LiveWatch | null } = { watch: null };
+      const watch =
+        options.from === null && options.reader.enabled
+          ? () => {
+              if (!live.watch) throw new MemwhyError(ExitCode.Bug, 'live watch is not ready', null);
+              return live.watch;
+            }
+          : undefined;
+      try {
+        const { exitCode } = await runTui({
+          load: async (signal: AbortSignal) => {
+            try {
+              const analysis = await gather(linked(signal, io.signal), (e) => progress.report(e.message));
+              if (lastLive && lastFacts) {
+                const { watchAnalyses } = await import('../kube/watch.js');
+                live.watch = watchAnalyses({ http: lastLive.http, facts: lastFacts, namespace: lastLive.namespace, image: options.reader.image, intervalSeconds: 2, deadlineSeconds: 300, signal: io.signal });
+              }
+              return analysis;
+            } finally {
+              progress.end();
+            }
+          },
+          progress,
+          watch,
+          save: async (analysis: Analysis) => saveFromTui(analysis),
+          stdin: io.stdin as NodeJS.ReadStream,
+          stdout: io.stdout as NodeJS.WriteStream,
+          stderr: io.stderr as NodeJS.WriteStream,
+          color,
+          env,
+        });
+        return exitCode;
+      } finally {
+        // The TUI stops the watch without waiting; this waits until its reader pod is really deleted.
+        await live.watch?.close().catch((e: unknown) => report(e, env, io.stderr));
+      }
     }
     const showProgress = io.stderr.isTTY === true && options.from === null;
     const analysis = await gather(io.signal ?? new AbortController().signal, (e) => {
@@ -85,8 +108,9 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
   }
 }
 
-// What the TUI's `s` key saves: the facts behind the analysis on screen.
+// What the TUI's `s` key saves: the facts behind the analysis on screen; and what its live watch needs.
 let lastFacts: Facts | null = null;
+let lastLive: { http: KubeHttp; namespace: string } | null = null;
 async function saveFromTui(analysis: Analysis): Promise<string> {
   if (!lastFacts) throw new MemwhyError(ExitCode.Bug, 'nothing to save yet');
   const dir = `memwhy-${analysis.pod.namespace ?? 'pod'}-${analysis.pod.name ?? 'x'}-${analysis.generatedAt.replace(/[:.]/g, '-')}`;
@@ -118,6 +142,7 @@ async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: Abo
       progress,
     });
     facts = d.facts;
+    lastLive = options.reader.enabled ? { http: live.http, namespace: options.reader.namespace ?? d.facts.pod.metadata?.namespace ?? namespace } : null;
     if (d.others.length) {
       facts.missing['other-pods'] = `also matched: ${d.others.map((o) => `${o.name} (${o.why})`).join(', ')}`;
     }
