@@ -10,7 +10,12 @@ const outfile = 'dist/cli.js';
 await build({
   absWorkingDir: root,
   entryPoints: ['src/cli/main.ts'],
-  outfile,
+  // Code splitting: the lazily imported TUI and cluster client become chunks that are only read and
+  // compiled when used, so --help, --from and text output do not pay for them.
+  outdir: 'dist',
+  entryNames: 'cli',
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -3,6 +3,7 @@
 // imported lazily: `--help` and `--from` never load them.
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import type { ProgressEvent } from '../app/ports.js';
 import type { KubeHttp } from '../kube/http.js';
@@ -49,7 +50,18 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
     const gather = (signal: AbortSignal, progress: (e: ProgressEvent) => void) => gatherAnalysis(options, env, io, signal, progress);
     const color = useColor(options.color, env, io.stdout);
     if (mode === 'tui') {
-      const { runTui, createProgress } = await import('../tui/index.js');
+      // Loading Ink, React and yoga takes ~100 ms: show a plain first frame at once, on the alternate screen
+      // the TUI is about to use (entering it again clears this frame).
+      const what = options.from ?? (options.target ? (options.target.kind === 'selector' ? `-l ${options.target.selector}` : options.target.name) : '');
+      io.stdout.write(`\u001b[?1049h\u001b[H\u001b[2J memwhy  ${what}\n\n  gathering…\n`);
+      let tui: typeof import('../tui/index.js');
+      try {
+        tui = await import('../tui/index.js');
+      } catch (e) {
+        io.stdout.write('\u001b[?1049l');
+        throw e;
+      }
+      const { runTui, createProgress } = tui;
       const progress = createProgress();
       // Live watch (`w`): a watch-mode reader pod, only on the live path with the reader on. The function
       // handed to the TUI is stable; the watch itself is made once the first analysis is there.
@@ -233,6 +245,9 @@ function isEntryPoint(): boolean {
 
 /** Runs as the program: wires process streams and signals into `run`. */
 export async function main(): Promise<void> {
+  // undici parses HTTP with WebAssembly; V8's background optimising compile of it held process exit for
+  // ~80 ms after the output (measured in bench/). A one-shot CLI gains nothing from the optimised tier.
+  setFlagsFromString('--liftoff-only');
   // `kubectl memwhy … | head`: a closed pipe is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
