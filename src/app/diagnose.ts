@@ -131,6 +131,8 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
       return part('cgroup', () => cluster.readCgroups({ pod, namespace: options.reader.namespace ?? namespace, image: options.reader.image, deadlineSeconds: options.reader.deadlineSeconds, kernelLog: options.reader.kernelLog, signal }, progress));
     })(),
   ]);
+  // The API reads do not all take the signal: a Ctrl-C during them still ends the run as interrupted.
+  if (signal.aborted) throw new MemwhyError(ExitCode.Interrupted, 'interrupted');
   if (cgroups?.problems.length) missing['cgroup-files'] = cgroups.problems.join('; ');
   if (options.reader.enabled && !options.reader.kernelLog && !missing['kernel.log']) missing['kernel.log'] = 'not read (add --kernel-log to read the kernel OOM lines; it needs more privilege)';
   progress({ stage: 'done', message: 'analysing' });

@@ -148,6 +148,18 @@ export class KubeHttp {
     return new MemwhyError(ExitCode.Unreachable, `cannot reach the API server at ${this.server}: ${cause}`, 'check --context/--kubeconfig and that the cluster is reachable (kubectl cluster-info)');
   }
 
+  /**
+   * An error while reading a streamed body that had begun (a watch, a followed log): the connection worked, then
+   * broke. Not worded as "cannot connect", which would send the user after URLs, proxies and certificates.
+   */
+  private streamError(e: unknown, signal: AbortSignal | undefined, what: string): MemwhyError {
+    if (e instanceof MemwhyError) return e;
+    if (signal?.aborted) return new MemwhyError(ExitCode.Interrupted, 'interrupted');
+    const err = e as Error & { cause?: Error };
+    const cause = err.cause?.message ?? err.message;
+    return new MemwhyError(ExitCode.Unreachable, `the API server at ${this.server} broke off ${what}: ${cause}`, 'run again; if it keeps happening, check for a proxy or load balancer that cuts long requests');
+  }
+
   private async expectOk(res: { status: number; text: () => Promise<string> }, what: string): Promise<string> {
     const text = await res.text();
     if (res.status >= 200 && res.status < 300) return text;
@@ -188,7 +200,7 @@ export class KubeHttp {
         yield decoder.decode(value, { stream: true });
       }
     } catch (e) {
-      throw this.networkError(e, signal);
+      throw this.streamError(e, signal, `the stream of ${path}`);
     } finally {
       await reader.cancel().catch(() => undefined);
     }
@@ -221,7 +233,7 @@ export class KubeHttp {
         }
       }
     } catch (e) {
-      throw this.networkError(e, signal);
+      throw this.streamError(e, signal, `the watch of ${path}`);
     } finally {
       await reader.cancel().catch(() => undefined);
     }

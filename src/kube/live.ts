@@ -4,11 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
 import type { ConnectionOptions } from '../cli/args.js';
 import type { ReaderRequest, ReaderResult } from '../app/ports.js';
+import type { KPod } from '../core/types.js';
 import { parseFrames } from '../core/frames.js';
 import { KubeCluster } from './cluster.js';
 import { explainConnectionError, loadKubeconfig } from './config.js';
 import { KubeHttp } from './http.js';
-import { buildProbePod, withKernelLog } from './probe-pod.js';
+import { buildProbePod, withKernelLog, type ProbePod, type ProbePodOptions, type ProbeTarget } from './probe-pod.js';
 import { ReaderArgError } from './reader-script.js';
 import { ReaderPodRunner, type ReaderPodSpec } from './reader.js';
 
@@ -22,40 +23,42 @@ export interface Live {
   server: string;
 }
 
-/** A DNS-safe random suffix for the reader pod's name. */
-function suffix(): string {
+/** A DNS-safe random suffix for a reader pod's name. */
+export function readerSuffix(): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
-/** The reader pod for a target pod; invalid target data (uid, container ids) is refused, never escaped. */
-export function readerPod(request: ReaderRequest): ReaderPodSpec {
-  const pod = request.pod;
+/** What the reader needs to know about the target pod (buildProbePod validates every field). */
+export function readerTarget(pod: KPod): ProbeTarget {
   const ids = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].map((s) => s.containerID).filter((id): id is string => !!id);
+  return {
+    namespace: pod.metadata?.namespace ?? '',
+    name: pod.metadata?.name ?? '',
+    // A static pod's cgroup is named after the kubelet's config hash, not the mirror pod's uid.
+    uid: pod.metadata?.annotations?.['kubernetes.io/config.mirror'] ?? pod.metadata?.uid ?? '',
+    nodeName: pod.spec?.nodeName ?? '',
+    qosClass: pod.status?.qosClass ?? '',
+    containerIds: ids,
+  };
+}
+
+/** Builds a reader pod; invalid target data (uid, container ids) is refused, never escaped. */
+export function buildReader(options: Omit<ProbePodOptions, 'nameSuffix'>, what = 'the reader pod'): ProbePod {
   try {
-    const built = buildProbePod({
-      target: {
-        namespace: pod.metadata?.namespace ?? '',
-        name: pod.metadata?.name ?? '',
-        // A static pod's cgroup is named after the kubelet's config hash, not the mirror pod's uid.
-        uid: pod.metadata?.annotations?.['kubernetes.io/config.mirror'] ?? pod.metadata?.uid ?? '',
-        nodeName: pod.spec?.nodeName ?? '',
-        qosClass: pod.status?.qosClass ?? '',
-        containerIds: ids,
-      },
-      readerNamespace: request.namespace,
-      image: request.image,
-      nameSuffix: suffix(),
-      deadlineSeconds: request.deadlineSeconds,
-      mode: 'once',
-    });
-    return (request.kernelLog ? withKernelLog(built) : built) as unknown as ReaderPodSpec;
+    return buildProbePod({ ...options, nameSuffix: readerSuffix() });
   } catch (e) {
     if (e instanceof ReaderArgError || (e instanceof Error && /must|invalid|not a/i.test(e.message))) {
-      throw new MemwhyError(ExitCode.BadInput, `cannot build the reader pod: ${e.message}`, 'the pod object has unexpected values; report it with the pod JSON');
+      throw new MemwhyError(ExitCode.BadInput, `cannot build ${what}: ${e.message}`, 'the pod object has unexpected values; report it with the pod JSON');
     }
     throw e;
   }
+}
+
+/** The one-shot reader pod for a diagnosis (with the kernel-log container when asked). */
+export function readerPod(request: ReaderRequest): ReaderPodSpec {
+  const built = buildReader({ target: readerTarget(request.pod), readerNamespace: request.namespace, image: request.image, deadlineSeconds: request.deadlineSeconds, mode: 'once' });
+  return (request.kernelLog ? withKernelLog(built) : built) as unknown as ReaderPodSpec;
 }
 
 /** The reader's log → cgroup files, with what went wrong said plainly. */

@@ -11,15 +11,15 @@
 //
 // Small equivalents of pieces that are private to reader.ts / live.ts (the reader's target, the name suffix,
 // stuck-container detection, the create-error wording and the delete) are kept here; see the notes at each.
-import { randomBytes } from 'node:crypto';
 import { readerObstacle } from '../app/diagnose.js';
 import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
 import { analyse } from '../core/analyse.js';
 import { parseFrameSets, type ParsedFrames } from '../core/frames.js';
 import type { Analysis, Facts, KPod } from '../core/types.js';
 import { ApiError, type KubeHttp } from './http.js';
-import { DEFAULT_READER_IMAGE, READER_CONTAINER_NAME, buildProbePod, type ProbePod } from './probe-pod.js';
-import { ReaderArgError } from './reader-script.js';
+import { buildReader, readerTarget } from './live.js';
+import { DEFAULT_READER_IMAGE, READER_CONTAINER_NAME, type ProbePod } from './probe-pod.js';
+import { createReaderPod, removeReaderPod, stuckReason, type ReaderPodSpec } from './reader.js';
 
 export interface WatchOptions {
   http: KubeHttp;
@@ -77,65 +77,9 @@ export function watchAnalyses(options: WatchOptions): LiveWatch {
 // ---------------------------------------------------------------------------------------------------------
 // The reader pod in watch mode (glue as in live.ts readerPod, with mode 'watch').
 
-/** A DNS-safe random suffix for the reader pod's name (same alphabet as live.ts). */
-function suffix(): string {
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
-}
-
-/** The watch-mode reader pod for the target pod; invalid target data is refused, as live.ts readerPod does. */
+/** The watch-mode reader pod for the target pod (the same builder and checks as the one-shot reader). */
 export function watchReaderPod(pod: KPod, namespace: string, image: string, intervalSeconds: number, deadlineSeconds: number): ProbePod {
-  const ids = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].map((s) => s.containerID).filter((id): id is string => !!id);
-  try {
-    return buildProbePod({
-      target: {
-        namespace: pod.metadata?.namespace ?? '',
-        name: pod.metadata?.name ?? '',
-        // A static pod's cgroup is named after the kubelet's config hash, not the mirror pod's uid.
-        uid: pod.metadata?.annotations?.['kubernetes.io/config.mirror'] ?? pod.metadata?.uid ?? '',
-        nodeName: pod.spec?.nodeName ?? '',
-        qosClass: pod.status?.qosClass ?? '',
-        containerIds: ids,
-      },
-      readerNamespace: namespace,
-      image,
-      nameSuffix: suffix(),
-      deadlineSeconds,
-      mode: 'watch',
-      intervalSeconds,
-    });
-  } catch (e) {
-    if (e instanceof ReaderArgError || (e instanceof Error && /must|invalid|not a/i.test(e.message))) {
-      throw new MemwhyError(ExitCode.BadInput, `cannot build the watch reader pod: ${e.message}`, 'the pod object or the watch settings have unexpected values; report it with the pod JSON');
-    }
-    throw e;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Equivalents of reader.ts private pieces.
-
-const STUCK_REASONS = ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError'];
-
-/** Why a waiting container will not start by itself (as reader.ts `stuck`). */
-function stuck(pod: KPod): { reason: string; message: string } | null {
-  for (const s of pod.status?.containerStatuses ?? []) {
-    const w = s.state?.waiting;
-    if (w && STUCK_REASONS.includes(w.reason ?? '')) return { reason: w.reason ?? '', message: w.message ?? '' };
-  }
-  return null;
-}
-
-/** A refused create, explained (as ReaderPodRunner.createError). */
-function createError(e: unknown, ns: string): unknown {
-  if (!(e instanceof MemwhyError)) return e;
-  if (/PodSecurity/.test(e.message)) {
-    return new MemwhyError(ExitCode.Forbidden, `the reader pod was rejected: ${e.message}`, `namespace ${ns} enforces a Pod Security level that forbids hostPath: use --reader-namespace with a namespace labelled pod-security.kubernetes.io/enforce=privileged`);
-  }
-  if (e instanceof ApiError && e.status === 403) {
-    return new MemwhyError(ExitCode.Forbidden, e.message, `memwhy needs RBAC: create, get, delete pods and get pods/log in namespace ${ns} (or choose --reader-namespace)`);
-  }
-  return e;
+  return buildReader({ target: readerTarget(pod), readerNamespace: namespace, image, deadlineSeconds, mode: 'watch', intervalSeconds }, 'the watch reader pod');
 }
 
 function oneLine(text: string): string {
@@ -281,9 +225,9 @@ class WatchSession implements AsyncIterator<Analysis> {
     if (this.options.signal?.aborted) throw interrupted();
     const obstacle = readerObstacle(facts.pod, facts.node);
     if (obstacle) throw new MemwhyError(ExitCode.NotFound, `cannot watch: ${obstacle}`, null);
-    const spec = watchReaderPod(facts.pod, namespace, this.image, this.intervalSeconds, this.deadlineSeconds);
-    const ns = spec.metadata.namespace;
-    const name = spec.metadata.name;
+    let spec = watchReaderPod(facts.pod, namespace, this.image, this.intervalSeconds, this.deadlineSeconds);
+    let ns = spec.metadata.namespace;
+    let name = spec.metadata.name;
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
     this.timer = setTimeout(() => this.expire(), (this.deadlineSeconds + DEADLINE_GRACE_SECONDS) * 1000);
     let failed = false;
@@ -291,11 +235,14 @@ class WatchSession implements AsyncIterator<Analysis> {
     let created = true;
     try {
       try {
-        await this.http.postJson<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`, spec, this.signal);
+        // createReaderPod deletes the pod itself when a create went unanswered, and retries a name clash.
+        spec = (await createReaderPod(this.http, () => watchReaderPod(facts.pod, namespace, this.image, this.intervalSeconds, this.deadlineSeconds) as unknown as ReaderPodSpec, this.signal)) as unknown as ProbePod;
       } catch (e) {
-        if (e instanceof ApiError && e.status < 500) created = false; // refused: there is nothing to delete
-        throw createError(e, ns);
+        created = false;
+        throw e;
       }
+      ns = spec.metadata.namespace;
+      name = spec.metadata.name;
       this.options.track?.('created', ns, name);
 
       await this.awaitStart(ns, name);
@@ -406,7 +353,7 @@ class WatchSession implements AsyncIterator<Analysis> {
       const why = terminated ? `${terminated.reason ?? 'Error'}, exit code ${terminated.exitCode ?? '?'}${terminated.message ? `: ${oneLine(terminated.message)}` : ''}` : `${pod.status?.reason ?? ''} ${pod.status?.message ?? ''}`.trim();
       return { kind: 'failed', error: new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} failed: ${oneLine(why) || 'no reason given'}`, null) };
     }
-    const s = stuck(pod);
+    const s = stuckReason(pod);
     if (s) {
       return {
         kind: 'failed',
@@ -470,13 +417,11 @@ class WatchSession implements AsyncIterator<Analysis> {
    */
   private async remove(ns: string, name: string, failed: boolean): Promise<void> {
     try {
-      await this.http.delete(`/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}`, { gracePeriodSeconds: 0 }, AbortSignal.timeout(10_000));
+      await removeReaderPod(this.http, ns, name);
     } catch (e) {
-      if (!(e instanceof ApiError && e.status === 404)) {
-        this.cleanupError = new MemwhyError(ExitCode.Unreachable, `could not delete reader pod ${ns}/${name}: ${(e as Error).message}`, `delete it with kubectl delete pod -n ${ns} ${name}, or run kubectl memwhy cleanup`);
-        if (failed) return;
-        throw this.cleanupError;
-      }
+      this.cleanupError = e instanceof MemwhyError ? e : new MemwhyError(ExitCode.Unreachable, (e as Error).message);
+      if (failed) return;
+      throw this.cleanupError;
     }
     this.options.track?.('deleted', ns, name);
   }
