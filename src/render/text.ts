@@ -45,7 +45,10 @@ function padLeft(s: string, n: number): string {
   return s.length >= n ? s : ' '.repeat(n - s.length) + s;
 }
 
-/** Word-wraps `text` to `width`, indenting continuation lines by `indent` spaces. */
+/**
+ * Word-wraps `text` to `width` columns of content, indenting continuation lines by `indent` spaces (the
+ * indent is not part of the width: callers pass the room left after their own prefix).
+ */
 export function wrap(text: string, width: number, indent: number): string {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
@@ -53,11 +56,11 @@ export function wrap(text: string, width: number, indent: number): string {
   for (const w of words) {
     if (line && line.length + 1 + w.length > width) {
       lines.push(line);
-      line = ' '.repeat(indent) + w;
+      line = w;
     } else line = line ? `${line} ${w}` : w;
   }
   if (line) lines.push(line);
-  return lines.join('\n');
+  return lines.join(`\n${' '.repeat(indent)}`);
 }
 
 /**
@@ -138,7 +141,7 @@ function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: 
     ['kernel', b.kernelBytes, p.red, Object.values(b.kernelParts).some((v) => v > 0) ? Object.entries(b.kernelParts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ') : 'slab, stacks, page tables, sockets'],
     ['other', b.otherBytes, p.dim, 'usage − the parts above (accounting batching, unevictable pages)'],
   ];
-  const barW = Math.max(10, Math.min(50, width - 14));
+  const barW = Math.max(10, Math.min(50, width - 26));
   // Scale to usage, or to the parts' sum when inconsistent files make the parts exceed usage.
   const positive = parts.reduce((sum, [, v]) => sum + (v !== null && v > 0 ? v : 0), 0);
   const total = Math.max(c.usageBytes, positive);
@@ -156,8 +159,14 @@ function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: 
 }
 
 function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: Shorten): string[] {
-  const out = [`  ${p.bold(`Container ${c.name}`)}${c.kind !== 'container' ? p.dim(` (${c.kind})`) : ''}  ${p.dim(stateText(c))}`];
-  if (c.cgroupPath) out.push(`    ${p.dim(wrap(`cgroup ${c.cgroupPath}`, width - 4, 6))}`);
+  const title = `Container ${c.name}${c.kind !== 'container' ? ` (${c.kind})` : ''}`;
+  const out = [`  ${p.bold(title)}  ${p.dim(wrap(stateText(c), width - title.length - 4, title.length + 4))}`];
+  if (c.cgroupPath) {
+    // A cgroup path has no spaces to wrap at: cut it into pieces that fit.
+    const room = Math.max(20, width - 11);
+    const pieces = c.cgroupPath.match(new RegExp(`.{1,${room}}`, 'g')) ?? [];
+    out.push(...pieces.map((piece, i) => `    ${p.dim(`${i === 0 ? 'cgroup ' : '       '}${piece}`)}`));
+  }
   const limit = c.limitBytes;
   const chain: Row[] = [
     { label: 'request', value: c.requestBytes, spec: true, note: c.requestBytes === null ? 'first in line for eviction under node pressure' : 'reserved by the scheduler; eviction ranks usage above it first' },
@@ -167,9 +176,10 @@ function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: 
   ];
   if (c.peakBytes !== null) chain.push({ label: 'peak', value: c.peakBytes, note: `${short(c.sources.peakBytes ?? '')}: the highest usage since the cgroup was created` });
   out.push(...rows(p, chain, width));
-  const w = Math.max(20, Math.min(60, width - 8));
+  const legend = '█ working set  ┊ request  │ limit';
+  const w = Math.max(20, Math.min(60, width - 8 - legend.length));
   const b = bar(c.workingSetBytes, c.requestBytes, limit, w);
-  if (b) out.push(`    ${b}  ${p.dim('█ working set  ┊ request  │ limit')}`);
+  if (b) out.push(`    ${b}  ${p.dim(legend)}`);
   out.push(...breakdownLines(c, p, width));
   const v = c.views;
   if (v.kubectlTopBytes !== null || c.rssBytes !== null) {
@@ -220,7 +230,9 @@ export function renderText(a: Analysis, options: TextOptions): string {
   const out: string[] = [];
   const short = shortener(a);
   const pod = a.pod;
-  out.push(`${p.bold(`Pod ${pod.namespace ?? '?'}/${pod.name ?? '?'}`)}  ${p.dim([pod.qosClass ?? 'QoS ?', pod.node ? `node ${pod.node}` : pod.phase === 'Pending' ? 'not scheduled' : 'node unknown', pod.phase ?? '?', a.cgroup ? `cgroup ${a.cgroup.version}` : 'no cgroup data'].join(' · '))}`);
+  const title = `Pod ${pod.namespace ?? '?'}/${pod.name ?? '?'}`;
+  const details = [pod.qosClass ?? 'QoS ?', pod.node ? `node ${pod.node}` : pod.phase === 'Pending' ? 'not scheduled' : 'node unknown', pod.phase ?? '?', a.cgroup ? `cgroup ${a.cgroup.version}` : 'no cgroup data'].join(' · ');
+  out.push(title.length + 2 + details.length <= width ? `${p.bold(title)}  ${p.dim(details)}` : `${p.bold(title)}\n  ${p.dim(details)}`);
   const main = a.verdicts[0];
   out.push(main ? `${severityColor(p, main.severity)(SEVERITY_MARK[main.severity])} ${wrap(main.summary, width - 2, 2)}` : `${p.green('✔')} Nothing wrong found in what was read.`);
   out.push('');
@@ -229,10 +241,13 @@ export function renderText(a: Analysis, options: TextOptions): string {
   const nameW = Math.max(9, ...a.containers.map((c) => c.name.length)) + 2;
   out.push(p.dim(`  ${pad('CONTAINER', nameW)}${padLeft('REQUEST', 9)}${padLeft('LIMIT', 9)}${padLeft('WORKSET', 9)}${padLeft('USAGE', 9)}  STATE`));
   for (const c of a.containers) {
-    out.push(`  ${pad(c.name, nameW)}${padLeft(specBytes(c.requestBytes), 9)}${padLeft(specBytes(c.limitBytes), 9)}${padLeft(formatBytes(c.workingSetBytes), 9)}${padLeft(formatBytes(c.usageBytes), 9)}  ${stateText(c)}`);
+    const row = `  ${pad(c.name, nameW)}${padLeft(specBytes(c.requestBytes), 9)}${padLeft(specBytes(c.limitBytes), 9)}${padLeft(formatBytes(c.workingSetBytes), 9)}${padLeft(formatBytes(c.usageBytes), 9)}  `;
+    const state = stateText(c);
+    const room = Math.max(12, width - row.length);
+    out.push(row + (state.length > room ? `${state.slice(0, room - 1)}…` : state));
   }
   const r = a.requests;
-  out.push(p.dim(`  pod request ${formatBytes(r.effectiveRequestBytes)} (scheduler's count) · pod limit ${r.effectiveLimitBytes === null ? 'none' : formatBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`));
+  out.push(`  ${p.dim(wrap(`pod request ${formatBytes(r.effectiveRequestBytes)} (scheduler's count) · pod limit ${r.effectiveLimitBytes === null ? 'none' : formatBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`, width - 2, 2))}`);
   out.push('');
 
   if (a.verdicts.length) {
