@@ -2,7 +2,7 @@
 // `npm run package:archive`. The build takes a while, so these tests skip, saying why, when the files
 // are not there.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,6 +84,30 @@ describe('out/kubectl-memwhy (single executable)', { skip: noBinary }, () => {
       const r = spawnSync(kubectl!, ['memwhy', '--help'], { env, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /Usage: kubectl memwhy/);
+    });
+
+    test('kubectl memwhy <pod>: a real diagnosis through the plugin, against the test cluster, reader pod deleted', async () => {
+      // The spawn must be asynchronous: the test cluster serves from this process.
+      const { loadSnapshotState, startCluster } = await import('../cluster/index.js');
+      const cluster = await startCluster(loadSnapshotState(join(ROOT, EXAMPLE)), { kubelet: { stepMs: 5, pullMs: 5 } });
+      try {
+        const kc = cluster.kubeconfig('admin');
+        const child = spawn(kubectl!, ['memwhy', 'oom-container', '-n', 'default', '--kubeconfig', kc, '-o', 'json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d));
+        child.stderr.on('data', (d: Buffer) => (err += d));
+        const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+        assert.equal(code, 0, err);
+        const analysis = JSON.parse(out) as { verdicts: Array<{ kind: string; level: string | null }>; cgroup: { version: string } | null };
+        assert.deepEqual(analysis.verdicts[0] && { kind: analysis.verdicts[0].kind, level: analysis.verdicts[0].level }, { kind: 'OOMKilled', level: 'container' });
+        assert.equal(analysis.cgroup?.version, 'v1', 'the reader pod read the cgroup files');
+        assert.ok(cluster.requests.some((r) => r.method === 'POST' && r.path.endsWith('/pods')), 'a reader pod was created');
+        const left = cluster.state.pods.filter((p) => (p as { metadata?: { labels?: Record<string, string> } }).metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kubectl-memwhy');
+        assert.equal(left.length, 0, 'no reader pod remains');
+      } finally {
+        await cluster.close();
+      }
     });
 
     test(`kubectl memwhy --from ${EXAMPLE}`, () => {
