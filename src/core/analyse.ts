@@ -3,13 +3,12 @@
 // Order of work: the spec (requests, limits, QoS) → where the pod's cgroups are → figures per container and
 // per level (cgroup files first, the kubelet Summary API second, metrics.k8s.io last) → the node → the
 // kernel's OOM lines about this pod → verdicts. Anything missing becomes a notice, never a zero.
-import { detectCgroupVersion, locatePod, parseContainerId } from './cgroup.js';
+import { classifyCgroupPath, detectCgroupVersion, locatePod, parseContainerId } from './cgroup.js';
 import { emptyFigures, figuresFromLevel, figuresFromMetrics, figuresFromSummary, workingSet } from './figures.js';
 import { containerSpecs, effectiveRequest, flattenState, holdsResources, oomScoreAdj, qosClass, requestSummary } from './ladder.js';
 import { parseEvictionMessage, parseKernelOomLog } from './messages.js';
 import { normalizeFacts } from './normalize.js';
 import { parseBytes } from './quantity.js';
-import { classifyCgroupPath } from './cgroup.js';
 import { verdicts, type Draft } from './verdicts.js';
 import type {
   Analysis,
@@ -17,6 +16,7 @@ import type {
   CgroupLocation,
   ContainerAnalysis,
   Facts,
+  KEvent,
   KNode,
   KPod,
   LevelSummary,
@@ -115,6 +115,9 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
   const pod = facts.pod;
   const meta = pod.metadata ?? {};
   const notices: Notice[] = [];
+  // A static pod's cgroups (and the kernel's lines about them) carry the kubelet's config hash, not the
+  // mirror pod's uid.
+  const cgroupUid = meta.annotations?.['kubernetes.io/config.mirror'] ?? meta.uid;
   const specs = containerSpecs(pod);
   const qos = qosClass(pod);
   const requests = requestSummary(pod, specs);
@@ -137,10 +140,8 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
   if (facts.cgroupFiles && Object.keys(facts.cgroupFiles).length > 0) {
     const version = detectCgroupVersion(facts.cgroupFiles);
     if (!version) notices.push({ part: 'cgroup', message: 'The cgroup folder holds no memory controller files; figures come from the API instead.' });
-    else if (!meta.uid) notices.push({ part: 'cgroup', message: 'pod.json has no metadata.uid, so the pod cgroup cannot be found.' });
+    else if (!cgroupUid) notices.push({ part: 'cgroup', message: 'pod.json has no metadata.uid, so the pod cgroup cannot be found.' });
     else {
-      // A static pod's cgroup is named after the kubelet's config hash, not the mirror pod's uid.
-      const cgroupUid = meta.annotations?.['kubernetes.io/config.mirror'] ?? meta.uid;
       location = locatePod(facts.cgroupFiles, { podUid: cgroupUid, containerIds: [...containerIds.keys()] });
       if (!location) notices.push({ part: 'cgroup', message: `No cgroup directory for pod UID ${meta.uid} in the cgroup files (the pod may have been deleted or run on another node).` });
       else if (!location.pod) notices.push({ part: 'cgroup', message: `The pod cgroup directory holds no memory files in the snapshot: pod-level figures are unknown.` });
@@ -203,14 +204,13 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
   const podLevel = location?.pod ? levelSummary(location.pod) : summaryLevel(summaryPod?.memory, `summary.json pods[${meta.name}].memory`);
 
   // Kernel OOM lines about this pod (by the killed task's cgroup or the cgroup whose limit fired).
-  const kernelOoms = facts.kernelLog
-    ? parseKernelOomLog(facts.kernelLog).filter((e) => {
-        const task = e.taskMemcg ? classifyCgroupPath(e.taskMemcg) : null;
-        const memcg = e.oomMemcg ? classifyCgroupPath(e.oomMemcg) : null;
-        return (!!meta.uid && (task?.podUid === meta.uid || memcg?.podUid === meta.uid)) || (!!task?.containerId && containerIds.has(task.containerId));
-      })
-    : [];
-  if (facts.kernelLog && kernelOoms.length === 0 && parseKernelOomLog(facts.kernelLog).length > 0) {
+  const allOoms = facts.kernelLog ? parseKernelOomLog(facts.kernelLog) : [];
+  const kernelOoms = allOoms.filter((e) => {
+    const task = e.taskMemcg ? classifyCgroupPath(e.taskMemcg) : null;
+    const memcg = e.oomMemcg ? classifyCgroupPath(e.oomMemcg) : null;
+    return (!!cgroupUid && (task?.podUid === cgroupUid || memcg?.podUid === cgroupUid)) || (!!task?.containerId && containerIds.has(task.containerId));
+  });
+  if (kernelOoms.length === 0 && allOoms.length > 0) {
     notices.push({ part: 'kernel.log', message: 'The kernel log has OOM kills, but none of a process of this pod.' });
   }
 
@@ -268,13 +268,14 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     if (candidates.size === 0) notices.push({ part: 'nodes', message: `${facts.missing.nodes ?? 'No node list'}: the per-node fit of the request cannot be computed.` });
   }
 
+  const isPodEvent = (e: KEvent): boolean => {
+    const o = e.involvedObject;
+    if (!o || o.kind === 'Node') return false;
+    return (!!meta.uid && o.uid === meta.uid) || (o.name === meta.name && (o.namespace ?? meta.namespace) === meta.namespace);
+  };
+  const podEvents = (facts.events ?? []).filter(isPodEvent);
   const events = (facts.events ?? [])
-    .filter((e) => {
-      const o = e.involvedObject;
-      if (!o) return false;
-      if (o.kind === 'Node') return o.name === podNode;
-      return (meta.uid && o.uid === meta.uid) || (o.name === meta.name && (o.namespace ?? meta.namespace) === meta.namespace);
-    })
+    .filter((e) => isPodEvent(e) || (e.involvedObject?.kind === 'Node' && e.involvedObject.name === podNode))
     .map((e) => ({
       type: e.type ?? null,
       reason: e.reason ?? null,
@@ -310,7 +311,6 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     events,
     notices,
   };
-  const podEvents = (facts.events ?? []).filter((e) => e.involvedObject?.kind !== 'Node' && ((meta.uid && e.involvedObject?.uid === meta.uid) || e.involvedObject?.name === meta.name));
   const found = verdicts({ draft, pod, containerIds, events: podEvents });
   // Say what is unknown only where it matters for this pod.
   const blind = containers.filter((c) => c.state.state === 'running' && c.usageBytes === null && c.workingSetBytes === null);

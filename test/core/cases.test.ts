@@ -192,3 +192,17 @@ test('Evicted with the bare old message: the Evicted event annotations name the 
   assert.match(evidenceText(v), /Evicted event names nginx as offending \(starved resource: memory\)/);
   assert.equal(v.evidence.find((e) => e.text.startsWith('Container nginx'))?.value, 4395616 * Ki);
 });
+
+test('a static pod: the kernel OOM lines name the kubelet config hash, not the mirror pod uid', async () => {
+  const facts = await loadSnapshot('test/fixtures/cases/oomkilled-aks-pod-limit');
+  const hash = facts.pod.metadata!.uid!;
+  facts.pod.metadata = { ...facts.pod.metadata, uid: '00000000-0000-0000-0000-000000000000', annotations: { 'kubernetes.io/config.mirror': hash } };
+  // Only the pod uid can tie the lines to this pod: no container IDs to match by.
+  for (const s of facts.pod.status?.containerStatuses ?? []) {
+    delete s.containerID;
+    if (s.lastState?.terminated) delete s.lastState.terminated.containerID;
+  }
+  const a = analyse(facts, { now: NOW });
+  assert.equal(a.kernelOoms.length, 1);
+  assert.equal(a.kernelOoms[0]?.pid, 183960);
+});
