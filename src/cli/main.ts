@@ -130,6 +130,11 @@ async function saveFromTui(analysis: Analysis): Promise<string> {
   return `saved to ./${dir}`;
 }
 
+/** Exec credential plugins get the terminal kubectl would give them: stdin if it is one, and our stderr. */
+function execTerminal(io: Io): { stdinIsTerminal: boolean; execStderr: OutStream } {
+  return { stdinIsTerminal: io.stdin?.isTTY === true, execStderr: io.stderr };
+}
+
 function linked(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
   return b ? AbortSignal.any([a, b]) : a;
 }
@@ -142,7 +147,7 @@ async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: Abo
     checkSnapshotPod(options, facts);
   } else {
     const { openLive } = await import('../kube/live.js');
-    const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir());
+    const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir(), execTerminal(io));
     const target = options.target;
     if (!target) throw new MemwhyError(ExitCode.Usage, 'no pod given');
     const { diagnose } = await import('../app/diagnose.js');
@@ -170,7 +175,7 @@ async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: Abo
 
 async function cleanup(options: CleanupOptions, env: Env, io: Io): Promise<number> {
   const { openLive, cleanupReaders } = await import('../kube/live.js');
-  const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir());
+  const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir(), execTerminal(io));
   const removed = await cleanupReaders(live.http, options.allNamespaces ? 'all' : [live.namespace], io.signal ?? new AbortController().signal);
   io.stdout.write(removed.length ? removed.map((p) => `pod/${p.name} deleted (namespace ${p.namespace})\n`).join('') : `no memwhy reader pods in ${options.allNamespaces ? 'any namespace' : `namespace ${live.namespace}`}\n`);
   return ExitCode.Ok;

@@ -7,7 +7,7 @@ import type { ReaderRequest, ReaderResult } from '../app/ports.js';
 import type { KPod } from '../core/types.js';
 import { parseFrames } from '../core/frames.js';
 import { KubeCluster } from './cluster.js';
-import { explainConnectionError, loadKubeconfig } from './config.js';
+import { explainConnectionError, loadKubeconfig, type TextSink } from './config.js';
 import { KubeHttp } from './http.js';
 import { buildProbePod, withKernelLog, type ProbePod, type ProbePodOptions, type ProbeTarget } from './probe-pod.js';
 import { ReaderArgError } from './reader-script.js';
@@ -74,7 +74,13 @@ export function readerResult(log: string): ReaderResult & { complete: boolean } 
   return { files: parsed.files, kernelLog: null, problems, complete: parsed.complete };
 }
 
-export async function openLive(options: ConnectionOptions, env: Record<string, string | undefined>, cwd: string, home: string): Promise<Live> {
+/** What exec credential plugins see of the terminal: whether stdin is one, and where their stderr goes (default: no terminal, stderr dropped). */
+export interface ExecTerminal {
+  stdinIsTerminal: boolean;
+  execStderr: TextSink | null;
+}
+
+export async function openLive(options: ConnectionOptions, env: Record<string, string | undefined>, cwd: string, home: string, terminal: ExecTerminal = { stdinIsTerminal: false, execStderr: null }): Promise<Live> {
   const loaded = await loadKubeconfig({
     kubeconfig: options.kubeconfig ?? undefined,
     context: options.context ?? undefined,
@@ -85,6 +91,8 @@ export async function openLive(options: ConnectionOptions, env: Record<string, s
     env,
     cwd,
     home,
+    stdinIsTerminal: terminal.stdinIsTerminal,
+    execStderr: terminal.execStderr,
   });
   const http = new KubeHttp(loaded.kc, { timeoutMs: loaded.requestTimeoutMs, timeoutParam: loaded.requestTimeoutParam, explain: (e) => explainConnectionError(e, loaded) });
   const runner = new ReaderPodRunner({ http, build: readerPod, parse: readerResult, now: () => Date.now() });
