@@ -1,4 +1,6 @@
-// Errors at request time: undici's "fetch failed" and its causes, worded like kubectl's.
+// Errors at request time: undici's "fetch failed" and its causes, worded like kubectl's. A refused connection is
+// blamed on whoever refused it: the proxy when requests go through one (they never reach the server directly
+// then), else the server.
 import { MemwhyError } from '../../cli/exit-codes.js';
 import { unreachable } from './errors.js';
 import type { LoadedKubeconfig } from './types.js';
@@ -37,7 +39,14 @@ function hostPortOf(url: string): string {
   }
 }
 
-function refused(_e: Cause, t: ConnectionTarget): MemwhyError {
+function refused(e: Cause, t: ConnectionTarget): MemwhyError {
+  if (t.proxy) {
+    const dialed = e.address && e.port !== undefined ? `${e.address}:${e.port}` : hostPortOf(t.proxy);
+    return unreachable(
+      `Unable to connect to the server: proxyconnect tcp: dial tcp ${dialed}: connect: connection refused`,
+      `the proxy ${t.proxy} refused the connection, not the server: check that the proxy runs, and proxy-url of cluster "${t.clusterName}" in the kubeconfig or HTTPS_PROXY/NO_PROXY`,
+    );
+  }
   return unreachable(
     `The connection to the server ${hostPortOf(t.server)} was refused - did you specify the right host or port?`,
     'check the server in the kubeconfig and that the cluster is running (kubectl cluster-info)',

@@ -80,7 +80,6 @@ export class ExecCredentials {
     const env = pluginEnv(p, this.ctx.env, interactive);
     return new Promise((resolve, reject) => {
       let stdout = '';
-      let stderrTail = '';
       let settled = false;
       const stdio = [interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'] as const;
       const child = spawn(p.command, p.args, { env, cwd: this.ctx.cwd, stdio: [...stdio] });
@@ -88,10 +87,7 @@ export class ExecCredentials {
       child.stdout!.on('data', (d: string) => (stdout += d));
       // Passed through as kubectl does (client-go sets cmd.Stderr = os.Stderr), and nowhere else.
       child.stderr!.setEncoding('utf8');
-      child.stderr!.on('data', (d: string) => {
-        this.ctx.stderr?.write(d);
-        stderrTail = (stderrTail + d).slice(-2000);
-      });
+      child.stderr!.on('data', (d: string) => this.ctx.stderr?.write(d));
       child.on('error', (e: NodeJS.ErrnoException) => {
         if (settled) return;
         settled = true;
@@ -103,8 +99,7 @@ export class ExecCredentials {
         settled = true;
         if (code !== 0) {
           // client-go's wording; the plugin's own explanation is what it wrote to stderr above.
-          const last = stderrTail.trim().split('\n').pop() ?? '';
-          reject(this.fail(`exec: executable ${p.command} failed with exit code ${code ?? signal}`, last ? `the plugin said: ${last}` : null));
+          reject(this.fail(`exec: executable ${p.command} failed with exit code ${code ?? signal}`, null));
           return;
         }
         try {
