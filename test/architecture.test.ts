@@ -18,7 +18,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-type Ts = typeof import('typescript');
+// Typed from the same TypeScript 6 (a bare `typescript` would be the project's TypeScript 7, which has no API).
+type Ts = typeof import('../tools/lint/node_modules/typescript/lib/typescript.js');
+type TsNode = import('../tools/lint/node_modules/typescript/lib/typescript.js').Node;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ts = createRequire(path.join(ROOT, 'tools/lint/package.json'))('typescript') as Ts;
 
@@ -44,7 +46,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function isTypeOnlyImport(node: import('typescript').ImportDeclaration): boolean {
+function isTypeOnlyImport(node: import('../tools/lint/node_modules/typescript/lib/typescript.js').ImportDeclaration): boolean {
   const clause = node.importClause;
   if (!clause) return false; // `import 'x'` runs x
   if (clause.isTypeOnly) return true;
@@ -54,7 +56,7 @@ function isTypeOnlyImport(node: import('typescript').ImportDeclaration): boolean
 }
 
 /** `process` used as a value: not a property name (`x.process`), a key, or a declared name. */
-function isProcessValue(node: import('typescript').Identifier): boolean {
+function isProcessValue(node: import('../tools/lint/node_modules/typescript/lib/typescript.js').Identifier): boolean {
   const parent = node.parent;
   if (ts.isPropertyAccessExpression(parent) && parent.name === node) {
     return ts.isIdentifier(parent.expression) && parent.expression.text === 'globalThis';
@@ -70,8 +72,8 @@ function usesOf(file: string): Use[] {
   const text = fs.readFileSync(file, 'utf8');
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const uses: Use[] = [];
-  const line = (n: import('typescript').Node): number => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
-  const visit = (node: import('typescript').Node): void => {
+  const line = (n: TsNode): number => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+  const visit = (node: TsNode): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       uses.push({ what: node.moduleSpecifier.text, typeOnly: isTypeOnlyImport(node), line: line(node) });
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
