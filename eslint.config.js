@@ -48,9 +48,15 @@ export default tseslint.config(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       // Type-only imports stay type-only, so the architecture test and esbuild see the real runtime graph.
       // (`typeof import('…')` stays allowed: it types a lazy import without loading the module.)
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       // Unused names are mistakes, except a deliberate `_name`.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // `x!` is used where a regex group or a checked lookup is known to be there: kept, not banned.
       '@typescript-eslint/no-non-null-assertion': 'off',
       // An empty `catch {}` is a deliberate "ignore"; an empty block elsewhere is not.

@@ -46,13 +46,20 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function isTypeOnlyImport(node: import('../tools/lint/node_modules/typescript/lib/typescript.js').ImportDeclaration): boolean {
+function isTypeOnlyImport(
+  node: import('../tools/lint/node_modules/typescript/lib/typescript.js').ImportDeclaration,
+): boolean {
   const clause = node.importClause;
   if (!clause) return false; // `import 'x'` runs x
   if (clause.isTypeOnly) return true;
   if (clause.name) return false;
   const bindings = clause.namedBindings;
-  return !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
+  return (
+    !!bindings &&
+    ts.isNamedImports(bindings) &&
+    bindings.elements.length > 0 &&
+    bindings.elements.every((e) => e.isTypeOnly)
+  );
 }
 
 /** `process` used as a value: not a property name (`x.process`), a key, or a declared name. */
@@ -61,8 +68,22 @@ function isProcessValue(node: import('../tools/lint/node_modules/typescript/lib/
   if (ts.isPropertyAccessExpression(parent) && parent.name === node) {
     return ts.isIdentifier(parent.expression) && parent.expression.text === 'globalThis';
   }
-  if ((ts.isPropertyAssignment(parent) || ts.isPropertySignature(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent)) && parent.name === node) return false;
-  if ((ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent) || ts.isFunctionDeclaration(parent)) && parent.name === node) return false;
+  if (
+    (ts.isPropertyAssignment(parent) ||
+      ts.isPropertySignature(parent) ||
+      ts.isPropertyDeclaration(parent) ||
+      ts.isMethodDeclaration(parent)) &&
+    parent.name === node
+  )
+    return false;
+  if (
+    (ts.isVariableDeclaration(parent) ||
+      ts.isParameter(parent) ||
+      ts.isBindingElement(parent) ||
+      ts.isFunctionDeclaration(parent)) &&
+    parent.name === node
+  )
+    return false;
   if (ts.isQualifiedName(parent) || ts.isTypeReferenceNode(parent)) return false;
   if (ts.isImportSpecifier(parent) || ts.isExportSpecifier(parent)) return false;
   return true;
@@ -70,7 +91,13 @@ function isProcessValue(node: import('../tools/lint/node_modules/typescript/lib/
 
 function usesOf(file: string): Use[] {
   const text = fs.readFileSync(file, 'utf8');
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const uses: Use[] = [];
   const line = (n: TsNode): number => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
   const visit = (node: TsNode): void => {
@@ -78,11 +105,24 @@ function usesOf(file: string): Use[] {
       uses.push({ what: node.moduleSpecifier.text, typeOnly: isTypeOnlyImport(node), line: line(node) });
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       uses.push({ what: node.moduleSpecifier.text, typeOnly: node.isTypeOnly, line: line(node) });
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       uses.push({ what: node.moduleReference.expression.text, typeOnly: node.isTypeOnly, line: line(node) });
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       uses.push({ what: node.arguments[0].text, typeOnly: false, line: line(node) });
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       uses.push({ what: node.argument.literal.text, typeOnly: true, line: line(node) });
     } else if (ts.isIdentifier(node) && node.text === 'process' && isProcessValue(node)) {
       uses.push({ what: 'process', typeOnly: false, line: line(node) });
@@ -96,7 +136,10 @@ function usesOf(file: string): Use[] {
 /** The repo-relative file a relative specifier points at (extension-less), or null for a package/built-in. */
 function target(root: string, from: string, spec: string): string | null {
   if (!spec.startsWith('.')) return null;
-  return path.relative(root, path.resolve(path.dirname(from), spec)).split(path.sep).join('/');
+  return path
+    .relative(root, path.resolve(path.dirname(from), spec))
+    .split(path.sep)
+    .join('/');
 }
 
 const within = (rel: string, dir: string): boolean => rel === dir || rel.startsWith(`${dir}/`);
@@ -108,7 +151,8 @@ function broken(root: string, rel: string, abs: string, use: Use): Rule | null {
     return within(rel, 'src/kube') ? null : 'client-node-in-kube';
   }
   if ((use.what === 'process' || use.what === 'node:process') && !within(rel, 'src/cli')) return 'process-in-cli';
-  if ((within(rel, 'src/render') || within(rel, 'src/tui')) && to !== null && within(to, 'src/kube')) return 'views-not-kube';
+  if ((within(rel, 'src/render') || within(rel, 'src/tui')) && to !== null && within(to, 'src/kube'))
+    return 'views-not-kube';
   return null;
 }
 
@@ -132,7 +176,8 @@ function violations(root: string): Violation[] {
 }
 
 const all = violations(ROOT);
-const known = (v: { file: string; rule: Rule }): boolean => KNOWN_VIOLATIONS.some((k) => k.file === v.file && k.rule === v.rule);
+const known = (v: { file: string; rule: Rule }): boolean =>
+  KNOWN_VIOLATIONS.some((k) => k.file === v.file && k.rule === v.rule);
 
 for (const rule of ['core-is-pure', 'client-node-in-kube', 'process-in-cli', 'views-not-kube'] as const) {
   test(`architecture: ${rule}`, () => {
@@ -165,14 +210,31 @@ test('architecture: the checker sees what it checks (known shapes, and one breac
       'globalThis.process.exit(0);',
     ]);
     const got = usesOf(path.join(dir, 'probe.ts')).map((u) => `${u.line} ${u.typeOnly ? 'type ' : ''}${u.what}`);
-    assert.deepEqual(got, ['1 node:fs', '2 type ./x.js', '3 type ./y.js', '4 ./z.js', '5 ./lazy.js', '6 type ./typed.js', '7 process', '9 process']);
+    assert.deepEqual(got, [
+      '1 node:fs',
+      '2 type ./x.js',
+      '3 type ./y.js',
+      '4 ./z.js',
+      '5 ./lazy.js',
+      '6 type ./typed.js',
+      '7 process',
+      '9 process',
+    ]);
     write('src/core/a.ts', ["import type { Io } from '../cli/main.js';", "import { b } from './b.js';"]);
     write('src/core/b.ts', ["import { readFileSync } from 'node:fs';"]);
-    write('src/app/c.ts', ["import type { V1Pod } from '@kubernetes/client-node';", 'export const cwd = () => process.cwd();']);
+    write('src/app/c.ts', [
+      "import type { V1Pod } from '@kubernetes/client-node';",
+      'export const cwd = () => process.cwd();',
+    ]);
     write('src/tui/d.tsx', ["import type { Live } from '../kube/live.js';"]);
     write('src/cli/e.ts', ['process.exit(0);']);
-    write('src/kube/f.ts', ["import { KubeConfig } from '@kubernetes/client-node';", "import { g } from '../core/g.js';"]);
-    const found = violations(dir).map((v) => `${v.rule} ${v.detail}`).sort();
+    write('src/kube/f.ts', [
+      "import { KubeConfig } from '@kubernetes/client-node';",
+      "import { g } from '../core/g.js';",
+    ]);
+    const found = violations(dir)
+      .map((v) => `${v.rule} ${v.detail}`)
+      .sort();
     assert.deepEqual(found, [
       'client-node-in-kube src/app/c.ts:1 type @kubernetes/client-node',
       'core-is-pure src/core/a.ts:1 type ../cli/main.js',

@@ -41,14 +41,28 @@ for (const dir of withExpect) {
 }
 
 test('expect.json: the path language (keys, indexes, key=value selectors) and its failures', () => {
-  const doc = { a: { list: [{ kind: 'X', n: 1 }, { kind: 'Y', n: null }] }, top: [10, 20] };
+  const doc = {
+    a: {
+      list: [
+        { kind: 'X', n: 1 },
+        { kind: 'Y', n: null },
+      ],
+    },
+    top: [10, 20],
+  };
   assert.deepEqual(resolvePath(doc, 'a.list[kind=Y].n'), { ok: true, value: null });
   assert.deepEqual(resolvePath(doc, 'a.list[0].kind'), { ok: true, value: 'X' });
   assert.deepEqual(resolvePath(doc, 'top[1]'), { ok: true, value: 20 });
   assert.deepEqual(resolvePath(doc, 'a.missing'), { ok: false, why: 'a.missing: no key missing' });
-  assert.deepEqual(resolvePath(doc, 'a.list[kind=Z].n'), { ok: false, why: 'a.list[kind=Z].n: no element with kind=Z' });
+  assert.deepEqual(resolvePath(doc, 'a.list[kind=Z].n'), {
+    ok: false,
+    why: 'a.list[kind=Z].n: no element with kind=Z',
+  });
   assert.deepEqual(resolvePath(doc, 'top[2]'), { ok: false, why: 'top[2]: no element [2] (length 2)' });
-  assert.throws(() => parseExpectFile('{"about":"x","expect":[{"path":"a","how":"h"}]}', 'f'), /exactly one of "equals" and "matches"/);
+  assert.throws(
+    () => parseExpectFile('{"about":"x","expect":[{"path":"a","how":"h"}]}', 'f'),
+    /exactly one of "equals" and "matches"/,
+  );
   assert.throws(() => parseExpectFile('{"about":"x","expect":[{"path":"a","equals":1}]}', 'f'), /"how" must say/);
   assert.throws(() => parseExpectFile('{"about":"x","expect":[],"extra":1}', 'f'), /unknown key extra/);
 });

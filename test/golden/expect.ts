@@ -31,14 +31,16 @@ export function parseExpectFile(text: string, where: string): ExpectFile {
   const keys = Object.keys(doc).filter((k) => k !== 'about' && k !== 'expect' && k !== '$schema');
   if (keys.length) throw new Error(`${where}: unknown key ${keys[0]} (allowed: about, expect)`);
   if (typeof doc.about !== 'string' || !doc.about) throw new Error(`${where}: "about" must say what the folder is`);
-  if (!Array.isArray(doc.expect) || doc.expect.length === 0) throw new Error(`${where}: "expect" must be a non-empty list`);
+  if (!Array.isArray(doc.expect) || doc.expect.length === 0)
+    throw new Error(`${where}: "expect" must be a non-empty list`);
   doc.expect.forEach((e: Record<string, unknown>, i: number) => {
     const at = `${where}: expect[${i}]`;
     const extra = Object.keys(e).filter((k) => !['path', 'equals', 'matches', 'how'].includes(k));
     if (extra.length) throw new Error(`${at}: unknown key ${extra[0]}`);
     if (typeof e.path !== 'string' || !e.path) throw new Error(`${at}: "path" must be a string`);
-    if (('equals' in e) === ('matches' in e)) throw new Error(`${at}: give exactly one of "equals" and "matches"`);
-    if ('matches' in e && typeof e.matches !== 'string') throw new Error(`${at}: "matches" must be a regular expression string`);
+    if ('equals' in e === 'matches' in e) throw new Error(`${at}: give exactly one of "equals" and "matches"`);
+    if ('matches' in e && typeof e.matches !== 'string')
+      throw new Error(`${at}: "matches" must be a regular expression string`);
     if (typeof e.how !== 'string' || !e.how) throw new Error(`${at}: "how" must say how the value was worked out`);
   });
   return doc as unknown as ExpectFile;
@@ -51,7 +53,8 @@ function step(value: unknown, segment: string): Found {
   if (!m) return { ok: false, why: `bad path segment ${segment}` };
   let cur = value;
   if (m[1] !== undefined) {
-    if (typeof cur !== 'object' || cur === null || Array.isArray(cur) || !(m[1] in cur)) return { ok: false, why: `no key ${m[1]}` };
+    if (typeof cur !== 'object' || cur === null || Array.isArray(cur) || !(m[1] in cur))
+      return { ok: false, why: `no key ${m[1]}` };
     cur = (cur as Record<string, unknown>)[m[1]];
   }
   for (const [, sel] of (m[2] ?? '').matchAll(/\[([^\]]+)\]/g)) {
@@ -59,12 +62,15 @@ function step(value: unknown, segment: string): Found {
     const eq = sel!.indexOf('=');
     if (eq < 0) {
       const i = Number(sel);
-      if (!Number.isInteger(i) || i < 0 || i >= cur.length) return { ok: false, why: `no element [${sel}] (length ${cur.length})` };
+      if (!Number.isInteger(i) || i < 0 || i >= cur.length)
+        return { ok: false, why: `no element [${sel}] (length ${cur.length})` };
       cur = cur[i];
     } else {
       const key = sel!.slice(0, eq);
       const want = sel!.slice(eq + 1);
-      const hit = cur.find((x) => typeof x === 'object' && x !== null && String((x as Record<string, unknown>)[key]) === want);
+      const hit = cur.find(
+        (x) => typeof x === 'object' && x !== null && String((x as Record<string, unknown>)[key]) === want,
+      );
       if (hit === undefined) return { ok: false, why: `no element with ${key}=${want}` };
       cur = hit;
     }

@@ -26,7 +26,12 @@ export function buildKubeConfig(r: Resolved, opts: LoadKubeconfigOptions): Built
     }),
   );
   const contextName = r.contextName || 'memwhy';
-  const context: Context = { name: contextName, cluster: cluster.cluster.name, user: user.name, namespace: r.namespace };
+  const context: Context = {
+    name: contextName,
+    cluster: cluster.cluster.name,
+    user: user.name,
+    namespace: r.namespace,
+  };
   kc.loadFromOptions({ clusters: [cluster.cluster], users: [user], contexts: [context], currentContext: contextName });
   return { kc, server: cluster.server, auth, proxy: cluster.proxy };
 }

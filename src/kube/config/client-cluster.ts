@@ -72,7 +72,11 @@ function checkCertificates(r: Resolved): void {
       : certFile
         ? fs.readFileSync(certFile)
         : undefined;
-    const key = u['client-key-data'] ? Buffer.from(u['client-key-data'], 'base64') : keyFile ? fs.readFileSync(keyFile) : undefined;
+    const key = u['client-key-data']
+      ? Buffer.from(u['client-key-data'], 'base64')
+      : keyFile
+        ? fs.readFileSync(keyFile)
+        : undefined;
     if (ca && !/-----BEGIN CERTIFICATE-----/.test(ca.toString('latin1'))) {
       throw new Error('unable to load root certificates: unable to parse bytes as PEM block');
     }

@@ -31,7 +31,10 @@ function impersonationHeaders(r: Resolved): Record<string, string> {
   if (u['as-uid']) headers['Impersonate-Uid'] = u['as-uid'];
   for (const [k, values] of Object.entries(u['as-user-extra'] ?? {})) {
     if ((values ?? []).length > 1) {
-      throw unusable(`user "${r.userName}": more than one value for as-user-extra ${k} is not supported by memwhy`, null);
+      throw unusable(
+        `user "${r.userName}": more than one value for as-user-extra ${k} is not supported by memwhy`,
+        null,
+      );
     }
     if (values?.[0]) headers[`Impersonate-Extra-${encodeURIComponent(k)}`] = values[0];
   }
@@ -92,7 +95,10 @@ function authProvider(r: Resolved, user: MutableUser, headers: Record<string, st
     );
   }
   if (Object.keys(headers).length) {
-    throw unusable(`user "${r.userName}": as-groups/as-uid/as-user-extra together with auth-provider ${provider.name} is not supported by memwhy`, null);
+    throw unusable(
+      `user "${r.userName}": as-groups/as-uid/as-user-extra together with auth-provider ${provider.name} is not supported by memwhy`,
+      null,
+    );
   }
   user.authProvider = { name: provider.name, config: { ...(provider.config ?? {}) } };
   return true;
@@ -137,7 +143,8 @@ export function buildUser(r: Resolved, c: ClusterChoice): UserChoice {
   let user: MutableUser = { name: r.userName || 'user', ...(r.user.as ? { impersonateUser: r.user.as } : {}) };
   const auth = c.secure ? setCredentials(r, c, user, plan) : 'none';
   if (plan.tokenFile || plan.exec || Object.keys(headers).length) {
-    if (user.authProvider) throw unusable(`user "${r.userName}": unsupported combination of auth-provider with tokenFile/exec`, null);
+    if (user.authProvider)
+      throw unusable(`user "${r.userName}": unsupported combination of auth-provider with tokenFile/exec`, null);
     user = { ...user, authProvider: { name: MEMWHY_AUTH, config: {} } };
   }
   return { user, auth, plan };

@@ -7,7 +7,8 @@ import type { LoadedKubeconfig } from './types.js';
 
 type Cause = Error & { code?: string; address?: string; port?: number };
 
-export type ConnectionTarget = Pick<LoadedKubeconfig, 'server' | 'clusterName'> & Partial<Pick<LoadedKubeconfig, 'proxy'>>;
+export type ConnectionTarget = Pick<LoadedKubeconfig, 'server' | 'clusterName'> &
+  Partial<Pick<LoadedKubeconfig, 'proxy'>>;
 
 const X509_UNKNOWN_AUTHORITY = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',

@@ -74,7 +74,9 @@ export class ExecCredentials {
     const p = this.plan;
     if (p.interactiveMode === 'Always' && !this.ctx.stdinIsTerminal) {
       const hint = 'run memwhy from a terminal, or use an exec plugin that does not need one';
-      return Promise.reject(this.fail('exec plugin cannot support interactive mode: standard input is not a terminal', hint));
+      return Promise.reject(
+        this.fail('exec plugin cannot support interactive mode: standard input is not a terminal', hint),
+      );
     }
     const interactive = p.interactiveMode !== 'Never' && this.ctx.stdinIsTerminal;
     const env = pluginEnv(p, this.ctx.env, interactive);
@@ -91,7 +93,8 @@ export class ExecCredentials {
       child.on('error', (e: NodeJS.ErrnoException) => {
         if (settled) return;
         settled = true;
-        if (e.code === 'ENOENT') reject(this.fail(`exec: executable ${p.command} not found`, p.installHint || NOT_INSTALLED_HINT));
+        if (e.code === 'ENOENT')
+          reject(this.fail(`exec: executable ${p.command} not found`, p.installHint || NOT_INSTALLED_HINT));
         else reject(this.fail(`exec: ${p.command}: ${e.message}`, null));
       });
       child.on('close', (code, signal) => {
@@ -116,22 +119,32 @@ export class ExecCredentials {
     try {
       obj = JSON.parse(stdout);
     } catch (e) {
-      throw this.fail(`decoding stdout: ${(e as Error).message}`, 'the exec plugin must print an ExecCredential as JSON');
+      throw this.fail(
+        `decoding stdout: ${(e as Error).message}`,
+        'the exec plugin must print an ExecCredential as JSON',
+      );
     }
-    if (!isMap(obj) || obj.kind !== 'ExecCredential') throw this.fail('decoding stdout: the exec plugin did not print an ExecCredential', null);
+    if (!isMap(obj) || obj.kind !== 'ExecCredential')
+      throw this.fail('decoding stdout: the exec plugin did not print an ExecCredential', null);
     if (obj.apiVersion !== this.plan.apiVersion) {
       const got = String(obj.apiVersion);
-      throw this.fail(`exec plugin is configured to use API version ${this.plan.apiVersion}, plugin returned version ${got}`, null);
+      throw this.fail(
+        `exec plugin is configured to use API version ${this.plan.apiVersion}, plugin returned version ${got}`,
+        null,
+      );
     }
     const status = obj.status;
     if (!isMap(status)) throw this.fail("exec plugin didn't return a status field", null);
     const s = status as ExecCredentialStatus;
-    if (!s.token && !s.clientCertificateData && !s.clientKeyData) throw this.fail("exec plugin didn't return a token or cert/key pair", null);
-    if (!s.clientCertificateData !== !s.clientKeyData) throw this.fail('exec plugin returned only certificate or key, not both', null);
+    if (!s.token && !s.clientCertificateData && !s.clientKeyData)
+      throw this.fail("exec plugin didn't return a token or cert/key pair", null);
+    if (!s.clientCertificateData !== !s.clientKeyData)
+      throw this.fail('exec plugin returned only certificate or key, not both', null);
     let expires: number | null = null;
     if (s.expirationTimestamp) {
       expires = Date.parse(s.expirationTimestamp);
-      if (Number.isNaN(expires)) throw this.fail(`failed to parse expirationTimestamp ${JSON.stringify(s.expirationTimestamp)}`, null);
+      if (Number.isNaN(expires))
+        throw this.fail(`failed to parse expirationTimestamp ${JSON.stringify(s.expirationTimestamp)}`, null);
     }
     this.cached = { status: s, expires };
     return s;

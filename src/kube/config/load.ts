@@ -35,7 +35,8 @@ function checkTokenFile(resolved: Resolved): void {
       'fix users[].user.tokenFile in the kubeconfig (kubectl fails the same way)',
     );
   }
-  if (!content.trim()) resolved.warnings.push(`user "${resolved.userName}": tokenFile ${file} is empty: requests carry no credentials`);
+  if (!content.trim())
+    resolved.warnings.push(`user "${resolved.userName}": tokenFile ${file} is empty: requests carry no credentials`);
 }
 
 /**
@@ -52,7 +53,9 @@ export async function loadKubeconfig(opts: LoadKubeconfigOptions): Promise<Loade
   checkTokenFile(resolved);
   const built = buildKubeConfig(resolved, opts);
   if (built.server.startsWith('http:') && resolved.userName && built.auth === 'none' && hasCredentials(resolved.user)) {
-    resolved.warnings.push(`server ${built.server} is plain http: like kubectl, memwhy sends no credentials of user "${resolved.userName}" to it`);
+    resolved.warnings.push(
+      `server ${built.server} is plain http: like kubectl, memwhy sends no credentials of user "${resolved.userName}" to it`,
+    );
   }
   return {
     kc: built.kc,

@@ -56,7 +56,8 @@ function checkUser(where: string, v: unknown): void {
 /** Relative certificate, key, tokenFile and exec command paths, made absolute against `base`. */
 function resolvePaths(parsed: ParsedFile, base: string): void {
   const abs = (p: string | undefined): string | undefined => (p && !path.isAbsolute(p) ? path.join(base, p) : p);
-  for (const c of parsed.clusters) c.value = { ...c.value, 'certificate-authority': abs(c.value['certificate-authority']) };
+  for (const c of parsed.clusters)
+    c.value = { ...c.value, 'certificate-authority': abs(c.value['certificate-authority']) };
   for (const u of parsed.users) {
     const v: RawUser = {
       ...u.value,

@@ -20,7 +20,8 @@ function chooseContext(m: Merged, flagContext: string): { contextName: string; c
   const found = m.contexts.get(contextName);
   if (found) return { contextName, ctx: found.value };
   const list = listNames(m.contexts.keys(), 'context');
-  if (flagContext) throw badFlag(`context "${contextName}" does not exist in the kubeconfig`, `${list} (kubectl config get-contexts)`);
+  if (flagContext)
+    throw badFlag(`context "${contextName}" does not exist in the kubeconfig`, `${list} (kubectl config get-contexts)`);
   throw unusable(
     `current-context "${contextName}" does not exist in the kubeconfig`,
     `${list}; pick one with --context, or kubectl config use-context`,
@@ -42,7 +43,8 @@ function noCluster(sources: Sources, m: Merged, contextName: string, clusterName
     const hint = `${listNames(m.contexts.keys(), 'context')}; pass --context, or run kubectl config use-context <name>`;
     return unusable('current-context is not set in the kubeconfig', hint);
   }
-  if (!clusterName) return unusable(`context "${contextName}" names no cluster`, 'set contexts[].context.cluster in the kubeconfig');
+  if (!clusterName)
+    return unusable(`context "${contextName}" names no cluster`, 'set contexts[].context.cluster in the kubeconfig');
   if (!found) {
     return unusable(
       `context "${contextName}" refers to cluster "${clusterName}", which does not exist in the kubeconfig`,
@@ -63,13 +65,21 @@ function chooseUser(m: Merged, contextName: string, userName: string): RawUser {
   );
 }
 
-function fromKubeconfig(opts: LoadKubeconfigOptions, sources: Sources, m: Merged, contextName: string, ctx: RawContext, clusterEntry: Entry<RawCluster>): Resolved {
+function fromKubeconfig(
+  opts: LoadKubeconfigOptions,
+  sources: Sources,
+  m: Merged,
+  contextName: string,
+  ctx: RawContext,
+  clusterEntry: Entry<RawCluster>,
+): Resolved {
   const clusterName = clusterEntry.name;
   const userName = opts.user || ctx.user || '';
   const user = chooseUser(m, contextName, userName);
   const flagNs = opts.namespace || '';
   const errs = [...validateCluster(clusterName, clusterEntry.value), ...(userName ? validateUser(userName, user) : [])];
-  if (errs.length) throw unusable(`invalid kubeconfig: ${errs.join('; ')}`, 'fix the kubeconfig (kubectl refuses it too)');
+  if (errs.length)
+    throw unusable(`invalid kubeconfig: ${errs.join('; ')}`, 'fix the kubeconfig (kubectl refuses it too)');
   return {
     contextName,
     clusterName,
@@ -92,10 +102,12 @@ export function selectContext(opts: LoadKubeconfigOptions, sources: Sources, m: 
   if (flagCluster && !m.clusters.has(flagCluster)) {
     throw badFlag(`cluster "${flagCluster}" does not exist in the kubeconfig`, listNames(m.clusters.keys(), 'cluster'));
   }
-  if (flagUser && !m.users.has(flagUser)) throw badFlag(`user "${flagUser}" does not exist in the kubeconfig`, listNames(m.users.keys(), 'user'));
+  if (flagUser && !m.users.has(flagUser))
+    throw badFlag(`user "${flagUser}" does not exist in the kubeconfig`, listNames(m.users.keys(), 'user'));
   const clusterName = flagCluster || ctx.cluster || '';
   const clusterEntry = clusterName ? m.clusters.get(clusterName) : undefined;
-  if (clusterEntry && !isEmptyCluster(clusterEntry.value)) return fromKubeconfig(opts, sources, m, contextName, ctx, clusterEntry);
+  if (clusterEntry && !isEmptyCluster(clusterEntry.value))
+    return fromKubeconfig(opts, sources, m, contextName, ctx, clusterEntry);
   // client-go: an empty cluster means "no configuration", and then the in-cluster config is tried.
   if (inClusterPossible(opts)) return inCluster(opts);
   throw noCluster(sources, m, contextName, clusterName, !!clusterEntry);
