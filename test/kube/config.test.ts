@@ -15,7 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fetch, type Dispatcher } from 'undici';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { explainConnectionError, formatGoDuration, loadKubeconfig, parseGoDuration, parseRequestTimeout, proxyFromEnvironment, type LoadedKubeconfig, type LoadKubeconfigOptions } from '../../src/kube/config.js';
+import { explainConnectionError, formatGoDuration, KubeconfigError, loadKubeconfig, parseGoDuration, parseRequestTimeout, proxyFromEnvironment, type LoadedKubeconfig, type LoadKubeconfigOptions } from '../../src/kube/config.js';
 import { ExitCode, MemwhyError } from '../../src/cli/exit-codes.js';
 import { run } from '../../src/cli/main.js';
 
@@ -703,5 +703,33 @@ describe('a failing exec plugin and a refusing proxy, as the user sees them', ()
     const refusedErr = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 1 });
     const e = explainConnectionError(new TypeError('fetch failed', { cause: refusedErr }), { server: 'https://127.0.0.1:1', clusterName: 'c', proxy: null });
     assert.match(e?.message ?? '', /^The connection to the server 127\.0\.0\.1:1 was refused - did you specify the right host or port\?$/);
+  });
+});
+
+describe('kubeconfig failures are typed (KubeconfigError), so src/cli can map them', () => {
+  const failure = async (s: Situation, extra: Partial<LoadKubeconfigOptions> = {}): Promise<KubeconfigError> => {
+    const err = await load(s, extra).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof KubeconfigError, `expected a KubeconfigError, got ${String(err)}`);
+    return err;
+  };
+
+  test('flags naming what is not there: problem "flag", exit code Usage', async () => {
+    for (const s of [{ kubeconfig: 'single.yaml', context: 'nosuch' }, { kubeconfig: 'no-such-file.yaml' }, { kubeconfig: 'single.yaml', cluster: 'nosuch' }, { kubeconfig: 'single.yaml', requestTimeout: 'soon' }]) {
+      const err = await failure(s);
+      assert.equal(err.problem, 'flag', err.message);
+      assert.equal(err.code, ExitCode.Usage, err.message);
+    }
+  });
+
+  test('an unusable configuration: problem "unusable", exit code Unreachable', async () => {
+    const yaml11 = await failure({ kubeconfig: 'errors/yaml11-bool.yaml' });
+    assert.equal(yaml11.problem, 'unusable');
+    assert.equal(yaml11.code, ExitCode.Unreachable);
+    const nothing = await failure({ env: { KUBECONFIG: path.join(root, 'none-here.yaml') } });
+    assert.equal(nothing.problem, 'unusable');
+    assert.match(nothing.message, /^no Kubernetes configuration found/);
   });
 });
