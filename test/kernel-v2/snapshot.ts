@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KNode, KPod } from '../../src/core/types.js';
-import { MiB, type Experiment, type LabRun } from './vm.js';
+import { MiB, SIDECAR_REQUEST_BYTES, type Experiment, type LabRun } from './vm.js';
 
 const NODE_NAME = 'v2lab-node-1';
 /** kubelet's default eviction-hard memory.available threshold; allocatable = kubepods limit − this. */
@@ -67,7 +67,7 @@ export function podObject(run: LabRun, e: Experiment): KPod {
   const statuses = [containerStatus('app', e.app2Id ?? e.appId, e.app2Id ? end : begin, appLast)];
   const specs = [containerSpec('app', e.appRequestBytes, e.appLimitBytes)];
   if (e.sidecarId) {
-    specs.push(containerSpec('sidecar', 16 * MiB, e.sidecarLimitBytes));
+    specs.push(containerSpec('sidecar', SIDECAR_REQUEST_BYTES, e.sidecarLimitBytes));
     statuses.push(containerStatus('sidecar', e.sidecarId, begin, null));
   }
   const name = e.name.replace(/_/g, '-');

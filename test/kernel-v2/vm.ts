@@ -24,6 +24,7 @@ const GUEST_DIR = path.join(import.meta.dirname, 'guest');
 const MODULES = ['virtio_ring', 'virtio', 'virtio_pci_modern_dev', 'virtio_pci_legacy_dev', 'virtio_pci', 'virtio_blk'];
 const DATA_FILE = 'random-100MiB.bin';
 const VM_TIMEOUT_MS = 300_000;
+export const SIDECAR_REQUEST_BYTES = 16 * MiB;
 
 export type ExperimentKind = 'cache' | 'anon' | 'tmpfs' | 'oom';
 export type CgroupDriver = 'systemd' | 'cgroupfs';
@@ -99,7 +100,7 @@ function planScript(plan: Experiment[]): string {
       kind: e.kind, driver: e.driver, uid: e.podUid, pause: e.pauseId, app: e.appId, app2: e.app2Id ?? '',
       side: e.sidecarId ?? '', app_max: v(e.appLimitBytes), side_max: v(e.sidecarLimitBytes),
       pod_max: v(e.podLimitBytes), kubepods_max: e.kubepodsLimitBytes === null ? 'node' : String(e.kubepodsLimitBytes),
-      group: String(e.oomGroup),
+      group: String(e.oomGroup), app_req: String(e.appRequestBytes), side_req: String(SIDECAR_REQUEST_BYTES),
     };
     for (const [k, val] of Object.entries(vars)) lines.push(`${e.name}_${k}='${val}'`);
   }

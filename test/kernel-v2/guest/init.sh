@@ -68,12 +68,20 @@ scope() {
   echo "$2" > $c/memory.max; echo "$3" > $c/memory.oom.group
 }
 
-run_in() { sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' run_in "$@"; }
+# run_in <cgroup dir> <oom_score_adj> <command…>: exec the command in the cgroup, with the score the kubelet gives
+run_in() { sh -c 'echo $$ > "$1/cgroup.procs" && echo "$2" > /proc/self/oom_score_adj && shift 2 && exec "$@"' run_in "$@"; }
 
-# start_hold <cgroup dir> <MiB>: memhog holding <MiB> in the cgroup, waited for
+# burstable_adj <request bytes>: the kubelet's oom_score_adj for a Burstable container (pkg/kubelet/qos/policy.go)
+burstable_adj() {
+  a=$((1000 - 1000 * $1 / (memtotal * 1024)))
+  [ $a -lt 2 ] && a=2; [ $a -gt 999 ] && a=999
+  echo $a
+}
+
+# start_hold <cgroup dir> <MiB> <oom_score_adj>: memhog holding <MiB> in the cgroup, waited for
 start_hold() {
   r=/tmp/ready.$$.$2.${1##*/}; : > $r
-  run_in "$1" /bin/memhog hold "$2" > $r &
+  run_in "$1" "$3" /bin/memhog hold "$2" > $r &
   while [ ! -s $r ]; do sleep 0.02; done
 }
 
@@ -82,8 +90,9 @@ begin() {
   x=$1; mkdir -p /out/$x
   eval "uid=\$${x}_uid pause=\$${x}_pause app=\$${x}_app app2=\$${x}_app2 side=\$${x}_side"
   eval "app_max=\$${x}_app_max pod_max=\$${x}_pod_max kubepods_max=\$${x}_kubepods_max group=\$${x}_group"
+  eval "app_adj=\$(burstable_adj \$${x}_app_req) side_adj=\$(burstable_adj \$${x}_side_req)"
   tree "$2"
-  scope "$pause" max 1; start_hold $c 1
+  scope "$pause" max 1; start_hold $c 1 -998
   log "begin $x"
 }
 
@@ -104,11 +113,11 @@ finish() {
 # oom <name> <driver>: the app grows until the kernel kills it, then "restarts" in a new scope
 oom() {
   begin "$1" "$2"
-  [ -z "$side" ] || { scope "$side" "$side_max" 1; run_in $c /bin/sleep 100000 & }
+  [ -z "$side" ] || { scope "$side" "$side_max" 1; run_in $c $side_adj /bin/sleep 100000 & }
   scope "$app" "$app_max" "$group"
   dmesg -c > /dev/null
-  run_in $c /bin/memhog grow; echo $? > /out/$x/app.exit
-  scope "$app2" "$app_max" "$group"; start_hold $c 1
+  run_in $c $app_adj /bin/memhog grow; echo $? > /out/$x/app.exit
+  scope "$app2" "$app_max" "$group"; start_hold $c 1 $app_adj
   finish
 }
 
@@ -116,18 +125,18 @@ for x in $experiments; do
   eval "kind=\$${x}_kind driver=\$${x}_driver side_max=\$${x}_side_max"
   case $kind in
     cache)
-      begin $x $driver; scope "$app" "$app_max" 1; run_in $c /bin/sleep 100000 &
-      run_in $c /bin/cat /data/random-100MiB.bin > /dev/null
+      begin $x $driver; scope "$app" "$app_max" 1; run_in $c $app_adj /bin/sleep 100000 &
+      run_in $c $app_adj /bin/cat /data/random-100MiB.bin > /dev/null
       mkdir -p /out/$x-once; x0=$x; x=$x-once; for d in $CG $kp $qos $pod $pod/*/; do snap_dir "${d%/}"; done
       sh -c "$(cat /reader.sh)" memwhy-reader once 0 1 $CG burstable "$uid" > /out/$x/reader.txt; echo $? > /out/$x/reader.rc
-      x=$x0; run_in $c /bin/cat /data/random-100MiB.bin > /dev/null
+      x=$x0; run_in $c $app_adj /bin/cat /data/random-100MiB.bin > /dev/null
       finish ;;
     anon)
-      begin $x $driver; scope "$app" "$app_max" 1; start_hold $c 80; finish ;;
+      begin $x $driver; scope "$app" "$app_max" 1; start_hold $c 80 $app_adj; finish ;;
     tmpfs)
-      begin $x $driver; scope "$app" "$app_max" 1; run_in $c /bin/sleep 100000 &
+      begin $x $driver; scope "$app" "$app_max" 1; run_in $c $app_adj /bin/sleep 100000 &
       mount -t tmpfs -o size=128m tmpfs /scratch
-      run_in $c /bin/dd if=/dev/zero of=/scratch/fill bs=1M count=64 2> /dev/null
+      run_in $c $app_adj /bin/dd if=/dev/zero of=/scratch/fill bs=1M count=64 2> /dev/null
       finish; umount /scratch ;;
     oom) oom $x $driver ;;
   esac
