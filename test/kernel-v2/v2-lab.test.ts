@@ -267,6 +267,7 @@ function assertReaderOutput(folder: string, e: Experiment): ReturnType<typeof pa
   assert.equal(parsed.cgroupVersion, 'v2');
   assert.equal(parsed.podPath, tree(e).pod);
   const copied = copiedFiles(path.join(dir, 'cgroup'));
+  for (const [k, text] of Object.entries(copied)) assert.notEqual(text, '', `${folder}: ${k} was copied empty (unreadable?)`);
   const listed = Object.keys(copied).filter((k) => k === 'cgroup.controllers' || (V2_CGROUP_FILES as readonly string[]).includes(path.posix.basename(k)));
   assert.deepEqual(Object.keys(parsed.files).sort(), listed.sort(), `${folder}: the reader read exactly the listed files of every level`);
   // Files that do not move while nothing runs are byte-identical; memory.current/stat/pressure are re-read later.

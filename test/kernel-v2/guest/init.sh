@@ -35,8 +35,13 @@ read -r _ memtotal _ < /proc/meminfo
 log "cgroup2 mounted"
 
 # copy one file with shell builtins (cgroup files report size 0, so tar cannot read them; one process per
-# file would cost ~1 s per experiment under TCG)
-cp_file() { while IFS= read -r l; do printf '%s\n' "$l"; done < "$1" > "$2" 2>/dev/null || rm -f "$2"; }
+# file would cost ~1 s per experiment under TCG). A write-only file (memory.reclaim) opens but fails its
+# first read: not copied.
+cp_file() {
+  n=0
+  while IFS= read -r l; do n=1; printf '%s\n' "$l"; done < "$1" > "$2" 2>/dev/null
+  [ $n = 1 ] || rm -f "$2"
+}
 
 # snap_dir <cgroup dir>: copy its memory.* files to /out/$x/cgroup/<path below the root>
 snap_dir() {
