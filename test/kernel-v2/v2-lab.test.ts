@@ -197,7 +197,7 @@ describe('cgroup v2 lab (Debian 6.1 kernel in QEMU)', { skip: SKIP }, () => {
       assert.equal(Number(fs.readFileSync(path.join(run().dir, name, 'app.exit'), 'utf8')), 137, 'the app was SIGKILLed');
       assert.ok(kkey(name, fired, 'memory.events.local', 'oom') >= 1, `${fired}: local oom ≥ 1 (its limit fired)`);
       assert.ok(kkey(name, tr.scope(e.appId), 'memory.events.local', 'oom_kill') >= 1, 'the killed process was in the app scope');
-      const { a, json } = await seen(name);
+      const { a, json, text } = await seen(name);
       const v = a.verdicts.find((x) => x.kind === 'OOMKilled' && x.container === 'app');
       assert.ok(v, 'OOMKilled verdict for app');
       assert.equal(v.level, level);
@@ -206,6 +206,10 @@ describe('cgroup v2 lab (Debian 6.1 kernel in QEMU)', { skip: SKIP }, () => {
       assertCountersEqualKernel(json.podLevel, name, tr.pod, 'pod:');
       assertFiguresEqualKernel(json.node.kubepods, name, tr.kubepods, 'kubepods:');
       assert.equal(json.podLevel.cgroupLimitBytes, e.podLimitBytes, 'pod limit shown = the pod slice memory.max');
+      const podMax = kfile(name, tr.pod, 'memory.max').trim();
+      assert.equal(String(json.podLevel.cgroupLimitBytes ?? 'max'), podMax, 'pod limit shown = the pod slice memory.max');
+      const podLimitText = podMax === 'max' ? 'pod limit none' : `pod limit ${formatBytes(Number(podMax))}`;
+      assert.ok(text.includes(podLimitText), `the text says "${podLimitText}"`);
     });
   }
 

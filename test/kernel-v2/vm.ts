@@ -248,7 +248,10 @@ function runQemu(args: string[], qemu: string): Promise<{ console: string; code:
     let bootMs: number | null = null;
     let text = '';
     const child = spawn(qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => child.kill('SIGKILL'), VM_TIMEOUT_MS);
+    // The VM never outlives the test process (nor the timeout).
+    const stop = (): void => void child.kill('SIGKILL');
+    process.once('exit', stop);
+    const timer = setTimeout(stop, VM_TIMEOUT_MS);
     const onData = (b: Buffer): void => {
       text += b.toString('utf8');
       if (bootMs === null && text.includes('cgroup2 mounted')) bootMs = Date.now() - t0;
@@ -256,7 +259,7 @@ function runQemu(args: string[], qemu: string): Promise<{ console: string; code:
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => { clearTimeout(timer); resolve({ console: text, code, bootMs, ms: Date.now() - t0 }); });
+    child.on('close', (code) => { clearTimeout(timer); process.off('exit', stop); resolve({ console: text, code, bootMs, ms: Date.now() - t0 }); });
   });
 }
 
