@@ -7,6 +7,7 @@
 // Convention (types.ts): an absent file or key, or text that does not parse, is `null` — never 0. Nothing
 // here throws on garbage or truncated text.
 
+import { V1_CGROUP_FILE_SET, V2_ONLY_CGROUP_FILES } from './cgroup-files.js';
 import { parseKernelInt, UNLIMITED_THRESHOLD } from './quantity.js';
 import type {
   CgroupDriver,
@@ -149,35 +150,8 @@ function parseCount(text: string | null | undefined): number | null {
 // ---------------------------------------------------------------------------------------------
 // Version detection and reading one directory
 
-/** Files that only the v2 memory controller has. */
-const V2_ONLY = new Set([
-  'memory.current',
-  'memory.max',
-  'memory.high',
-  'memory.low',
-  'memory.min',
-  'memory.peak',
-  'memory.events',
-  'memory.events.local',
-  'memory.swap.current',
-  'memory.swap.max',
-  'memory.oom.group',
-]);
-
-/** v1 memory controller files (v1 mounts one tree per controller; memory's is `memory/`). */
-const V1_FILES = new Set([
-  'memory.stat',
-  'memory.usage_in_bytes',
-  'memory.limit_in_bytes',
-  'memory.max_usage_in_bytes',
-  'memory.failcnt',
-  'memory.oom_control',
-  'memory.soft_limit_in_bytes',
-  'memory.memsw.usage_in_bytes',
-  'memory.memsw.limit_in_bytes',
-  'memory.kmem.usage_in_bytes',
-  'memory.use_hierarchy',
-]);
+const V2_ONLY = V2_ONLY_CGROUP_FILES;
+const V1_FILES = V1_CGROUP_FILE_SET;
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);

@@ -12,7 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { run } from '../../src/cli/main.js';
 import type { Analysis } from '../../src/core/types.js';
-import { V1_READER_FILES } from '../../src/kube/reader-script.js';
+import { V1_READER_FILES, V2_READER_FILES } from '../../src/kube/reader-script.js';
 import { loadSnapshotState, startCluster, writeKubeconfigFile, type Cluster, type Obj, type RequestLog, type StateInput } from '../cluster/index.js';
 import { node } from '../cluster/helpers.js';
 import { cleanupAllLabs, Lab, labSkipReason, MiB } from '../kernel/lab.js';
@@ -219,7 +219,7 @@ async function closedPort(): Promise<number> {
 // 1. The live path gives the same answer as --from on the same data.
 
 describe('live = --from: the bundled examples served by the test cluster', () => {
-  const EXAMPLES = ['oomkilled-container', 'cache-driven', 'shmem-tmpfs', 'oomkilled-node-allocatable', 'evicted', 'pending'];
+  const EXAMPLES = ['v2-oomkilled-container', 'v2-cache-driven', 'oomkilled-container', 'cache-driven', 'shmem-tmpfs', 'oomkilled-node-allocatable', 'evicted', 'pending'];
 
   for (const ex of EXAMPLES) {
     test(ex, async (t) => {
@@ -292,19 +292,22 @@ describe('live = --from: the bundled examples served by the test cluster', () =>
           // What the reader read is a subset of the example's cgroup/ copy, byte for byte: only its list of memory
           // files, and only the directories of the pod's levels and its current containers, not the pause container's
           // nor a killed instance's (a real runtime removes those; the analysis does not use them).
+          const readerFiles: readonly string[] = [...V1_READER_FILES, ...V2_READER_FILES, 'cgroup.controllers'];
           const exampleFiles = filesUnder(join(dir, 'cgroup'));
           const savedFiles = filesUnder(join(saved, 'cgroup'));
           const savedDirs = new Set(savedFiles.map((f) => dirname(f)));
           const current = ((pod.status?.containerStatuses ?? []) as Obj[]).map((s) => String(s.containerID ?? '').replace(/^[a-z]+:\/\//, ''));
           for (const f of savedFiles) {
             assert.ok(exampleFiles.includes(f), `${f} read but not in the example`);
-            assert.ok((V1_READER_FILES as readonly string[]).includes(basename(f)), `${f} is not a file the reader reads`);
+            assert.ok(readerFiles.includes(basename(f)), `${f} is not a file the reader reads`);
             assert.equal(readFileSync(join(saved, 'cgroup', f), 'utf8'), readFileSync(join(dir, 'cgroup', f), 'utf8'), f);
           }
-          for (const id of current) assert.ok([...savedDirs].some((d) => d.endsWith(`/${id}`)), `container ${id} read`);
+          // cgroupfs names a container's directory <id>, the systemd driver cri-containerd-<id>.scope.
+          const idOf = (d: string): string => basename(d).replace(/^cri-containerd-(.*)\.scope$/, '$1');
+          for (const id of current) assert.ok([...savedDirs].some((d) => idOf(d) === id), `container ${id} read`);
           for (const f of exampleFiles.filter((x) => !savedFiles.includes(x))) {
-            const skippedDir = !savedDirs.has(dirname(f)) && !current.includes(basename(dirname(f)));
-            assert.ok(!(V1_READER_FILES as readonly string[]).includes(basename(f)) || skippedDir, `${f} was not read`);
+            const skippedDir = !savedDirs.has(dirname(f)) && !current.includes(idOf(dirname(f)));
+            assert.ok(!readerFiles.includes(basename(f)) || skippedDir, `${f} was not read`);
           }
           t.diagnostic(`the reader read ${savedFiles.length} of the example's ${exampleFiles.length} cgroup files`);
         }
