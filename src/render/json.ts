@@ -12,6 +12,7 @@ export function renderJson(analysis: Analysis): string {
     cgroup: analysis.cgroup,
     podLevel: analysis.podLevel,
     containers: analysis.containers,
+    podAdvice: analysis.podAdvice ?? null,
     node: analysis.node,
     nodeFits: analysis.nodeFits,
     kernelOoms: analysis.kernelOoms,
