@@ -11,7 +11,7 @@ import { classifyCgroupPath } from './cgroup.js';
 import { commandBlocked, containerCommand, podCommand } from './advice-command.js';
 import { containerIdsOf, formatDuration, inferredOomUsage, kernelOomUsage, secondsBetween, unreclaimableFloor, type OomUsage } from './advice-inputs.js';
 import { KRR_MEMORY_BUFFER, krrMemoryBytes, VPA_OOM_BUMP_RATIO, VPA_OOM_MIN_BUMP_BYTES, vpaTargetBytes } from './advice-tools.js';
-import { formatBytes } from './quantity.js';
+import { formatBytes, parseBytes } from './quantity.js';
 import type { AdviceConfidence, Analysis, ContainerAnalysis, KPod, MemoryFigures, SizingAdvice } from './types.js';
 
 const Mi = 2 ** 20;
@@ -68,7 +68,7 @@ export function sizeFrom(input: SizingInputs, now: string): SizingAdvice {
   else reasons.push(`No breakdown was read: the working set ${formatBytes(ws)} (which counts reclaimable page cache) stands in for the floor.`);
   if (floor && activeFile) reasons.push(`Active page cache ${formatBytes(activeFile)}: reclaimable, so it is in the request (the kubelet ranks evictions by the working set, which counts it) but not in the limit: under the limit the kernel trims it.`);
   reasons.push(...peakReasons(f, spike, history));
-  if (spike && input.limitHits !== 0) reasons.push(`${input.limitHits === null ? 'Whether the kernel reclaimed page cache since the peak is unknown' : `The limit was hit ${input.limitHits} time(s), so the kernel reclaimed page cache since the peak`}: part of the spike may have been cache, which leaves the limit on the safe side.`);
+  if (spike) reasons.push(`If the kernel reclaimed page cache since the peak (limit hits: ${input.limitHits ?? 'unknown'}; node memory pressure also reclaims), part of the spike was cache: the limit then errs on the safe side.`);
   const need = Math.max(base + (spike ?? 0), input.oom?.bytes ?? 0);
   const margin = need * (1 + ADVICE_MARGIN);
   const bump = input.oom ? Math.max(input.oom.bytes + VPA_OOM_MIN_BUMP_BYTES, input.oom.bytes * VPA_OOM_BUMP_RATIO) : 0;
@@ -150,17 +150,21 @@ function containerAdvice(a: Analysis, pod: KPod, c: ContainerAnalysis, now: stri
   if (advice.limitBytes === null) return advice;
   const command = containerCommand(pod, c.name, advice.requestBytes, advice.limitBytes);
   const blocked = command ? null : commandBlocked(pod, false);
-  const tmpfs = memoryEmptyDirReason(pod, advice);
+  const tmpfs = memoryEmptyDirReason(pod, advice, c.breakdown.shmemBytes);
   return { ...advice, command, reasons: [...advice.reasons, ...(tmpfs ? [tmpfs] : []), ...(blocked ? [`No command: ${blocked}.`] : [])] };
 }
 
 /** A memory-medium emptyDir is tmpfs charged to whoever writes it: say how much of it the limit has room for. */
-function memoryEmptyDirReason(pod: KPod, advice: SizingAdvice): string | null {
+function memoryEmptyDirReason(pod: KPod, advice: SizingAdvice, shmemBytes: number | null): string | null {
   const vols = (pod.spec?.volumes ?? []).filter((v) => v.emptyDir?.medium === 'Memory');
   if (vols.length === 0 || advice.limitBytes === null || advice.floorBytes === null) return null;
   const room = advice.limitBytes - advice.floorBytes;
   const names = vols.map((v) => `${v.name ?? '?'}${v.emptyDir?.sizeLimit ? ` (sizeLimit ${v.emptyDir.sizeLimit})` : ' (no sizeLimit)'}`).join(', ');
-  return `Memory emptyDir ${names}: its files count as shmem of the container writing them (in the floor above); the limit leaves ${formatBytes(room)} for them to grow before an OOM kill.`;
+  const sizes = vols.map((v) => parseBytes(v.emptyDir?.sizeLimit ?? null));
+  const text = `Memory emptyDir ${names}: its files count as shmem of the container writing them (in the floor above); the limit leaves ${formatBytes(room)} for them to grow before an OOM kill`;
+  if (sizes.some((b) => b === null)) return `${text}.`;
+  const full = advice.floorBytes - (shmemBytes ?? 0) + sizes.reduce<number>((t, b) => t + (b ?? 0), 0);
+  return full > advice.limitBytes ? `${text}; filled to its sizeLimit the pod would need ${formatBytes(full)}: raise the limit to that if it does fill up.` : `${text}, enough to fill it to its sizeLimit.`;
 }
 
 function podOomUsage(a: Analysis): OomUsage | null {
