@@ -49,7 +49,12 @@ function rssSum(e: KernelOomEvent): number | null {
   return (e.anonRssBytes ?? 0) + (e.fileRssBytes ?? 0) + (e.shmemRssBytes ?? 0);
 }
 
-/** The memory at the container's last OOM kill in the kernel log: the victim's rss, or its cgroup's usage when that cgroup hit its own limit. */
+/**
+ * The memory at the container's last OOM kill in the kernel log: the killed process's anon-rss + file-rss +
+ * shmem-rss, at most the usage the kernel printed for the cgroup whose limit fired when that cgroup holds the
+ * container (file-rss also counts mapped files charged to other cgroups, such as the runtime's binary), and
+ * that usage itself when the container's own limit fired.
+ */
 export function kernelOomUsage(a: Analysis, ids: Set<string>): OomUsage | null {
   const mine = a.kernelOoms.filter((e) => {
     const task = e.taskMemcg ? classifyCgroupPath(e.taskMemcg).containerId : null;
@@ -59,9 +64,14 @@ export function kernelOomUsage(a: Analysis, ids: Set<string>): OomUsage | null {
   if (!last) return null;
   const rss = rssSum(last);
   const memcg = last.oomMemcg ? classifyCgroupPath(last.oomMemcg) : null;
-  const ownLimit = memcg?.level === 'container' && memcg.containerId !== null && ids.has(memcg.containerId) ? last.memcgUsageBytes : null;
-  if (ownLimit !== null && (rss === null || ownLimit >= rss)) return { bytes: ownLimit, source: `kernel.log: the container cgroup's usage at the kill (pid ${last.pid ?? '?'})` };
-  if (rss !== null) return { bytes: rss, source: `kernel.log: anon-rss + file-rss + shmem-rss of the killed ${last.task ?? 'process'} (pid ${last.pid ?? '?'})` };
+  const own = memcg?.level === 'container' && memcg.containerId !== null && ids.has(memcg.containerId);
+  const holds = own || (memcg?.level === 'pod' && last.taskMemcg !== null && last.oomMemcg !== null && last.taskMemcg.startsWith(last.oomMemcg));
+  const usage = holds ? last.memcgUsageBytes : null;
+  const pid = `pid ${last.pid ?? '?'}`;
+  if (usage !== null && (own || rss === null || rss > usage)) {
+    return { bytes: usage, source: `kernel.log: the ${own ? 'container' : 'pod'} cgroup's usage at the kill (${pid})${!own && rss !== null ? `, below the victim's rss ${formatBytes(rss)}` : ''}` };
+  }
+  if (rss !== null) return { bytes: rss, source: `kernel.log: anon-rss + file-rss + shmem-rss of the killed ${last.task ?? 'process'} (${pid})` };
   return null;
 }
 
