@@ -29,6 +29,8 @@ export function unreclaimableFloor(b: Breakdown): Floor | null {
 export interface OomUsage {
   bytes: number;
   source: string;
+  /** When the kill happened (the container's lastState.finishedAt), when known. */
+  at?: string | null;
 }
 
 /** Every container ID (current and earlier instances) the pod status gives for a container. */

@@ -64,7 +64,7 @@ export function sizeFrom(input: SizingInputs, now: string): SizingAdvice {
   const reasons: string[] = [];
   // Without a breakdown the working set (which counts active page cache) stands in for the floor: too high, never too low.
   const base = floor ? floor.bytes : (ws ?? 0);
-  if (floor) reasons.push(`Floor ${formatBytes(floor.bytes)} = ${floor.text}: what the kernel cannot reclaim.`);
+  if (floor) reasons.push(`Floor ${formatBytes(floor.bytes)} = ${floor.text}: what the kernel cannot reclaim, as read now.`);
   else reasons.push(`No breakdown was read: the working set ${formatBytes(ws)} (which counts reclaimable page cache) stands in for the floor.`);
   if (floor && activeFile) reasons.push(`Active page cache ${formatBytes(activeFile)}: reclaimable, so it is in the request (the kubelet ranks evictions by the working set, which counts it) but not in the limit: under the limit the kernel trims it.`);
   reasons.push(...peakReasons(f, spike, history));
@@ -72,7 +72,8 @@ export function sizeFrom(input: SizingInputs, now: string): SizingAdvice {
   const need = Math.max(base + (spike ?? 0), input.oom?.bytes ?? 0);
   const margin = need * (1 + ADVICE_MARGIN);
   const bump = input.oom ? Math.max(input.oom.bytes + VPA_OOM_MIN_BUMP_BYTES, input.oom.bytes * VPA_OOM_BUMP_RATIO) : 0;
-  if (input.oom) reasons.push(`OOM-killed at ${formatBytes(input.oom.bytes)} (${input.oom.source}): it needed more than that, by an unknown amount, so the limit is at least max(+100Mi, ×1.2) of it = ${formatBytes(bump)}.`);
+  const killAge = input.oom ? secondsBetween(input.oom.at ?? null, now) : null;
+  if (input.oom) reasons.push(`OOM-killed at ${formatBytes(input.oom.bytes)}${killAge === null ? '' : ` ${formatDuration(killAge)} ago`} (${input.oom.source}): it needed more than that, by an unknown amount, so the limit is at least max(+100Mi, ×1.2) of it = ${formatBytes(bump)}.`);
   const limit = Math.max(MIN_LIMIT_BYTES, ceilMi(Math.max(margin, bump)));
   const requestWant = floor ? Math.max(floor.bytes * (1 + ADVICE_MARGIN), floor.bytes + (activeFile ?? 0)) : ws;
   const request = requestWant === null ? null : Math.min(limit, ceilMi(requestWant));
@@ -143,7 +144,9 @@ function appContainers(a: Analysis): number {
 
 function containerAdvice(a: Analysis, pod: KPod, c: ContainerAnalysis, now: string): SizingAdvice | null {
   if (c.kind === 'init') return null;
-  const oom = kernelOomUsage(a, containerIdsOf(pod, c.name)) ?? inferredOomUsage(a, c);
+  const found = kernelOomUsage(a, containerIdsOf(pod, c.name)) ?? inferredOomUsage(a, c);
+  const killedAt = c.lastState?.reason === 'OOMKilled' ? c.lastState.finishedAt : null;
+  const oom = found ? { ...found, at: killedAt } : null;
   const oomKilled = c.lastState?.reason === 'OOMKilled' || c.state.reason === 'OOMKilled';
   const startedAt = c.state.state === 'running' ? c.state.startedAt : null;
   const advice = sizeFrom({ figures: c, requestBytes: c.requestBytes, oom, oomKilled, startedAt, limitHits: c.limitHits, containers: appContainers(a) }, now);
