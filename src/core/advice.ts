@@ -149,12 +149,20 @@ function containerAdvice(a: Analysis, pod: KPod, c: ContainerAnalysis, now: stri
   const oom = found ? { ...found, at: killedAt } : null;
   const oomKilled = c.lastState?.reason === 'OOMKilled' || c.state.reason === 'OOMKilled';
   const startedAt = c.state.state === 'running' ? c.state.startedAt : null;
-  const advice = sizeFrom({ figures: c, requestBytes: c.requestBytes, oom, oomKilled, startedAt, limitHits: c.limitHits, containers: appContainers(a) }, now);
+  const sized = sizeFrom({ figures: c, requestBytes: c.requestBytes, oom, oomKilled, startedAt, limitHits: c.limitHits, containers: appContainers(a) }, now);
+  const advice = oomKilled && !oom ? unknownKill(sized) : sized;
   if (advice.limitBytes === null) return advice;
   const command = containerCommand(pod, c.name, advice.requestBytes, advice.limitBytes);
   const blocked = command ? null : commandBlocked(pod, false);
   const tmpfs = memoryEmptyDirReason(pod, advice, c.breakdown.shmemBytes);
   return { ...advice, command, reasons: [...advice.reasons, ...(tmpfs ? [tmpfs] : []), ...(blocked ? [`No command: ${blocked}.`] : [])] };
+}
+
+/** OOM-killed, but how much it held at the kill is unknown: the advice cannot include that need, and says so. */
+function unknownKill(s: SizingAdvice): SizingAdvice {
+  if (s.limitBytes === null) return s;
+  const why = 'Its last instance was OOM-killed, but the memory in use at the kill is unknown (no kernel report for it: --kernel-log reads it); this limit does not include that need and may be too low.';
+  return { ...s, confidence: 'low', reasons: [...s.reasons.filter((r) => !r.startsWith('Confidence ')), why] };
 }
 
 /** A memory-medium emptyDir is tmpfs charged to whoever writes it: say how much of it the limit has room for. */
@@ -180,8 +188,7 @@ function podOomUsage(a: Analysis): OomUsage | null {
 
 function podAdvice(a: Analysis, pod: KPod, now: string): SizingAdvice | null {
   const r = pod.spec?.resources;
-  if (r?.requests?.memory === undefined && r?.limits?.memory === undefined) return null;
-  if (!a.podLevel) return emptyAdvice('No pod-level figures were read: nothing to size the pod-level resources from.');
+  if (!a.podLevel || (r?.requests?.memory === undefined && r?.limits?.memory === undefined)) return null;
   const oomKilled = a.containers.some((c) => c.lastState?.reason === 'OOMKilled');
   const advice = sizeFrom({ figures: a.podLevel, requestBytes: a.requests.effectiveRequestBytes, oom: podOomUsage(a), oomKilled, startedAt: a.pod.startTime, limitHits: a.podLevel.limitHits, containers: 1 }, now);
   if (advice.limitBytes === null) return advice;
@@ -190,11 +197,11 @@ function podAdvice(a: Analysis, pod: KPod, now: string): SizingAdvice | null {
   return { ...advice, command, reasons: blocked ? [...advice.reasons, `No command: ${blocked}.`] : advice.reasons };
 }
 
-/** The analysis with `containers[].advice` and `podAdvice` filled in. */
+/** The analysis with `containers[].advice` and `podLevel.advice` filled in. */
 export function adviseSizing(a: Analysis, pod: KPod, now: string): Analysis {
   return {
     ...a,
+    podLevel: a.podLevel ? { ...a.podLevel, advice: podAdvice(a, pod, now) } : null,
     containers: a.containers.map((c) => ({ ...c, advice: containerAdvice(a, pod, c, now) })),
-    podAdvice: podAdvice(a, pod, now),
   };
 }

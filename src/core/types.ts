@@ -507,6 +507,8 @@ export interface RequestSummary {
 
 export interface LevelSummary extends MemoryFigures {
   path: string;
+  /** The pod level only: sizing of pod-level resources (spec.resources), null when the pod has none. Set by analyse(). */
+  advice?: SizingAdvice | null;
   oomKills: number | null;
   limitHits: number | null;
   localOoms: number | null;
@@ -575,8 +577,6 @@ export interface Analysis {
   } | null;
   podLevel: LevelSummary | null;
   containers: ContainerAnalysis[];
-  /** Sizing of the pod as a whole when it uses pod-level resources (spec.resources), else null. */
-  podAdvice?: SizingAdvice | null;
   node: NodeAnalysis | null;
   /** Node fit table for Pending pods (and empty otherwise). */
   nodeFits: NodeFit[];

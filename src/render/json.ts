@@ -12,7 +12,6 @@ export function renderJson(analysis: Analysis): string {
     cgroup: analysis.cgroup,
     podLevel: analysis.podLevel,
     containers: analysis.containers,
-    podAdvice: analysis.podAdvice ?? null,
     node: analysis.node,
     nodeFits: analysis.nodeFits,
     kernelOoms: analysis.kernelOoms,

@@ -286,7 +286,7 @@ export function renderText(a: Analysis, options: TextOptions): string {
 /** "Sizing": memwhy's request and limit per container (and pod-level), the reasoning, krr and VPA, the command. */
 function sizingLines(a: Analysis, p: Palette, width: number, only: string | null): string[] {
   const entries: Array<[string, SizingAdvice]> = a.containers.filter((c) => c.advice && (!only || c.name === only)).map((c) => [`container ${c.name}`, c.advice!]);
-  if (a.podAdvice && !only) entries.push(['pod (pod-level resources)', a.podAdvice]);
+  if (a.podLevel?.advice && !only) entries.push(['pod (pod-level resources)', a.podLevel.advice]);
   if (entries.length === 0) return [];
   const out = [`${p.bold('Sizing')}  ${p.dim('what to set, from the breakdown; printed, never applied')}`];
   for (const [label, s] of entries) {

@@ -142,11 +142,12 @@ test('pod-level resources get their own advice from the pod cgroup', async () =>
   const facts = await loadSnapshot('test/fixtures/cases/sizing-oom-spike');
   facts.pod.spec!.resources = { requests: { memory: '512Mi' }, limits: { memory: '512Mi' } };
   const a = analyse(facts, { now: NOW });
-  assert.ok(a.podAdvice, 'podAdvice set');
-  assert.equal(a.podAdvice.floorBytes, 306 * Mi);
-  assert.match(a.podAdvice.command!, /^kubectl patch deployment\/checkout -n shop --type=merge/);
+  const p = a.podLevel?.advice;
+  assert.ok(p, 'podLevel.advice set');
+  assert.equal(p.floorBytes, 306 * Mi);
+  assert.match(p.command!, /^kubectl patch deployment\/checkout -n shop --type=merge/);
   const without = analyse(await loadSnapshot('test/fixtures/cases/sizing-oom-spike'), { now: NOW });
-  assert.equal(without.podAdvice, null);
+  assert.equal(without.podLevel?.advice, null);
 });
 
 test('never below a proven need: whatever the figures, the limit is above the floor, the shmem and the OOM usage', () => {

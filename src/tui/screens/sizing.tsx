@@ -52,8 +52,9 @@ export function sizingModel({ analysis: a, width, samples }: ScreenProps): Scree
   lines.push(...para('What to set, from the breakdown: the limit covers what cannot be reclaimed, its spikes and the last OOM kill; page cache is left to the kernel. Printed, never applied.', width, { style: { dim: true } }), BLANK);
   const sized = a.containers.filter((c) => c.advice);
   for (const c of sized) lines.push(...adviceLines(`Container ${c.name}`, c.advice!, width, samples?.[c.name]));
-  if (a.podAdvice) lines.push(...adviceLines('Pod (pod-level resources)', a.podAdvice, width, undefined));
-  if (sized.length === 0 && !a.podAdvice) lines.push(line(seg('No container to size.', { dim: true })));
+  const pod = a.podLevel?.advice;
+  if (pod) lines.push(...adviceLines('Pod (pod-level resources)', pod, width, undefined));
+  if (sized.length === 0 && !pod) lines.push(line(seg('No container to size.', { dim: true })));
   return { subtitle: sized.length === 1 ? sized[0]!.name : undefined, lines };
 }
 
