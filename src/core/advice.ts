@@ -65,7 +65,8 @@ export function sizeFrom(input: SizingInputs, now: string): SizingAdvice {
   // Without a breakdown the working set (which counts active page cache) stands in for the floor: too high, never too low.
   const base = floor ? floor.bytes : (ws ?? 0);
   if (floor) reasons.push(`Floor ${formatBytes(floor.bytes)} = ${floor.text}: what the kernel cannot reclaim, as read now.`);
-  else reasons.push(`No breakdown was read: the working set ${formatBytes(ws)} (which counts reclaimable page cache) stands in for the floor.`);
+  else if (ws !== null) reasons.push(`No breakdown was read: the working set ${formatBytes(ws)} (which counts reclaimable page cache) stands in for the floor.`);
+  else reasons.push('Neither a breakdown nor a working set was read: the advice rests on the OOM kill alone.');
   if (floor && activeFile) reasons.push(`Active page cache ${formatBytes(activeFile)}: reclaimable, so it is in the request (the kubelet ranks evictions by the working set, which counts it) but not in the limit: under the limit the kernel trims it.`);
   reasons.push(...peakReasons(f, spike, history));
   if (spike) reasons.push(`If the kernel reclaimed page cache since the peak (limit hits: ${input.limitHits ?? 'unknown'}; node memory pressure also reclaims), part of the spike was cache: the limit then errs on the safe side.`);
@@ -97,7 +98,8 @@ function requestReason(request: number | null, want: number | null, limit: numbe
 }
 
 function peakReasons(f: MemoryFigures, spike: number | null, history: number | null): string[] {
-  if (f.peakBytes === null) return ['No kernel peak was read (memory.peak needs kernel 5.19+ on v2): a spike between now and the container start is not seen.'];
+  if (f.peakBytes === null && f.usageBytes === null) return ['No cgroup files were read, so no kernel peak: a spike since the container started is not seen.'];
+  if (f.peakBytes === null) return ['No kernel peak was read (memory.peak needs kernel 5.19+ on v2): a spike since the container started is not seen.'];
   const over = history === null ? 'since the cgroup was created (when is unknown)' : `over the ${formatDuration(history)} since the container started`;
   if (!spike) return [`Kernel peak ${formatBytes(f.peakBytes)} ${over}: no more than today's usage, so no spike above it was seen.`];
   return [`Kernel peak ${formatBytes(f.peakBytes)} ${over}, ${formatBytes(spike)} above today's usage ${formatBytes(f.usageBytes)}: held at the peak and released since, so planned for as a spike on top of the floor.`];
@@ -124,7 +126,7 @@ interface Compare {
 
 function comparison(x: Compare): string[] {
   const out: string[] = [];
-  if (x.krr === null || x.ws === null) out.push('krr and VPA size on the working set, which was not read.');
+  if (x.krr === null || x.ws === null) out.push(`krr sizes on the working set, which was not read: no krr figure${x.vpa !== null ? '; VPA below has only the OOM kill to go on' : ''}.`);
   else {
     const why: string[] = [];
     if (x.activeFile !== null && x.activeFile > 0) why.push(`${formatBytes(x.activeFile)} of that working set is active page cache the kernel can reclaim`);

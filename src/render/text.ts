@@ -290,7 +290,7 @@ function sizingLines(a: Analysis, p: Palette, width: number, only: string | null
   if (entries.length === 0) return [];
   const out = [`${p.bold('Sizing')}  ${p.dim('what to set, from the breakdown; printed, never applied')}`];
   for (const [label, s] of entries) {
-    const head = s.limitBytes === null ? p.dim('no advice') : `request ${specBytes(s.requestBytes)} · limit ${formatBytes(s.limitBytes)} · confidence ${s.confidence ?? '?'}`;
+    const head = s.limitBytes === null ? p.dim('no advice') : `request ${formatBytes(s.requestBytes)} · limit ${formatBytes(s.limitBytes)} · confidence ${s.confidence ?? '?'}`;
     out.push(`  ${p.bold(label)}  ${head}`);
     const figures = `floor ${formatBytes(s.floorBytes)} · active cache ${formatBytes(s.activeFileBytes)} · peak ${formatBytes(s.peakBytes)} · at OOM kill ${s.oomUsageBytes === null ? 'none seen' : formatBytes(s.oomUsageBytes)} · krr ${formatBytes(s.krrBytes)} · VPA ${formatBytes(s.vpaTargetBytes)}`;
     if (s.limitBytes !== null) out.push(`    ${p.dim(wrap(figures, width - 4, 4))}`);

@@ -4,7 +4,7 @@
 import { krrMemoryBytes } from '../../core/advice-tools.js';
 import { formatBytes } from '../../core/quantity.js';
 import type { SizingAdvice } from '../../core/types.js';
-import { BLANK, hardWrap, line, pad, padLeft, para, seg, specBytes, truncate, type Line } from '../format.js';
+import { BLANK, hardWrap, line, pad, padLeft, para, seg, truncate, type Line } from '../format.js';
 import type { ContainerSamples } from '../sparkline.js';
 import type { ScreenModel, ScreenProps } from './model.js';
 import { ScreenView } from './view.js';
@@ -32,7 +32,7 @@ function watchLines(samples: ContainerSamples | undefined, width: number): Line[
 function adviceLines(label: string, s: SizingAdvice, width: number, samples: ContainerSamples | undefined): Line[] {
   const lines: Line[] = [];
   const tone = s.confidence === 'high' ? 'green' : s.confidence === 'medium' ? 'yellow' : 'red';
-  const head = s.limitBytes === null ? seg('no advice', { dim: true }) : seg(`request ${specBytes(s.requestBytes)} · limit ${formatBytes(s.limitBytes)}`, { bold: true, color: 'cyan' });
+  const head = s.limitBytes === null ? seg('no advice', { dim: true }) : seg(`request ${formatBytes(s.requestBytes)} · limit ${formatBytes(s.limitBytes)}`, { bold: true, color: 'cyan' });
   const conf = s.confidence ? seg(`  confidence ${s.confidence}`, { color: tone }) : null;
   if (label.length + 2 + head.text.length + (conf?.text.length ?? 0) <= width) lines.push(line(seg(label, { bold: true }), '  ', head, conf));
   else lines.push(line(seg(label, { bold: true })), line('  ', head), ...(conf ? [line(conf)] : []));
