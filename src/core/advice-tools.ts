@@ -51,15 +51,29 @@ export interface VpaInput {
   containers: number;
 }
 
+/** How VPA's target comes about on these numbers: the sample it would hold, its bucket's end, the minimum. */
+export interface VpaWorking {
+  target: number;
+  sample: number;
+  bucketEnd: number;
+  minimum: number;
+  bumped: boolean;
+}
+
 /**
  * VPA's target for one container with a single daily peak in its histogram (all memwhy can feed it): the
  * 90th percentile of one sample is the end of that sample's bucket; then the 15% margin and the pod minimum.
  */
-export function vpaTargetBytes(input: VpaInput): number | null {
+export function vpaWorking(input: VpaInput): VpaWorking | null {
   if (input.workingSetPeakBytes === null && !input.oomKilled) return null;
-  let sample = input.workingSetPeakBytes ?? 0;
-  if (input.oomKilled) sample = Math.max(sample, vpaOomSampleBytes(input.requestBytes, input.workingSetPeakBytes));
-  const target = vpaBucketEnd(sample) * (1 + VPA_SAFETY_MARGIN);
+  const peak = input.workingSetPeakBytes ?? 0;
+  const bump = input.oomKilled ? vpaOomSampleBytes(input.requestBytes, input.workingSetPeakBytes) : 0;
+  const sample = Math.max(peak, bump);
+  const bucketEnd = vpaBucketEnd(sample);
   const minimum = VPA_POD_MIN_MEMORY_BYTES / Math.max(1, input.containers);
-  return Math.ceil(Math.max(target, minimum));
+  return { target: Math.ceil(Math.max(bucketEnd * (1 + VPA_SAFETY_MARGIN), minimum)), sample, bucketEnd, minimum, bumped: bump > peak };
+}
+
+export function vpaTargetBytes(input: VpaInput): number | null {
+  return vpaWorking(input)?.target ?? null;
 }

@@ -10,7 +10,7 @@
 import { classifyCgroupPath } from './cgroup.js';
 import { commandBlocked, containerCommand, podCommand } from './advice-command.js';
 import { containerIdsOf, formatDuration, inferredOomUsage, kernelOomUsage, secondsBetween, unreclaimableFloor, type OomUsage } from './advice-inputs.js';
-import { KRR_MEMORY_BUFFER, krrMemoryBytes, VPA_OOM_BUMP_RATIO, VPA_OOM_MIN_BUMP_BYTES, vpaTargetBytes } from './advice-tools.js';
+import { KRR_MEMORY_BUFFER, krrMemoryBytes, VPA_OOM_BUMP_RATIO, VPA_OOM_MIN_BUMP_BYTES, vpaWorking, type VpaWorking } from './advice-tools.js';
 import { formatBytes, parseBytes } from './quantity.js';
 import type { AdviceConfidence, Analysis, ContainerAnalysis, KPod, MemoryFigures, SizingAdvice } from './types.js';
 
@@ -83,11 +83,11 @@ export function sizeFrom(input: SizingInputs, now: string): SizingAdvice {
   const confidence = confidenceFor(history, floor !== null);
   reasons.push(confidenceReason(confidence, history));
   const krr = krrMemoryBytes(ws);
-  const vpa = vpaTargetBytes({ workingSetPeakBytes: ws, requestBytes: input.requestBytes, oomKilled: input.oomKilled, containers: input.containers });
+  const vpa = vpaWorking({ workingSetPeakBytes: ws, requestBytes: input.requestBytes, oomKilled: input.oomKilled, containers: input.containers });
   return {
     requestBytes: request, limitBytes: limit, floorBytes: floor?.bytes ?? null, peakBytes: f.peakBytes, oomUsageBytes: input.oom?.bytes ?? null,
-    krrBytes: krr, vpaTargetBytes: vpa, confidence, command: null, activeFileBytes: floor ? activeFile : null, spikeBytes: spike, historySeconds: history,
-    reasons, comparison: comparison({ krr, vpa, limit, ws, activeFile, oom: input.oom, oomKilled: input.oomKilled, spike }),
+    krrBytes: krr, vpaTargetBytes: vpa?.target ?? null, confidence, command: null, activeFileBytes: floor ? activeFile : null, spikeBytes: spike, historySeconds: history,
+    reasons, comparison: comparison({ krr, vpa, limit, request, ws, activeFile, oom: input.oom, requestSpec: input.requestBytes, spike }),
   };
 }
 
@@ -115,12 +115,14 @@ function confidenceReason(c: AdviceConfidence, history: number | null): string {
 
 interface Compare {
   krr: number | null;
-  vpa: number | null;
+  vpa: VpaWorking | null;
   limit: number;
+  request: number | null;
   ws: number | null;
   activeFile: number | null;
   oom: OomUsage | null;
-  oomKilled: boolean;
+  /** The request in the spec now (VPA bumps from it after an OOM). */
+  requestSpec: number | null;
   spike: number | null;
 }
 
@@ -135,8 +137,18 @@ function comparison(x: Compare): string[] {
     const verdict = x.krr > x.limit ? `${formatBytes(x.krr - x.limit)} more than memwhy's limit` : x.krr < x.limit ? `${formatBytes(x.limit - x.krr)} less than memwhy's limit` : "memwhy's limit";
     out.push(`krr (simple) would set ${formatBytes(x.krr)} as request and limit: working set ${formatBytes(x.ws)} × ${1 + KRR_MEMORY_BUFFER}, ${verdict}${why.length ? `, because ${why.join('; ')}` : ''}.`);
   }
-  if (x.vpa !== null) out.push(`VPA would target a ${formatBytes(x.vpa)} request: the working-set peak${x.oomKilled ? ' bumped after the OOM kill to max(request or peak + 100Mi, × 1.2)' : ''}, rounded up to its histogram bucket, + 15%, at least 250Mi split over the containers; it keeps the spec's limit:request ratio.`);
+  if (x.vpa) out.push(vpaSentence(x.vpa, x));
   return out;
+}
+
+function vpaSentence(v: VpaWorking, x: Compare): string {
+  const base = v.bumped
+    ? `after the OOM kill its peak sample becomes max(max(request ${formatBytes(x.requestSpec)}, working set ${formatBytes(x.ws)}) + 100Mi, × 1.2) = ${formatBytes(v.sample)}`
+    : `its peak sample is the working set ${formatBytes(v.sample)}`;
+  const floor = v.target > Math.ceil(v.bucketEnd * 1.15) ? `, raised to its pod minimum (250Mi over the containers: ${formatBytes(v.minimum)})` : '';
+  const vs = x.request === null ? '' : ` (memwhy's request: ${formatBytes(x.request)})`;
+  const cache = x.activeFile && !v.bumped ? `; like krr it counts the ${formatBytes(x.activeFile)} of active page cache` : '';
+  return `VPA would target a ${formatBytes(v.target)} request${vs}: ${base}, rounded up to the end of its histogram bucket (${formatBytes(v.bucketEnd)}), + 15%${floor}${cache}. It keeps the spec's limit:request ratio for the limit.`;
 }
 
 /** Containers VPA would size: app containers and sidecars. */

@@ -50,6 +50,7 @@ test('OOM-killed at a spike above its working set: the limit clears the kill wit
   assert.ok(s.krrBytes! < s.oomUsageBytes!, 'krr would set a limit below the usage the container was killed at');
   assert.equal(s.vpaTargetBytes, Math.ceil(vpaBucketEnd(vpaOomSampleBytes(512 * Mi, 330 * Mi)) * 1.15), 'VPA bumps from max(request, peak)');
   assert.match(s.comparison[0]!, /below the 512Mi the container was killed at/);
+  assert.match(s.comparison[1]!, /^VPA would target a 729Mi request \(memwhy's request: 352Mi\): after the OOM kill its peak sample becomes max\(max\(request 512Mi, working set 330Mi\) \+ 100Mi, × 1\.2\) = 614Mi/);
 });
 
 test('tmpfs-heavy: shmem is in the floor, the limit is above it, and the emptyDir sizeLimit is weighed', async () => {
