@@ -3,6 +3,7 @@
 // Order of work: the spec (requests, limits, QoS) → where the pod's cgroups are → figures per container and
 // per level (cgroup files first, the kubelet Summary API second, metrics.k8s.io last) → the node → the
 // kernel's OOM lines about this pod → verdicts. Anything missing becomes a notice, never a zero.
+import { adviseSizing } from './advice.js';
 import { classifyCgroupPath, detectCgroupVersion, locatePod, parseContainerId } from './cgroup.js';
 import { emptyFigures, figuresFromLevel, figuresFromMetrics, figuresFromSummary, workingSet } from './figures.js';
 import { containerSpecs, effectiveRequest, flattenState, holdsResources, oomScoreAdj, qosClass, requestSummary } from './ladder.js';
@@ -324,5 +325,5 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     notices.push({ part: 'kernel.log', message: `${facts.missing['kernel.log'] ?? 'No kernel log'}: the OOM level comes from cgroup counters or the spec, not from the kernel's own oom_memcg line.` });
   }
   if (!facts.events && facts.missing.events) notices.push({ part: 'events', message: facts.missing.events });
-  return { ...draft, notices, verdicts: found };
+  return adviseSizing({ ...draft, notices, verdicts: found }, pod, options.now);
 }

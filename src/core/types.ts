@@ -445,6 +445,8 @@ export interface ContainerAnalysis extends MemoryFigures {
   /** v2 memory.events.local oom: times this cgroup's own limit ran out; null on v1. */
   localOoms: number | null;
   psi: Psi | null;
+  /** What to set (null for plain init containers). Set by analyse() after the verdicts. */
+  advice?: SizingAdvice | null;
   headroom: {
     /** usage / cgroup limit: what the kernel compares. */
     usageOfLimit: number | null;
@@ -455,6 +457,40 @@ export interface ContainerAnalysis extends MemoryFigures {
     /** limit − usage in bytes. */
     bytesToLimit: number | null;
   };
+}
+
+export type AdviceConfidence = 'high' | 'medium' | 'low';
+
+/**
+ * What to set (src/core/advice.ts): memwhy's request and limit from the breakdown, the numbers they rest on,
+ * and what krr's and VPA's formulas give on the same numbers. Every byte figure is null where unknown.
+ */
+export interface SizingAdvice {
+  requestBytes: number | null;
+  limitBytes: number | null;
+  /** What cannot be reclaimed now: anon + shmem + unreclaimable kernel memory. */
+  floorBytes: number | null;
+  /** The kernel's peak usage since the cgroup was created (memory.peak / memory.max_usage_in_bytes). */
+  peakBytes: number | null;
+  /** Memory in use at the last OOM kill (kernel log, or the limit the kernel killed at). */
+  oomUsageBytes: number | null;
+  /** krr `simple` on the same working set: max × 1.15, its request and limit. */
+  krrBytes: number | null;
+  /** VPA's target request on the same working set (and OOM). */
+  vpaTargetBytes: number | null;
+  confidence: AdviceConfidence | null;
+  /** The command that applies it, printed for the user and never run; null when none can be given. */
+  command: string | null;
+  /** Page cache on the active list now: kept in the request, left to the kernel to trim under the limit. */
+  activeFileBytes: number | null;
+  /** peak − usage: memory held at the peak and released since. */
+  spikeBytes: number | null;
+  /** How long the current container (the peak's window) has run, in seconds, at the analysis time. */
+  historySeconds: number | null;
+  /** The reasoning, one sentence per step, each with its numbers. */
+  reasons: string[];
+  /** Why krr and VPA come out differently. */
+  comparison: string[];
 }
 
 export interface RequestSummary {
@@ -471,6 +507,8 @@ export interface RequestSummary {
 
 export interface LevelSummary extends MemoryFigures {
   path: string;
+  /** The pod level only: sizing of pod-level resources (spec.resources), null when the pod has none. Set by analyse(). */
+  advice?: SizingAdvice | null;
   oomKills: number | null;
   limitHits: number | null;
   localOoms: number | null;

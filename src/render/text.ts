@@ -2,7 +2,7 @@
 // Pure: Analysis in, string out. Colour only when asked (kleur).
 import kleur from 'kleur';
 import { formatBytes, formatPercent } from '../core/quantity.js';
-import type { Analysis, ContainerAnalysis, LevelSummary, Severity, Verdict } from '../core/types.js';
+import type { Analysis, ContainerAnalysis, LevelSummary, Severity, SizingAdvice, Verdict } from '../core/types.js';
 
 export interface TextOptions {
   color: boolean;
@@ -261,6 +261,8 @@ export function renderText(a: Analysis, options: TextOptions): string {
     out.push(...containerChain(c, p, width, short), '');
   }
 
+  out.push(...sizingLines(a, p, width, options.container ?? null));
+
   if (a.nodeFits.length) {
     out.push(p.bold('Node fit (requests, not usage)'));
     out.push(p.dim(`  ${pad('NODE', 24)}${padLeft('ALLOCATABLE', 12)}${padLeft('REQUESTED', 11)}${padLeft('FREE', 10)}${padLeft('MARGIN', 10)}  FITS`));
@@ -279,4 +281,22 @@ export function renderText(a: Analysis, options: TextOptions): string {
     out.push('');
   }
   return out.join('\n').replace(/\n+$/, '') + '\n';
+}
+
+/** "Sizing": memwhy's request and limit per container (and pod-level), the reasoning, krr and VPA, the command. */
+function sizingLines(a: Analysis, p: Palette, width: number, only: string | null): string[] {
+  const entries: Array<[string, SizingAdvice]> = a.containers.filter((c) => c.advice && (!only || c.name === only)).map((c) => [`container ${c.name}`, c.advice!]);
+  if (a.podLevel?.advice && !only) entries.push(['pod (pod-level resources)', a.podLevel.advice]);
+  if (entries.length === 0) return [];
+  const out = [`${p.bold('Sizing')}  ${p.dim('what to set, from the breakdown; printed, never applied')}`];
+  for (const [label, s] of entries) {
+    const head = s.limitBytes === null ? p.dim('no advice') : `request ${formatBytes(s.requestBytes)} · limit ${formatBytes(s.limitBytes)} · confidence ${s.confidence ?? '?'}`;
+    out.push(`  ${p.bold(label)}  ${head}`);
+    const figures = `floor ${formatBytes(s.floorBytes)} · active cache ${formatBytes(s.activeFileBytes)} · peak ${formatBytes(s.peakBytes)} · at OOM kill ${s.oomUsageBytes === null ? 'none seen' : formatBytes(s.oomUsageBytes)} · krr ${formatBytes(s.krrBytes)} · VPA ${formatBytes(s.vpaTargetBytes)}`;
+    if (s.limitBytes !== null) out.push(`    ${p.dim(wrap(figures, width - 4, 4))}`);
+    for (const r of s.reasons) out.push(`    ${p.dim('·')} ${wrap(r, width - 6, 6)}`);
+    for (const c of s.comparison) out.push(`    ${p.cyan('≠')} ${wrap(c, width - 6, 6)}`);
+    if (s.command) out.push(`    ${p.green('$')} ${s.command}`);
+  }
+  return [...out, ''];
 }

@@ -2,7 +2,7 @@
 // many containers there are and, for moves, how many rows the current screen has (the caller passes `count`,
 // computed from the screen's layout).
 
-export const SCREENS = ['summary', 'chain', 'breakdown', 'tools', 'verdicts', 'verdict', 'node', 'events', 'help'] as const;
+export const SCREENS = ['summary', 'chain', 'breakdown', 'tools', 'verdicts', 'verdict', 'node', 'events', 'help', 'sizing'] as const;
 export type ScreenId = (typeof SCREENS)[number];
 
 export interface MenuItem {
@@ -20,6 +20,7 @@ export const MENU: readonly MenuItem[] = [
   { screen: 'node', label: 'Node', hint: 'allocatable, requests, eviction threshold, memory.available' },
   { screen: 'events', label: 'Events', hint: 'what the cluster recorded about the pod' },
   { screen: 'help', label: 'Help', hint: 'keys and a glossary' },
+  { screen: 'sizing', label: 'Sizing', hint: 'what request and limit to set, beside krr and VPA' },
 ];
 
 export const SCREEN_TITLES: Record<ScreenId, string> = {
@@ -32,6 +33,7 @@ export const SCREEN_TITLES: Record<ScreenId, string> = {
   node: 'Node',
   events: 'Events',
   help: 'Help',
+  sizing: 'Sizing',
 };
 
 export interface NavState {

@@ -6,6 +6,7 @@ import { eventsModel } from './events.js';
 import { helpModel } from './help.js';
 import type { ScreenModel, ScreenProps } from './model.js';
 import { nodeModel } from './node.js';
+import { sizingModel } from './sizing.js';
 import { summaryModel } from './summary.js';
 import { toolsModel } from './tools.js';
 import { verdictModel, verdictsModel } from './verdicts.js';
@@ -30,6 +31,8 @@ export function buildScreen(screen: ScreenId, props: ScreenProps): ScreenModel {
       return eventsModel(props);
     case 'help':
       return helpModel(props);
+    case 'sizing':
+      return sizingModel(props);
   }
 }
 
