@@ -354,12 +354,13 @@ export function parseFrames(input: string | Uint8Array): ParsedFrames {
     if (bytes === null) return { ...emptyResult(), problems: ['the reader output is not text'] };
     const r = new Reader(bytes);
     const { result, ended } = parseSet(r);
+    // The reader prints nothing after its DONE line: any byte there, even a blank line, means the log is not
+    // exactly what the reader wrote, and the set is not complete (regression: a lone "\n" inserted before the
+    // last newline passed as complete).
     if (ended && !r.atEnd()) {
       const rest = decoder.decode(r.bytes.subarray(r.pos, Math.min(r.bytes.length, r.pos + 200)));
-      if (rest.trim() !== '') {
-        result.problems.push(`data after the end of the frame set, starting ${excerpt(rest)}`);
-        result.complete = false;
-      }
+      result.problems.push(`data after the end of the frame set, starting ${excerpt(rest)}`);
+      result.complete = false;
     }
     return result;
   } catch (e) {
@@ -393,8 +394,8 @@ export function parseFrameSets(input: string): { sets: ParsedFrames[]; rest: str
       sets.push(result);
       const leftover = r.atEnd() ? '' : decoder.decode(r.bytes.subarray(r.pos));
       // After the last set: possibly the start of the next header, so it waits for more input.
-      if (last) return { sets, rest: leftover.trim() === '' ? '' : leftover };
-      if (ended && leftover.trim() !== '') {
+      if (last) return { sets, rest: leftover };
+      if (ended && leftover !== '') {
         result.problems.push(`data after the end of the frame set, starting ${excerpt(leftover.slice(0, 200))}`);
         result.complete = false;
       }
