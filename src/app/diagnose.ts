@@ -80,7 +80,7 @@ export function readerObstacle(pod: KPod, node: KNode | null): string | null {
 export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Promise<Diagnosis> {
   const { progress, signal } = options;
   progress({ stage: 'pod', message: 'finding the pod' });
-  const pods = rankPods(await cluster.resolvePods(options.target));
+  const pods = rankPods(await cluster.resolvePods(options.target, signal));
   const pod = pods[0];
   if (!pod) throw new MemwhyError(ExitCode.NotFound, `no pods match ${describeTarget(options.target)}`, 'check the name, the namespace (-n) and the selector');
   const namespace = pod.metadata?.namespace ?? options.target.namespace;
@@ -104,26 +104,26 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
   };
 
   progress({ stage: 'facts', message: `reading ${namespace}/${name}${nodeName ? ` and node ${nodeName}` : ''}` });
-  const nodeP = nodeName ? part('node', () => cluster.getNode(nodeName)) : skip('node', 'the pod is not scheduled');
+  const nodeP = nodeName ? part('node', () => cluster.getNode(nodeName, signal)) : skip('node', 'the pod is not scheduled');
   const unscheduled = !nodeName && pod.status?.phase === 'Pending';
   // The kubelet summary carries the working set metrics-server would report; PodMetrics is read only when
   // the summary cannot be (one request fewer per diagnosis).
   const usageP = (async () => {
-    const summary = nodeName ? await part('summary', () => cluster.getNodeSummary(nodeName)) : await skip('summary', 'the pod has no node');
+    const summary = nodeName ? await part('summary', () => cluster.getNodeSummary(nodeName, signal)) : await skip('summary', 'the pod has no node');
     const podMetrics =
       pod.status?.phase !== 'Running'
         ? await skip('podmetrics', 'the pod is not running')
         : summary
           ? await skip('podmetrics', 'not read: the kubelet summary has the same working set')
-          : await part('podmetrics', () => cluster.getPodMetrics({ namespace, name }));
+          : await part('podmetrics', () => cluster.getPodMetrics({ namespace, name }, signal));
     return { summary, podMetrics };
   })();
   const [node, nodePods, events, { summary, podMetrics }, nodes, cgroups] = await Promise.all([
     nodeP,
-    nodeName ? part('node-pods', () => cluster.listPodsOnNode(nodeName)) : unscheduled ? part('node-pods', () => cluster.listBoundPods()) : skip('node-pods', 'the pod has no node'),
-    part('events', () => cluster.listEvents({ namespace, name }, nodeName)),
+    nodeName ? part('node-pods', () => cluster.listPodsOnNode(nodeName, signal)) : unscheduled ? part('node-pods', () => cluster.listBoundPods(signal)) : skip('node-pods', 'the pod has no node'),
+    part('events', () => cluster.listEvents({ namespace, name }, nodeName, signal)),
     usageP,
-    unscheduled ? part('nodes', () => cluster.listNodes()) : Promise.resolve(null),
+    unscheduled ? part('nodes', () => cluster.listNodes(signal)) : Promise.resolve(null),
     (async () => {
       if (!options.reader.enabled) return skip('cgroup', 'the node reader was turned off (--no-reader)');
       const obstacle = readerObstacle(pod, await nodeP);
@@ -131,7 +131,7 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
       return part('cgroup', () => cluster.readCgroups({ pod, namespace: options.reader.namespace ?? namespace, image: options.reader.image, deadlineSeconds: options.reader.deadlineSeconds, kernelLog: options.reader.kernelLog, signal }, progress));
     })(),
   ]);
-  // The API reads do not all take the signal: a Ctrl-C during them still ends the run as interrupted.
+  // A read that finished just before the signal: the run still ends as interrupted.
   if (signal.aborted) throw new MemwhyError(ExitCode.Interrupted, 'interrupted');
   if (cgroups?.problems.length) missing['cgroup-files'] = cgroups.problems.join('; ');
   if (options.reader.enabled && !options.reader.kernelLog && !missing['kernel.log']) missing['kernel.log'] = 'not read (add --kernel-log to read the kernel OOM lines; it needs more privilege)';

@@ -243,6 +243,19 @@ function isEntryPoint(): boolean {
   }
 }
 
+/** What the first signal is called in the "cleaning up" line. */
+const SIGNAL_WORDS: Partial<Record<NodeJS.Signals, string>> = { SIGINT: 'interrupted', SIGTERM: 'terminated', SIGHUP: 'hung up', SIGQUIT: 'quit' };
+/** After the first signal the process ends within this long, whatever the API server does. */
+const CLEANUP_BACKSTOP_MS = 4_000;
+
+function safeWrite(stream: NodeJS.WriteStream, text: string): void {
+  try {
+    stream.write(text);
+  } catch {
+    // a closed terminal
+  }
+}
+
 /** Runs as the program: wires process streams and signals into `run`. */
 export async function main(): Promise<void> {
   // undici parses HTTP with WebAssembly; V8's background optimising compile of it held process exit for
@@ -251,6 +264,8 @@ export async function main(): Promise<void> {
   // `kubectl memwhy … | head`: a closed pipe is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    // The terminal went away (SIGHUP): keep cleaning up; nothing can be shown any more.
+    if (err.code === 'EIO') return;
     throw err;
   });
   const controller = new AbortController();
@@ -258,11 +273,19 @@ export async function main(): Promise<void> {
   const onSignal = (sig: NodeJS.Signals) => {
     interrupted++;
     if (interrupted > 1) process.exit(ExitCode.Interrupted); // a second Ctrl-C: leave now
-    process.stderr.write(`\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: cleaning up (Ctrl-C again to leave at once)\n`);
+    // After SIGHUP the terminal may be gone: a failed write must not stop the cleanup.
+    safeWrite(process.stderr, `\n${SIGNAL_WORDS[sig] ?? 'terminated'}: cleaning up (Ctrl-C again to leave at once)\n`);
     controller.abort();
+    // Whatever the server does, the run ends soon after the first signal (the cleanup itself is bounded shorter).
+    setTimeout(() => {
+      safeWrite(process.stderr, `error: cleanup did not finish in ${CLEANUP_BACKSTOP_MS / 1000}s; a reader pod may remain: run kubectl memwhy cleanup\n`);
+      process.exit(ExitCode.Interrupted);
+    }, CLEANUP_BACKSTOP_MS).unref();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Every signal a terminal, a dropped SSH session, tmux or a supervisor sends to end a program.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) process.on(sig, onSignal);
+  // A closed terminal (SIGHUP) makes writes to it fail with EIO: that must not become an uncaught error.
+  process.stderr.on('error', () => undefined);
   const code = await run(process.argv.slice(2), process.env, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
   process.exitCode = interrupted ? ExitCode.Interrupted : code;
 }

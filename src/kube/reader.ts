@@ -1,19 +1,34 @@
 // The reader pod's lifecycle: create → watch until it ends (reporting progress) → read its log → delete.
 // The pod is deleted on success, error, timeout and interruption; its activeDeadlineSeconds ends it even if
-// memwhy itself is killed, and the next run deletes leftovers older than LEFTOVER_AGE_MS. A create whose answer
-// was lost (interrupted, timed out, 5xx) is followed by a delete of that name all the same, since the API server may
-// have stored it; a name collision (409) gets one more try with a new name; a broken watch is opened again, and a
-// failed delete is retried.
+// memwhy itself is killed, and the next run deletes leftovers whose own deadline has passed (readerExpired), never
+// a reader another run may still be using. A create whose answer was lost (interrupted, timed out, 5xx) may still
+// be stored by the API server (an admission webhook can hold it for seconds): memwhy keeps deleting that name,
+// bounded in time, until it is known to be gone or never made; when it cannot know, it says so and names
+// `kubectl memwhy cleanup`. A name collision (409) gets one more try with a new name; a broken watch is opened
+// again, a watch that sends nothing is replaced by polling, and a failed delete is retried.
 //
 // One watch does two jobs, to keep a diagnosis within ten API requests: it is label-selected on every
 // memwhy reader in the namespace, so its initial ADDED events also reveal leftovers from earlier runs.
 import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
 import type { ProgressSink, ReaderRequest, ReaderResult } from '../app/ports.js';
 import type { KPod } from '../core/types.js';
-import { ApiError, type KubeHttp } from './http.js';
+import { ApiError, pause, type KubeHttp } from './http.js';
 
 export const MANAGED_BY = 'app.kubernetes.io/managed-by=kubectl-memwhy';
+/** A reader with no activeDeadlineSeconds (made by another tool or an old memwhy) is a leftover after this long. */
 export const LEFTOVER_AGE_MS = 5 * 60 * 1000;
+/** A reader is a leftover this long after its own deadline (creation + activeDeadlineSeconds): its run has given up. */
+export const SWEEP_GRACE_MS = 60 * 1000;
+/** After an interruption every delete is bounded by this, so the run ends within ~2 s whatever the server does. */
+export const INTERRUPTED_CLEANUP_MS = 1_200;
+/** How long a create that got no answer is followed by deletes of its name (not interrupted). */
+const UNANSWERED_CREATE_MS = 10_000;
+/** How long to wait for a create's answer after an interruption. */
+const CREATE_SETTLE_MS = 600;
+/** A watch that sends no event in this long (not even the pod's ADDED) is replaced by polling. */
+export const WATCH_SILENCE_MS = 5_000;
+/** The largest reader log read; longer is cut and reported (the real output is tens of KB). */
+export const MAX_READER_LOG_BYTES = 16 * 1024 * 1024;
 /** Tries at deleting the reader pod when the API server fails transiently. */
 const DELETE_ATTEMPTS = 3;
 /** Watches of the reader pod: a broken or ended watch is opened again (its first event re-states the pod). */
@@ -66,10 +81,45 @@ export function readerCreateError(e: unknown, ns: string, name: string): unknown
   return e;
 }
 
+/** Whether a stored reader pod is a leftover: its own deadline (plus grace) has passed, so no run still uses it. */
+export function readerExpired(pod: KPod, now: number): boolean {
+  const created = Date.parse(pod.metadata?.creationTimestamp ?? '');
+  if (!Number.isFinite(created)) return false;
+  const deadline = (pod.spec as { activeDeadlineSeconds?: unknown } | undefined)?.activeDeadlineSeconds;
+  if (typeof deadline === 'number' && Number.isFinite(deadline) && deadline > 0) return now - created > deadline * 1000 + SWEEP_GRACE_MS;
+  return now - created > LEFTOVER_AGE_MS;
+}
+
+/** A create whose outcome memwhy could not learn: the pod may exist, and will end by its deadline. */
+function unsureCreate(ns: string, name: string, code: MemwhyError['code'], message: string): MemwhyError {
+  return new MemwhyError(code, message, `reader pod ${ns}/${name} may have been created after memwhy stopped waiting; it ends by its deadline, and kubectl memwhy cleanup -n ${ns} removes it now`);
+}
+
+/**
+ * Deletes `name` until it is known gone: a delete that removes it (200) or, once the create has failed, a 404.
+ * While the create's outcome is unknown a 404 proves nothing (the API server may store it later), so deleting
+ * goes on until `boundMs`. Resolves true when the pod is known gone.
+ */
+async function deleteUntilGone(http: KubeHttp, ns: string, name: string, boundMs: number, createSettled: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + boundMs;
+  for (;;) {
+    const left = deadline - Date.now();
+    try {
+      await http.delete(`/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}`, { gracePeriodSeconds: 0 }, AbortSignal.timeout(Math.max(100, left)));
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404 && createSettled()) return true;
+    }
+    if (Date.now() + 300 > deadline) return false;
+    await pause(300);
+  }
+}
+
 /**
  * Creates a reader pod built by `build`. A name clash (409, never ours to delete) is retried once with a new
  * name. When a create gets no answer (interrupted, timed out, connection lost) or a 5xx, the API server may
- * have stored the pod all the same, so it is deleted by name before the error is thrown.
+ * store the pod all the same, so its name is deleted until it is known gone (see deleteUntilGone); when that
+ * cannot be known in time, the error says so and names the cleanup command.
  */
 export async function createReaderPod(http: KubeHttp, build: () => ReaderPodSpec, signal: AbortSignal, onAttempt?: (ns: string, name: string) => void): Promise<ReaderPodSpec> {
   let spec = build();
@@ -78,26 +128,63 @@ export async function createReaderPod(http: KubeHttp, build: () => ReaderPodSpec
     const name = spec.metadata.name;
     onAttempt?.(ns, name);
     if (signal.aborted) throw new MemwhyError(ExitCode.Interrupted, 'interrupted');
-    try {
-      await http.postJson<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`, spec, signal);
-      return spec;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 409 && attempt === 1) {
+    const outcome = await postReader(http, spec, signal);
+    if (outcome.kind === 'created') {
+      if (!signal.aborted) return spec;
+      await removeReaderPod(http, ns, name, INTERRUPTED_CLEANUP_MS);
+      throw new MemwhyError(ExitCode.Interrupted, 'interrupted');
+    }
+    const e = outcome.error;
+    if (outcome.kind === 'refused') {
+      if (e instanceof ApiError && e.status === 409 && attempt === 1 && !signal.aborted) {
         spec = build();
         continue;
       }
-      if (!(e instanceof ApiError) || e.status >= 500) await removeReaderPod(http, ns, name).catch(() => undefined);
-      throw readerCreateError(e, ns, name);
+      throw signal.aborted ? new MemwhyError(ExitCode.Interrupted, 'interrupted') : readerCreateError(e, ns, name);
     }
+    // No answer, or a 5xx: the pod may be stored, now or in a moment.
+    const gone = await deleteUntilGone(http, ns, name, signal.aborted ? INTERRUPTED_CLEANUP_MS : UNANSWERED_CREATE_MS, () => outcome.settled());
+    if (signal.aborted) {
+      if (gone) throw new MemwhyError(ExitCode.Interrupted, 'interrupted');
+      throw unsureCreate(ns, name, ExitCode.Interrupted, 'interrupted while the reader pod was being created');
+    }
+    const err = readerCreateError(e, ns, name);
+    if (gone || !(err instanceof MemwhyError)) throw err;
+    throw unsureCreate(ns, name, err.code, err.message);
+  }
+}
+
+type PostOutcome = { kind: 'created' } | { kind: 'refused'; error: unknown } | { kind: 'unknown'; error: unknown; settled: () => boolean };
+
+/**
+ * POSTs the pod. On an interruption the request is not dropped at once: its answer, when it comes within
+ * CREATE_SETTLE_MS, says whether the pod was stored. A refusal below 500 means nothing was stored.
+ */
+async function postReader(http: KubeHttp, spec: ReaderPodSpec, signal: AbortSignal): Promise<PostOutcome> {
+  const own = new AbortController();
+  let settled = false;
+  const onAbort = (): void => void setTimeout(() => own.abort(), CREATE_SETTLE_MS).unref?.();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await http.postJson<KPod>(`/api/v1/namespaces/${enc(spec.metadata.namespace)}/pods`, spec, own.signal);
+    settled = true;
+    return { kind: 'created' };
+  } catch (e) {
+    const refused = e instanceof ApiError && e.status < 500;
+    settled = refused;
+    return refused ? { kind: 'refused', error: e } : { kind: 'unknown', error: signal.aborted ? new MemwhyError(ExitCode.Interrupted, 'interrupted') : e, settled: () => settled };
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 
 /**
- * Deletes a reader pod with a fresh signal (the caller's may be aborted) and a 10 s limit. A transient
- * failure (5xx, 429, a dropped connection) must not leave the pod behind, so it is tried again, briefly.
+ * Deletes a reader pod with a fresh signal (the caller's may be aborted), bounded by `boundMs` (10 s; shorter
+ * after an interruption). A transient failure (5xx, 429, a dropped connection) must not leave the pod behind,
+ * so it is tried again, briefly.
  */
-export async function removeReaderPod(http: KubeHttp, ns: string, name: string): Promise<void> {
-  const deadline = AbortSignal.timeout(10_000);
+export async function removeReaderPod(http: KubeHttp, ns: string, name: string, boundMs = 10_000): Promise<void> {
+  const deadline = AbortSignal.timeout(boundMs);
   for (let attempt = 1; ; attempt++) {
     try {
       await http.delete(`/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}`, { gracePeriodSeconds: 0 }, deadline);
@@ -106,10 +193,11 @@ export async function removeReaderPod(http: KubeHttp, ns: string, name: string):
       if (e instanceof ApiError && e.status === 404) return;
       const transient = !(e instanceof ApiError) || e.status >= 500 || e.status === 429;
       if (transient && attempt < DELETE_ATTEMPTS && !deadline.aborted) {
-        await new Promise((r) => setTimeout(r, 250 * attempt));
-        continue;
+        await pause(250 * attempt, deadline).catch(() => undefined);
+        if (!deadline.aborted) continue;
       }
-      throw new MemwhyError(ExitCode.Unreachable, `could not delete reader pod ${ns}/${name}: ${(e as Error).message}`, `delete it with kubectl delete pod -n ${ns} ${name}, or run kubectl memwhy cleanup`);
+      const why = deadline.aborted ? `no answer within ${boundMs / 1000}s` : (e as Error).message;
+      throw new MemwhyError(ExitCode.Unreachable, `could not delete reader pod ${ns}/${name}: ${why}`, `it ends by its deadline; delete it now with kubectl delete pod -n ${ns} ${name}, or run kubectl memwhy cleanup -n ${ns}`);
     }
   }
 }
@@ -124,30 +212,52 @@ export class ReaderPodRunner {
     const ns = spec.metadata.namespace;
     const name = spec.metadata.name;
     this.deps.track?.('created', ns, name);
+    let result: ReaderResult | null = null;
     try {
       await this.awaitEnd(ns, name, request, progress);
       progress({ stage: 'reader-read', message: 'reading cgroup files' });
-      const log = await http.getText(`/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/log`, { container: 'reader' }, request.signal);
-      const result = this.deps.parse(log);
-      if (request.kernelLog) {
-        // The opt-in kernel-log container: its output is kernel log lines, or its own explanation.
-        const kernel = await http.getText(`/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/log`, { container: 'kernel-log' }, request.signal).catch((e: Error) => `memwhy-kernel-log: ${e.message}`);
-        if (kernel.startsWith('memwhy-kernel-log:')) result.problems.push(kernel.trim());
-        else result.kernelLog = kernel;
-      }
-      if (!result.complete && Object.keys(result.files).length === 0) {
-        throw new MemwhyError(ExitCode.Unreachable, `the reader pod's output was unusable: ${result.problems.join('; ') || 'empty'}`, 'run again; if it persists, report it with MEMWHY_DEBUG=1');
-      }
+      result = await this.readLogs(ns, name, request);
       return result;
     } finally {
-      await this.remove(ns, name);
-      progress({ stage: 'reader-deleted', message: `deleted reader pod ${ns}/${name}` });
+      try {
+        await this.remove(ns, name, request.signal.aborted ? INTERRUPTED_CLEANUP_MS : undefined);
+        progress({ stage: 'reader-deleted', message: `deleted reader pod ${ns}/${name}` });
+      } catch (e) {
+        // The cgroup files already read are kept; the pod that could not be deleted is said plainly.
+        if (!result || !(e instanceof MemwhyError)) throw e;
+        result.cleanup = e.hint ? `${e.message} (${e.hint})` : e.message;
+      }
     }
   }
 
+  /** The reader's log (bounded in size) → files; and the kernel-log container's, when asked. */
+  private async readLogs(ns: string, name: string, request: ReaderRequest): Promise<ReaderResult> {
+    const { http } = this.deps;
+    const path = `/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/log`;
+    const log = await http.getTextBounded(path, { container: 'reader' }, request.signal, MAX_READER_LOG_BYTES);
+    const result = this.deps.parse(log.text);
+    if (log.cut) result.problems.unshift(`the reader's log is longer than ${MAX_READER_LOG_BYTES / 1024 / 1024} MiB and was cut there`);
+    if (request.kernelLog) {
+      // The opt-in kernel-log container: its output is kernel log lines, or its own explanation.
+      const kernel = await http
+        .getTextBounded(path, { container: 'kernel-log' }, request.signal, MAX_READER_LOG_BYTES)
+        .then((k) => k.text)
+        .catch((e: Error) => {
+          if (request.signal.aborted) throw e;
+          return `memwhy-kernel-log: ${e.message}`;
+        });
+      if (kernel.startsWith('memwhy-kernel-log:')) result.problems.push(kernel.trim());
+      else result.kernelLog = kernel;
+    }
+    if (!result.complete && Object.keys(result.files).length === 0) {
+      throw new MemwhyError(ExitCode.Unreachable, `the reader pod's output was unusable: ${result.problems.join('; ') || 'empty'}`, 'run again; if it persists, report it with MEMWHY_DEBUG=1');
+    }
+    return result;
+  }
+
   /** Deletes the pod (see removeReaderPod) and tells the tracker. */
-  async remove(ns: string, name: string): Promise<void> {
-    await removeReaderPod(this.deps.http, ns, name);
+  async remove(ns: string, name: string, boundMs?: number): Promise<void> {
+    await removeReaderPod(this.deps.http, ns, name, boundMs);
     this.deps.track?.('deleted', ns, name);
   }
 
@@ -166,8 +276,7 @@ export class ReaderPodRunner {
     const onEvent = (type: string, pod: KPod): boolean => {
       const podName = pod.metadata?.name ?? '';
       if (podName !== name) {
-        const created = Date.parse(pod.metadata?.creationTimestamp ?? '');
-        if (type === 'ADDED' && Number.isFinite(created) && this.deps.now() - created > LEFTOVER_AGE_MS) leftovers.add(podName);
+        if (type === 'ADDED' && readerExpired(pod, this.deps.now())) leftovers.add(podName);
         return false;
       }
       if (type === 'DELETED') {
@@ -194,19 +303,7 @@ export class ReaderPodRunner {
       return false;
     };
     try {
-      let ended = false;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          ended = await this.deps.http.watch<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`, { labelSelector: MANAGED_BY }, onEvent, signal);
-        } catch (e) {
-          // A broken stream (connection reset, a proxy's idle timeout, 410 Gone, a 5xx ERROR event): watch again.
-          const again = !(e instanceof ApiError) || e.status === 410 || e.status >= 500;
-          if (again && !signal.aborted && attempt < WATCH_ATTEMPTS) continue;
-          throw e;
-        }
-        // Ended cleanly before the pod did (the server's watch timeout): watch again.
-        if (ended || failure || attempt >= WATCH_ATTEMPTS) break;
-      }
+      const ended = await watchOrPoll(this.deps.http, ns, name, onEvent, signal, () => failure !== null);
       if (failure) throw failure;
       if (!ended) throw new MemwhyError(ExitCode.Unreachable, `the watch on reader pod ${ns}/${name} ended before the pod did`, 'run again');
     } catch (e) {
@@ -216,8 +313,56 @@ export class ReaderPodRunner {
       throw e;
     } finally {
       clearTimeout(timer);
-      for (const l of leftovers) await this.remove(ns, l).catch(() => undefined);
+      for (const l of leftovers) await this.remove(ns, l, request.signal.aborted ? INTERRUPTED_CLEANUP_MS : undefined).catch(() => undefined);
     }
+  }
+}
+
+/**
+ * Feeds `onEvent` from a watch of the reader namespace's memwhy pods until it says done. A broken or ended watch
+ * is opened again (WATCH_ATTEMPTS); a watch that sends nothing for WATCH_SILENCE_MS (a proxy that buffers
+ * streams) is replaced by polling the pod every second, as kubectl wait would still see it end.
+ */
+async function watchOrPoll(http: KubeHttp, ns: string, name: string, onEvent: (type: string, pod: KPod) => boolean, signal: AbortSignal, failed: () => boolean): Promise<boolean> {
+  let heard = false;
+  const silence = new AbortController();
+  const timer = setTimeout(() => heard || silence.abort(), WATCH_SILENCE_MS);
+  const listen = (type: string, pod: KPod): boolean => {
+    heard = true;
+    return onEvent(type, pod);
+  };
+  try {
+    for (let attempt = 1; ; attempt++) {
+      let ended = false;
+      try {
+        ended = await http.watch<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`, { labelSelector: MANAGED_BY }, listen, AbortSignal.any([signal, silence.signal]));
+      } catch (e) {
+        if (silence.signal.aborted && !signal.aborted) return await pollReader(http, ns, name, onEvent, signal);
+        // A broken stream (connection reset, a proxy's idle timeout, 410 Gone, a 5xx ERROR event): watch again.
+        const again = !(e instanceof ApiError) || e.status === 410 || e.status >= 500;
+        if (again && !signal.aborted && attempt < WATCH_ATTEMPTS) continue;
+        throw e;
+      }
+      // Ended cleanly before the pod did (the server's watch timeout): watch again.
+      if (ended || failed() || attempt >= WATCH_ATTEMPTS) return ended;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** GETs the reader pod every second and hands it to `onEvent` (a 404 as DELETED) until it says done. */
+async function pollReader(http: KubeHttp, ns: string, name: string, onEvent: (type: string, pod: KPod) => boolean, signal: AbortSignal): Promise<boolean> {
+  for (;;) {
+    let done: boolean;
+    try {
+      done = onEvent('MODIFIED', await http.getJson<KPod>(`/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}`, undefined, signal));
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+      done = onEvent('DELETED', { metadata: { name } } as KPod);
+    }
+    if (done) return true;
+    await pause(1_000, signal);
   }
 }
 

@@ -577,9 +577,10 @@ describe('failure matrix', () => {
     }
   });
 
-  for (const status of [500, 503]) {
-    test(`${status} on the pod GET → exit 5`, async () => {
-        const remove = c.fault('GET /api/v1/namespaces/default/pods/busybox', { status, times: 1 });
+  // 503 is retried (GETs are idempotent; issue 14 item 7): it takes three 503s in a row to fail the run.
+  for (const [status, times] of [[500, 1], [503, 3]] as const) {
+    test(`${status} on the pod GET${times > 1 ? ` ${times} times` : ''} → exit 5`, async () => {
+        const remove = c.fault('GET /api/v1/namespaces/default/pods/busybox', { status, times });
       try {
         const r = await memwhy(c, ['busybox', '-o', 'json']);
         assert.equal(r.code, 5);
@@ -590,6 +591,30 @@ describe('failure matrix', () => {
       }
     });
   }
+
+  for (const [what, spec] of [
+    ['503 once', { status: 503, times: 1 }],
+    ['429 with Retry-After: 1 once', { status: 429, retryAfterSeconds: 1, times: 1 }],
+  ] as const) {
+    test(`${what} on the pod GET → retried, the diagnosis completes (exit 0)`, async () => {
+      const remove = c.fault('GET /api/v1/namespaces/default/pods/busybox', spec);
+      try {
+        const r = await memwhy(c, ['busybox', '-o', 'json']);
+        assert.equal(r.code, 0, r.stderr);
+        const gets = r.requests.filter((x) => x.method === 'GET' && x.path === '/api/v1/namespaces/default/pods/busybox');
+        assert.deepEqual(gets.map((x) => x.status), [spec.status, 200]);
+        if (spec.status === 429) assert.ok(Date.parse(gets[1]!.time) - Date.parse(gets[0]!.time) >= 950, `waited for Retry-After: ${gets[1]!.time} after ${gets[0]!.time}`);
+      } finally {
+        remove();
+      }
+    });
+  }
+
+  test('a bad label selector → the API server\'s 400 as a usage error (exit 2) with a hint, not "bug in memwhy"', async () => {
+    const r = await memwhy(c, ['-l', 'app in (web', '-o', 'json']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: the API server refused the label selector "app in \(web": .+\nhint: write it as kubectl get -l takes it/);
+  });
 
   test('the reader\'s watch breaks once → watched again, the answer is complete', async () => {
     const remove = c.fault({ method: 'GET', path: '/api/v1/namespaces/default/pods', verb: 'watch' }, { dropWatchAfterEvents: 1, times: 1 });
