@@ -4,7 +4,9 @@
 // required.
 import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
 import type { Facts, KNode, KPod } from '../core/types.js';
+import { visibleDeep } from '../core/visible.js';
 import type { Cluster, ProgressSink, Target } from './ports.js';
+import { visibleFacts } from './visible-facts.js';
 
 export interface ReaderOptions {
   enabled: boolean;
@@ -134,11 +136,13 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
   // A read that finished just before the signal: the run still ends as interrupted.
   if (signal.aborted) throw new MemwhyError(ExitCode.Interrupted, 'interrupted');
   if (cgroups?.problems.length) missing['cgroup-files'] = cgroups.problems.join('; ');
+  if (cgroups?.cleanup) missing['reader-cleanup'] = cgroups.cleanup;
   if (options.reader.enabled && !options.reader.kernelLog && !missing['kernel.log']) missing['kernel.log'] = 'not read (add --kernel-log to read the kernel OOM lines; it needs more privilege)';
   progress({ stage: 'done', message: 'analysing' });
 
   return {
-    facts: {
+    // Control characters from the cluster are made visible here, before any renderer sees them.
+    facts: visibleFacts({
       pod,
       node,
       nodes,
@@ -149,8 +153,9 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
       kernelLog: cgroups?.kernelLog ?? null,
       cgroupFiles: cgroups?.files ?? null,
       missing,
-    },
-    others: pods.slice(1).map((p) => ({ namespace: p.metadata?.namespace ?? null, name: p.metadata?.name ?? null, phase: p.status?.phase ?? null, why: trouble(p).why })),
+      ...(cgroups?.unreadable?.length ? { unreadable: cgroups.unreadable } : {}),
+    }),
+    others: pods.slice(1).map((p) => visibleDeep({ namespace: p.metadata?.namespace ?? null, name: p.metadata?.name ?? null, phase: p.status?.phase ?? null, why: trouble(p).why })),
   };
 }
 

@@ -3,12 +3,13 @@
 // imported lazily: `--help` and `--from` never load them.
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import type { ProgressEvent } from '../app/ports.js';
 import type { KubeHttp } from '../kube/http.js';
 import type { LiveWatch } from '../kube/watch.js';
-import { loadSnapshot, saveSnapshot } from '../app/snapshot.js';
+import { checkSaveTarget, loadSnapshot, saveSnapshot } from '../app/snapshot.js';
 import { analyse } from '../core/analyse.js';
 import type { Analysis, Facts } from '../core/types.js';
 import { renderJson } from '../render/json.js';
@@ -136,6 +137,8 @@ function linked(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
 
 /** Facts from the snapshot folder or the cluster, saved when asked, analysed. */
 async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: AbortSignal, progress: (e: ProgressEvent) => void): Promise<Analysis> {
+  // A --save target that cannot be written is refused before anything is gathered (issue 13 item 3).
+  const saveTo = options.save !== null ? await checkSaveTarget(resolve(io.cwd ?? process.cwd(), options.save)) : null;
   let facts: Facts;
   if (options.from !== null) {
     facts = await loadSnapshot(options.from);
@@ -159,7 +162,10 @@ async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: Abo
       facts.missing['other-pods'] = `also matched: ${d.others.map((o) => `${o.name} (${o.why})`).join(', ')}`;
     }
   }
-  if (options.save !== null) await saveSnapshot(options.save, facts);
+  if (saveTo !== null) {
+    await saveSnapshot(saveTo, facts);
+    io.stderr.write(`snapshot saved to ${saveTo}\n`);
+  }
   lastFacts = facts;
   const analysis = analyse(facts, { now: options.now ?? new Date().toISOString() });
   if (options.container !== null && !analysis.containers.some((c) => c.name === options.container)) {

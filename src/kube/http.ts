@@ -9,6 +9,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { request, type Dispatcher } from 'undici';
 import { ExitCode, MemwhyError, type ExitCodeValue } from '../cli/exit-codes.js';
+import { visible } from '../core/visible.js';
 
 /** The Status object the API server returns with errors. */
 export interface KStatus {
@@ -127,7 +128,8 @@ export function statusError(httpStatus: number, body: string, what: string): Api
   } catch {
     // not JSON: keep the text
   }
-  const message = (s.message ?? body.trim()) || `HTTP ${httpStatus}`;
+  // The server's words reach the terminal: control characters are shown, never sent raw.
+  const message = visible(((typeof s.message === 'string' ? s.message : null) ?? body.trim().slice(0, 2000)) || `HTTP ${httpStatus}`);
   const reason = s.reason ?? null;
   switch (httpStatus) {
     case 401:

@@ -6,6 +6,7 @@ import type { ConnectionOptions } from '../cli/args.js';
 import type { ReaderRequest, ReaderResult } from '../app/ports.js';
 import type { KPod } from '../core/types.js';
 import { parseFrames } from '../core/frames.js';
+import { visible } from '../core/visible.js';
 import { KubeCluster } from './cluster.js';
 import { explainConnectionError, loadKubeconfig } from './config.js';
 import { KubeHttp } from './http.js';
@@ -64,14 +65,14 @@ export function readerPod(request: ReaderRequest): ReaderPodSpec {
 /** The reader's log → cgroup files, with what went wrong said plainly. */
 export function readerResult(log: string): ReaderResult & { complete: boolean } {
   const parsed = parseFrames(log);
-  const problems = [...parsed.problems, ...parsed.errors.map((e) => `${e.path}: ${e.reason}`)];
+  const problems = [...parsed.problems, ...parsed.errors.map((e) => `${e.path}: ${e.reason}`)].map((p) => visible(p));
   if (parsed.notFound) {
     throw new MemwhyError(ExitCode.NotFound, 'the reader found no cgroup directory for the pod on its node', 'the pod may have just been deleted or restarted; run again');
   }
   if (parsed.fatal) {
-    throw new MemwhyError(ExitCode.Unreachable, `the reader pod could not read the node's cgroups: ${parsed.fatal}`, parsed.fatal.includes('memory') ? 'the node has no memory cgroup controller mounted' : null);
+    throw new MemwhyError(ExitCode.Unreachable, `the reader pod could not read the node's cgroups: ${visible(parsed.fatal)}`, parsed.fatal.includes('memory') ? 'the node has no memory cgroup controller mounted' : null);
   }
-  return { files: parsed.files, kernelLog: null, problems, complete: parsed.complete };
+  return { files: parsed.files, kernelLog: null, problems, unreadable: parsed.unreadable, complete: parsed.complete };
 }
 
 export async function openLive(options: ConnectionOptions, env: Record<string, string | undefined>, cwd: string, home: string): Promise<Live> {

@@ -12,6 +12,7 @@
 import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
 import type { ProgressSink, ReaderRequest, ReaderResult } from '../app/ports.js';
 import type { KPod } from '../core/types.js';
+import { visible } from '../core/visible.js';
 import { ApiError, pause, type KubeHttp } from './http.js';
 
 export const MANAGED_BY = 'app.kubernetes.io/managed-by=kubectl-memwhy';
@@ -58,7 +59,7 @@ export function stuckReason(pod: KPod): { reason: string; message: string } | nu
   for (const s of pod.status?.containerStatuses ?? []) {
     const w = s.state?.waiting;
     if (w && ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError'].includes(w.reason ?? '')) {
-      return { reason: w.reason ?? '', message: w.message ?? '' };
+      return { reason: visible(w.reason ?? ''), message: visible(w.message ?? '') };
     }
   }
   return null;
@@ -289,7 +290,7 @@ export class ReaderPodRunner {
         // A failed reader still printed what it could (e.g. "pod not found on this node"): read the log.
         const t = pod.status?.containerStatuses?.[0]?.state?.terminated;
         if (pod.status?.reason === 'DeadlineExceeded') failure = new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} ran past its deadline of ${request.deadlineSeconds}s`, 'the node may be overloaded; raise --reader-timeout');
-        else if (!t) failure = new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} failed: ${pod.status?.reason ?? ''} ${pod.status?.message ?? ''}`.trim(), null);
+        else if (!t) failure = new MemwhyError(ExitCode.Unreachable, visible(`reader pod ${ns}/${name} failed: ${pod.status?.reason ?? ''} ${pod.status?.message ?? ''}`.trim()), null);
         return true;
       }
       const s = stuckReason(pod);
