@@ -553,13 +553,25 @@ function keepAnnotations<T extends { metadata?: KMeta }>(o: T, keys: readonly st
   return { ...o, metadata: { ...rest, ...(Object.keys(kept).length ? { annotations: kept } : {}) } };
 }
 
-/** Another pod on the node: its requests, priority and phase count; its messages (termination logs) do not. */
-function withoutMessages(pod: KPod): KPod {
+/**
+ * Container state messages (termination messages can be a log's last lines) are never read by the analysis;
+ * for another pod on the node, its pod-level message and conditions are not read either.
+ */
+function withoutMessages(pod: KPod, podLevel: boolean): KPod {
   const strip = (s: KContainerStatus): KContainerStatus => JSON.parse(JSON.stringify(s, (k, v: unknown) => (k === 'message' ? undefined : v))) as KContainerStatus;
   const st = pod.status;
   if (!st) return pod;
-  const { message: _m, conditions: _c, ...rest } = st;
-  return { ...pod, status: { ...rest, ...(st.containerStatuses ? { containerStatuses: st.containerStatuses.map(strip) } : {}), ...(st.initContainerStatuses ? { initContainerStatuses: st.initContainerStatuses.map(strip) } : {}) } };
+  const { message, conditions, containerStatuses, initContainerStatuses, ...rest } = st;
+  return {
+    ...pod,
+    status: {
+      ...rest,
+      ...(podLevel && message !== undefined ? { message } : {}),
+      ...(podLevel && conditions ? { conditions } : {}),
+      ...(containerStatuses ? { containerStatuses: containerStatuses.map(strip) } : {}),
+      ...(initContainerStatuses ? { initContainerStatuses: initContainerStatuses.map(strip) } : {}),
+    },
+  };
 }
 
 /**
@@ -572,10 +584,10 @@ export function snapshotFacts(facts: Facts): Facts {
   const nodeWithLabels = (x: KNode): KNode => (x.metadata?.labels ? { ...node(x), metadata: { ...node(x).metadata, labels: x.metadata.labels } } : node(x));
   return {
     ...n,
-    pod: keepAnnotations(n.pod, POD_ANNOTATIONS),
+    pod: withoutMessages(keepAnnotations(n.pod, POD_ANNOTATIONS), true),
     node: n.node ? nodeWithLabels(n.node) : null,
     nodes: n.nodes?.map(nodeWithLabels) ?? null,
-    nodePods: n.nodePods?.map((p) => withoutMessages(keepAnnotations(p, POD_ANNOTATIONS))) ?? null,
+    nodePods: n.nodePods?.map((p) => withoutMessages(keepAnnotations(p, POD_ANNOTATIONS), false)) ?? null,
     events: n.events?.map((e) => keepAnnotations(e, EVENT_ANNOTATIONS)) ?? null,
     // Metrics are numbers and names, kept as served (kubectl get --raw gives the same).
     summary: facts.summary,
