@@ -77,7 +77,7 @@ export function readerCreateError(e: unknown, ns: string, name: string): unknown
     return new MemwhyError(ExitCode.Unreachable, `could not create the reader pod: a pod named ${name} already exists in namespace ${ns} (a second name collided too)`, 'run again');
   }
   if (e instanceof ApiError && e.status === 403) {
-    return new MemwhyError(ExitCode.Forbidden, e.message, `memwhy needs RBAC: create, get, delete pods and get pods/log in namespace ${ns} (or choose --reader-namespace)`);
+    return new MemwhyError(ExitCode.Forbidden, e.message, `memwhy needs RBAC: create, get, delete pods and get pods/log in namespace ${ns} (or choose --reader-namespace; with deploy/rbac.yaml: --reader-namespace memwhy)`);
   }
   return e;
 }
