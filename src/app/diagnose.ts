@@ -81,6 +81,7 @@ export function readerObstacle(pod: KPod, node: KNode | null): string | null {
 
 export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Promise<Diagnosis> {
   const { progress, signal } = options;
+  if (options.reader.enabled) cluster.checkReader?.({ image: options.reader.image, namespace: options.reader.namespace });
   progress({ stage: 'pod', message: 'finding the pod' });
   const pods = rankPods(await cluster.resolvePods(options.target, signal));
   const pod = pods[0];

@@ -70,6 +70,11 @@ export interface Cluster {
   getPodMetrics(pod: PodRef, signal?: AbortSignal): Promise<PodMetrics>;
   /** kubelet /stats/summary through the API server's nodes/proxy. */
   getNodeSummary(node: string, signal?: AbortSignal): Promise<KubeletSummary>;
+  /**
+   * Checks the reader's own settings (--image, --reader-namespace) before anything is read: a value the reader
+   * pod could never be built with is the user's error (ExitCode.Usage), said up front.
+   */
+  checkReader?(settings: { image: string; namespace: string | null }): void;
   /** Runs the reader pod on the target's node and returns the cgroup files it printed. */
   readCgroups(request: ReaderRequest, progress: ProgressSink): Promise<ReaderResult>;
 }

@@ -3,7 +3,9 @@
 import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
 import type { Cluster, PodRef, ProgressSink, ReaderRequest, ReaderResult, Target } from '../app/ports.js';
 import type { KEvent, KList, KNode, KPod, KubeletSummary, PodMetrics } from '../core/types.js';
+import { visible } from '../core/visible.js';
 import { ApiError, type KubeHttp } from './http.js';
+import { isDns1123Label, isImageReference } from './probe-pod.js';
 
 const enc = encodeURIComponent;
 
@@ -132,6 +134,15 @@ export class KubeCluster implements Cluster {
 
   getNodeSummary(node: string, signal?: AbortSignal): Promise<KubeletSummary> {
     return this.get<KubeletSummary>(`/api/v1/nodes/${enc(node)}/proxy/stats/summary`, undefined, signal);
+  }
+
+  checkReader(settings: { image: string; namespace: string | null }): void {
+    if (!isImageReference(settings.image)) {
+      throw new MemwhyError(ExitCode.Usage, `--image ${JSON.stringify(visible(settings.image))} is not an image reference`, 'give a reference such as busybox:1.36 or registry.example.com/mirror/busybox:1.36');
+    }
+    if (settings.namespace !== null && !isDns1123Label(settings.namespace)) {
+      throw new MemwhyError(ExitCode.Usage, `--reader-namespace ${JSON.stringify(visible(settings.namespace))} is not a namespace name`, 'a namespace name is lower-case letters, digits and -, at most 63 characters');
+    }
   }
 
   readCgroups(request: ReaderRequest, progress: ProgressSink): Promise<ReaderResult> {

@@ -78,6 +78,11 @@ const IMAGE = new RegExp(
   `^(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::\\d{1,5})?/)?${IMAGE_COMPONENT}(?:/${IMAGE_COMPONENT})*(?::\\w[\\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`,
 );
 
+/** Whether `image` is an image reference the reader pod may use ([registry[:port]/]path[:tag][@sha256:digest]). */
+export function isImageReference(image: string): boolean {
+  return typeof image === 'string' && image.length <= 512 && IMAGE.test(image);
+}
+
 /** A Kubernetes name is a DNS-1123 label (63 characters at most). */
 export function isDns1123Label(name: string): boolean {
   return typeof name === 'string' && DNS1123_LABEL.test(name);
@@ -203,7 +208,7 @@ export function buildProbePod(options: ProbePodOptions): ProbePod {
     throw new ReaderArgError(`node name ${JSON.stringify(target.nodeName)} is not a valid node name`);
   }
   const image = options.image ?? DEFAULT_READER_IMAGE;
-  if (typeof image !== 'string' || image.length > 512 || !IMAGE.test(image)) throw new ReaderArgError(`image ${JSON.stringify(image)} is not a valid image reference`);
+  if (!isImageReference(image)) throw new ReaderArgError(`image ${JSON.stringify(image)} is not a valid image reference`);
   const name = readerPodName(target.nodeName, nameSuffix);
 
   return {

@@ -655,6 +655,32 @@ describe('failure matrix', () => {
     }
   });
 
+  test('--image \'busybox;rm -rf /\' → refused up front as a usage error (exit 2), no request made', async () => {
+    const r = await memwhy(c, ['busybox', '-o', 'json', '--image', 'busybox;rm -rf /']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, 'error: --image "busybox;rm -rf /" is not an image reference\nhint: give a reference such as busybox:1.36 or registry.example.com/mirror/busybox:1.36\n');
+    assert.deepEqual(r.requests, []);
+  });
+
+  test('DELETE of the reader keeps failing → the cgroup data already read is kept, a notice names the pod and the cleanup command', async () => {
+    const remove = c.fault({ method: 'DELETE', path: '/api/v1/namespaces/default/pods/*' }, { status: 500, times: 3 });
+    // The pod that cannot be deleted is expected to remain (filled in when it is stored).
+    const left: string[] = [];
+    const off = onStored(c, isReader, (p) => left.push(`default/${p.metadata.name}`));
+    try {
+      const r = await memwhy(c, ['busybox', '-o', 'json'], { readersAfter: left });
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(r.json!.cgroup, 'the cgroup files read before the failed delete are analysed');
+      assert.ok(r.json!.verdicts.some((v) => v.kind === 'CacheDriven'));
+      assert.match(notices(r.json), /reader: could not delete reader pod default\/memwhy-reader-\S+: .*kubectl memwhy cleanup -n default/);
+      assert.equal(left.length, 1);
+    } finally {
+      off();
+      remove();
+      for (const p of left) c.store.remove('pods', 'default', p.split('/')[1]!);
+    }
+  });
+
   test('409 AlreadyExists on the reader create → one retry with a new name', async () => {
     const remove = c.fault({ method: 'POST', path: '/api/v1/namespaces/*/pods' }, { status: 409, times: 1 });
     try {
