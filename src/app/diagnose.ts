@@ -138,6 +138,7 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
   if (signal.aborted) throw new MemwhyError(ExitCode.Interrupted, 'interrupted');
   if (cgroups?.problems.length) missing['cgroup-files'] = cgroups.problems.join('; ');
   if (cgroups?.cleanup) missing['reader-cleanup'] = cgroups.cleanup;
+  if (cgroups?.kernelLogMissing) missing['kernel.log'] = missing['kernel.log-failed'] = cgroups.kernelLogMissing;
   if (options.reader.enabled && !options.reader.kernelLog && !missing['kernel.log']) missing['kernel.log'] = 'not read (add --kernel-log to read the kernel OOM lines; it needs more privilege)';
   progress({ stage: 'done', message: 'analysing' });
 

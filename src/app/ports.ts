@@ -35,6 +35,8 @@ export interface ReaderResult {
   unreadable?: Array<{ file: string; problem: string }>;
   /** The reader pod could not be deleted after its files were read: what to do (the files are kept). */
   cleanup?: string | null;
+  /** --kernel-log was asked for but could not be read (the node's /var/log could not be mounted): why. */
+  kernelLogMissing?: string;
 }
 
 export type ProgressStage =

@@ -338,6 +338,7 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
   } else if (!location && (summaryPod || facts.podMetrics)) {
     notices.push({ part: 'cgroup', message: `${facts.missing.cgroup ?? 'No cgroup files'}: figures come from the ${summaryPod ? 'kubelet Summary API' : 'metrics API'}, without the page cache, shmem and kernel breakdown.` });
   }
+  if (facts.missing['kernel.log-failed'] && !found.some((v) => v.kind === 'OOMKilled')) notices.push({ part: 'kernel.log', message: facts.missing['kernel.log-failed'] });
   if (found.some((v) => v.kind === 'OOMKilled') && !facts.kernelLog) {
     notices.push({ part: 'kernel.log', message: `${facts.missing['kernel.log'] ?? 'No kernel log'}: the OOM level comes from cgroup counters or the spec, not from the kernel's own oom_memcg line.` });
   }

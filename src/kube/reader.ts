@@ -14,6 +14,7 @@ import type { ProgressSink, ReaderRequest, ReaderResult } from '../app/ports.js'
 import type { KPod } from '../core/types.js';
 import { visible } from '../core/visible.js';
 import { ApiError, pause, type KubeHttp } from './http.js';
+import { KERNEL_LOG_VOLUME_NAME } from './probe-pod.js';
 
 export const MANAGED_BY = 'app.kubernetes.io/managed-by=kubectl-memwhy';
 /** A reader with no activeDeadlineSeconds (made by another tool or an old memwhy) is a leftover after this long. */
@@ -214,11 +215,19 @@ export class ReaderPodRunner {
     const name = spec.metadata.name;
     this.deps.track?.('created', ns, name);
     let result: ReaderResult | null = null;
+    let withoutKernelLog: KernelLogMountError | null = null;
     try {
-      await this.awaitEnd(ns, name, request, progress);
-      progress({ stage: 'reader-read', message: 'reading cgroup files' });
-      result = await this.readLogs(ns, name, request);
-      return result;
+      try {
+        await this.awaitEnd(ns, name, request, progress);
+      } catch (e) {
+        if (!(e instanceof KernelLogMountError)) throw e;
+        withoutKernelLog = e;
+      }
+      if (!withoutKernelLog) {
+        progress({ stage: 'reader-read', message: 'reading cgroup files' });
+        result = await this.readLogs(ns, name, request);
+        return result;
+      }
     } finally {
       try {
         await this.remove(ns, name, request.signal.aborted ? INTERRUPTED_CLEANUP_MS : undefined);
@@ -229,6 +238,10 @@ export class ReaderPodRunner {
         result.cleanup = e.hint ? `${e.message} (${e.hint})` : e.message;
       }
     }
+    // The node has no /var/log to mount (FailedMount): read the cgroups without the kernel-log container.
+    const again = await this.run({ ...request, kernelLog: false }, progress);
+    again.kernelLogMissing = `${withoutKernelLog!.message}; the cgroups were read without it`;
+    return again;
   }
 
   /** The reader's log (bounded in size) → files; and the kernel-log container's, when asked. */
@@ -266,7 +279,10 @@ export class ReaderPodRunner {
   private async awaitEnd(ns: string, name: string, request: ReaderRequest, progress: ProgressSink): Promise<void> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), (request.deadlineSeconds + 5) * 1000);
-    const signal = AbortSignal.any([request.signal, timeout.signal]);
+    // Ended early when the pod's events show it cannot start (FailedMount: a node without /var/log).
+    const stuck = new AbortController();
+    const signal = AbortSignal.any([request.signal, timeout.signal, stuck.signal]);
+    let eventsWatch: Promise<void> | null = null;
     let last = '';
     const say = (stage: 'reader-scheduled' | 'reader-pulling' | 'reader-running', message: string) => {
       if (message !== last) progress({ stage, message });
@@ -299,7 +315,14 @@ export class ReaderPodRunner {
         return true;
       }
       if (phase === 'Running') say('reader-running', `reader pod running on ${pod.spec?.nodeName ?? '?'}`);
-      else if (pod.status?.containerStatuses?.[0]?.state?.waiting) say('reader-pulling', `pulling image ${request.image}`);
+      else if (pod.status?.containerStatuses?.[0]?.state?.waiting) {
+        say('reader-pulling', `pulling image ${request.image}`);
+        eventsWatch ??= podStuckByEvents(this.deps.http, ns, name, signal).then((stuckOn) => {
+          if (!stuckOn || failure) return;
+          failure = stuckOn.volume === KERNEL_LOG_VOLUME_NAME && request.kernelLog ? new KernelLogMountError(stuckOn.message) : new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} cannot start: ${stuckOn.reason}: ${stuckOn.message}`, 'the node refuses the reader\'s volumes; see kubectl describe pod');
+          stuck.abort();
+        }, () => undefined);
+      }
       else if (pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True')) say('reader-scheduled', `reader pod scheduled on ${pod.spec?.nodeName ?? '?'}`);
       return false;
     };
@@ -308,12 +331,14 @@ export class ReaderPodRunner {
       if (failure) throw failure;
       if (!ended) throw new MemwhyError(ExitCode.Unreachable, `the watch on reader pod ${ns}/${name} ended before the pod did`, 'run again');
     } catch (e) {
+      if (stuck.signal.aborted && failure && !request.signal.aborted) throw failure;
       if (timeout.signal.aborted && !request.signal.aborted) {
         throw new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} did not finish within ${request.deadlineSeconds}s`, 'the node may be busy or the image slow to pull; raise --reader-timeout or pass --image');
       }
       throw e;
     } finally {
       clearTimeout(timer);
+      stuck.abort(); // ends the events poll
       for (const l of leftovers) await this.remove(ns, l, request.signal.aborted ? INTERRUPTED_CLEANUP_MS : undefined).catch(() => undefined);
     }
   }
@@ -365,6 +390,33 @@ async function pollReader(http: KubeHttp, ns: string, name: string, onEvent: (ty
     if (done) return true;
     await pause(1_000, signal);
   }
+}
+
+/** Pod events that will not clear up by waiting (the kubelet retries them until the deadline). */
+const STUCK_EVENT_REASONS = ['FailedMount', 'FailedAttachVolume', 'FailedCreatePodSandBox'];
+
+/** The opt-in kernel-log container's /var/log mount failed: the cgroup reader can still run without it. */
+export class KernelLogMountError extends MemwhyError {
+  constructor(readonly detail: string) {
+    super(ExitCode.Unreachable, `the node's /var/log could not be mounted for --kernel-log: ${detail}`, null);
+  }
+}
+
+/**
+ * Lists the reader pod's events every 1.5 s while it waits to start, until `signal` aborts; resolves with the
+ * first event that says it cannot start (and the volume it names), or null.
+ */
+async function podStuckByEvents(http: KubeHttp, ns: string, name: string, signal: AbortSignal): Promise<{ reason: string; message: string; volume: string | null } | null> {
+  for (let round = 0; round < 200; round++) {
+    await pause(round === 0 ? 500 : 1_500, signal);
+    const list = await http.getJson<{ items?: Array<{ reason?: string; message?: string; type?: string }> }>(`/api/v1/namespaces/${enc(ns)}/events`, { fieldSelector: `involvedObject.name=${name}` }, signal);
+    const hit = (list.items ?? []).find((e) => e.type === 'Warning' && STUCK_EVENT_REASONS.includes(e.reason ?? ''));
+    if (hit) {
+      const message = visible(hit.message ?? '').slice(0, 300);
+      return { reason: visible(hit.reason ?? ''), message, volume: /volume "([^"]+)"/.exec(message)?.[1] ?? null };
+    }
+  }
+  return null;
 }
 
 /** `kubectl memwhy cleanup`: deletes every memwhy reader pod in the namespaces given. */

@@ -655,6 +655,17 @@ describe('failure matrix', () => {
     }
   });
 
+  test('--kernel-log on a node without /var/log: FailedMount noticed at once, said so, the cgroups still read (issue 13 item 2)', async () => {
+    const t0 = Date.now();
+    const r = await memwhy(c, ['busybox', '-o', 'json', '--kernel-log', '--reader-timeout', '60']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(Date.now() - t0 < 15_000, `not the whole 60 s deadline: ${Date.now() - t0} ms`);
+    assert.ok(r.json!.cgroup, 'the cgroup reader ran without the kernel-log container');
+    assert.ok(r.json!.verdicts.some((v) => v.kind === 'CacheDriven'));
+    assert.match(notices(r.json), /kernel\.log: the node's \/var\/log could not be mounted for --kernel-log: MountVolume\.SetUp failed for volume "host-var-log"/);
+    assert.equal(readerRequests(r.requests).filter((x) => x.method === 'POST').length, 2, 'a second reader, without the kernel-log container');
+  });
+
   test('--image \'busybox;rm -rf /\' → refused up front as a usage error (exit 2), no request made', async () => {
     const r = await memwhy(c, ['busybox', '-o', 'json', '--image', 'busybox;rm -rf /']);
     assert.equal(r.code, 2, r.stderr);
