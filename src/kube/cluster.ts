@@ -5,7 +5,7 @@ import type { Cluster, PodRef, ProgressSink, ReaderRequest, ReaderResult, Target
 import type { KEvent, KList, KNode, KPod, KubeletSummary, PodMetrics } from '../core/types.js';
 import { visible } from '../core/visible.js';
 import { ApiError, type KubeHttp } from './http.js';
-import { isDns1123Label, isImageReference } from './probe-pod.js';
+import { isDns1123Label, isImageReference } from './reader-pod.js';
 
 const enc = encodeURIComponent;
 

@@ -14,7 +14,7 @@ import type { ProgressSink, ReaderRequest, ReaderResult } from '../app/ports.js'
 import type { KPod } from '../core/types.js';
 import { visible } from '../core/visible.js';
 import { ApiError, pause, type KubeHttp } from './http.js';
-import { KERNEL_LOG_VOLUME_NAME } from './probe-pod.js';
+import { KERNEL_LOG_VOLUME_NAME, type ReaderPod } from './reader-pod.js';
 
 export const MANAGED_BY = 'app.kubernetes.io/managed-by=kubectl-memwhy';
 /** A reader with no activeDeadlineSeconds (made by another tool or an old memwhy) is a leftover after this long. */
@@ -36,15 +36,10 @@ const DELETE_ATTEMPTS = 3;
 /** Watches of the reader pod: a broken or ended watch is opened again (its first event re-states the pod). */
 const WATCH_ATTEMPTS = 3;
 
-export interface ReaderPodSpec {
-  metadata: { name: string; namespace: string; labels?: Record<string, string> };
-  [key: string]: unknown;
-}
-
 export interface ReaderDeps {
   http: KubeHttp;
   /** Builds the reader pod for a target (throws MemwhyError on invalid target data). */
-  build: (request: ReaderRequest) => ReaderPodSpec;
+  build: (request: ReaderRequest) => ReaderPod;
   /** Turns the reader's log into files; reports problems instead of throwing. */
   parse: (log: string) => ReaderResult & { complete: boolean };
   /** The clock, for leftover ages and the deadline. */
@@ -123,7 +118,7 @@ async function deleteUntilGone(http: KubeHttp, ns: string, name: string, boundMs
  * store the pod all the same, so its name is deleted until it is known gone (see deleteUntilGone); when that
  * cannot be known in time, the error says so and names the cleanup command.
  */
-export async function createReaderPod(http: KubeHttp, build: () => ReaderPodSpec, signal: AbortSignal, onAttempt?: (ns: string, name: string) => void): Promise<ReaderPodSpec> {
+export async function createReaderPod(http: KubeHttp, build: () => ReaderPod, signal: AbortSignal, onAttempt?: (ns: string, name: string) => void): Promise<ReaderPod> {
   let spec = build();
   for (let attempt = 1; ; attempt++) {
     const ns = spec.metadata.namespace;
@@ -162,7 +157,7 @@ type PostOutcome = { kind: 'created' } | { kind: 'refused'; error: unknown } | {
  * POSTs the pod. On an interruption the request is not dropped at once: its answer, when it comes within
  * CREATE_SETTLE_MS, says whether the pod was stored. A refusal below 500 means nothing was stored.
  */
-async function postReader(http: KubeHttp, spec: ReaderPodSpec, signal: AbortSignal): Promise<PostOutcome> {
+async function postReader(http: KubeHttp, spec: ReaderPod, signal: AbortSignal): Promise<PostOutcome> {
   const own = new AbortController();
   let settled = false;
   const onAbort = (): void => void setTimeout(() => own.abort(), CREATE_SETTLE_MS).unref?.();
