@@ -201,7 +201,10 @@ export class KubeHttp {
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (e) {
       record.ms = Date.now() - started;
-      throw this.networkError(e, init.signal);
+      const err = this.networkError(e, init.signal);
+      // Kept for sendGet, which tries a reset connection again.
+      if (err !== e && (err as { cause?: unknown }).cause === undefined) Object.defineProperty(err, 'cause', { value: e, enumerable: false });
+      throw err;
     }
   }
 
