@@ -73,7 +73,7 @@ export class KubeCluster implements Cluster {
           return [await this.get<KPod>(`/api/v1/namespaces/${enc(ns)}/pods/${enc(target.name)}`, undefined, signal)];
         } catch (e) {
           if (!(e instanceof MemwhyError) || e.code !== ExitCode.NotFound) throw e;
-          const names = await this.listItems<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`, undefined, signal).then((ps) => ps.map((p) => p.metadata?.name ?? ''), () => []);
+          const names = await this.listItems<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`, undefined, signal).then((ps) => ps.map((p) => visible(p.metadata?.name ?? '')), () => []);
           const close = closeNames(target.name, names);
           throw new MemwhyError(ExitCode.NotFound, `pod "${target.name}" not found in namespace "${ns}"`, close.length ? `did you mean ${close.join(', ')}? (kubectl get pods -n ${ns})` : `list the pods with kubectl get pods -n ${ns}, or pass -n <namespace>`);
         }

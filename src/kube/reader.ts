@@ -426,5 +426,6 @@ export async function cleanupReaders(http: KubeHttp, namespaces: string[] | 'all
       if (!(e instanceof ApiError && e.status === 404)) throw e;
     }
   }
-  return pods;
+  // The names are printed: a non-validating server's control characters are shown, not sent.
+  return pods.map((p) => ({ namespace: visible(p.namespace), name: visible(p.name) }));
 }
