@@ -19,7 +19,7 @@ import type { Analysis, Facts, KPod } from '../core/types.js';
 import { ApiError, type KubeHttp } from './http.js';
 import { buildReader, readerTarget } from './live.js';
 import { DEFAULT_READER_IMAGE, READER_CONTAINER_NAME, type ReaderPod } from './reader-pod.js';
-import { createReaderPod, INTERRUPTED_CLEANUP_MS, removeReaderPod, stuckReason } from './reader.js';
+import { createReaderPod, INTERRUPTED_CLEANUP_MS, MAX_READER_LOG_BYTES, removeReaderPod, stuckReason } from './reader.js';
 
 export interface WatchOptions {
   http: KubeHttp;
@@ -260,6 +260,10 @@ class WatchSession implements AsyncIterator<Analysis> {
             buffer += chunk;
             const { sets, rest } = parseFrameSets(buffer);
             buffer = rest;
+            // An unfinished frame set this large is not the reader's output: never hold it all in memory.
+            if (buffer.length > MAX_READER_LOG_BYTES) {
+              throw new MemwhyError(ExitCode.Unreachable, `the watch reader printed more than ${MAX_READER_LOG_BYTES / 1024 / 1024} MiB without finishing a frame set`, 'this is not the reader\'s output; check the --image');
+            }
             for (const set of sets) {
               const seq = set.header?.seq ?? 0;
               if (seq > 0 && seq <= lastSeq) continue; // sent again after a reconnect
