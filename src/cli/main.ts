@@ -3,12 +3,13 @@
 // imported lazily: `--help` and `--from` never load them.
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import type { ProgressEvent } from '../app/ports.js';
 import type { KubeHttp } from '../kube/http.js';
 import type { LiveWatch } from '../kube/watch.js';
-import { loadSnapshot, saveSnapshot } from '../app/snapshot.js';
+import { checkSaveTarget, loadSnapshot, saveSnapshot } from '../app/snapshot.js';
 import { analyse } from '../core/analyse.js';
 import type { Analysis, Facts } from '../core/types.js';
 import { renderJson } from '../render/json.js';
@@ -141,6 +142,8 @@ function linked(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
 
 /** Facts from the snapshot folder or the cluster, saved when asked, analysed. */
 async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: AbortSignal, progress: (e: ProgressEvent) => void): Promise<Analysis> {
+  // A --save target that cannot be written is refused before anything is gathered (issue 13 item 3).
+  const saveTo = options.save !== null ? await checkSaveTarget(resolve(io.cwd ?? process.cwd(), options.save)) : null;
   let facts: Facts;
   if (options.from !== null) {
     facts = await loadSnapshot(options.from);
@@ -164,7 +167,10 @@ async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: Abo
       facts.missing['other-pods'] = `also matched: ${d.others.map((o) => `${o.name} (${o.why})`).join(', ')}`;
     }
   }
-  if (options.save !== null) await saveSnapshot(options.save, facts);
+  if (saveTo !== null) {
+    await saveSnapshot(saveTo, facts);
+    io.stderr.write(`snapshot saved to ${saveTo}\n`);
+  }
   lastFacts = facts;
   const analysis = analyse(facts, { now: options.now ?? new Date().toISOString() });
   if (options.container !== null && !analysis.containers.some((c) => c.name === options.container)) {
@@ -248,6 +254,19 @@ function isEntryPoint(): boolean {
   }
 }
 
+/** What the first signal is called in the "cleaning up" line. */
+const SIGNAL_WORDS: Partial<Record<NodeJS.Signals, string>> = { SIGINT: 'interrupted', SIGTERM: 'terminated', SIGHUP: 'hung up', SIGQUIT: 'quit' };
+/** After the first signal the process ends within this long, whatever the API server does. */
+const CLEANUP_BACKSTOP_MS = 4_000;
+
+function safeWrite(stream: NodeJS.WriteStream, text: string): void {
+  try {
+    stream.write(text);
+  } catch {
+    // a closed terminal
+  }
+}
+
 /** Runs as the program: wires process streams and signals into `run`. */
 export async function main(): Promise<void> {
   // undici parses HTTP with WebAssembly; V8's background optimising compile of it held process exit for
@@ -256,6 +275,8 @@ export async function main(): Promise<void> {
   // `kubectl memwhy … | head`: a closed pipe is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    // The terminal went away (SIGHUP): keep cleaning up; nothing can be shown any more.
+    if (err.code === 'EIO') return;
     throw err;
   });
   const controller = new AbortController();
@@ -263,11 +284,19 @@ export async function main(): Promise<void> {
   const onSignal = (sig: NodeJS.Signals) => {
     interrupted++;
     if (interrupted > 1) process.exit(ExitCode.Interrupted); // a second Ctrl-C: leave now
-    process.stderr.write(`\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: cleaning up (Ctrl-C again to leave at once)\n`);
+    // After SIGHUP the terminal may be gone: a failed write must not stop the cleanup.
+    safeWrite(process.stderr, `\n${SIGNAL_WORDS[sig] ?? 'terminated'}: cleaning up (Ctrl-C again to leave at once)\n`);
     controller.abort();
+    // Whatever the server does, the run ends soon after the first signal (the cleanup itself is bounded shorter).
+    setTimeout(() => {
+      safeWrite(process.stderr, `error: cleanup did not finish in ${CLEANUP_BACKSTOP_MS / 1000}s; a reader pod may remain: run kubectl memwhy cleanup\n`);
+      process.exit(ExitCode.Interrupted);
+    }, CLEANUP_BACKSTOP_MS).unref();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Every signal a terminal, a dropped SSH session, tmux or a supervisor sends to end a program.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) process.on(sig, onSignal);
+  // A closed terminal (SIGHUP) makes writes to it fail with EIO: that must not become an uncaught error.
+  process.stderr.on('error', () => undefined);
   const code = await run(process.argv.slice(2), process.env, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
   process.exitCode = interrupted ? ExitCode.Interrupted : code;
 }

@@ -67,8 +67,8 @@ function counters(level: CgroupLevel): Counters {
   };
 }
 
-function levelSummary(level: CgroupLevel): LevelSummary {
-  const f = figuresFromLevel(level, levelWhere(level));
+function levelSummary(level: CgroupLevel, damage: ReadonlyArray<{ file: string }> = []): LevelSummary {
+  const f = withoutDamagedStat(figuresFromLevel(level, levelWhere(level)), level, damage);
   const c = counters(level);
   return { ...f, path: levelWhere(level), oomKills: c.oomKills, limitHits: c.limitHits, localOoms: c.localOoms, psi: c.psi, sources: { ...f.sources, ...c.sources } };
 }
@@ -111,6 +111,17 @@ function sumRequestsOn(node: string, pods: KPod[], self: KPod | null): { bytes: 
   return { bytes, count };
 }
 
+/**
+ * A level whose memory.stat failed its check (or could not be read) has no inactive_file: its working set is
+ * unknown, not its usage (usage includes the page cache, so it would raise false NearLimit/AboveRequest verdicts).
+ */
+function withoutDamagedStat(figures: MemoryFigures, level: CgroupLevel, damage: ReadonlyArray<{ file: string }>): MemoryFigures {
+  const stat = `${level.path ? `${level.path}/` : ''}memory.stat`;
+  const damaged = damage.some((d) => d.file === stat || d.file.endsWith(`/${stat}`));
+  if (!damaged || level.stat) return figures;
+  return { ...figures, workingSetBytes: null, sources: { ...figures.sources, workingSetBytes: `unknown: ${stat} failed its check` } };
+}
+
 export function analyse(input: Facts, options: AnalyseOptions): Analysis {
   const facts = normalizeFacts(input);
   const pod = facts.pod;
@@ -136,7 +147,10 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     }
   }
 
-  // Cgroups.
+  // Cgroups. Damaged reader output is named, and what it would have decided stays unknown (never a fallback).
+  const damage = facts.unreadable ?? [];
+  const damageText = damage.slice(0, 3).map((d) => `${d.file}: ${d.problem}`).join('; ') + (damage.length > 3 ? `; ${damage.length - 3} more` : '');
+  if (damage.length > 0) notices.push({ part: 'cgroup-files', message: `Not used, the reader's output failed its checks: ${damageText}. Figures from these files are unknown; verdicts that need them are not given.` });
   let location: CgroupLocation | null = null;
   if (facts.cgroupFiles && Object.keys(facts.cgroupFiles).length > 0) {
     const version = detectCgroupVersion(facts.cgroupFiles);
@@ -144,7 +158,8 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     else if (!cgroupUid) notices.push({ part: 'cgroup', message: 'pod.json has no metadata.uid, so the pod cgroup cannot be found.' });
     else {
       location = locatePod(facts.cgroupFiles, { podUid: cgroupUid, containerIds: [...containerIds.keys()] });
-      if (!location) notices.push({ part: 'cgroup', message: `No cgroup directory for pod UID ${meta.uid} in the cgroup files (the pod may have been deleted or run on another node).` });
+      if (!location && damage.length > 0) notices.push({ part: 'cgroup', message: `The pod's cgroup directory is not in the reader's output, which was damaged (${damageText}): the pod may well be there; run again.` });
+      else if (!location) notices.push({ part: 'cgroup', message: `No cgroup directory for pod UID ${meta.uid} in the cgroup files (the pod may have been deleted or run on another node).` });
       else if (!location.pod) notices.push({ part: 'cgroup', message: `The pod cgroup directory holds no memory files in the snapshot: pod-level figures are unknown.` });
     }
   }
@@ -162,7 +177,7 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     const found = currentId ? location?.containers[currentId] : undefined;
     if (found) {
       cgroupPath = levelWhere(found.level);
-      figures = figuresFromLevel(found.level, cgroupPath);
+      figures = withoutDamagedStat(figuresFromLevel(found.level, cgroupPath), found.level, damage);
       ctr = counters(found.level);
     } else {
       const sc = summaryPod?.containers?.find((c) => c.name === spec.name);
@@ -171,7 +186,10 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
       if (sc?.memory) figures = figuresFromSummary(sc.memory, `summary.json pods[${meta.name}].containers[${spec.name}].memory`);
       else if (metricBytes !== null) figures = figuresFromMetrics(metricBytes, `podmetrics.json containers[${spec.name}].usage.memory`);
       if (location?.pod && state.state === 'running' && currentId) {
-        notices.push({ part: 'cgroup', message: `No cgroup directory for container ${spec.name} (${currentId.slice(0, 12)}) under the pod cgroup.` });
+        notices.push({
+          part: 'cgroup',
+          message: damage.length > 0 ? `The cgroup directory of container ${spec.name} (${currentId.slice(0, 12)}) is not in the reader's output, which was damaged: its cgroup figures are unknown.` : `No cgroup directory for container ${spec.name} (${currentId.slice(0, 12)}) under the pod cgroup.`,
+        });
       }
     }
     const limitForHeadroom = figures.cgroupLimitBytes ?? spec.limitBytes;
@@ -202,7 +220,7 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     };
   });
 
-  const podLevel = location?.pod ? levelSummary(location.pod) : summaryLevel(summaryPod?.memory, `summary.json pods[${meta.name}].memory`);
+  const podLevel = location?.pod ? levelSummary(location.pod, damage) : summaryLevel(summaryPod?.memory, `summary.json pods[${meta.name}].memory`);
 
   // Kernel OOM lines about this pod (by the killed task's cgroup or the cgroup whose limit fired).
   const allOoms = facts.kernelLog ? parseKernelOomLog(facts.kernelLog) : [];
@@ -221,8 +239,8 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
   if (podNode) {
     const allocatableBytes = parseBytes(facts.node?.status?.allocatable?.memory ?? null);
     const requested = facts.nodePods ? sumRequestsOn(podNode, facts.nodePods, pod) : null;
-    const kubepods = location?.kubepods ? levelSummary(location.kubepods) : summaryLevel(facts.summary?.node?.systemContainers?.find((s) => s.name === 'pods')?.memory, 'summary.json node.systemContainers[pods].memory');
-    const root = location?.root ? levelSummary(location.root) : summaryLevel(facts.summary?.node?.memory, 'summary.json node.memory');
+    const kubepods = location?.kubepods ? levelSummary(location.kubepods, damage) : summaryLevel(facts.summary?.node?.systemContainers?.find((s) => s.name === 'pods')?.memory, 'summary.json node.systemContainers[pods].memory');
+    const root = location?.root ? levelSummary(location.root, damage) : summaryLevel(facts.summary?.node?.memory, 'summary.json node.memory');
     const pressure = facts.node?.status?.conditions?.find((c) => c.type === 'MemoryPressure');
     const summaryAvailable = facts.summary?.node?.memory?.availableBytes;
     const rootWs = root && location?.root ? workingSet(root.usageBytes, root.breakdown.inactiveFileBytes) : null;
@@ -321,9 +339,11 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
   } else if (!location && (summaryPod || facts.podMetrics)) {
     notices.push({ part: 'cgroup', message: `${facts.missing.cgroup ?? 'No cgroup files'}: figures come from the ${summaryPod ? 'kubelet Summary API' : 'metrics API'}, without the page cache, shmem and kernel breakdown.` });
   }
+  if (facts.missing['kernel.log-failed'] && !found.some((v) => v.kind === 'OOMKilled')) notices.push({ part: 'kernel.log', message: facts.missing['kernel.log-failed'] });
   if (found.some((v) => v.kind === 'OOMKilled') && !facts.kernelLog) {
     notices.push({ part: 'kernel.log', message: `${facts.missing['kernel.log'] ?? 'No kernel log'}: the OOM level comes from cgroup counters or the spec, not from the kernel's own oom_memcg line.` });
   }
   if (!facts.events && facts.missing.events) notices.push({ part: 'events', message: facts.missing.events });
+  if (facts.missing['reader-cleanup']) notices.push({ part: 'reader', message: facts.missing['reader-cleanup'] });
   return adviseSizing({ ...draft, notices, verdicts: found }, pod, options.now);
 }

@@ -215,5 +215,6 @@ export function normalizeFacts(f: Facts): Facts {
     kernelLog: str(f.kernelLog) ?? null,
     cgroupFiles: files ? (strMap(files) ?? null) : null,
     missing: strMap(f.missing) ?? {},
+    ...(Array.isArray(f.unreadable) ? { unreadable: objs(f.unreadable)?.flatMap((u) => (str(u.file) !== undefined && str(u.problem) !== undefined ? [{ file: str(u.file) as string, problem: str(u.problem) as string }] : [])) ?? [] } : {}),
   };
 }

@@ -188,6 +188,11 @@ export interface Facts {
   cgroupFiles: CgroupFiles | null;
   /** Why a part is missing, when the gatherer knows (e.g. "reader pod forbidden: …"). Keyed by part name. */
   missing: Record<string, string>;
+  /**
+   * Files the reader's output named but that could not be used (a frame that failed its check, a file the reader
+   * could not read), or `reader output` as a whole (cut short, altered): what they would have decided is unknown.
+   */
+  unreadable?: Array<{ file: string; problem: string }>;
 }
 
 // ---------------------------------------------------------------------------------------------

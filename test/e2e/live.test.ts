@@ -585,9 +585,10 @@ describe('failure matrix', () => {
     }
   });
 
-  for (const status of [500, 503]) {
-    test(`${status} on the pod GET → exit 5`, async () => {
-        const remove = c.fault('GET /api/v1/namespaces/default/pods/busybox', { status, times: 1 });
+  // 503 is retried (GETs are idempotent; issue 14 item 7): it takes three 503s in a row to fail the run.
+  for (const [status, times] of [[500, 1], [503, 3]] as const) {
+    test(`${status} on the pod GET${times > 1 ? ` ${times} times` : ''} → exit 5`, async () => {
+        const remove = c.fault('GET /api/v1/namespaces/default/pods/busybox', { status, times });
       try {
         const r = await memwhy(c, ['busybox', '-o', 'json']);
         assert.equal(r.code, 5);
@@ -598,6 +599,30 @@ describe('failure matrix', () => {
       }
     });
   }
+
+  for (const [what, spec] of [
+    ['503 once', { status: 503, times: 1 }],
+    ['429 with Retry-After: 1 once', { status: 429, retryAfterSeconds: 1, times: 1 }],
+  ] as const) {
+    test(`${what} on the pod GET → retried, the diagnosis completes (exit 0)`, async () => {
+      const remove = c.fault('GET /api/v1/namespaces/default/pods/busybox', spec);
+      try {
+        const r = await memwhy(c, ['busybox', '-o', 'json']);
+        assert.equal(r.code, 0, r.stderr);
+        const gets = r.requests.filter((x) => x.method === 'GET' && x.path === '/api/v1/namespaces/default/pods/busybox');
+        assert.deepEqual(gets.map((x) => x.status), [spec.status, 200]);
+        if (spec.status === 429) assert.ok(Date.parse(gets[1]!.time) - Date.parse(gets[0]!.time) >= 950, `waited for Retry-After: ${gets[1]!.time} after ${gets[0]!.time}`);
+      } finally {
+        remove();
+      }
+    });
+  }
+
+  test('a bad label selector → the API server\'s 400 as a usage error (exit 2) with a hint, not "bug in memwhy"', async () => {
+    const r = await memwhy(c, ['-l', 'app in (web', '-o', 'json']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: the API server refused the label selector "app in \(web": .+\nhint: write it as kubectl get -l takes it/);
+  });
 
   test('the reader\'s watch breaks once → watched again, the answer is complete', async () => {
     const remove = c.fault({ method: 'GET', path: '/api/v1/namespaces/default/pods', verb: 'watch' }, { dropWatchAfterEvents: 1, times: 1 });
@@ -635,6 +660,43 @@ describe('failure matrix', () => {
       assert.deepEqual(r.requests.filter((x) => x.method === 'DELETE').map((x) => x.status), [500, 200]);
     } finally {
       remove();
+    }
+  });
+
+  test('--kernel-log on a node without /var/log: FailedMount noticed at once, said so, the cgroups still read (issue 13 item 2)', async () => {
+    const t0 = Date.now();
+    const r = await memwhy(c, ['busybox', '-o', 'json', '--kernel-log', '--reader-timeout', '60']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(Date.now() - t0 < 15_000, `not the whole 60 s deadline: ${Date.now() - t0} ms`);
+    assert.ok(r.json!.cgroup, 'the cgroup reader ran without the kernel-log container');
+    assert.ok(r.json!.verdicts.some((v) => v.kind === 'CacheDriven'));
+    assert.match(notices(r.json), /kernel\.log: the node's \/var\/log could not be mounted for --kernel-log: MountVolume\.SetUp failed for volume "host-var-log"/);
+    assert.equal(readerRequests(r.requests).filter((x) => x.method === 'POST').length, 2, 'a second reader, without the kernel-log container');
+  });
+
+  test('--image \'busybox;rm -rf /\' → refused up front as a usage error (exit 2), no request made', async () => {
+    const r = await memwhy(c, ['busybox', '-o', 'json', '--image', 'busybox;rm -rf /']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, 'error: --image "busybox;rm -rf /" is not an image reference\nhint: give a reference such as busybox:1.36 or registry.example.com/mirror/busybox:1.36\n');
+    assert.deepEqual(r.requests, []);
+  });
+
+  test('DELETE of the reader keeps failing → the cgroup data already read is kept, a notice names the pod and the cleanup command', async () => {
+    const remove = c.fault({ method: 'DELETE', path: '/api/v1/namespaces/default/pods/*' }, { status: 500, times: 3 });
+    // The pod that cannot be deleted is expected to remain (filled in when it is stored).
+    const left: string[] = [];
+    const off = onStored(c, isReader, (p) => left.push(`default/${p.metadata.name}`));
+    try {
+      const r = await memwhy(c, ['busybox', '-o', 'json'], { readersAfter: left });
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(r.json!.cgroup, 'the cgroup files read before the failed delete are analysed');
+      assert.ok(r.json!.verdicts.some((v) => v.kind === 'CacheDriven'));
+      assert.match(notices(r.json), /reader: could not delete reader pod default\/memwhy-reader-\S+: .*kubectl memwhy cleanup -n default/);
+      assert.equal(left.length, 1);
+    } finally {
+      off();
+      remove();
+      for (const p of left) c.store.remove('pods', 'default', p.split('/')[1]!);
     }
   });
 

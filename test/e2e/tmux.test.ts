@@ -344,6 +344,36 @@ describe('the TUI in a real terminal (tmux), against the test cluster', { skip: 
   });
 });
 
+describe('the TUI in a real terminal (tmux): a closed terminal (SIGHUP) cleans up the 300 s watch reader', { skip: skipCluster }, () => {
+  test('w starts the live watch, then tmux kill-session: the watch reader pod is deleted', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memwhy-e2e-hup-'));
+    const cluster = await startCluster(loadSnapshotState(join(ROOT, 'examples/oomkilled-container')));
+    const t = new Terminal(100, 30);
+    try {
+      const kc = cluster.writeKubeconfig(join(dir, 'kubeconfig.yaml'), { user: 'admin' });
+      await t.start();
+      await t.type(commandLine(`oom-container -n default --kubeconfig ${kc}`));
+      await t.waitFor((s) => s.includes('OOM-killed by its own memory limit'), 'the answer');
+      const deadline = Date.now() + 10_000;
+      while (readerPods(cluster).length > 0 && Date.now() < deadline) await sleep(10);
+      await t.literal('w');
+      const started = Date.now() + 15_000;
+      while (readerPods(cluster).length === 0 && Date.now() < started) await sleep(20);
+      assert.equal(readerPods(cluster).length, 1, 'the watch reader pod runs');
+      assert.equal(readerPods(cluster)[0]?.spec?.activeDeadlineSeconds, 300);
+      // The terminal goes away, as with a dropped SSH session: memwhy gets SIGHUP.
+      await t.tmux(['kill-session', '-t', t.target]);
+      const gone = Date.now() + 6_000;
+      while (readerPods(cluster).length > 0 && Date.now() < gone) await sleep(20);
+      assert.deepEqual(readerPods(cluster).map((p) => p.metadata?.name), [], 'no reader pod left after the terminal closed');
+    } finally {
+      await t.kill();
+      await cluster.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the TUI in a real terminal (tmux), from a snapshot', { skip: skipAll }, () => {
   test('80x24, --from examples/cache-driven: every line of every screen fits; q exits 0', { timeout: 60_000 }, async () => {
     const t = new Terminal(80, 24);

@@ -31,7 +31,7 @@ export const READER_NAME_PREFIX = 'memwhy-reader-';
 export const DEFAULT_READER_IMAGE = 'busybox:1.36';
 export const READER_UID = 65534;
 
-export interface ProbeTarget {
+export interface ReaderTarget {
   namespace: string;
   name: string;
   /** metadata.uid, or the 32-hex config hash for a static pod (annotation `kubernetes.io/config.mirror`). */
@@ -43,8 +43,8 @@ export interface ProbeTarget {
   containerIds: readonly string[];
 }
 
-export interface ProbePodOptions {
-  target: ProbeTarget;
+export interface ReaderPodOptions {
+  target: ReaderTarget;
   /** Where the reader pod is created. */
   readerNamespace: string;
   image?: string;
@@ -59,7 +59,7 @@ export interface ProbePodOptions {
 }
 
 /** The V1Pod fields this builds (structurally compatible with @kubernetes/client-node's V1Pod). */
-export interface ProbePod {
+export interface ReaderPod {
   apiVersion: 'v1';
   kind: 'Pod';
   metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
@@ -77,6 +77,11 @@ const IMAGE_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const IMAGE = new RegExp(
   `^(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::\\d{1,5})?/)?${IMAGE_COMPONENT}(?:/${IMAGE_COMPONENT})*(?::\\w[\\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`,
 );
+
+/** Whether `image` is an image reference the reader pod may use ([registry[:port]/]path[:tag][@sha256:digest]). */
+export function isImageReference(image: string): boolean {
+  return typeof image === 'string' && image.length <= 512 && IMAGE.test(image);
+}
 
 /** A Kubernetes name is a DNS-1123 label (63 characters at most). */
 export function isDns1123Label(name: string): boolean {
@@ -143,8 +148,8 @@ exit 0`;
  * privilege escalation and a read-only mount of the node's /var/log. Pod Security `baseline` or
  * `privileged` admits it (hostPath needs `privileged` anyway); `restricted` would refuse the root user.
  */
-export function withKernelLog(pod: ProbePod): ProbePod {
-  const spec = pod.spec as ProbePod['spec'] & { securityContext: Record<string, unknown>; volumes: unknown[] };
+export function withKernelLog(pod: ReaderPod): ReaderPod {
+  const spec = pod.spec as ReaderPod['spec'] & { securityContext: Record<string, unknown>; volumes: unknown[] };
   const reader = spec.containers[0]!;
   return {
     ...pod,
@@ -174,7 +179,7 @@ export function withKernelLog(pod: ProbePod): ProbePod {
  * Builds the reader pod for `target`. Throws ReaderArgError (before building anything) when an input is not of
  * the expected shape: the pod UID, container IDs and QoS go through readerArgs(), names through DNS-1123 checks.
  */
-export function buildProbePod(options: ProbePodOptions): ProbePod {
+export function buildReaderPod(options: ReaderPodOptions): ReaderPod {
   const { target, readerNamespace, nameSuffix, mode } = options;
   if (target === null || typeof target !== 'object') throw new ReaderArgError('target missing');
   const deadlineSeconds = options.deadlineSeconds ?? 60;
@@ -203,7 +208,7 @@ export function buildProbePod(options: ProbePodOptions): ProbePod {
     throw new ReaderArgError(`node name ${JSON.stringify(target.nodeName)} is not a valid node name`);
   }
   const image = options.image ?? DEFAULT_READER_IMAGE;
-  if (typeof image !== 'string' || image.length > 512 || !IMAGE.test(image)) throw new ReaderArgError(`image ${JSON.stringify(image)} is not a valid image reference`);
+  if (!isImageReference(image)) throw new ReaderArgError(`image ${JSON.stringify(image)} is not a valid image reference`);
   const name = readerPodName(target.nodeName, nameSuffix);
 
   return {

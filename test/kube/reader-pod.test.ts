@@ -1,20 +1,20 @@
 // The reader pod spec: golden JSON, every least-privilege field, input validation before anything is built,
-// and valid names/labels. UPDATE_GOLDEN=1 rewrites test/kube/golden/probe-pod-*.json (review the diff).
+// and valid names/labels. UPDATE_GOLDEN=1 rewrites test/kube/golden/reader-pod-*.json (review the diff).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import {
-  buildProbePod,
+  buildReaderPod,
   isDns1123Label,
   isLabelValue,
   READER_ANNOTATIONS,
   READER_LABELS,
   readerPodName,
   toLabelValue,
-  type ProbePodOptions,
-} from '../../src/kube/probe-pod.js';
+  type ReaderPodOptions,
+} from '../../src/kube/reader-pod.js';
 import { DEFAULT_READER_ROOT, READER_ARGV0, READER_SCRIPT, ReaderArgError, readerArgs } from '../../src/kube/reader-script.js';
 
 const GOLDEN_DIR = path.join(import.meta.dirname, 'golden');
@@ -24,7 +24,7 @@ const UID = '7a96c459-d529-44ae-9f99-90d3798d6426';
 const APP = 'a3f1c2d4e5b60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const SIDECAR = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
-function options(over: Partial<ProbePodOptions> = {}, target: Partial<ProbePodOptions['target']> = {}): ProbePodOptions {
+function options(over: Partial<ReaderPodOptions> = {}, target: Partial<ReaderPodOptions['target']> = {}): ReaderPodOptions {
   return {
     target: {
       namespace: 'shop',
@@ -53,12 +53,12 @@ function golden(file: string, value: unknown): void {
 }
 
 test('golden: the full pod spec, once and watch', () => {
-  golden('probe-pod-once.json', buildProbePod(options()));
-  golden('probe-pod-watch.json', buildProbePod(options({ mode: 'watch', intervalSeconds: 2, deadlineSeconds: 120, image: 'registry.example.com/tools/busybox:1.36.1' })));
+  golden('reader-pod-once.json', buildReaderPod(options()));
+  golden('reader-pod-watch.json', buildReaderPod(options({ mode: 'watch', intervalSeconds: 2, deadlineSeconds: 120, image: 'registry.example.com/tools/busybox:1.36.1' })));
 });
 
 test('least privilege: every field of the list is set', () => {
-  const pod = buildProbePod(options());
+  const pod = buildReaderPod(options());
   const spec = pod.spec as Record<string, any>;
   const c = spec.containers[0] as Record<string, any>;
   assert.equal(spec.containers.length, 1);
@@ -98,7 +98,7 @@ test('least privilege: every field of the list is set', () => {
 });
 
 test('the script is a constant: no target data in it, all of it in the arguments', () => {
-  const pod = buildProbePod(options());
+  const pod = buildReaderPod(options());
   const [sh, dashC, script, argv0, ...rest] = pod.spec.containers[0]?.command as string[];
   assert.deepEqual([sh, dashC, argv0], ['sh', '-c', READER_ARGV0]);
   assert.equal(script, READER_SCRIPT);
@@ -107,14 +107,14 @@ test('the script is a constant: no target data in it, all of it in the arguments
 });
 
 test('watch mode: interval and a count that ends by the deadline', () => {
-  const cmd = buildProbePod(options({ mode: 'watch', intervalSeconds: 5, deadlineSeconds: 61 })).spec.containers[0]?.command as string[];
+  const cmd = buildReaderPod(options({ mode: 'watch', intervalSeconds: 5, deadlineSeconds: 61 })).spec.containers[0]?.command as string[];
   assert.deepEqual(cmd.slice(4, 7), ['watch', '5', '13']);
-  const spec = buildProbePod(options({ mode: 'watch', deadlineSeconds: 61 })).spec;
+  const spec = buildReaderPod(options({ mode: 'watch', deadlineSeconds: 61 })).spec;
   assert.equal(spec.activeDeadlineSeconds, 61);
-  assert.throws(() => buildProbePod(options({ mode: 'watch', intervalSeconds: 0 })), ReaderArgError);
-  assert.throws(() => buildProbePod(options({ mode: 'sometimes' as 'once' })), ReaderArgError);
-  assert.throws(() => buildProbePod(options({ deadlineSeconds: 0 })), ReaderArgError);
-  assert.throws(() => buildProbePod(options({ deadlineSeconds: 1.5 })), ReaderArgError);
+  assert.throws(() => buildReaderPod(options({ mode: 'watch', intervalSeconds: 0 })), ReaderArgError);
+  assert.throws(() => buildReaderPod(options({ mode: 'sometimes' as 'once' })), ReaderArgError);
+  assert.throws(() => buildReaderPod(options({ deadlineSeconds: 0 })), ReaderArgError);
+  assert.throws(() => buildReaderPod(options({ deadlineSeconds: 1.5 })), ReaderArgError);
 });
 
 const EVIL = ['$(reboot)', '`reboot`', ';reboot', 'a;b', 'x\nreboot', '../../etc', '../', '*', '', ' ', '-rf'];
@@ -150,30 +150,30 @@ test('readerArgs refuses hostile pod UIDs, container IDs, QoS and roots', () => 
   assert.deepEqual(readerArgs({ ...ok, containerIds: [] }).length, 6);
 });
 
-test('buildProbePod rejects hostile targets before building anything (readerArgs speaks first)', () => {
+test('buildReaderPod rejects hostile targets before building anything (readerArgs speaks first)', () => {
   for (const e of EVIL) {
-    assert.throws(() => buildProbePod(options({}, { uid: e })), (err: unknown) => err instanceof ReaderArgError && /pod UID/.test(err.message), JSON.stringify(e));
-    assert.throws(() => buildProbePod(options({}, { containerIds: [`containerd://${e}`] })), (err: unknown) => err instanceof ReaderArgError && /container ID/.test(err.message));
-    if (e !== '') assert.throws(() => buildProbePod(options({}, { containerIds: [`containerd://${APP}${e}`] })), (err: unknown) => err instanceof ReaderArgError && /container ID/.test(err.message));
-    assert.throws(() => buildProbePod(options({}, { containerIds: [e] })), ReaderArgError);
-    assert.throws(() => buildProbePod(options({}, { qosClass: e })), ReaderArgError);
-    assert.throws(() => buildProbePod(options({}, { nodeName: e })), ReaderArgError);
-    assert.throws(() => buildProbePod(options({}, { name: e })), ReaderArgError);
-    assert.throws(() => buildProbePod(options({}, { namespace: e })), ReaderArgError);
-    assert.throws(() => buildProbePod(options({ readerNamespace: e })), ReaderArgError);
-    if (e !== '' && e !== '-rf') assert.throws(() => buildProbePod(options({ image: `busybox${e}` })), ReaderArgError, `image busybox${e}`);
-    assert.throws(() => buildProbePod(options({ nameSuffix: e })), ReaderArgError);
+    assert.throws(() => buildReaderPod(options({}, { uid: e })), (err: unknown) => err instanceof ReaderArgError && /pod UID/.test(err.message), JSON.stringify(e));
+    assert.throws(() => buildReaderPod(options({}, { containerIds: [`containerd://${e}`] })), (err: unknown) => err instanceof ReaderArgError && /container ID/.test(err.message));
+    if (e !== '') assert.throws(() => buildReaderPod(options({}, { containerIds: [`containerd://${APP}${e}`] })), (err: unknown) => err instanceof ReaderArgError && /container ID/.test(err.message));
+    assert.throws(() => buildReaderPod(options({}, { containerIds: [e] })), ReaderArgError);
+    assert.throws(() => buildReaderPod(options({}, { qosClass: e })), ReaderArgError);
+    assert.throws(() => buildReaderPod(options({}, { nodeName: e })), ReaderArgError);
+    assert.throws(() => buildReaderPod(options({}, { name: e })), ReaderArgError);
+    assert.throws(() => buildReaderPod(options({}, { namespace: e })), ReaderArgError);
+    assert.throws(() => buildReaderPod(options({ readerNamespace: e })), ReaderArgError);
+    if (e !== '' && e !== '-rf') assert.throws(() => buildReaderPod(options({ image: `busybox${e}` })), ReaderArgError, `image busybox${e}`);
+    assert.throws(() => buildReaderPod(options({ nameSuffix: e })), ReaderArgError);
   }
   // Status IDs of every runtime, bare IDs, and none at all are fine.
-  const ids = (p: ReturnType<typeof buildProbePod>): string[] => (p.spec.containers[0]?.command as string[]).slice(10);
-  assert.deepEqual(ids(buildProbePod(options({}, { containerIds: [`cri-o://${APP}`, `docker://${SIDECAR}`] }))), [APP, SIDECAR]);
-  assert.deepEqual(ids(buildProbePod(options({}, { containerIds: [APP] }))), [APP]);
-  assert.deepEqual(ids(buildProbePod(options({}, { containerIds: [] }))), []);
-  assert.equal((buildProbePod(options({}, { qosClass: 'Guaranteed' })).spec.containers[0]?.command as string[])[8], 'guaranteed');
+  const ids = (p: ReturnType<typeof buildReaderPod>): string[] => (p.spec.containers[0]?.command as string[]).slice(10);
+  assert.deepEqual(ids(buildReaderPod(options({}, { containerIds: [`cri-o://${APP}`, `docker://${SIDECAR}`] }))), [APP, SIDECAR]);
+  assert.deepEqual(ids(buildReaderPod(options({}, { containerIds: [APP] }))), [APP]);
+  assert.deepEqual(ids(buildReaderPod(options({}, { containerIds: [] }))), []);
+  assert.equal((buildReaderPod(options({}, { qosClass: 'Guaranteed' })).spec.containers[0]?.command as string[])[8], 'guaranteed');
 });
 
 test('names: memwhy-reader-<node>-<suffix>, a DNS-1123 label of at most 63 characters', () => {
-  assert.equal(buildProbePod(options()).metadata.name, 'memwhy-reader-ip-10-0-1-23-eu-west-1-compute-internal-x7k2q');
+  assert.equal(buildReaderPod(options()).metadata.name, 'memwhy-reader-ip-10-0-1-23-eu-west-1-compute-internal-x7k2q');
   assert.equal(readerPodName('node-1', 'ab12'), 'memwhy-reader-node-1-ab12');
   assert.equal(readerPodName('Node_1.Example', 'ab12'), 'memwhy-reader-node-1-example-ab12');
   const long = readerPodName(`${'a'.repeat(62)}.${'b'.repeat(62)}`, 'zzzzzzzzzzzzzzzz');
@@ -194,7 +194,7 @@ test('names: memwhy-reader-<node>-<suffix>, a DNS-1123 label of at most 63 chara
 
 test('labels: the target pod name is made label-safe (63 characters, alphanumeric ends)', () => {
   const name = `${'web-'.repeat(60)}x`.slice(0, 253).replace(/-$/, 'z');
-  const pod = buildProbePod(options({}, { name }));
+  const pod = buildReaderPod(options({}, { name }));
   const value = pod.metadata.labels[READER_LABELS.targetPod] as string;
   assert.ok(isLabelValue(value) && value.length <= 63, value);
   assert.equal(pod.metadata.annotations[READER_ANNOTATIONS.target], `shop/${name}`, 'the full name is in an annotation');
