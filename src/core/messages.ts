@@ -1,7 +1,7 @@
 // Parsers for the text Kubernetes and the kernel leave behind: kubelet eviction messages and event
 // annotations, scheduler FailedScheduling messages, kernel OOM-killer logs, and container exit codes.
 // Pure: no I/O. Every parser accepts anything and never throws; what it cannot read is null.
-import { parseBytes, parseKernelInt } from './quantity.js';
+import { parseBytes, parseKernelInt, UNLIMITED_THRESHOLD } from './quantity.js';
 import type { EvictionAnnotations, EvictionMessage, EvictionUsage, KernelOomEvent, SchedulingMessage } from './types.js';
 
 /** Folded YAML, `kubectl describe` wrapping and event columns break messages anywhere: compare on single spaces. */
@@ -226,8 +226,14 @@ const SUMMARY_SPLIT = /,(?=(?:constraint|nodemask|cpuset|mems_allowed|oom_memcg|
 // mem_cgroup_print_oom_info() before 4.19: "Task in <task memcg> killed as a result of limit of <oom memcg>".
 const LEGACY_TASK_IN = /^Task in (\S+) killed as a result of limit of (\S+)/;
 // mem_cgroup_print_oom_meminfo() / mem_cgroup_print_oom_info(): "memory: usage %llukB, limit %llukB, failcnt %lu"
-// (followed by "swap: …" on v2, "memory+swap: …" and "kmem: …" on v1, which are not read).
-const MEMCG_USAGE = /^memory: usage (\d+)kB, limit (\d+)kB/;
+// (followed by "swap: …" on v2, "memory+swap: …" and "kmem: …" on v1; memory+swap is read, the others are not).
+const MEMCG_USAGE = /^memory: usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+))?/;
+// v1 with swap accounting: the memsw counter (memory + swap together), which has its own limit and failcnt.
+const MEMSW_USAGE = /^memory\+swap: usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+))?/;
+// The memory.stat lines of a v2 report: "anon 98742272" (bytes).
+const STAT_LINE = /^([a-z][a-z0-9_]*) (\d+)$/;
+// The v1 inline form: "cache:24KB rss:1048552KB …" (kB).
+const INLINE_STAT = /([a-z_]+):(\d+)KB/g;
 // Same functions: "Memory cgroup stats for <path>:" then the memory.stat of the OOM memcg (v1: one per descendant).
 const MEMCG_STATS = /^Memory cgroup stats for \S/;
 // dump_tasks(): "Tasks state (memory values in pages):", the header "[  pid  ]   uid  tgid total_vm …", then one
@@ -307,6 +313,8 @@ interface Draft {
   summaryTask: { pid: number | null; task: string | null } | null;
   /** pid → oom_score_adj from the task table (older kill lines omit oom_score_adj). */
   tableAdj: Map<number, number>;
+  /** Inside a multi-line (v2) `Memory cgroup stats` block. */
+  inStats: boolean;
 }
 
 function newDraft(time: string | null): Draft {
@@ -325,6 +333,9 @@ function newDraft(time: string | null): Draft {
       oomScoreAdj: null,
       memcgUsageBytes: null,
       memcgLimitBytes: null,
+      memcgFailcnt: null,
+      memsw: null,
+      memcgStats: null,
       groupKill: null,
     },
     firstTime: time,
@@ -339,7 +350,35 @@ function newDraft(time: string | null): Draft {
     chosen: null,
     summaryTask: null,
     tableAdj: new Map(),
+    inStats: false,
   };
+}
+
+const kib = (kb: number | null): number | null => (kb === null ? null : kb * 1024);
+
+/** A kB limit as printed; the kernel prints PAGE_COUNTER_MAX (≈ 2^63 bytes) for none. */
+function kbLimit(text: string | undefined): number | null {
+  const kb = parseKernelInt(text);
+  return kb === null || kb * 1024 >= UNLIMITED_THRESHOLD ? null : kb * 1024;
+}
+
+/** Adds `key value` to the report's stats (v1 blocks of descendants are summed into a hierarchical total). */
+function addStat(d: Draft, key: string, bytes: number): void {
+  const stats = (d.event.memcgStats ??= {});
+  stats[key] = (stats[key] ?? 0) + bytes;
+}
+
+/** "Memory cgroup stats for <path>: cache:24KB rss:…KB" (v1, one line) or the header of a v2 block. */
+function readStatsHeader(d: Draft, text: string): void {
+  const colon = text.indexOf(': ');
+  const inline = colon >= 0 ? text.slice(colon + 2) : '';
+  let found = false;
+  for (const m of inline.matchAll(INLINE_STAT)) {
+    const kb = parseKernelInt(m[2]);
+    if (kb !== null) addStat(d, m[1] as string, kb * 1024);
+    found = true;
+  }
+  d.inStats = !found;
 }
 
 function prefixIsGlobal(prefix: string | undefined): boolean | null {
@@ -440,8 +479,17 @@ export function parseKernelOomLog(text: string): KernelOomEvent[] {
       const limitKb = parseKernelInt(m[2]);
       d.event.memcgUsageBytes = usageKb === null ? null : usageKb * 1024;
       d.event.memcgLimitBytes = limitKb === null ? null : limitKb * 1024;
-    } else if (MEMCG_STATS.test(t) || TASK_HEADER.test(t)) {
-      openDraft(line.time, () => false);
+      d.event.memcgFailcnt = parseKernelInt(m[3]);
+    } else if ((m = MEMSW_USAGE.exec(t))) {
+      const d = openDraft(line.time, (x) => x.event.memsw !== null);
+      d.event.memsw = { usageBytes: kib(parseKernelInt(m[1])), limitBytes: kbLimit(m[2]), failcnt: parseKernelInt(m[3]) };
+    } else if (MEMCG_STATS.test(t)) {
+      readStatsHeader(openDraft(line.time, () => false), t);
+    } else if (cur && cur.inStats && !cur.hasVictim && (m = STAT_LINE.exec(t))) {
+      addStat(cur, m[1] as string, parseKernelInt(m[2]) ?? 0);
+    } else if (TASK_HEADER.test(t)) {
+      const d = openDraft(line.time, () => false);
+      d.inStats = false;
     } else if ((m = KILL_CHOSEN.exec(t))) {
       const d = openDraft(line.time, () => false);
       d.prefixGlobal = prefixIsGlobal(m[1]);
