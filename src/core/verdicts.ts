@@ -105,7 +105,7 @@ function counterLevel(candidates: LevelCandidate[]): LevelCandidate | null {
  */
 function peakAtKill(c: ContainerAnalysis, kernel: KernelOomEvent | undefined): number | null {
   if (kernel?.memcgUsageBytes != null) return kernel.memcgUsageBytes;
-  const restarted = (c.restartCount ?? 0) > 0 && c.lastState?.reason === 'OOMKilled';
+  const restarted = (c.restartCount ?? 0) > 0 && c.lastState?.state === 'terminated';
   return restarted ? null : c.peakBytes;
 }
 
@@ -235,6 +235,10 @@ function runtimeEvidence(k: OomCase, draft: Draft): Evidence[] {
     out.push(ev(`The container's cgroup counted oom_group_kill ${groups} with oom_kill ${kills}: ${groups === 1 ? 'one OOM that killed' : `${groups} OOMs that each killed`} every process of the container together (memory.oom.group ${c.oomGroup === false ? 'now 0' : '1'}); oom_kill counts the processes killed, not separate OOMs.`, c.sources.oomGroupKills ?? 'memory.events oom_group_kill', groups));
   } else if (kills > 0) {
     out.push(ev(`The container's cgroup counted ${kills} OOM kill(s)${c.oomGroup ? ' (processes killed; memory.oom.group is 1, so one OOM kills them all)' : ''}.`, c.sources.oomKills ?? 'cgroup', kills));
+  }
+  const pod = draft.podLevel;
+  if (groups === 0 && pod?.oomGroupKills) {
+    out.push(ev(`The pod cgroup counted oom_group_kill ${pod.oomGroupKills} with oom_kill ${pod.oomKills ?? '?'} (memory.events keeps the kills of earlier container instances): ${pod.oomGroupKills === 1 ? 'one OOM that killed' : `${pod.oomGroupKills} OOMs that each killed`} all the processes of a container together (memory.oom.group), not ${pod.oomKills ?? '?'} separate kills.`, pod.sources.oomGroupKills ?? 'pod cgroup memory.events oom_group_kill', pod.oomGroupKills));
   }
   return out;
 }
