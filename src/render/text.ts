@@ -158,7 +158,7 @@ function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: 
   return lines;
 }
 
-function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: Shorten): string[] {
+function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: Shorten, qos: Analysis['pod']['qosClass'] = null): string[] {
   const title = `Container ${c.name}${c.kind !== 'container' ? ` (${c.kind})` : ''}`;
   const out = [`  ${p.bold(title)}  ${p.dim(wrap(stateText(c), width - title.length - 4, title.length + 4))}`];
   if (c.cgroupPath) {
@@ -193,7 +193,7 @@ function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: 
     out.push(...rows(p, views.filter((r) => r.value !== null), width));
   }
   out.push(...prometheusLines(c, p, width));
-  const controls = controlsLine(c);
+  const controls = controlsLine(c, qos);
   if (controls) out.push(`    ${p.dim(wrap(controls, width - 4, 4))}`);
   if (c.oomKills !== null || c.limitHits !== null) {
     out.push(`    ${p.dim(`cgroup counters: oom_kill ${c.oomKills ?? '?'} · limit hits ${c.limitHits ?? '?'}${c.localOoms !== null ? ` · local oom ${c.localOoms}` : ''}${c.oomScoreAdj !== null ? ` · oom_score_adj ${c.oomScoreAdj}` : ''}`)}`);
@@ -215,9 +215,12 @@ function limitNote(c: ContainerAnalysis): string {
 }
 
 /** Swap, Memory QoS and memory.oom.group, when read. */
-function controlsLine(c: ContainerAnalysis): string | null {
+function controlsLine(c: ContainerAnalysis, qos: Analysis['pod']['qosClass']): string | null {
   const parts: string[] = [];
   if (c.swapBytes !== null) parts.push(`swap ${formatBytes(c.swapBytes)}${c.swapLimitBytes === 0 ? ' (no swap allowed)' : c.swapLimitBytes !== null ? ` of ${formatBytes(c.swapLimitBytes)}` : ''}`);
+  // LimitedSwap (GetContainerSwapBehavior) gives swap only to Burstable containers whose request differs from their limit.
+  const limitedSwapGivesNone = qos !== 'Burstable' || c.requestBytes === c.limitBytes;
+  if (c.swapBytes && limitedSwapGivesNone) parts.push("swap in use although LimitedSwap gives none to this container (only Burstable ones whose request ≠ limit get swap): check the kubelet's memorySwap.swapBehavior");
   if (c.memoryHighBytes !== null) parts.push(`memory.high ${formatBytes(c.memoryHighBytes)}`);
   if (c.highEvents) parts.push(`throttled over memory.high ${c.highEvents} time(s)`);
   if (c.memoryMinBytes) parts.push(`memory.min ${formatBytes(c.memoryMinBytes)}`);
@@ -297,7 +300,7 @@ export function renderText(a: Analysis, options: TextOptions): string {
   for (const c of a.containers) {
     if (options.container && c.name !== options.container) continue;
     if (c.kind === 'init' && c.usageBytes === null && !options.container) continue;
-    out.push(...containerChain(c, p, width, short), '');
+    out.push(...containerChain(c, p, width, short, a.pod.qosClass), '');
   }
 
   if (a.nodeFits.length) {

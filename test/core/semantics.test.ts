@@ -243,3 +243,12 @@ test('swap and Memory QoS are shown when read', async () => {
   assert.equal(c.highEvents, 0);
   assert.match(renderText(a, { color: false, width: 100 }), /swap 16\.9Mi · memory\.oom\.group 0/);
 });
+
+test('swap in use where LimitedSwap would give none is pointed out', async () => {
+  const guaranteed = await run('cgroupv2-elastic-relocated', (f) => {
+    f.pod.status = { ...f.pod.status, qosClass: 'Guaranteed' };
+  });
+  assert.match(renderText(guaranteed, { color: false, width: 300 }), /swap in use although LimitedSwap gives none to this container/);
+  const burstable = await run('cgroupv2-elastic-relocated');
+  assert.doesNotMatch(renderText(burstable, { color: false, width: 300 }), /LimitedSwap/);
+});
