@@ -8,8 +8,7 @@
 import type { Breakdown, CgroupLevel, CgroupVersion, MemoryFigures, PrometheusView, SummaryMemory } from './types.js';
 
 /** Where cAdvisor defines the metrics and where it fills them from the cgroup files. */
-const CADVISOR_METRICS = 'cadvisor metrics/prometheus.go';
-const CADVISOR_HANDLER = 'cadvisor container/libcontainer/handler.go setMemoryStats';
+const CADVISOR_SOURCE = 'cAdvisor metrics/prometheus.go; container/libcontainer/handler.go';
 
 /**
  * The cAdvisor metrics these figures equal (the kubelet's /metrics/cadvisor, what Grafana dashboards plot).
@@ -19,7 +18,7 @@ export function prometheusViews(version: CgroupVersion | null, f: Pick<MemoryFig
   const v1 = version === 'v1';
   const usage = version === null ? 'kubelet Summary usageBytes' : v1 ? 'memory.usage_in_bytes' : 'memory.current';
   const inactive = v1 ? 'memory.stat total_inactive_file' : 'memory.stat inactive_file';
-  const view = (metric: string, bytes: number | null, computedAs: string): PrometheusView => ({ metric, bytes, computedAs, cadvisorSource: `${CADVISOR_METRICS} (${CADVISOR_HANDLER})` });
+  const view = (metric: string, bytes: number | null, computedAs: string): PrometheusView => ({ metric, bytes, computedAs, cadvisorSource: CADVISOR_SOURCE });
   const out = [
     view('container_memory_working_set_bytes', f.workingSetBytes, version === null ? 'kubelet Summary workingSetBytes (the same computation)' : `${usage} − ${inactive}, floored at 0`),
     view('container_memory_usage_bytes', f.usageBytes, usage),

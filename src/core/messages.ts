@@ -230,9 +230,9 @@ const LEGACY_TASK_IN = /^Task in (\S+) killed as a result of limit of (\S+)/;
 const MEMCG_USAGE = /^memory: usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+))?/;
 // v1 with swap accounting: the memsw counter (memory + swap together), which has its own limit and failcnt.
 const MEMSW_USAGE = /^memory\+swap: usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+))?/;
-// The memory.stat lines of a v2 report: "anon 98742272" (bytes).
-const STAT_LINE = /^([a-z][a-z0-9_]*) (\d+)$/;
-// The v1 inline form: "cache:24KB rss:1048552KB …" (kB).
+// The v1 inline form: "cache:24KB rss:1048552KB …" (kB). Newer kernels print the stats as one "key value" line
+// each; those are not read, because the live kernel-log reader keeps only the "Memory cgroup stats for" line
+// itself, and a snapshot must give the same answer as the live path.
 const INLINE_STAT = /([a-z_]+):(\d+)KB/g;
 // Same functions: "Memory cgroup stats for <path>:" then the memory.stat of the OOM memcg (v1: one per descendant).
 const MEMCG_STATS = /^Memory cgroup stats for \S/;
@@ -313,8 +313,6 @@ interface Draft {
   summaryTask: { pid: number | null; task: string | null } | null;
   /** pid → oom_score_adj from the task table (older kill lines omit oom_score_adj). */
   tableAdj: Map<number, number>;
-  /** Inside a multi-line (v2) `Memory cgroup stats` block. */
-  inStats: boolean;
 }
 
 function newDraft(time: string | null): Draft {
@@ -350,7 +348,6 @@ function newDraft(time: string | null): Draft {
     chosen: null,
     summaryTask: null,
     tableAdj: new Map(),
-    inStats: false,
   };
 }
 
@@ -368,17 +365,14 @@ function addStat(d: Draft, key: string, bytes: number): void {
   stats[key] = (stats[key] ?? 0) + bytes;
 }
 
-/** "Memory cgroup stats for <path>: cache:24KB rss:…KB" (v1, one line) or the header of a v2 block. */
+/** "Memory cgroup stats for <path>: cache:24KB rss:…KB" (the legacy one-line form). */
 function readStatsHeader(d: Draft, text: string): void {
   const colon = text.indexOf(': ');
   const inline = colon >= 0 ? text.slice(colon + 2) : '';
-  let found = false;
   for (const m of inline.matchAll(INLINE_STAT)) {
     const kb = parseKernelInt(m[2]);
     if (kb !== null) addStat(d, m[1] as string, kb * 1024);
-    found = true;
   }
-  d.inStats = !found;
 }
 
 function prefixIsGlobal(prefix: string | undefined): boolean | null {
@@ -485,11 +479,8 @@ export function parseKernelOomLog(text: string): KernelOomEvent[] {
       d.event.memsw = { usageBytes: kib(parseKernelInt(m[1])), limitBytes: kbLimit(m[2]), failcnt: parseKernelInt(m[3]) };
     } else if (MEMCG_STATS.test(t)) {
       readStatsHeader(openDraft(line.time, () => false), t);
-    } else if (cur && cur.inStats && !cur.hasVictim && (m = STAT_LINE.exec(t))) {
-      addStat(cur, m[1] as string, parseKernelInt(m[2]) ?? 0);
     } else if (TASK_HEADER.test(t)) {
-      const d = openDraft(line.time, () => false);
-      d.inStats = false;
+      openDraft(line.time, () => false);
     } else if ((m = KILL_CHOSEN.exec(t))) {
       const d = openDraft(line.time, () => false);
       d.prefixGlobal = prefixIsGlobal(m[1]);

@@ -364,8 +364,9 @@ export interface KernelOomEvent {
    */
   memsw: { usageBytes: number | null; limitBytes: number | null; failcnt: number | null } | null;
   /**
-   * `Memory cgroup stats for <path>:` of the OOM cgroup in bytes (v1 prints one inline block per descendant in kB,
-   * summed here; v2 one multi-line block, hierarchical). null when not printed.
+   * `Memory cgroup stats for <path>: cache:…KB rss:…KB …` of the OOM cgroup in bytes (the legacy one-line form,
+   * one per descendant, summed here). The multi-line form of newer kernels is not read (the live kernel-log
+   * reader does not keep those lines). null when not printed.
    */
   memcgStats: Record<string, number> | null;
   /**

@@ -192,11 +192,20 @@ function kernelOomsByContainer(draft: Draft, containerIds: Map<string, string>):
   return byContainer;
 }
 
-/** A 137 the runtime did not call OOMKilled, settled by the pod cgroup's memory.events oom_kill (v2, survives restarts). */
+const reportedOom = (c: ContainerAnalysis) => c.state.reason === 'OOMKilled' || c.lastState?.reason === 'OOMKilled';
+
+/**
+ * A 137 the runtime did not call OOMKilled, settled by the pod cgroup's memory.events oom_kill (v2, survives
+ * restarts). Not when another container's reported OOM explains the pod's count, nor when the container's own
+ * cgroup is the instance that exited and counted no kill.
+ */
 function lostOomState(c: ContainerAnalysis, draft: Draft): ContainerState | null {
   if (draft.cgroup?.version !== 'v2' || !draft.podLevel?.oomKills) return null;
+  if (draft.containers.some((x) => x !== c && reportedOom(x))) return null;
   for (const s of [c.state, c.lastState]) {
-    if (s?.state === 'terminated' && s.exitCode === 137 && s.reason !== 'OOMKilled' && s.reason !== 'ContainerStatusUnknown') return s;
+    if (s?.state !== 'terminated' || s.exitCode !== 137 || s.reason === 'OOMKilled' || s.reason === 'ContainerStatusUnknown') continue;
+    const ownCgroupSaysNo = s === c.state && c.oomKills === 0;
+    return ownCgroupSaysNo ? null : s;
   }
   return null;
 }

@@ -363,7 +363,7 @@ describe('parseKernelOomLog', () => {
       'cri-containerd-9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987.scope';
     assert.equal(e?.memcgFailcnt, 1133);
     assert.equal(e?.memsw, null, 'v2 prints swap:, not memory+swap:');
-    assert.equal(e?.memcgStats?.anon, 7601418240, 'the v2 multi-line stats of the OOM memcg');
+    assert.equal(e?.memcgStats, null, 'multi-line stats are not read: the live reader does not keep those lines');
     assert.deepEqual(firstFields(e), {
       time: 'May 19 18:14:43',
       constraint: 'CONSTRAINT_MEMCG',
@@ -396,8 +396,6 @@ describe('parseKernelOomLog', () => {
     assert.equal(events.length, 2);
     const pod = '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5931aa75_4603_4e65_b552_7c71cf55cfb5.slice';
     assert.equal(events[0]?.memcgFailcnt, 6402);
-    assert.equal(events[0]?.memcgStats?.anon, 98742272);
-    assert.equal(events[0]?.memcgStats?.shmem, 2297856);
     assert.deepEqual(firstFields(events[0]), {
       time: 'Oct 12 19:00:20',
       constraint: 'CONSTRAINT_MEMCG',

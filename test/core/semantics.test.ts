@@ -252,3 +252,12 @@ test('swap in use where LimitedSwap would give none is pointed out', async () =>
   const burstable = await run('cgroupv2-elastic-relocated');
   assert.doesNotMatch(renderText(burstable, { color: false, width: 300 }), /LimitedSwap/);
 });
+
+test("a 137 is not blamed on the pod's OOM count when another container's reported OOM explains it", async () => {
+  const a = await run('v2-lab-exit137-lost-oom-event', (f) => {
+    f.pod.spec?.containers?.push({ name: 'other', resources: { limits: { memory: '50Mi' } } });
+    f.pod.status?.containerStatuses?.push({ name: 'other', restartCount: 1, state: { running: {} }, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } } });
+  });
+  assert.deepEqual(a.verdicts.filter((v) => v.kind === 'OOMKilled').map((v) => v.container), ['other']);
+  assert.equal(verdict(a, 'ExitWithoutOOM').container, 'app');
+});
