@@ -177,6 +177,7 @@ describe('readLevel', () => {
       swapLimitBytes: null, // `max`
       oomGroup: false,
       kmemUsageBytes: null,
+      memsw: null,
       unreadable: [],
     });
     assert.ok(stat);
