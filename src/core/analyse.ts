@@ -85,7 +85,7 @@ function counters(level: CgroupLevel): Counters {
 function levelSummary(level: CgroupLevel): LevelSummary {
   const f = figuresFromLevel(level, levelWhere(level));
   const c = counters(level);
-  return { ...f, path: levelWhere(level), oomKills: c.oomKills, limitHits: c.limitHits, localOoms: c.localOoms, localLimitHits: c.localLimitHits, oomGroupKills: c.oomGroupKills, memsw: level.memsw, psi: c.psi, sources: { ...f.sources, ...c.sources } };
+  return { ...f, path: levelWhere(level), oomKills: c.oomKills, limitHits: c.limitHits, localOoms: c.localOoms, localLimitHits: c.localLimitHits, oomGroupKills: c.oomGroupKills, psi: c.psi, sources: { ...f.sources, ...c.sources } };
 }
 
 function summaryLevel(memory: SummaryMemory | undefined, where: string): LevelSummary | null {
@@ -97,7 +97,7 @@ function summaryLevel(memory: SummaryMemory | undefined, where: string): LevelSu
         full: memory.psi.full ? { avg10: memory.psi.full.avg10 ?? 0, avg60: memory.psi.full.avg60 ?? 0, avg300: memory.psi.full.avg300 ?? 0, totalUsec: memory.psi.full.total ?? 0 } : null,
       }
     : null;
-  return { ...f, path: where, oomKills: null, limitHits: null, localOoms: null, localLimitHits: null, oomGroupKills: null, memsw: null, psi };
+  return { ...f, path: where, oomKills: null, limitHits: null, localOoms: null, localLimitHits: null, oomGroupKills: null, psi };
 }
 
 function ratio(a: number | null, b: number | null): number | null {
@@ -195,7 +195,6 @@ function memoryControls(level: CgroupLevel | null, swap: SummarySwap | undefined
     highEvents: level?.events?.high ?? null,
     oomGroup: level?.oomGroup ?? null,
     oomGroupKills: level?.events?.oomGroupKill ?? null,
-    memsw: level?.memsw ?? null,
   };
 }
 

@@ -223,7 +223,7 @@ function hasMemoryFile(files: CgroupFiles, prefix: string): boolean {
 const STAT_KEYS = { v2: ['anon', 'file', 'active_file', 'inactive_file'], v1: ['total_rss', 'total_cache', 'total_active_file', 'total_inactive_file'] } as const;
 const EVENT_KEYS = ['max', 'oom', 'oom_kill'];
 /** Files holding one number (or a limit, `max` allowed). */
-const COUNT_FILES = ['memory.current', 'memory.peak', 'memory.swap.current', 'memory.usage_in_bytes', 'memory.max_usage_in_bytes', 'memory.failcnt', 'memory.memsw.usage_in_bytes', 'memory.memsw.max_usage_in_bytes', 'memory.memsw.failcnt', 'memory.kmem.usage_in_bytes'];
+const COUNT_FILES = ['memory.current', 'memory.peak', 'memory.swap.current', 'memory.usage_in_bytes', 'memory.max_usage_in_bytes', 'memory.failcnt', 'memory.memsw.usage_in_bytes', 'memory.kmem.usage_in_bytes'];
 const LIMIT_FILES = ['memory.max', 'memory.high', 'memory.low', 'memory.min', 'memory.swap.max', 'memory.limit_in_bytes', 'memory.soft_limit_in_bytes', 'memory.memsw.limit_in_bytes'];
 
 function quoted(text: string): string {
@@ -314,7 +314,6 @@ export function readLevel(files: CgroupFiles, path: string, version: CgroupVersi
       swapLimitBytes: parseLimit(read('memory.swap.max')).bytes,
       oomGroup: toFlag(parseKernelInt(read('memory.oom.group'))),
       kmemUsageBytes: null,
-      memsw: null,
     };
   }
 
@@ -343,10 +342,6 @@ export function readLevel(files: CgroupFiles, path: string, version: CgroupVersi
       limit.bytes !== null && memswLimit.bytes !== null ? Math.max(0, memswLimit.bytes - limit.bytes) : null,
     oomGroup: null,
     kmemUsageBytes: parseCount(read('memory.kmem.usage_in_bytes')),
-    memsw:
-      memswUsage === null && memswLimit.unlimited === null
-        ? null
-        : { usageBytes: memswUsage, limitBytes: memswLimit.bytes, peakBytes: parseCount(read('memory.memsw.max_usage_in_bytes')), failcnt: parseCount(read('memory.memsw.failcnt')) },
   };
 }
 

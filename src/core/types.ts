@@ -284,18 +284,8 @@ export interface CgroupLevel {
   oomGroup: boolean | null;
   /** v1 memory.kmem.usage_in_bytes. */
   kmemUsageBytes: number | null;
-  /** v1 memory.memsw.* (memory and swap counted together, with its own limit and failcnt); null on v2 or without swap accounting. */
-  memsw: MemswCounters | null;
   /** Files of this directory that were present but could not be used (`file` is the snapshot path `cgroup/…`). */
   unreadable: UnreadableFile[];
-}
-
-export interface MemswCounters {
-  usageBytes: number | null;
-  /** null when unlimited. */
-  limitBytes: number | null;
-  peakBytes: number | null;
-  failcnt: number | null;
 }
 
 /** Where the pod's cgroups were found in the files. */
@@ -523,8 +513,6 @@ export interface ContainerAnalysis extends MemoryFigures {
   oomGroup: boolean | null;
   /** v2 memory.events `oom_group_kill`: group kills (each one kills every process; oom_kill counts processes). */
   oomGroupKills: number | null;
-  /** v1 memory.memsw.* (memory + swap): usage, limit, peak and failcnt. */
-  memsw: MemswCounters | null;
   /** The oom_score_adj the kubelet gives this container (pkg/kubelet/qos/policy.go). */
   oomScoreAdj: number | null;
   restartCount: number | null;
@@ -570,8 +558,6 @@ export interface LevelSummary extends MemoryFigures {
   localLimitHits: number | null;
   /** v2 memory.events `oom_group_kill`. */
   oomGroupKills: number | null;
-  /** v1 memory.memsw.* of this level. */
-  memsw: MemswCounters | null;
   psi: Psi | null;
 }
 

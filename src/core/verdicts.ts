@@ -3,7 +3,7 @@
 import { classifyCgroupPath } from './cgroup.js';
 import { describeExitCode, parseEvictionAnnotations, parseEvictionMessage, parseSchedulingMessage } from './messages.js';
 import { formatBytes, formatPercent, formatQuantity } from './quantity.js';
-import type { Analysis, ContainerAnalysis, ContainerState, Evidence, MemswCounters, KEvent, KernelOomEvent, KPod, LevelSummary, OomLevel, Verdict } from './types.js';
+import type { Analysis, ContainerAnalysis, ContainerState, Evidence, KEvent, KernelOomEvent, KPod, LevelSummary, OomLevel, Verdict } from './types.js';
 
 export type Draft = Omit<Analysis, 'verdicts'>;
 
@@ -76,16 +76,8 @@ function describeMemcg(path: string, containerIds: Map<string, string>): string 
 interface LevelCandidate {
   level: OomLevel;
   name: string;
-  summary: { path: string; limitHits: number | null; oomKills: number | null; peakBytes: number | null; cgroupLimitBytes: number | null; usageBytes: number | null; memsw: MemswCounters | null };
+  summary: { path: string; limitHits: number | null; oomKills: number | null; peakBytes: number | null; cgroupLimitBytes: number | null; usageBytes: number | null };
   localOoms: number | null;
-  /** Set by counterLevel: v1 memory+swap reached its limit while memory did not count a hit. */
-  byMemsw?: boolean;
-}
-
-/** v1: memory.memsw.failcnt > 0 and its peak at the memsw limit. */
-function memswHit(m: MemswCounters | null): boolean {
-  const peak = m?.peakBytes ?? m?.usageBytes ?? null;
-  return !!m?.failcnt && m.limitBytes !== null && peak !== null && peak >= m.limitBytes * 0.98;
 }
 
 /**
@@ -100,9 +92,9 @@ function counterLevel(candidates: LevelCandidate[]): LevelCandidate | null {
       continue;
     }
     const s = c.summary;
+    if (s.cgroupLimitBytes === null || !s.limitHits) continue;
     const peak = s.peakBytes ?? s.usageBytes;
-    if (s.cgroupLimitBytes !== null && s.limitHits && peak !== null && peak >= s.cgroupLimitBytes * 0.98) return c;
-    if (!s.limitHits && memswHit(s.memsw)) return { ...c, byMemsw: true };
+    if (peak !== null && peak >= s.cgroupLimitBytes * 0.98) return c;
   }
   return null;
 }
@@ -170,7 +162,8 @@ function memswEvidence(k: KernelOomEvent): Evidence[] {
   return out;
 }
 
-function memswNextSteps(shmem: number | null, c: ContainerAnalysis): string[] {
+function memswNextSteps(k: KernelOomEvent, c: ContainerAnalysis): string[] {
+  const shmem = k.memcgStats?.shmem ?? null;
   return [
     `Raising the memory limit alone will not help: memory.memsw.limit_in_bytes caps memory and swap together, and it was full while memory was below its own limit.`,
     shmem !== null && shmem > 0
@@ -275,10 +268,10 @@ function kernelEvidence(k: KernelOomEvent, containerIds: Map<string, string>): E
 }
 
 /** The cgroup counters that name the level: v2 memory.events.local oom at the level whose limit ran out, v1 failcnt. */
-function counterEvidence(c: ContainerAnalysis, draft: Draft): { level: OomLevel; evidence: Evidence; byMemsw: boolean } | null {
+function counterEvidence(c: ContainerAnalysis, draft: Draft): { level: OomLevel; evidence: Evidence } | null {
   const candidates: LevelCandidate[] = [];
   const push = (lvl: OomLevel, name: string, s: LevelSummary | ContainerAnalysis | null, localOoms: number | null) => {
-    if (s) candidates.push({ level: lvl, name, summary: { path: 'path' in s ? s.path : (s.cgroupPath ?? ''), limitHits: s.limitHits, oomKills: s.oomKills, peakBytes: s.peakBytes, cgroupLimitBytes: s.cgroupLimitBytes, usageBytes: s.usageBytes, memsw: s.memsw }, localOoms });
+    if (s) candidates.push({ level: lvl, name, summary: { path: 'path' in s ? s.path : (s.cgroupPath ?? ''), limitHits: s.limitHits, oomKills: s.oomKills, peakBytes: s.peakBytes, cgroupLimitBytes: s.cgroupLimitBytes, usageBytes: s.usageBytes }, localOoms });
   };
   push('container', `container ${c.name}'s`, c.cgroupPath ? c : null, c.localOoms);
   push('pod', "pod's", draft.podLevel, draft.podLevel?.localOoms ?? null);
@@ -286,16 +279,11 @@ function counterEvidence(c: ContainerAnalysis, draft: Draft): { level: OomLevel;
   const hit = counterLevel(candidates);
   if (!hit) return null;
   const s = hit.summary;
-  if (hit.byMemsw && s.memsw) {
-    const m = s.memsw;
-    const text = `memory.memsw.failcnt ${m.failcnt} at the ${hit.name} cgroup (${s.path}): its memory+swap limit of ${formatBytes(m.limitBytes)} was reached (peak ${formatBytes(m.peakBytes ?? m.usageBytes)}) while memory.failcnt is ${s.limitHits ?? '?'}: memory+swap decided, not the memory limit.`;
-    return { level: hit.level, evidence: ev(text, `${s.path}/memory.memsw.failcnt`, m.failcnt), byMemsw: true };
-  }
   const text =
     hit.localOoms !== null
       ? `memory.events.local at the ${hit.name} cgroup (${s.path}) counts oom ${hit.localOoms}: that level's own limit of ${formatBytes(s.cgroupLimitBytes)} ran out (oom and max are local to the level that hit its limit; oom_kill is local to the killed process's cgroup).`
       : `The ${hit.name} cgroup hit its limit of ${formatBytes(s.cgroupLimitBytes)} ${s.limitHits} time(s) (memory.failcnt) and peaked at ${formatBytes(s.peakBytes)}.`;
-  return { level: hit.level, evidence: ev(text, hit.localOoms !== null ? `${s.path}/memory.events.local oom` : `${s.path}/memory.failcnt`, hit.localOoms ?? s.cgroupLimitBytes), byMemsw: false };
+  return { level: hit.level, evidence: ev(text, hit.localOoms !== null ? `${s.path}/memory.events.local oom` : `${s.path}/memory.failcnt`, hit.localOoms ?? s.cgroupLimitBytes) };
 }
 
 /** With only the runtime's word: the container's own limit when it has one, else kubepods or the node. */
@@ -314,11 +302,11 @@ function inferredLevel(c: ContainerAnalysis, draft: Draft): { level: OomLevel; e
   };
 }
 
-function oomSummary(c: ContainerAnalysis, draft: Draft, level: OomLevel | null, inferred: boolean, memsw: { limitBytes: number | null } | null): string {
+function oomSummary(c: ContainerAnalysis, draft: Draft, level: OomLevel | null, inferred: boolean, memsw: KernelOomEvent | null): string {
   const own = c.limitSource === 'pod-level' ? ' (the pod-level limit)' : c.limitSource === 'resized' ? ' (after an in-place resize)' : '';
   const levelText: Record<OomLevel, string> = {
-    container: memsw ? `its memory+swap limit of ${formatBytes(memsw.limitBytes)} (memsw), not its memory limit` : `its own memory limit${c.limitBytes !== null ? ` of ${formatBytes(c.limitBytes)}${own}` : ''}`,
-    pod: memsw ? `the pod's memory+swap limit of ${formatBytes(memsw.limitBytes)} (memsw)` : `the pod's memory limit${draft.requests.effectiveLimitBytes !== null ? ` of ${formatBytes(draft.requests.effectiveLimitBytes)}` : ''}`,
+    container: memsw ? `its memory+swap limit of ${formatBytes(memsw.memsw?.limitBytes ?? null)} (memsw), not its memory limit` : `its own memory limit${c.limitBytes !== null ? ` of ${formatBytes(c.limitBytes)}${own}` : ''}`,
+    pod: memsw ? `the pod's memory+swap limit of ${formatBytes(memsw.memsw?.limitBytes ?? null)} (memsw)` : `the pod's memory limit${draft.requests.effectiveLimitBytes !== null ? ` of ${formatBytes(draft.requests.effectiveLimitBytes)}` : ''}`,
     'node-allocatable': `the node-allocatable limit (kubepods${draft.node?.kubepods?.cgroupLimitBytes ? ` = ${formatBytes(draft.node.kubepods.cgroupLimitBytes)}` : ''}): all pods on the node together ran out`,
     node: 'the whole node running out of memory (global OOM)',
   };
@@ -339,15 +327,12 @@ function oomVerdict(k: OomCase, input: RuleInput): Found {
     level = levelOfMemcg(last.oomMemcg, last.global);
     evidence.push(...kernelEvidence(last, containerIds));
   }
-  const memswLogged = memswDecided(last) ? (last as KernelOomEvent) : null;
-  if (memswLogged) evidence.push(...memswEvidence(memswLogged));
-  let memswCounted: MemswCounters | null = null;
+  const memsw = memswDecided(last) ? (last as KernelOomEvent) : null;
+  if (memsw) evidence.push(...memswEvidence(memsw));
   if (level === null) {
     const counted = counterEvidence(c, draft);
     if (counted) ({ level } = counted), evidence.push(counted.evidence);
-    if (counted?.byMemsw) memswCounted = (counted.level === 'container' ? c.memsw : counted.level === 'pod' ? draft.podLevel?.memsw : draft.node?.kubepods?.memsw) ?? null;
   }
-  const memsw = memswLogged?.memsw ?? memswCounted;
   if (level === null && (k.last || k.lost)) {
     const guess = inferredLevel(c, draft);
     level = guess.level;
@@ -357,7 +342,7 @@ function oomVerdict(k: OomCase, input: RuleInput): Found {
   if (level === 'pod' && c.limitBytes !== null && draft.requests.effectiveLimitBytes !== null) {
     evidence.push(ev(`The pod cgroup limit is ${formatBytes(draft.requests.effectiveLimitBytes)} (${c.limitSource === 'pod-level' ? 'the pod-level limit' : "the sum of the containers' limits"}); with one container it is the container's limit in effect, and the pod level is reached first because the pause container counts too.`, 'pod.spec.containers[].resources.limits', draft.requests.effectiveLimitBytes));
   }
-  const nextSteps = memsw ? memswNextSteps(memswLogged?.memcgStats?.shmem ?? c.breakdown.shmemBytes, c) : oomNextSteps(level, c, draft, peakAtKill(c, last));
+  const nextSteps = memsw ? memswNextSteps(memsw, c) : oomNextSteps(level, c, draft, peakAtKill(c, last));
   return { kind: 'OOMKilled', level, severity: 'critical', container: c.name, inferred, summary: oomSummary(c, draft, level, inferred, memsw), evidence, nextSteps };
 }
 

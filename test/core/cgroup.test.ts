@@ -177,7 +177,6 @@ describe('readLevel', () => {
       swapLimitBytes: null, // `max`
       oomGroup: false,
       kmemUsageBytes: null,
-      memsw: null,
       unreadable: [],
     });
     assert.ok(stat);

@@ -261,20 +261,3 @@ test("a 137 is not blamed on the pod's OOM count when another container's report
   assert.deepEqual(a.verdicts.filter((v) => v.kind === 'OOMKilled').map((v) => v.container), ['other']);
   assert.equal(verdict(a, 'ExitWithoutOOM').container, 'app');
 });
-
-test('v1 without the kernel log: memory.memsw.failcnt at its limit while memory.failcnt is 0 means memory+swap decided', async () => {
-  const pod = 'memory/kubepods/burstable/podd9c442e6-eb65-4eba-8a94-151a6167e1e0';
-  const facts = await loadSnapshot('examples/oomkilled-container');
-  facts.kernelLog = null;
-  const files = facts.cgroupFiles as Record<string, string>;
-  files[`${pod}/memory.memsw.limit_in_bytes`] = '67895296\n';
-  files[`${pod}/memory.memsw.max_usage_in_bytes`] = '67895296\n';
-  files[`${pod}/memory.memsw.failcnt`] = '5\n';
-  const a = analyse(facts, { now: NOW });
-  assert.deepEqual(a.podLevel?.memsw, { usageBytes: 1437696, limitBytes: 67895296, peakBytes: 67895296, failcnt: 5 });
-  const oom = verdict(a, 'OOMKilled');
-  assert.equal(oom.level, 'pod');
-  assert.match(oom.summary, /memory\+swap limit of 64\.8Mi \(memsw\)/);
-  assert.match(text(oom), /memory\.memsw\.failcnt 5 at the pod's cgroup .* while memory\.failcnt is 0/s);
-  assert.match(oom.nextSteps[0]!, /Raising the memory limit alone will not help/);
-});
