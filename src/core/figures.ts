@@ -77,6 +77,32 @@ export function workingSet(usage: number | null, inactiveFile: number | null): n
   return Math.max(0, usage - inactiveFile);
 }
 
+/** Kernel memory charged to the cgroup, its parts, and where the number came from. */
+function kernelMemory(level: CgroupLevel, get: (name: string) => number | null, where: string, statFile: string): { bytes: number | null; parts: Record<string, number>; source: string } {
+  const parts: Record<string, number> = {};
+  if (level.version === 'v1') {
+    const bytes = level.kmemUsageBytes;
+    if (bytes !== null) parts.kmem = bytes;
+    return { bytes, parts, source: `${where}/memory.kmem.usage_in_bytes` };
+  }
+  for (const p of KERNEL_PARTS) {
+    const v = get(p);
+    if (v !== null) parts[p] = v;
+  }
+  const sock = get('sock');
+  if (sock !== null) parts.sock = sock;
+  const kernelKey = get('kernel');
+  const slab = get('slab') ?? sumKnown(get('slab_reclaimable'), get('slab_unreclaimable'));
+  const known = sumKnown(get('kernel_stack'), get('pagetables'), get('percpu'), slab);
+  const base = kernelKey ?? (known === null ? null : known + (get('sec_pagetables') ?? 0) + (get('vmalloc') ?? 0));
+  // Socket buffers are charged to memory.current but are not part of the `kernel` counter.
+  return {
+    bytes: base === null ? null : base + (sock ?? 0),
+    parts,
+    source: kernelKey !== null ? `${statFile} kernel + sock` : `${statFile} kernel_stack + pagetables + percpu + slab (+ sec_pagetables, vmalloc, sock)`,
+  };
+}
+
 /** Figures of one cgroup level read from its files. `where` is the path shown as the source (e.g. `cgroup/memory/kubepods/…`). */
 export function figuresFromLevel(level: CgroupLevel, where: string): MemoryFigures {
   const stat = level.stat ?? {};
@@ -97,28 +123,7 @@ export function figuresFromLevel(level: CgroupLevel, where: string): MemoryFigur
   const cache = get(v1 ? 'total_cache' : 'file');
   const shmem = get(key('shmem'));
 
-  let kernelBytes: number | null;
-  const kernelParts: Record<string, number> = {};
-  let kernelSource: string;
-  if (v1) {
-    kernelBytes = level.kmemUsageBytes;
-    if (kernelBytes !== null) kernelParts.kmem = kernelBytes;
-    kernelSource = `${where}/memory.kmem.usage_in_bytes`;
-  } else {
-    for (const p of KERNEL_PARTS) {
-      const v = get(p);
-      if (v !== null) kernelParts[p] = v;
-    }
-    const sock = get('sock');
-    if (sock !== null) kernelParts.sock = sock;
-    const kernelKey = get('kernel');
-    const slab = get('slab') ?? sumKnown(get('slab_reclaimable'), get('slab_unreclaimable'));
-    const parts = sumKnown(get('kernel_stack'), get('pagetables'), get('percpu'), slab) ;
-    const base = kernelKey ?? (parts === null ? null : parts + (get('sec_pagetables') ?? 0) + (get('vmalloc') ?? 0));
-    // Socket buffers are charged to memory.current but are not part of the `kernel` counter.
-    kernelBytes = base === null ? null : base + (sock ?? 0);
-    kernelSource = kernelKey !== null ? `${statFile} kernel + sock` : `${statFile} kernel_stack + pagetables + percpu + slab (+ sec_pagetables, vmalloc, sock)`;
-  }
+  const { bytes: kernelBytes, parts: kernelParts, source: kernelSource } = kernelMemory(level, get, where, statFile);
 
   const fileLru = sumKnown(activeFile, inactiveFile);
   const explained = sumKnown(anon, fileLru, shmem, kernelBytes);

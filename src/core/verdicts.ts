@@ -469,6 +469,59 @@ function pendingVerdict(input: RuleInput): Found[] {
 // ---------------------------------------------------------------------------------------------
 // Usage shape: near limit, page cache, tmpfs, kernel memory, no limit, pressure
 
+/** tmpfs / shared memory that cannot be reclaimed without swap. */
+function shmemHeavy(c: ContainerAnalysis): Found | null {
+  const ws = c.workingSetBytes;
+  const b = c.breakdown;
+  if (ws !== null && b.shmemBytes !== null && b.shmemBytes >= 16 * MiB && b.shmemBytes >= 0.25 * ws) {
+    return {
+      kind: 'ShmemHeavy',
+      level: null,
+      severity: 'warning',
+      container: c.name,
+      summary: `Container ${c.name} holds ${formatBytes(b.shmemBytes)} in tmpfs/shared memory, ${formatPercent(b.shmemBytes / ws)} of its working set; without swap it cannot be reclaimed.`,
+      evidence: [ev(`shmem ${formatBytes(b.shmemBytes)}: files in tmpfs, memory-medium emptyDir or /dev/shm; they sit on the anon LRU, so the working set keeps them.`, c.sources.shmemBytes ?? 'memory.stat', b.shmemBytes)],
+      nextSteps: ['Delete files from tmpfs / emptyDir{medium: Memory} when done, or set a sizeLimit on the emptyDir.', 'Move large scratch data to a disk-backed emptyDir; it counts against the memory limit otherwise.'],
+    };
+  }
+  return null;
+}
+
+/** Kernel memory (slab, sockets, page tables) that is a large share of usage. */
+function kernelHeavy(c: ContainerAnalysis): Found | null {
+  const b = c.breakdown;
+  if (c.usageBytes !== null && b.kernelBytes !== null && b.kernelBytes >= 32 * MiB && b.kernelBytes >= 0.25 * c.usageBytes) {
+    const parts = Object.entries(b.kernelParts).sort((x, y) => y[1] - x[1]).slice(0, 3).map(([n, v]) => `${n} ${formatBytes(v)}`).join(', ');
+    return {
+      kind: 'KernelHeavy',
+      level: null,
+      severity: 'warning',
+      container: c.name,
+      summary: `Kernel memory charged to container ${c.name} is ${formatBytes(b.kernelBytes)}, ${formatPercent(b.kernelBytes / c.usageBytes)} of its usage.`,
+      evidence: [ev(`Kernel memory ${formatBytes(b.kernelBytes)}${parts ? ` (${parts})` : ''}.`, c.sources.kernelBytes ?? 'memory.stat', b.kernelBytes)],
+      nextSteps: ['Large slab usually means many files/dentries or inodes; large sock means socket buffers; large pagetables means a huge address space.', 'Kernel memory counts against the limit like any other: include it when sizing.'],
+    };
+  }
+  return null;
+}
+
+/** No limit in force: neither its own nor a pod-level one. */
+function noLimit(c: ContainerAnalysis): Found | null {
+  // Ephemeral containers cannot have resources: a NoLimit advice would not be actionable.
+  if (c.kind !== 'init' && c.kind !== 'ephemeral' && c.limitBytes === null) {
+    return {
+      kind: 'NoLimit',
+      level: null,
+      severity: 'info',
+      container: c.name,
+      summary: `Container ${c.name} has no memory limit: it can grow until the node-allocatable cgroup is full, and then the kernel picks its victim by oom_score_adj${c.oomScoreAdj !== null ? ` (this container: ${c.oomScoreAdj})` : ''}.`,
+      evidence: [ev('No resources.limits.memory in the spec.', `pod.spec.containers[${c.name}].resources`)],
+      nextSteps: [c.requestBytes === null ? 'Set a memory request (and a limit): without a request the pod is the first evicted under node pressure.' : 'Set a memory limit so a leak stops at this container instead of at the node.'],
+    };
+  }
+  return null;
+}
+
 function usageVerdicts(input: RuleInput): Found[] {
   const out: Found[] = [];
   for (const c of input.draft.containers) {
@@ -522,40 +575,9 @@ function usageVerdicts(input: RuleInput): Found[] {
         nextSteps: [`Raise the request of ${c.name} to its steady working set (${formatBytes(ws)}), so the scheduler reserves it and eviction ranks the pod behind those that exceed theirs.`],
       });
     }
-    if (ws !== null && b.shmemBytes !== null && b.shmemBytes >= 16 * MiB && b.shmemBytes >= 0.25 * ws) {
-      out.push({
-        kind: 'ShmemHeavy',
-        level: null,
-        severity: 'warning',
-        container: c.name,
-        summary: `Container ${c.name} holds ${formatBytes(b.shmemBytes)} in tmpfs/shared memory, ${formatPercent(b.shmemBytes / ws)} of its working set; without swap it cannot be reclaimed.`,
-        evidence: [ev(`shmem ${formatBytes(b.shmemBytes)}: files in tmpfs, memory-medium emptyDir or /dev/shm; they sit on the anon LRU, so the working set keeps them.`, c.sources.shmemBytes ?? 'memory.stat', b.shmemBytes)],
-        nextSteps: ['Delete files from tmpfs / emptyDir{medium: Memory} when done, or set a sizeLimit on the emptyDir.', 'Move large scratch data to a disk-backed emptyDir; it counts against the memory limit otherwise.'],
-      });
-    }
-    if (c.usageBytes !== null && b.kernelBytes !== null && b.kernelBytes >= 32 * MiB && b.kernelBytes >= 0.25 * c.usageBytes) {
-      const parts = Object.entries(b.kernelParts).sort((x, y) => y[1] - x[1]).slice(0, 3).map(([n, v]) => `${n} ${formatBytes(v)}`).join(', ');
-      out.push({
-        kind: 'KernelHeavy',
-        level: null,
-        severity: 'warning',
-        container: c.name,
-        summary: `Kernel memory charged to container ${c.name} is ${formatBytes(b.kernelBytes)}, ${formatPercent(b.kernelBytes / c.usageBytes)} of its usage.`,
-        evidence: [ev(`Kernel memory ${formatBytes(b.kernelBytes)}${parts ? ` (${parts})` : ''}.`, c.sources.kernelBytes ?? 'memory.stat', b.kernelBytes)],
-        nextSteps: ['Large slab usually means many files/dentries or inodes; large sock means socket buffers; large pagetables means a huge address space.', 'Kernel memory counts against the limit like any other: include it when sizing.'],
-      });
-    }
-    // Ephemeral containers cannot have resources: a NoLimit advice would not be actionable.
-    if (c.kind !== 'init' && c.kind !== 'ephemeral' && c.limitBytes === null) {
-      out.push({
-        kind: 'NoLimit',
-        level: null,
-        severity: 'info',
-        container: c.name,
-        summary: `Container ${c.name} has no memory limit: it can grow until the node-allocatable cgroup is full, and then the kernel picks its victim by oom_score_adj${c.oomScoreAdj !== null ? ` (this container: ${c.oomScoreAdj})` : ''}.`,
-        evidence: [ev('No resources.limits.memory in the spec.', `pod.spec.containers[${c.name}].resources`)],
-        nextSteps: [c.requestBytes === null ? 'Set a memory request (and a limit): without a request the pod is the first evicted under node pressure.' : 'Set a memory limit so a leak stops at this container instead of at the node.'],
-      });
+    for (const rule of [shmemHeavy, kernelHeavy, noLimit]) {
+      const v = rule(c);
+      if (v) out.push(v);
     }
   }
   return out;
