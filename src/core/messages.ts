@@ -417,6 +417,23 @@ function finish(draft: Draft): KernelOomEvent {
   return e;
 }
 
+/** The victim's "Killed process" line: the report is complete. */
+function readVictim(d: Draft, m: RegExpExecArray, time: string | null): void {
+  const rest = m[4] ?? '';
+  const adj = /oom_score_adj:(-?\d+)/.exec(rest);
+  d.hasVictim = true;
+  d.killTime = time;
+  d.prefixGlobal ??= prefixIsGlobal(m[1]);
+  Object.assign(d.event, {
+    pid: parseKernelInt(m[2]),
+    task: m[3] ?? '',
+    anonRssBytes: kbField(rest, 'anon-rss'),
+    fileRssBytes: kbField(rest, 'file-rss'),
+    shmemRssBytes: kbField(rest, 'shmem-rss'),
+    oomScoreAdj: parseKernelInt(adj?.[1]),
+  });
+}
+
 /**
  * Reads kernel OOM-killer reports from a kernel log (dmesg, `journalctl -k`, /var/log/syslog or kern.log,
  * /dev/kmsg), one event per OOM kill, in log order.
@@ -493,20 +510,7 @@ export function parseKernelOomLog(text: string): KernelOomEvent[] {
         if (pid !== null) last.event.groupKill.processes.push({ pid, task });
         continue;
       }
-      const d = openDraft(line.time, () => false);
-      const rest = m[4] ?? '';
-      const adj = /oom_score_adj:(-?\d+)/.exec(rest);
-      d.hasVictim = true;
-      d.killTime = line.time;
-      d.prefixGlobal ??= prefixIsGlobal(m[1]);
-      Object.assign(d.event, {
-        pid,
-        task,
-        anonRssBytes: kbField(rest, 'anon-rss'),
-        fileRssBytes: kbField(rest, 'file-rss'),
-        shmemRssBytes: kbField(rest, 'shmem-rss'),
-        oomScoreAdj: parseKernelInt(adj?.[1]),
-      });
+      readVictim(openDraft(line.time, () => false), m, line.time);
     } else if ((m = GROUP_KILL.exec(t))) {
       const d: Draft = cur && !cur.event.groupKill ? cur : openDraft(line.time, () => true);
       d.event.groupKill = { memcg: m[1] ?? '', processes: [] };
