@@ -57,6 +57,10 @@ export interface KContainerStatus {
   started?: boolean;
   state?: KContainerState;
   lastState?: KContainerState;
+  /** In-place resize (GA 1.35): the resources the runtime reports as applied — what the cgroup holds. */
+  resources?: KResources;
+  /** In-place resize: what the kubelet admitted (may differ from spec while a resize is pending). */
+  allocatedResources?: Record<string, string | number>;
 }
 
 export interface KPodCondition {
@@ -75,6 +79,8 @@ export interface KPod {
     nodeName?: string;
     containers?: KContainer[];
     initContainers?: KContainer[];
+    /** Ephemeral (debug) containers: no resources of their own, charged to the pod cgroup. */
+    ephemeralContainers?: KContainer[];
     overhead?: Record<string, string | number>;
     /** Pod-level resources (PodLevelResources feature). */
     resources?: KResources;
@@ -91,6 +97,9 @@ export interface KPod {
     conditions?: KPodCondition[];
     containerStatuses?: KContainerStatus[];
     initContainerStatuses?: KContainerStatus[];
+    ephemeralContainerStatuses?: KContainerStatus[];
+    /** Before 1.33 the resize state was this field (Proposed, InProgress, Deferred, Infeasible), not conditions. */
+    resize?: string;
   };
 }
 
@@ -138,6 +147,13 @@ export interface SummaryMemory {
   psi?: SummaryPsi;
 }
 
+/** kubelet `/stats/summary` swap block (stats/v1alpha1 SwapStats), at pod and container level. */
+export interface SummarySwap {
+  time?: string;
+  swapAvailableBytes?: number;
+  swapUsageBytes?: number;
+}
+
 export interface SummaryPsi {
   full?: { total?: number; avg10?: number; avg60?: number; avg300?: number };
   some?: { total?: number; avg10?: number; avg60?: number; avg300?: number };
@@ -152,7 +168,8 @@ export interface KubeletSummary {
   pods?: Array<{
     podRef?: { name?: string; namespace?: string; uid?: string };
     memory?: SummaryMemory;
-    containers?: Array<{ name?: string; memory?: SummaryMemory }>;
+    containers?: Array<{ name?: string; memory?: SummaryMemory; swap?: SummarySwap }>;
+    swap?: SummarySwap;
   }>;
 }
 
@@ -189,10 +206,16 @@ export interface Facts {
   /** Why a part is missing, when the gatherer knows (e.g. "reader pod forbidden: …"). Keyed by part name. */
   missing: Record<string, string>;
   /**
-   * Files the reader's output named but that could not be used (a frame that failed its check, a file the reader
-   * could not read), or `reader output` as a whole (cut short, altered): what they would have decided is unknown.
+   * Files that were there but could not be used, found before analyse() (a reader frame that failed its
+   * checksum, a file over the size cap). analyse() adds the files it could not parse.
    */
-  unreadable?: Array<{ file: string; problem: string }>;
+  unreadable?: UnreadableFile[];
+}
+
+/** A file that was present but could not be used, and why. `file` is the snapshot path (e.g. `cgroup/…/memory.stat`). */
+export interface UnreadableFile {
+  file: string;
+  problem: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -261,6 +284,8 @@ export interface CgroupLevel {
   oomGroup: boolean | null;
   /** v1 memory.kmem.usage_in_bytes. */
   kmemUsageBytes: number | null;
+  /** Files of this directory that were present but could not be used (`file` is the snapshot path `cgroup/…`). */
+  unreadable: UnreadableFile[];
 }
 
 /** Where the pod's cgroups were found in the files. */
@@ -332,6 +357,18 @@ export interface KernelOomEvent {
   /** `memory: usage NkB, limit NkB, failcnt N` of the OOM cgroup, when printed. */
   memcgUsageBytes: number | null;
   memcgLimitBytes: number | null;
+  memcgFailcnt: number | null;
+  /**
+   * cgroup v1 `memory+swap: usage NkB, limit NkB, failcnt N` (memsw, memory and swap together) of the OOM cgroup,
+   * null when not printed (v2 prints `swap:` instead, which is swap alone). A limit at or above 2^62 is null.
+   */
+  memsw: { usageBytes: number | null; limitBytes: number | null; failcnt: number | null } | null;
+  /**
+   * `Memory cgroup stats for <path>: cache:…KB rss:…KB …` of the OOM cgroup in bytes (the legacy one-line form,
+   * one per descendant, summed here). The multi-line form of newer kernels is not read (the live kernel-log
+   * reader does not keep those lines). null when not printed.
+   */
+  memcgStats: Record<string, number> | null;
   /**
    * memory.oom.group (cgroup v2, set by the kubelet since 1.28): after killing the victim the kernel killed
    * every task of `memcg` (`Tasks in <memcg> are going to be killed due to memory.oom.group set`). `processes`
@@ -357,7 +394,8 @@ export type VerdictKind =
   | 'MemoryPressure'
   | 'ExitWithoutOOM'
   | 'AboveRequest'
-  | 'NoLimit';
+  | 'NoLimit'
+  | 'Unreadable';
 export type OomLevel = 'container' | 'pod' | 'node-allocatable' | 'node';
 
 export interface Evidence {
@@ -375,6 +413,8 @@ export interface Verdict {
   level: OomLevel | null;
   severity: Severity;
   container: string | null;
+  /** true when the level or cause is reasoned from what the spec allows, not read from a kernel counter or log line. */
+  inferred: boolean;
   summary: string;
   evidence: Evidence[];
   nextSteps: string[];
@@ -406,6 +446,18 @@ export interface ToolViews {
   dockerStatsBytes: number | null;
   /** docker stats 17.06 … 19.03: usage − cache (v1 `cache`, v2 `file`). */
   dockerStatsLegacyBytes: number | null;
+  /** The cAdvisor metrics (Grafana / Prometheus) these figures equal, for this cgroup version. */
+  prometheus: PrometheusView[];
+}
+
+/** One cAdvisor metric and the value it would show for this cgroup. */
+export interface PrometheusView {
+  metric: string;
+  bytes: number | null;
+  /** The file/key it is computed from on this cgroup version. */
+  computedAs: string;
+  /** Where cAdvisor computes it. */
+  cadvisorSource: string;
 }
 
 /** Memory figures of one cgroup (container, pod, kubepods, root), with where each came from. */
@@ -431,13 +483,36 @@ export interface ContainerState {
   finishedAt: string | null;
 }
 
+export type LimitSource = 'container' | 'resized' | 'pod-level' | 'none';
+
 export interface ContainerAnalysis extends MemoryFigures {
   name: string;
-  kind: 'container' | 'init' | 'sidecar';
+  kind: 'container' | 'init' | 'sidecar' | 'ephemeral';
   containerId: string | null;
   cgroupPath: string | null;
+  /** The request in force: status.containerStatuses[].resources when the kubelet reports it, else the spec's. */
   requestBytes: number | null;
+  /** The limit in force (what the container's memory.max holds): resized status, the container's own, or the pod-level limit. */
   limitBytes: number | null;
+  /** Where limitBytes comes from. */
+  limitSource: LimitSource;
+  /** The spec's own values (pod.spec.containers[].resources), whatever is in force. */
+  specLimitBytes: number | null;
+  specRequestBytes: number | null;
+  /** Swap in use by the cgroup (v2 memory.swap.current, v1 memsw − usage, else the Summary API); null when unknown. */
+  swapBytes: number | null;
+  /** v2 memory.swap.max (v1 memsw limit − memory limit); null when unlimited or unknown. */
+  swapLimitBytes: number | null;
+  /** Memory QoS: v2 memory.high (throttling threshold below memory.max); null when "max" or unknown. */
+  memoryHighBytes: number | null;
+  memoryMinBytes: number | null;
+  memoryLowBytes: number | null;
+  /** v2 memory.events `high`: times usage went over memory.high and was throttled. */
+  highEvents: number | null;
+  /** v2 memory.oom.group: one OOM kills every process of the container together. */
+  oomGroup: boolean | null;
+  /** v2 memory.events `oom_group_kill`: group kills (each one kills every process; oom_kill counts processes). */
+  oomGroupKills: number | null;
   /** The oom_score_adj the kubelet gives this container (pkg/kubelet/qos/policy.go). */
   oomScoreAdj: number | null;
   restartCount: number | null;
@@ -517,6 +592,10 @@ export interface LevelSummary extends MemoryFigures {
   oomKills: number | null;
   limitHits: number | null;
   localOoms: number | null;
+  /** v2 memory.events.local `max`: times this cgroup's own limit was reached (not its descendants'). */
+  localLimitHits: number | null;
+  /** v2 memory.events `oom_group_kill`. */
+  oomGroupKills: number | null;
   psi: Psi | null;
 }
 
@@ -567,6 +646,8 @@ export interface Analysis {
     name: string | null;
     uid: string | null;
     qosClass: QosClass | null;
+    /** In-place resize in flight (status.conditions PodResizePending / PodResizeInProgress), null when none. */
+    resize: PodResize | null;
     node: string | null;
     phase: string | null;
     reason: string | null;
@@ -590,4 +671,14 @@ export interface Analysis {
   verdicts: Verdict[];
   /** What is unknown and why (missing inputs, unreadable files). */
   notices: Notice[];
+  /** About the input itself. */
+  facts: {
+    /** Every file that was present but could not be used. */
+    unreadable: UnreadableFile[];
+  };
+}
+
+export interface PodResize {
+  state: 'pending' | 'in-progress' | 'infeasible';
+  message: string | null;
 }

@@ -18,6 +18,7 @@ export function renderJson(analysis: Analysis): string {
     events: analysis.events,
     verdicts: analysis.verdicts,
     notices: analysis.notices,
+    facts: analysis.facts,
   };
   // Unknown is null, never absent: a field left undefined by mistake still appears, as null.
   return `${JSON.stringify(ordered, (_key, value: unknown) => (value === undefined ? null : value), 2)}\n`;

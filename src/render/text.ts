@@ -158,7 +158,7 @@ function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: 
   return lines;
 }
 
-function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: Shorten): string[] {
+function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: Shorten, qos: Analysis['pod']['qosClass'] = null): string[] {
   const title = `Container ${c.name}${c.kind !== 'container' ? ` (${c.kind})` : ''}`;
   const out = [`  ${p.bold(title)}  ${p.dim(wrap(stateText(c), width - title.length - 4, title.length + 4))}`];
   if (c.cgroupPath) {
@@ -170,7 +170,7 @@ function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: 
   const limit = c.limitBytes;
   const chain: Row[] = [
     { label: 'request', value: c.requestBytes, spec: true, note: c.requestBytes === null ? 'first in line for eviction under node pressure' : 'reserved by the scheduler; eviction ranks usage above it first' },
-    { label: 'limit', value: limit, spec: true, note: limit === null ? 'bounded only by the node-allocatable cgroup (kubepods)' : `the kernel OOM-kills at this (${c.sources.cgroupLimitBytes && c.cgroupLimitBytes !== null ? `cgroup says ${formatBytes(c.cgroupLimitBytes)}` : 'spec'})` },
+    { label: 'limit', value: limit, spec: true, note: limitNote(c) },
     { label: 'usage', value: c.usageBytes, note: `${short(c.sources.usageBytes ?? 'unknown')}: what the kernel compares with the limit${c.headroom.usageOfLimit !== null ? ` (${formatPercent(c.headroom.usageOfLimit)})` : ''}` },
     { label: 'working set', value: c.workingSetBytes, note: `usage − inactive_file: kubectl top, eviction${c.headroom.workingSetOfRequest !== null ? `; ${formatPercent(c.headroom.workingSetOfRequest)} of request` : ''}` },
   ];
@@ -192,9 +192,50 @@ function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: 
     ];
     out.push(...rows(p, views.filter((r) => r.value !== null), width));
   }
+  out.push(...prometheusLines(c, p, width));
+  const controls = controlsLine(c, qos);
+  if (controls) out.push(`    ${p.dim(wrap(controls, width - 4, 4))}`);
   if (c.oomKills !== null || c.limitHits !== null) {
     out.push(`    ${p.dim(`cgroup counters: oom_kill ${c.oomKills ?? '?'} · limit hits ${c.limitHits ?? '?'}${c.localOoms !== null ? ` · local oom ${c.localOoms}` : ''}${c.oomScoreAdj !== null ? ` · oom_score_adj ${c.oomScoreAdj}` : ''}`)}`);
   } else if (c.oomScoreAdj !== null) out.push(`    ${p.dim(`oom_score_adj ${c.oomScoreAdj}`)}`);
+  return out;
+}
+
+/** Where the limit in force comes from, and what the cgroup says. */
+function limitNote(c: ContainerAnalysis): string {
+  if (c.limitBytes === null) return 'bounded only by the node-allocatable cgroup (kubepods)';
+  const cgroup = c.sources.cgroupLimitBytes && c.cgroupLimitBytes !== null ? `cgroup says ${formatBytes(c.cgroupLimitBytes)}` : null;
+  const from: Record<ContainerAnalysis['limitSource'], string> = {
+    container: cgroup ?? 'spec',
+    resized: `resized in place; spec says ${c.specLimitBytes === null ? 'none' : formatBytes(c.specLimitBytes)}${cgroup ? `; ${cgroup}` : ''}`,
+    'pod-level': `the pod-level limit (spec.resources), no limit of its own${cgroup ? `; ${cgroup}` : ''}`,
+    none: cgroup ?? 'spec',
+  };
+  return `the kernel OOM-kills at this (${from[c.limitSource]})`;
+}
+
+/** Swap, Memory QoS and memory.oom.group, when read. */
+function controlsLine(c: ContainerAnalysis, qos: Analysis['pod']['qosClass']): string | null {
+  const parts: string[] = [];
+  if (c.swapBytes !== null) parts.push(`swap ${formatBytes(c.swapBytes)}${c.swapLimitBytes === 0 ? ' (no swap allowed)' : c.swapLimitBytes !== null ? ` of ${formatBytes(c.swapLimitBytes)}` : ''}`);
+  // LimitedSwap (GetContainerSwapBehavior) gives swap only to Burstable containers whose request differs from their limit.
+  const limitedSwapGivesNone = qos !== 'Burstable' || c.requestBytes === c.limitBytes;
+  if (c.swapBytes && limitedSwapGivesNone) parts.push("swap in use although LimitedSwap gives none to this container (only Burstable ones whose request ≠ limit get swap): check the kubelet's memorySwap.swapBehavior");
+  if (c.memoryHighBytes !== null) parts.push(`memory.high ${formatBytes(c.memoryHighBytes)}`);
+  if (c.highEvents) parts.push(`throttled over memory.high ${c.highEvents} time(s)`);
+  if (c.memoryMinBytes) parts.push(`memory.min ${formatBytes(c.memoryMinBytes)}`);
+  if (c.memoryLowBytes) parts.push(`memory.low ${formatBytes(c.memoryLowBytes)}`);
+  if (c.oomGroup !== null) parts.push(`memory.oom.group ${c.oomGroup ? '1 (an OOM kills all its processes)' : '0'}`);
+  if (c.oomGroupKills) parts.push(`group kills ${c.oomGroupKills}`);
+  return parts.length ? parts.join(' · ') : null;
+}
+
+/** The cAdvisor metrics (Prometheus, Grafana) beside the tools' numbers. */
+function prometheusLines(c: ContainerAnalysis, p: Palette, width: number): string[] {
+  const views = c.views.prometheus.filter((v) => v.bytes !== null);
+  if (!views.length) return [];
+  const out = [`    ${p.bold('in Prometheus / Grafana')}  ${p.dim(`(${views[0]?.cadvisorSource ?? 'cAdvisor'})`)}`];
+  for (const v of views) out.push(`    ${pad(v.metric, 36)}${padLeft(formatBytes(v.bytes), 9)}  ${wrap(p.dim(`= ${v.computedAs}`), width - 51, 51)}`);
   return out;
 }
 
@@ -235,6 +276,7 @@ export function renderText(a: Analysis, options: TextOptions): string {
   out.push(title.length + 2 + details.length <= width ? `${p.bold(title)}  ${p.dim(details)}` : `${p.bold(title)}\n  ${p.dim(details)}`);
   const main = a.verdicts[0];
   out.push(main ? `${severityColor(p, main.severity)(SEVERITY_MARK[main.severity])} ${wrap(main.summary, width - 2, 2)}` : `${p.green('✔')} Nothing wrong found in what was read.`);
+  if (pod.resize) out.push(`  ${p.yellow(`resize ${pod.resize.state}`)}${pod.resize.message ? p.dim(`: ${wrap(pod.resize.message, width - 20, 4)}`) : ''}`);
   out.push('');
 
   // Summary table: one row per container.
@@ -258,7 +300,7 @@ export function renderText(a: Analysis, options: TextOptions): string {
   for (const c of a.containers) {
     if (options.container && c.name !== options.container) continue;
     if (c.kind === 'init' && c.usageBytes === null && !options.container) continue;
-    out.push(...containerChain(c, p, width, short), '');
+    out.push(...containerChain(c, p, width, short, a.pod.qosClass), '');
   }
 
   out.push(...sizingLines(a, p, width, options.container ?? null));

@@ -162,6 +162,7 @@ describe('renderJson', () => {
       'events',
       'verdicts',
       'notices',
+      'facts',
     ]);
   });
 });

@@ -109,7 +109,14 @@ export function chainLines(a: Analysis, c: ContainerAnalysis, width: number): Li
         value: specBytes(limit),
         kind: 'spec',
         source: specField(c.sources.limitBytes ?? 'resources.limits.memory'),
-        meaning: limit === null ? `No limit: bounded only by the pod and node-allocatable (kubepods) cgroups.${cgLimit}` : `Written to the container cgroup's memory.max: the kernel OOM-kills at it.${cgLimit}`,
+        meaning:
+          limit === null
+            ? `No limit: bounded only by the pod and node-allocatable (kubepods) cgroups.${cgLimit}`
+            : c.limitSource === 'pod-level'
+              ? `No limit of its own: the pod-level limit (spec.resources) is its memory.max; the kernel OOM-kills at it.${cgLimit}`
+              : c.limitSource === 'resized'
+                ? `Resized in place (spec says ${specBytes(c.specLimitBytes)}): the cgroup's memory.max holds this; the kernel OOM-kills at it.${cgLimit}`
+                : `Written to the container cgroup's memory.max: the kernel OOM-kills at it.${cgLimit}`,
       },
       width,
     ),

@@ -47,6 +47,7 @@ export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps):
     const more = a.verdicts.length > 1 ? ` (+${a.verdicts.length - 1} more under Verdicts)` : '';
     wrapText(main.summary + more, width - 2).forEach((r, i) => lines.push(line(seg(i === 0 ? `${SEVERITY_MARK[main.severity]} ` : '  ', { color: tone, bold: true }), seg(r, { color: i === 0 ? tone : undefined }))));
   } else lines.push(line(seg('✔ ', { color: 'green' }), 'Nothing wrong found in what was read.'));
+  if (a.pod.resize) for (const r of wrapText(`resize ${a.pod.resize.state}${a.pod.resize.message ? `: ${a.pod.resize.message}` : ''}`, width - 2)) lines.push(line('  ', seg(r, { color: 'yellow' })));
   lines.push(BLANK);
 
   // Container table.

@@ -94,6 +94,16 @@ export function toolsModel({ analysis: a, nav, width }: ScreenProps): ScreenMode
     const sum = a.containers.reduce<number | null>((acc, x) => (acc === null || x.workingSetBytes === null ? null : acc + x.workingSetBytes), 0);
     lines.push(BLANK, ...para(`kubectl top pod shows the sum of the containers' working sets: ${f(sum)}${a.podLevel ? ` (the pod cgroup itself, with the pause container: ${f(a.podLevel.workingSetBytes)})` : ''}.`, width, { style: { dim: true } }));
   }
+  // The cAdvisor metrics (Prometheus, Grafana), one line each so the tools above stay on screen.
+  const prom = c.views.prometheus;
+  if (prom.length) {
+    lines.push(BLANK, line(seg('In Prometheus / Grafana (cAdvisor)', { bold: true, color: 'cyan' })));
+    for (const v of prom) {
+      const same = v.metric === 'container_memory_working_set_bytes' ? 'kubectl top (working set)' : v.computedAs.split(' (')[0];
+      lines.push(line(seg(pad(v.metric, 35), { bold: true }), seg(padLeft(f(v.bytes), numW), { bold: true }), seg(`  = ${same}`, { dim: true })));
+    }
+    for (const x of wrapText(`[${prom[0]?.cadvisorSource ?? ''}]`, width - 4)) lines.push(line('    ', seg(x, { dim: true })));
+  }
   return { subtitle: c.name, lines };
 }
 
