@@ -331,7 +331,10 @@ function oomVerdict(k: OomCase, input: RuleInput): Found {
   if (memsw) evidence.push(...memswEvidence(memsw));
   if (level === null) {
     const counted = counterEvidence(c, draft);
-    if (counted) ({ level } = counted), evidence.push(counted.evidence);
+    if (counted) {
+      level = counted.level;
+      evidence.push(counted.evidence);
+    }
   }
   if (level === null && (k.last || k.lost)) {
     const guess = inferredLevel(c, draft);

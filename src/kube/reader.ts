@@ -229,6 +229,8 @@ export class ReaderPodRunner {
         progress({ stage: 'reader-deleted', message: `deleted reader pod ${ns}/${name}` });
       } catch (e) {
         // The cgroup files already read are kept; the pod that could not be deleted is said plainly.
+        // A reader pod that could not be deleted outranks the read's own failure: the user must hear of it.
+        // eslint-disable-next-line no-unsafe-finally
         if (!result || !(e instanceof MemwhyError)) throw e;
         result.cleanup = e.hint ? `${e.message} (${e.hint})` : e.message;
       }
