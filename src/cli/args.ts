@@ -80,8 +80,8 @@ const EPILOGUE = [
   'A snapshot folder (--from, --save) holds pod.json and optionally node.json, nodes.json, node-pods.json,',
   'events.json, summary.json, podmetrics.json, kernel.log and cgroup/.',
   '',
-  'Exit codes: 0 diagnosis printed, 2 usage, 3 not found, 4 forbidden, 5 unreachable, 6 bad input,',
-  '10 problem found (--exit-code), 130 interrupted.',
+  'Exit codes: 0 diagnosis printed, 1 bug, 2 usage, 3 not found, 4 forbidden, 5 unreachable or bad kubeconfig,',
+  '6 bad input, 7 Node.js too old, 10 problem found (--exit-code), 130 interrupted.',
 ].join('\n');
 
 type Options_ = { alias?: string; type: 'string' | 'boolean' | 'number'; requiresArg?: boolean; default?: string | number | boolean; hidden?: boolean; describe: string };

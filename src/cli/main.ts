@@ -33,6 +33,8 @@ export interface Io {
   signal?: AbortSignal;
   cwd?: string;
   home?: string;
+  /** Set when this Node.js is too old for the cluster client and the TUI (src/cli/runtime.ts). */
+  runtimeProblem?: MemwhyError | null;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -47,6 +49,7 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
     }
     if (options.kind === 'cleanup') return await cleanup(options, env, io);
     const mode = outputMode(options.output, io, env);
+    if (io.runtimeProblem && (mode === 'tui' || options.from === null)) throw io.runtimeProblem;
     const gather = (signal: AbortSignal, progress: (e: ProgressEvent) => void) => gatherAnalysis(options, env, io, signal, progress);
     const color = useColor(options.color, env, io.stdout);
     if (mode === 'tui') {
@@ -169,6 +172,7 @@ async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: Abo
 }
 
 async function cleanup(options: CleanupOptions, env: Env, io: Io): Promise<number> {
+  if (io.runtimeProblem) throw io.runtimeProblem;
   const { openLive, cleanupReaders } = await import('../kube/live.js');
   const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir());
   const removed = await cleanupReaders(live.http, options.allNamespaces ? 'all' : [live.namespace], io.signal ?? new AbortController().signal);
@@ -244,7 +248,7 @@ function isEntryPoint(): boolean {
 }
 
 /** Runs as the program: wires process streams and signals into `run`. */
-export async function main(): Promise<void> {
+export async function main(settings: { runtimeProblem?: MemwhyError | null } = {}): Promise<void> {
   // undici parses HTTP with WebAssembly; V8's background optimising compile of it held process exit for
   // ~80 ms after the output (measured in bench/). A one-shot CLI gains nothing from the optimised tier.
   setFlagsFromString('--liftoff-only');
@@ -263,7 +267,13 @@ export async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const code = await run(process.argv.slice(2), process.env, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+  const code = await run(process.argv.slice(2), process.env, {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signal: controller.signal,
+    runtimeProblem: settings.runtimeProblem ?? null,
+  });
   process.exitCode = interrupted ? ExitCode.Interrupted : code;
 }
 
