@@ -71,18 +71,17 @@ const WORKLOADS: Record<string, WorkloadKind> = {
 };
 const HELP_HINT = 'run `kubectl memwhy --help` for usage';
 
+// One string per paragraph: yargs wraps each to the terminal (hand-made line breaks wrapped mid-sentence).
 const EPILOGUE = [
-  'The node reader: memwhy starts a short-lived pod (busybox, uid 65534, read-only /sys/fs/cgroup of the host,',
-  'no capabilities, deleted afterwards) on the pod\'s node to read its cgroup files. Its namespace must allow',
-  'hostPath volumes (Pod Security level privileged): use --reader-namespace, or --no-reader for API data only.',
-  '`kubectl memwhy cleanup [-n ns | -A]` deletes reader pods left behind by a killed run.',
-  '',
-  'A snapshot folder (--from, --save) holds pod.json and optionally node.json, nodes.json, node-pods.json,',
-  'events.json, summary.json, podmetrics.json, kernel.log and cgroup/.',
-  '',
-  'Exit codes: 0 diagnosis printed, 1 bug, 2 usage, 3 not found, 4 forbidden, 5 unreachable or bad kubeconfig,',
-  '6 bad input, 7 Node.js too old, 10 problem found (--exit-code), 130 interrupted.',
-].join('\n');
+  "The node reader: memwhy starts a short-lived pod (busybox, uid 65534, read-only /sys/fs/cgroup of the host, " +
+    "no capabilities, deleted afterwards) on the pod's node to read its cgroup files. Its namespace must allow " +
+    'hostPath volumes (Pod Security level privileged): use --reader-namespace, or --no-reader for API data only. ' +
+    '`kubectl memwhy cleanup [-n ns | -A]` deletes reader pods left behind by a killed run.',
+  'A snapshot folder (--from, --save) holds pod.json and optionally node.json, nodes.json, node-pods.json, ' +
+    'events.json, summary.json, podmetrics.json, kernel.log and cgroup/.',
+  'Exit codes: 0 diagnosis printed, 1 bug, 2 usage, 3 not found, 4 forbidden, 5 unreachable or bad kubeconfig, ' +
+    '6 bad input, 7 Node.js too old, 10 problem found (--exit-code), 130 interrupted.',
+].join('\n\n');
 
 type Options_ = { alias?: string; type: 'string' | 'boolean' | 'number'; requiresArg?: boolean; default?: string | number | boolean; hidden?: boolean; describe: string };
 
@@ -124,6 +123,22 @@ export function flagsTable(): string {
   return ['| flag | meaning |', '|---|---|', ...rows, '| `-h`, `--help` | show the help |', '| `--version` | print the version |'].join('\n');
 }
 
+/**
+ * FLAGS as yargs options. A boolean that defaults to on is shown as `--no-<name>` with its own text (yargs
+ * would list `--<name> [default: true]` beside the text of its negation); `--no-<name>` still sets <name>
+ * false through yargs' boolean negation, and <name> stays declared (hidden) for strict mode.
+ */
+function yargsOptions(): Record<string, Options_> {
+  const out: Record<string, Options_> = {};
+  for (const [name, o] of Object.entries(FLAGS as Record<string, Options_>)) {
+    if (o.type === 'boolean' && o.default === true) {
+      out[`no-${name}`] = { type: 'boolean', describe: o.describe };
+      out[name] = { type: 'boolean', default: true, hidden: true, describe: o.describe };
+    } else out[name] = o;
+  }
+  return out;
+}
+
 export function parseArgs(argv: string[], settings: { width?: number } = {}): Options {
   let output = '';
   const parser = yargs()
@@ -139,10 +154,10 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
       "Usage: $0 <pod> [flags]\n       $0 cleanup [-n <namespace> | -A]\n\nExplain a pod's memory: requests, limits, working set and cgroup breakdown, " +
         'and why it was OOMKilled, evicted or left Pending.',
     )
-    .options(FLAGS)
+    .options(yargsOptions())
     .example('$0 web-7d9c4-x2x9q -n shop', 'why is this pod using, or killed for, its memory?')
     .example('$0 deployment/api -o json', 'the worst-off pod of a deployment, as JSON')
-    .example('$0 --from examples/cache-driven', 'explain a snapshot folder (no cluster needed)')
+    .example('$0 --from ./snapshot', 'explain a snapshot folder (no cluster needed)')
     .epilogue(EPILOGUE)
     .version('version', 'print the version', VERSION)
     .help('help', 'show this help')
@@ -151,6 +166,8 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
       throw new MemwhyError(ExitCode.Usage, yargsMessage(msg ?? err?.message ?? 'invalid arguments', argv), HELP_HINT);
     });
 
+  // `memwhy help` as kubectl has it (a pod named help is `pod/help`).
+  if (argv.length === 1 && argv[0] === 'help') argv = ['--help'];
   const args = parser.parseSync(argv, {}, (_err, _argv, out) => {
     output = out;
   });
