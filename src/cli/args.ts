@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import pkg from '../../package.json' with { type: 'json' };
 import { ExitCode, MemwhyError } from './exit-codes.js';
+import { badRequirement } from './selector.js';
 
 export type OutputMode = 'auto' | 'tui' | 'text' | 'json' | 'yaml';
 export type ColorMode = 'auto' | 'always' | 'never';
@@ -201,6 +202,10 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
   const selector = text('--selector', args.selector);
   let target = targetArg(text('target', args.target));
   if (selector !== null) {
+    const bad = badRequirement(selector);
+    if (bad !== null) {
+      usage(`-l ${JSON.stringify(selector)} is not a label selector: cannot read ${JSON.stringify(bad)}`, 'write it as kubectl does: app=web, tier!=db, env in (a,b), !canary');
+    }
     if (target !== null) usage('give either a pod/workload or -l, not both');
     target = { kind: 'selector', selector };
   }
@@ -209,7 +214,7 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
   if (from !== null && target !== null && target.kind !== 'pod') usage('--from reads one pod: drop the workload or selector');
   const timeoutSeconds = args.readerTimeout as unknown;
   if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 5 || timeoutSeconds > 3600) {
-    usage(`--reader-timeout must be a whole number of seconds from 5 to 3600, not ${JSON.stringify(String(timeoutSeconds))}`);
+    usage(`--reader-timeout must be a whole number of seconds from 5 to 3600, not ${JSON.stringify(rawValue(argv, '--reader-timeout') ?? String(timeoutSeconds))}`);
   }
   const readerNamespace = text('--reader-namespace', args.readerNamespace);
   if (readerNamespace !== null && !DNS_LABEL.test(readerNamespace)) usage(`${JSON.stringify(readerNamespace)} is not a valid namespace name`);
@@ -257,6 +262,16 @@ function yargsMessage(message: string, argv: readonly string[]): string {
   if (noValue) return `${flag(noValue[1]!)} needs a value`;
   const text = message.replace(/\s+/g, ' ').trim();
   return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** What the user typed after `flag` (the last time), before yargs turned it into a number. */
+function rawValue(argv: readonly string[], flag: string): string | null {
+  let value: string | null = null;
+  argv.forEach((a, i) => {
+    if (a === flag && i + 1 < argv.length) value = argv[i + 1]!;
+    else if (a.startsWith(`${flag}=`)) value = a.slice(flag.length + 1);
+  });
+  return value;
 }
 
 function usage(message: string, hint: string = HELP_HINT): never {

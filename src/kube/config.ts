@@ -353,7 +353,7 @@ interface Sources {
 function chooseFiles(opts: LoadKubeconfigOptions): Sources {
   if (opts.kubeconfig) {
     const file = path.resolve(opts.cwd, opts.kubeconfig);
-    if (!existing(file)) throw usage(`--kubeconfig ${opts.kubeconfig}: no such file`, 'pass the path of an existing kubeconfig file (kubectl fails the same way)');
+    if (!existing(file)) throw unusable(`--kubeconfig ${opts.kubeconfig}: no such file`, 'pass the path of an existing kubeconfig file (kubectl fails the same way)');
     return { files: [file], lookedAt: file };
   }
   const list = opts.env.KUBECONFIG;
@@ -1053,13 +1053,13 @@ export async function loadKubeconfig(opts: LoadKubeconfigOptions): Promise<Loade
     const found = m.contexts.get(contextName);
     if (!found) {
       const list = listNames(m.contexts.keys(), 'context');
-      if (flagContext) throw usage(`context "${contextName}" does not exist in the kubeconfig`, `${list} (kubectl config get-contexts)`);
+      if (flagContext) throw unusable(`context "${contextName}" does not exist in the kubeconfig`, `${list} (kubectl config get-contexts)`);
       throw unusable(`current-context "${contextName}" does not exist in the kubeconfig`, `${list}; pick one with --context, or kubectl config use-context`);
     }
     ctx = found.value;
   }
-  if (flagCluster && !m.clusters.has(flagCluster)) throw usage(`cluster "${flagCluster}" does not exist in the kubeconfig`, listNames(m.clusters.keys(), 'cluster'));
-  if (flagUser && !m.users.has(flagUser)) throw usage(`user "${flagUser}" does not exist in the kubeconfig`, listNames(m.users.keys(), 'user'));
+  if (flagCluster && !m.clusters.has(flagCluster)) throw unusable(`cluster "${flagCluster}" does not exist in the kubeconfig`, listNames(m.clusters.keys(), 'cluster'));
+  if (flagUser && !m.users.has(flagUser)) throw unusable(`user "${flagUser}" does not exist in the kubeconfig`, listNames(m.users.keys(), 'user'));
 
   const clusterName = flagCluster || ctx.cluster || '';
   const clusterEntry = clusterName ? m.clusters.get(clusterName) : undefined;
