@@ -312,3 +312,14 @@ test('every screen of every fixture builds, and no row is wider than the room at
     }
   }
 });
+
+test('summary: the STATE keeps its width before the bar does; too narrow, it wraps under its column', async () => {
+  const a = await load(CASES.oom);
+  const at98 = frameOf(SummaryScreen, a, nav(a));
+  assert.match(rowWith(at98, '› app'), /[·┊│]+ {2}running, 1 restart, last: OOMKilled exit 137$/);
+  const r = render(h(SummaryScreen as ScreenComponent, { analysis: a, nav: nav(a), width: 70, height: HEIGHT, color: false }));
+  const narrow = clean(r.lastFrame() ?? '').split('\n');
+  const row = narrow.findIndex((l) => l.includes('› app'));
+  assert.match(narrow[row]!, /256Ki {2}running, 1 restart, last:$/);
+  assert.match(narrow[row + 1]!, /^ {40,}OOMKilled exit 137$/);
+});

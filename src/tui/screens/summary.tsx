@@ -2,7 +2,7 @@
 // working set against request and limit, and the menu to the other screens.
 import { formatBytes } from '../../core/quantity.js';
 import type { Analysis } from '../../core/types.js';
-import { bar } from '../../render/text.js';
+import { bar } from '../../render/layout.js';
 import { BLANK, line, titled, pad, padLeft, para, seg, SEVERITY_MARK, severityTone, specBytes, stateText, truncate, wrapText, type Line } from '../format.js';
 import { MENU } from '../navigation.js';
 import { sparkline } from '../sparkline.js';
@@ -55,13 +55,17 @@ export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps):
   const numW = 9;
   const nums = wide ? 4 : 3;
   const fixed = nameW + numW * nums + 2;
-  const stateW = Math.min(30, Math.max(5, ...a.containers.map((c) => stateText(c).length)));
-  const barW = Math.max(16, Math.min(40, width - fixed - 4 - stateW));
-  const head = `${pad('CONTAINER', nameW)}${padLeft('REQUEST', numW)}${padLeft('LIMIT', numW)}${padLeft('WORKSET', numW)}${wide ? padLeft('USAGE', numW) : ''}  ${pad('█ wset ┊req │limit', barW)}  STATE`;
+  // The state holds the key fact (last: OOMKilled): it keeps its width, the bar takes what is left (or goes).
+  const stateW = Math.max(5, ...a.containers.map((c) => stateText(c).length));
+  const room = Math.min(40, width - fixed - 4 - stateW);
+  const barW = room >= 8 ? room : 0;
+  const stateCol = fixed - 2 + (barW ? barW + 2 : 0) + 2;
+  const head = `${pad('CONTAINER', nameW)}${padLeft('REQUEST', numW)}${padLeft('LIMIT', numW)}${padLeft('WORKSET', numW)}${wide ? padLeft('USAGE', numW) : ''}${barW ? `  ${pad(truncate('█ wset ┊req │limit', barW), barW)}` : ''}  STATE`;
   lines.push(line(seg(truncate(head, width), { dim: true })));
   if (a.containers.length === 0) lines.push(line(seg('no containers in the pod spec', { dim: true })));
   a.containers.forEach((c) => {
-    const b = bar(c.workingSetBytes, c.requestBytes, c.limitBytes, barW) || pad(c.workingSetBytes === null ? '? (not measured)' : '', barW);
+    const b = bar(c.workingSetBytes, c.requestBytes, c.limitBytes, barW) || pad(truncate(c.workingSetBytes === null ? '? (not measured)' : '', barW), barW);
+    const state = wrapText(stateText(c), width - stateCol);
     rows.push(lines.length);
     lines.push(
       line(
@@ -70,12 +74,14 @@ export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps):
         padLeft(specBytes(c.limitBytes), numW),
         padLeft(formatBytes(c.workingSetBytes), numW),
         wide ? padLeft(formatBytes(c.usageBytes), numW) : '',
+        barW ? '  ' : '',
+        barW ? seg(b, { color: c.headroom.workingSetOfLimit !== null && c.headroom.workingSetOfLimit >= 0.9 ? 'red' : 'green' }) : '',
         '  ',
-        seg(b, { color: c.headroom.workingSetOfLimit !== null && c.headroom.workingSetOfLimit >= 0.9 ? 'red' : 'green' }),
-        '  ',
-        seg(stateText(c), { dim: true }),
+        seg(state[0] ?? '', { dim: true }),
       ),
     );
+    // Too narrow even without the bar: the state wraps under its column rather than lose its end.
+    for (const more of state.slice(1)) lines.push(line(pad('', stateCol), seg(more, { dim: true })));
     const s = samples?.[c.name];
     if (s && (nav.watch || s.workingSet.length > 1)) {
       const w = Math.max(8, Math.min(40, width - nameW - 34));

@@ -3,16 +3,13 @@
 import { parseEvictionMessage } from '../../core/messages.js';
 import { formatBytes } from '../../core/quantity.js';
 import type { Analysis, OomLevel, Verdict } from '../../core/types.js';
-import { shortener } from '../../render/text.js';
-import { BLANK, line, pad, padLeft, para, reasonFor, seg, SEVERITY_MARK, severityTone, specBytes, truncate, wrapText, type Line } from '../format.js';
+import { shortener } from '../../render/layout.js';
+import { BLANK, line, pad, padLeft, para, reasonFor, seg, SEVERITY_MARK, severityTone, specBytes, truncate, verdictTitle, wrapText, type Line } from '../format.js';
 import { selectedRow, type ScreenModel, type ScreenProps } from './model.js';
 import { ScreenView } from './view.js';
 
 const f = formatBytes;
 
-export function verdictTitle(v: Verdict): string {
-  return `${v.kind}${v.level ? ` (${v.level})` : ''}${v.container ? ` · ${v.container}` : ''}`;
-}
 
 export function verdictsModel({ analysis: a, width }: ScreenProps): ScreenModel {
   const lines: Line[] = [];
