@@ -3,7 +3,7 @@
 // (forbidden, unreachable, not applicable) becomes a `missing` entry with the reason; only the pod itself is
 // required.
 import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
-import type { Facts, KNode, KPod } from '../core/types.js';
+import type { Facts, KNode, KPod, OtherPod } from '../core/types.js';
 import type { Cluster, ProgressSink, Target } from './ports.js';
 
 export interface ReaderOptions {
@@ -22,12 +22,7 @@ export interface DiagnoseOptions {
   progress: ProgressSink;
 }
 
-export interface OtherPod {
-  namespace: string | null;
-  name: string | null;
-  phase: string | null;
-  why: string;
-}
+export type { OtherPod } from '../core/parts.js';
 
 export interface Diagnosis {
   facts: Facts;

@@ -158,9 +158,7 @@ async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: Abo
     });
     facts = d.facts;
     lastLive = options.reader.enabled ? { http: live.http, namespace: options.reader.namespace ?? d.facts.pod.metadata?.namespace ?? namespace } : null;
-    if (d.others.length) {
-      facts.missing['other-pods'] = `also matched: ${d.others.map((o) => `${o.name} (${o.why})`).join(', ')}`;
-    }
+    if (d.others.length) facts.otherPods = d.others;
   }
   if (options.save !== null) await saveSnapshot(options.save, facts);
   lastFacts = facts;

@@ -8,6 +8,7 @@ import { emptyFigures, figuresFromLevel, figuresFromMetrics, figuresFromSummary,
 import { containerSpecs, effectiveRequest, flattenState, holdsResources, oomScoreAdj, qosClass, requestSummary } from './ladder.js';
 import { parseEvictionMessage, parseKernelOomLog } from './messages.js';
 import { normalizeFacts } from './normalize.js';
+import { partNotices } from './parts.js';
 import { parseBytes } from './quantity.js';
 import { verdicts, type Draft } from './verdicts.js';
 import type {
@@ -310,6 +311,7 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     kernelOoms,
     events,
     notices,
+    otherPods: facts.otherPods ?? [],
   };
   const found = verdicts({ draft, pod, containerIds, events: podEvents });
   // Say what is unknown only where it matters for this pod.
@@ -324,5 +326,6 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     notices.push({ part: 'kernel.log', message: `${facts.missing['kernel.log'] ?? 'No kernel log'}: the OOM level comes from cgroup counters or the spec, not from the kernel's own oom_memcg line.` });
   }
   if (!facts.events && facts.missing.events) notices.push({ part: 'events', message: facts.missing.events });
+  notices.push(...partNotices(facts.missing, notices));
   return { ...draft, notices, verdicts: found };
 }

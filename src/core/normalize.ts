@@ -215,5 +215,6 @@ export function normalizeFacts(f: Facts): Facts {
     kernelLog: str(f.kernelLog) ?? null,
     cgroupFiles: files ? (strMap(files) ?? null) : null,
     missing: strMap(f.missing) ?? {},
+    otherPods: list(f.otherPods, (o) => ({ namespace: str(o.namespace) ?? null, name: str(o.name) ?? null, phase: str(o.phase) ?? null, why: str(o.why) ?? '?' })) ?? [],
   };
 }

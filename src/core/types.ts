@@ -3,6 +3,7 @@
 // `Analysis` (at the bottom) is the public JSON contract: `renderJson` serialises it as is.
 // Convention everywhere: a number that is unknown is `null`, never 0. Bytes are plain numbers
 // (values at or above 2^62 are "unlimited" and never appear as numbers).
+import type { Missing, OtherPod } from './parts.js';
 
 // ---------------------------------------------------------------------------------------------
 // Kubernetes objects, structurally: only the fields memwhy reads. Everything is optional because
@@ -173,6 +174,8 @@ export interface PodMetrics {
  */
 export type CgroupFiles = Record<string, string>;
 
+export type { FactPart, Missing, OtherPod } from './parts.js';
+
 export interface Facts {
   pod: KPod;
   /** The node the pod is bound to. */
@@ -186,8 +189,10 @@ export interface Facts {
   podMetrics: PodMetrics | null;
   kernelLog: string | null;
   cgroupFiles: CgroupFiles | null;
-  /** Why a part is missing, when the gatherer knows (e.g. "reader pod forbidden: …"). Keyed by part name. */
-  missing: Record<string, string>;
+  /** Why a part is missing, when the gatherer knows (e.g. "reader pod forbidden: …"): src/core/parts.ts. */
+  missing: Missing;
+  /** The other pods a workload or selector target matched (absent for a single pod and in snapshots). */
+  otherPods?: OtherPod[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -547,4 +552,6 @@ export interface Analysis {
   verdicts: Verdict[];
   /** What is unknown and why (missing inputs, unreadable files). */
   notices: Notice[];
+  /** The other pods the workload or selector matched, as ranked (this pod is the worst off); [] for one pod. */
+  otherPods: OtherPod[];
 }

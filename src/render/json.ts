@@ -8,6 +8,7 @@ export function renderJson(analysis: Analysis): string {
     schemaVersion: analysis.schemaVersion,
     generatedAt: analysis.generatedAt,
     pod: analysis.pod,
+    otherPods: analysis.otherPods,
     requests: analysis.requests,
     cgroup: analysis.cgroup,
     podLevel: analysis.podLevel,

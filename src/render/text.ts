@@ -144,6 +144,12 @@ function nodeLines(a: Analysis, p: Palette, width: number): string[] {
   return out;
 }
 
+/** The other pods a workload or selector matched, named with their state (this one is the worst off). */
+function otherPodsText(a: Analysis): string {
+  const named = a.otherPods.map((o) => `${o.name ?? '?'} (${o.why})`).join(', ');
+  return `also matched ${a.otherPods.length} other pod${a.otherPods.length === 1 ? '' : 's'} (this one is the worst off): ${named}`;
+}
+
 export function renderText(a: Analysis, options: TextOptions): string {
   const p = palette(options.color);
   const width = Math.max(60, options.width);
@@ -167,6 +173,7 @@ export function renderText(a: Analysis, options: TextOptions): string {
   }
   const r = a.requests;
   out.push(`  ${p.dim(wrap(`pod request ${formatBytes(r.effectiveRequestBytes)} (scheduler's count) · pod limit ${r.effectiveLimitBytes === null ? 'none' : formatBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`, width - 2, 2))}`);
+  if (a.otherPods.length) out.push(`  ${wrap(otherPodsText(a), width - 2, 2)}`);
   out.push('');
 
   if (a.verdicts.length) {
