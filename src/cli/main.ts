@@ -50,7 +50,8 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
     if (options.kind === 'cleanup') return await cleanup(options, env, io);
     const mode = outputMode(options.output, io, env);
     if (io.runtimeProblem && (mode === 'tui' || options.from === null)) throw io.runtimeProblem;
-    const gather = (signal: AbortSignal, progress: (e: ProgressEvent) => void) => gatherAnalysis(options, env, io, signal, progress);
+    const session: Session = { facts: null, live: null };
+    const gather = (signal: AbortSignal, progress: (e: ProgressEvent) => void) => gatherAnalysis(options, env, io, session, signal, progress);
     const color = useColor(options.color, env, io.stdout);
     if (mode === 'tui') {
       // Loading Ink, React and yoga takes ~100 ms: show a plain first frame at once, on the alternate screen
@@ -69,8 +70,9 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
       // Live watch (`w`): a watch-mode reader pod, only on the live path with the reader on. The function
       // handed to the TUI is stable; the watch itself is made once the first analysis is there.
       const live: { watch: LiveWatch | null } = { watch: null };
+      const whyNoWatch = watchUnavailable(options);
       const watch =
-        options.from === null && options.reader.enabled
+        whyNoWatch === undefined
           ? () => {
               if (!live.watch) throw new MemwhyError(ExitCode.Bug, 'live watch is not ready', null);
               return live.watch;
@@ -81,9 +83,9 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
           load: async (signal: AbortSignal) => {
             try {
               const analysis = await gather(linked(signal, io.signal), (e) => progress.report(e.message));
-              if (lastLive && lastFacts) {
+              if (session.live && session.facts) {
                 const { watchAnalyses } = await import('../kube/watch.js');
-                live.watch = watchAnalyses({ http: lastLive.http, facts: lastFacts, namespace: lastLive.namespace, image: options.reader.image, intervalSeconds: 2, deadlineSeconds: 300, signal: io.signal });
+                live.watch = watchAnalyses({ http: session.live.http, facts: session.facts, namespace: session.live.namespace, image: options.reader.image, intervalSeconds: 2, deadlineSeconds: 300, signal: io.signal });
               }
               return analysis;
             } finally {
@@ -92,7 +94,9 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
           },
           progress,
           watch,
-          save: async (analysis: Analysis) => saveFromTui(analysis),
+          watchUnavailable: whyNoWatch,
+          container: options.container,
+          save: async (analysis: Analysis) => saveFromTui(session, analysis),
           stdin: io.stdin as NodeJS.ReadStream,
           stdout: io.stdout as NodeJS.WriteStream,
           stderr: io.stderr as NodeJS.WriteStream,
@@ -123,14 +127,24 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
   }
 }
 
-// What the TUI's `s` key saves: the facts behind the analysis on screen; and what its live watch needs.
-let lastFacts: Facts | null = null;
-let lastLive: { http: KubeHttp; namespace: string } | null = null;
-async function saveFromTui(analysis: Analysis): Promise<string> {
-  if (!lastFacts) throw new MemwhyError(ExitCode.Bug, 'nothing to save yet');
+/** What one run() gathered that the TUI's `s` (save) and `w` (watch) keys need later; never shared across runs. */
+interface Session {
+  facts: Facts | null;
+  live: { http: KubeHttp; namespace: string } | null;
+}
+
+async function saveFromTui(session: Session, analysis: Analysis): Promise<string> {
+  if (!session.facts) throw new MemwhyError(ExitCode.Bug, 'nothing to save yet');
   const dir = `memwhy-${analysis.pod.namespace ?? 'pod'}-${analysis.pod.name ?? 'x'}-${analysis.generatedAt.replace(/[:.]/g, '-')}`;
-  await saveSnapshot(dir, lastFacts);
-  return `saved to ./${dir}`;
+  await saveSnapshot(dir, session.facts);
+  return `./${dir}`;
+}
+
+/** Why the TUI's live watch cannot run, or undefined when it can. */
+function watchUnavailable(options: RunOptions): string | undefined {
+  if (options.from !== null) return 'it reads the cluster, and this is a snapshot (--from)';
+  if (!options.reader.enabled) return 'it needs the node reader pod, turned off by --no-reader';
+  return undefined;
 }
 
 function linked(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
@@ -138,7 +152,7 @@ function linked(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
 }
 
 /** Facts from the snapshot folder or the cluster, saved when asked, analysed. */
-async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: AbortSignal, progress: (e: ProgressEvent) => void): Promise<Analysis> {
+async function gatherAnalysis(options: RunOptions, env: Env, io: Io, session: Session, signal: AbortSignal, progress: (e: ProgressEvent) => void): Promise<Analysis> {
   let facts: Facts;
   if (options.from !== null) {
     facts = await loadSnapshot(options.from);
@@ -157,11 +171,11 @@ async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: Abo
       progress,
     });
     facts = d.facts;
-    lastLive = options.reader.enabled ? { http: live.http, namespace: options.reader.namespace ?? d.facts.pod.metadata?.namespace ?? namespace } : null;
+    session.live = options.reader.enabled ? { http: live.http, namespace: options.reader.namespace ?? d.facts.pod.metadata?.namespace ?? namespace } : null;
     if (d.others.length) facts.otherPods = d.others;
   }
   if (options.save !== null) await saveSnapshot(options.save, facts);
-  lastFacts = facts;
+  session.facts = facts;
   const analysis = analyse(facts, { now: options.now ?? new Date().toISOString() });
   if (options.container !== null && !analysis.containers.some((c) => c.name === options.container)) {
     throw new MemwhyError(ExitCode.NotFound, `container ${options.container} is not in pod ${analysis.pod.name}`, `its containers: ${analysis.containers.map((c) => c.name).join(', ')}`);

@@ -2,7 +2,7 @@
 // from `watch`; saving is the caller's `save`. Phases: gathering (progress lines) → the answer, or an error.
 import { Box, Text, useStdout } from 'ink';
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
-import { MemwhyError } from '../cli/exit-codes.js';
+import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
 import type { Analysis } from '../core/types.js';
 import { truncate } from './format.js';
 import { displayed, initialNav, reduce, SCREEN_TITLES, type NavAction } from './navigation.js';
@@ -14,7 +14,7 @@ import { addSample, DEFAULT_SAMPLE_LIMIT, type Samples } from './sparkline.js';
 import { useKeys, type KeyName } from './use-keys.js';
 
 /** Exit code when the user quits before the answer arrived (128 + SIGINT, as the CLI uses for Ctrl-C). */
-export const EXIT_INTERRUPTED = 130;
+export const EXIT_INTERRUPTED = ExitCode.Interrupted;
 
 export interface TuiResult {
   exitCode: number;
@@ -32,6 +32,10 @@ export interface AppProps {
   save?: (analysis: Analysis) => Promise<string | void>;
   /** Live watch: each analysis replaces the shown one while watch is on. */
   watch?: () => AsyncIterable<Analysis>;
+  /** Why there is no `watch` (shown on w). */
+  watchUnavailable?: string;
+  /** -c: the container to start on. */
+  container?: string | null;
   color?: boolean;
   /** Called once, when the user quits (or leaves the error screen). */
   onExit?: (result: TuiResult) => void;
@@ -65,9 +69,9 @@ export function useTerminalSize(fixed?: { columns: number; rows: number }): { co
   return fixed ?? size;
 }
 
-/** The container the main verdict is about, else the first. */
-function mainContainer(a: Analysis): number {
-  const name = a.verdicts.find((v) => v.container)?.container;
+/** The container asked for with -c, else the one the main verdict is about, else the first. */
+function mainContainer(a: Analysis, asked: string | null = null): number {
+  const name = asked ?? a.verdicts.find((v) => v.container)?.container;
   const i = name ? a.containers.findIndex((c) => c.name === name) : -1;
   return i >= 0 ? i : 0;
 }
@@ -75,7 +79,7 @@ function mainContainer(a: Analysis): number {
 export function errorText(error: unknown): { message: string; hint: string | null; code: number } {
   if (error instanceof MemwhyError) return { message: error.message, hint: error.hint, code: error.code };
   const message = error instanceof Error ? error.message : String(error);
-  return { message: `internal error: ${message}`, hint: null, code: 1 };
+  return { message: `internal error: ${message}`, hint: null, code: ExitCode.Bug };
 }
 
 const FOOTER_READY = '↑↓ move  ⏎ open  esc back  tab container  w watch  s save  ? help  q quit';
@@ -91,7 +95,7 @@ export function App(props: AppProps) {
   const [phase, setPhase] = useState<Phase>(() => (props.analysis ? { kind: 'ready', analysis: props.analysis } : { kind: 'loading' }));
   const [events, setEvents] = useState<ProgressEvent[]>([]);
   const [nav, dispatch] = useReducer(reduce, undefined, () =>
-    props.analysis ? initialNav({ containers: props.analysis.containers.length, container: mainContainer(props.analysis) }) : initialNav(),
+    props.analysis ? initialNav({ containers: props.analysis.containers.length, container: mainContainer(props.analysis, props.container) }) : initialNav(),
   );
   const keep = props.sampleLimit ?? DEFAULT_SAMPLE_LIMIT;
   const [samples, setSamples] = useState<Samples>(() => (props.analysis ? addSample({}, props.analysis, keep) : {}));
@@ -120,7 +124,7 @@ export function App(props: AppProps) {
       (a) => {
         if (!live) return;
         show(a);
-        dispatch({ type: 'selectContainer', index: mainContainer(a) });
+        dispatch({ type: 'selectContainer', index: mainContainer(a, props.container) });
       },
       (error: unknown) => {
         if (live) setPhase({ kind: 'error', error });
@@ -224,7 +228,7 @@ export function App(props: AppProps) {
       back: { type: 'back' },
       nextContainer: { type: 'nextContainer' },
       prevContainer: { type: 'prevContainer' },
-      watch: props.watch ? { type: 'toggleWatch' } : { type: 'message', text: 'live watch is not available here' },
+      watch: props.watch ? { type: 'toggleWatch' } : { type: 'message', text: `live watch is not available here${props.watchUnavailable ? `: ${props.watchUnavailable}` : ''}` },
       save: props.save ? { type: 'save' } : { type: 'message', text: 'saving is not available here' },
       help: { type: 'toggleHelp' },
       quit: { type: 'quit' },
