@@ -152,6 +152,7 @@ describe('renderJson', () => {
       'schemaVersion',
       'generatedAt',
       'pod',
+      'otherPods',
       'requests',
       'cgroup',
       'podLevel',
