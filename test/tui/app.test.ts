@@ -446,9 +446,9 @@ test('-c sidecar: the cursor starts on sidecar and Chain opens sidecar (it start
 test('the menu names the container under the cursor (it said (app) with the cursor on sidecar)', async () => {
   const a = await load(CASES.oom);
   const r = await start({ analysis: a });
-  assert.match(r.frame(), /Chain {9}requests → limits → usage → working set → breakdown \(app\)/);
+  assert.match(r.frame(), /Chain {9}app: requests → limits → usage → working set → breakdown/);
   const f = await press(r, KEYS.down);
-  assert.match(f, /Chain {9}requests → limits → usage → working set → breakdown \(sidecar\)/);
+  assert.match(f, /Chain {9}sidecar: requests → limits → usage → working set → breakdown/);
 });
 
 test('w without a watch says why', async () => {

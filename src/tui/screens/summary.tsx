@@ -30,7 +30,8 @@ function menuHint(a: Analysis, screen: string, containerName: string | null): st
       return a.node ? `${a.node.name}: allocatable, requests, eviction threshold` : a.nodeFits.length ? 'not scheduled: node fit table' : 'unknown';
     default: {
       const item = MENU.find((m) => m.screen === screen);
-      return `${item?.hint ?? ''}${containerName && (screen === 'chain' || screen === 'breakdown' || screen === 'tools') ? ` (${containerName})` : ''}`;
+      // The container first: a narrow terminal cuts the end of the hint, never which container opens.
+      return `${containerName && (screen === 'chain' || screen === 'breakdown' || screen === 'tools') ? `${containerName}: ` : ''}${item?.hint ?? ''}`;
     }
   }
 }
