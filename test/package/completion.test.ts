@@ -133,6 +133,16 @@ for (const shell of shells) {
   describe(`completion under ${shell.join(' ')}`, () => {
     const c = (...words: string[]) => complete(shell, words);
 
+    test('cleanup -: only the flags cleanup takes (it offered every flag)', () => {
+      assert.deepEqual(c('cleanup', '-').candidates, ['-n', '--namespace', '-A', '--all-namespaces', '--context', '--kubeconfig', '--cluster', '--user', '--request-timeout', '--help']);
+      assert.deepEqual(c('cleanup', '--c').candidates, ['--context', '--cluster']);
+      assert.deepEqual(c('cleanup', '--fr').candidates, []);
+      for (const flag of c('cleanup', '-').candidates) {
+        const args = flag === '--help' ? ['cleanup', flag] : flag === '-A' || flag === '--all-namespaces' ? ['cleanup', flag] : ['cleanup', flag, 'x'];
+        assert.doesNotThrow(() => parseArgs(args), `cleanup accepts ${flag}`);
+      }
+    });
+
     test('flags', () => {
       assert.deepEqual(c('-').candidates, FLAGS);
       assert.deepEqual(c('--c'), { candidates: ['--container', '--context', '--cluster', '--color'], directive: NO_FILE, calls: [] });
