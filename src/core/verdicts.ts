@@ -1,5 +1,6 @@
 // Rules that turn the assembled figures into verdicts. Each rule is a small pure function that returns the
 // verdicts it finds, each with the evidence (number + where it came from) and what to change.
+import { killedProcess, logsStep, oomSummary, rssAboveLimit } from './oom-words.js';
 import { classifyCgroupPath } from './cgroup.js';
 import { describeExitCode, parseEvictionAnnotations, parseEvictionMessage, parseSchedulingMessage } from './messages.js';
 import { formatBytes, formatPercent, formatQuantity } from './quantity.js';
@@ -113,7 +114,7 @@ function oomNextSteps(level: OomLevel | null, c: ContainerAnalysis, draft: Draft
       return [
         `Raise the memory limit of container ${c.name} above its real peak${peak !== null ? ` (it reached ${formatBytes(peak)} when killed)` : ''}, or reduce what it holds (heap size, caches, tmpfs).`,
         `Set the request near the steady working set so the scheduler reserves it, and keep limit − request as headroom for spikes.`,
-        `Read the last log before the kill: kubectl logs ${draft.pod.name ?? '<pod>'} -c ${c.name} --previous`,
+        logsStep(draft.pod.name ?? '<pod>', c.name, c.lastState?.state === 'terminated' || c.state.state === 'terminated'),
       ];
     }
     case 'node-allocatable':
@@ -165,7 +166,7 @@ function oomVerdicts(input: RuleInput): Verdict[] {
     if (k) {
       level = levelOfMemcg(k.oomMemcg, k.global);
       evidence.push(ev(
-        `Kernel: ${k.global ? 'global OOM (the whole node)' : `the limit of ${k.oomMemcg ? describeMemcg(k.oomMemcg, containerIds) : '?'} was reached`}${k.memcgLimitBytes !== null ? ` (usage ${formatBytes(k.memcgUsageBytes)} of limit ${formatBytes(k.memcgLimitBytes)})` : ''}; it killed ${k.task ?? '?'} (pid ${k.pid ?? '?'}, anon-rss ${formatBytes(k.anonRssBytes)}${k.oomScoreAdj !== null ? `, oom_score_adj ${k.oomScoreAdj}` : ''}).`,
+        `Kernel: ${k.global ? 'global OOM (the whole node)' : `the limit of ${k.oomMemcg ? describeMemcg(k.oomMemcg, containerIds) : '?'} was reached`}${k.memcgLimitBytes !== null ? ` (usage ${formatBytes(k.memcgUsageBytes)} of limit ${formatBytes(k.memcgLimitBytes)})` : ''}; it killed ${killedProcess(k)}, anon-rss ${formatBytes(k.anonRssBytes)}${k.oomScoreAdj !== null ? `, oom_score_adj ${k.oomScoreAdj}` : ''}).${rssAboveLimit(k)}`,
         `kernel.log${k.time ? ` ${k.time}` : ''}`,
         k.memcgLimitBytes,
       ));
@@ -210,9 +211,7 @@ function oomVerdicts(input: RuleInput): Verdict[] {
       'node-allocatable': `the node-allocatable limit (kubepods${draft.node?.kubepods?.cgroupLimitBytes ? ` = ${formatBytes(draft.node.kubepods.cgroupLimitBytes)}` : ''}): all pods on the node together ran out`,
       node: 'the whole node running out of memory (global OOM)',
     };
-    const summary = level
-      ? `Container ${c.name} was OOM-killed by ${levelText[level]}${inferred ? ' (inferred)' : ''}.`
-      : `Container ${c.name} was OOM-killed; which limit fired is unknown without the kernel log or cgroup counters.`;
+    const summary = oomSummary(c.name, level ? `${levelText[level]}${inferred ? ' (inferred)' : ''}` : null, last !== null);
     out.push({ kind: 'OOMKilled', level, severity: 'critical', container: c.name, summary, evidence, nextSteps: oomNextSteps(level, c, draft, peakAtKill(c, k)) });
   }
   return out;

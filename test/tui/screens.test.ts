@@ -219,7 +219,8 @@ test('verdict detail, OOMKilled: which limit fired, kernel record, evidence chai
   assert.match(rowWith(f, /^\s+pod\s/), /pod\s+96\.0Mi/);
   assert.match(rowWith(f, 'kubepods '), /23\.5Gi/);
   assert.match(f, /only this container's processes were\s+candidates/);
-  assert.match(f, /killed node \(pid 13771\) · anon-rss 69\.9Mi · file-rss 37\.7Mi/);
+  assert.match(f, /killed process "node" \(pid 13771\) · anon-rss 69\.9Mi · file-rss 37\.7Mi/); // was "killed node": a process, not the node
+  assert.match(f.replace(/\s+/g, " "), /Its RSS \(anon 69\.9Mi \+ file 37\.7Mi\) is above the 64\.0Mi limit because RSS counts every page the process maps/);
   assert.match(f, /Evidence chain/);
   assert.match(f, /1\. The runtime reported reason OOMKilled with exit code 137/);
   assert.match(f, /\[pod\.status\.containerStatuses\[app\]\.lastState\.terminated\]/);

@@ -1,5 +1,6 @@
 // Verdicts: the list, and the detail of one with its evidence and next steps. OOMKilled adds which limit fired
 // (the level) and the kernel's records; Evicted adds the threshold arithmetic; Pending the per-node fit table.
+import { killedProcess, rssAboveLimit } from '../../core/oom-words.js';
 import { parseEvictionMessage } from '../../core/messages.js';
 import { formatBytes } from '../../core/quantity.js';
 import type { Analysis, OomLevel, Verdict } from '../../core/types.js';
@@ -68,11 +69,13 @@ function oomLines(a: Analysis, v: Verdict, width: number): Line[] {
     for (const k of a.kernelOoms) {
       out.push(
         ...para(
-          `${k.time ?? '?'}: killed ${k.task ?? '?'} (pid ${k.pid ?? '?'}) · anon-rss ${f(k.anonRssBytes)} · file-rss ${f(k.fileRssBytes)} · shmem-rss ${f(k.shmemRssBytes)} · oom_score_adj ${k.oomScoreAdj ?? '?'}`,
+          `${k.time ?? '?'}: killed ${killedProcess(k)}) · anon-rss ${f(k.anonRssBytes)} · file-rss ${f(k.fileRssBytes)} · shmem-rss ${f(k.shmemRssBytes)} · oom_score_adj ${k.oomScoreAdj ?? '?'}`,
           width,
           { prefix: '· ' },
         ),
       );
+      const why = rssAboveLimit(k).trim();
+      if (why) out.push(...para(why, width, { prefix: '  ', style: { dim: true } }));
       out.push(...para(`${k.global ? 'global OOM' : `limit of ${shortMemcg(k.oomMemcg)}`}: usage ${f(k.memcgUsageBytes)} of ${f(k.memcgLimitBytes)}${k.constraint ? ` (${k.constraint})` : ''}`, width, { prefix: '  ', style: { dim: true } }));
       if (k.groupKill) out.push(...para(`memory.oom.group: every task of ${k.groupKill.memcg} was killed too (${k.groupKill.processes.map((p) => `${p.task} ${p.pid}`).join(', ')})`, width, { prefix: '  ', style: { dim: true } }));
     }
