@@ -8,6 +8,7 @@ import { emptyFigures, figuresFromLevel, figuresFromMetrics, figuresFromSummary,
 import { containerSpecs, effectiveRequest, flattenState, holdsResources, oomScoreAdj, qosClass, requestSummary } from './ladder.js';
 import { parseEvictionMessage, parseKernelOomLog } from './messages.js';
 import { normalizeFacts } from './normalize.js';
+import { evictionFacts } from './eviction.js';
 import { partNotices } from './parts.js';
 import { parseBytes } from './quantity.js';
 import { verdicts, type Draft } from './verdicts.js';
@@ -309,6 +310,7 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     node,
     nodeFits,
     kernelOoms,
+    eviction: evictionFacts(pod, podEvents),
     events,
     notices,
     otherPods: facts.otherPods ?? [],

@@ -3,6 +3,7 @@
 // `Analysis` (at the bottom) is the public JSON contract: `renderJson` serialises it as is.
 // Convention everywhere: a number that is unknown is `null`, never 0. Bytes are plain numbers
 // (values at or above 2^62 are "unlimited" and never appear as numbers).
+import type { EvictionFacts } from './eviction.js';
 import type { Missing, OtherPod } from './parts.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -548,6 +549,8 @@ export interface Analysis {
   /** Node fit table for Pending pods (and empty otherwise). */
   nodeFits: NodeFit[];
   kernelOoms: KernelOomEvent[];
+  /** The kubelet's eviction message, parsed (src/core/eviction.ts); null when the pod has none. */
+  eviction: EvictionFacts | null;
   events: Array<{ type: string | null; reason: string | null; message: string | null; count: number | null; lastSeen: string | null; object: string | null }>;
   verdicts: Verdict[];
   /** What is unknown and why (missing inputs, unreadable files). */

@@ -16,6 +16,7 @@ export function renderJson(analysis: Analysis): string {
     node: analysis.node,
     nodeFits: analysis.nodeFits,
     kernelOoms: analysis.kernelOoms,
+    eviction: analysis.eviction,
     events: analysis.events,
     verdicts: analysis.verdicts,
     notices: analysis.notices,

@@ -7,6 +7,9 @@ import { bar, pad, padLeft, PART_GLYPH, proportionalCells, SEVERITY_MARK, severi
 
 export { bar, shortener, wrap } from './layout.js';
 
+/** Why the kubepods limit is not allocatable (memory-facts: node_container_manager_linux.go). */
+const KUBEPODS_LIMIT_NOTE = "the pods' cgroup: capacity − kube/system-reserved (allocatable also subtracts the eviction threshold); the kernel OOM-kills pods when it is full";
+
 export interface TextOptions {
   color: boolean;
   /** Terminal width; lines are laid out for it (minimum 60). */
@@ -134,11 +137,13 @@ function nodeLines(a: Analysis, p: Palette, width: number): string[] {
     ...rows(p, [
       { label: 'capacity', value: n.capacityBytes, note: 'node.status.capacity.memory' },
       { label: 'allocatable', value: n.allocatableBytes, note: 'capacity − reserved − eviction threshold: what the scheduler hands out' },
+      // Shown as its own number: 126Gi beside 125Gi would hide a 228Mi difference.
+      { label: 'reserved', value: n.reservedBytes, note: 'capacity − allocatable: kube-reserved + system-reserved + eviction threshold' },
       { label: 'requested', value: n.requestedBytes, note: n.podsCounted !== null ? `sum of requests of ${n.podsCounted} pod(s) on the node` : 'unknown' },
       { label: 'memory.available', value: n.memoryAvailableBytes, note: 'capacity − node working set: the kubelet evicts below the threshold' },
       { label: 'kubepods usage', value: n.kubepods?.usageBytes ?? null, note: n.kubepods ? n.kubepods.sources.usageBytes ?? n.kubepods.path : 'unknown' },
       { label: 'kubepods wset', value: n.kubepods?.workingSetBytes ?? null, note: 'working set of all pods: allocatableMemory.available = limit − this' },
-      { label: 'kubepods limit', value: n.kubepods?.cgroupLimitBytes ?? null, note: 'node-allocatable cgroup: the kernel OOM-kills pods when it is full' },
+      { label: 'kubepods limit', value: n.kubepods?.cgroupLimitBytes ?? null, note: KUBEPODS_LIMIT_NOTE },
     ], width),
   );
   return out;

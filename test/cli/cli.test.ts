@@ -160,6 +160,7 @@ describe('renderJson', () => {
       'node',
       'nodeFits',
       'kernelOoms',
+      'eviction',
       'events',
       'verdicts',
       'notices',

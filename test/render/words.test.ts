@@ -36,3 +36,28 @@ test('the log step: --previous only after a restart', () => {
   assert.equal(logsStep('web-0', 'app', false), 'Read the log around the kill: kubectl logs web-0 -c app (the container did not restart, so there is no --previous)');
   assert.equal(oomSummary('app', 'its own memory limit of 64.0Mi', false), 'A process in container app was OOM-killed by its own memory limit of 64.0Mi; the container kept running.');
 });
+
+test('a 126Gi capacity beside a 126Gi allocatable: the reserved row shows the 228Mi between them', async () => {
+  const facts = await loadSnapshot('examples/oomkilled-container');
+  const capacityKi = 132_115_484; // 126.0Gi
+  facts.node!.status!.capacity!.memory = `${capacityKi}Ki`;
+  facts.node!.status!.allocatable!.memory = `${capacityKi - 228 * 1024}Ki`;
+  const text = renderText(analyse(facts, { now: NOW }), { color: false, width: 100 });
+  assert.match(text, /\n {4}capacity +126Gi /);
+  assert.match(text, /\n {4}reserved +228Mi {2}capacity − allocatable/);
+  assert.match(flat(text), /kubepods limit 23\.5Gi the pods' cgroup: capacity − kube\/system-reserved \(allocatable also subtracts the eviction threshold\)/);
+});
+
+test('an evicted pod: the eviction figures are in the analysis (JSON), and the Node screen says each reason once', async () => {
+  const a = analyse(await loadSnapshot('examples/evicted'), { now: NOW });
+  assert.equal(a.eviction?.availableBytes, 225800 * 1024);
+  assert.equal(a.eviction?.thresholdBytes, 750 * 2 ** 20);
+  assert.equal(a.eviction?.source, 'pod.status.message');
+  const { nodeLines } = await import('../../src/tui/screens/node.js');
+  const { lineText } = await import('../../src/tui/format.js');
+  const screen = nodeLines(a, 98).map(lineText).join('\n');
+  assert.equal(flat(screen).match(/capacity, allocatable and oom_score_adj are unknown/g)?.length, 1, screen);
+  assert.match(screen, /\nreserved +\? {2}unknown: as above\n/);
+  assert.match(screen, /\nmemory\.available +221Mi {2}capacity − node working set when the kubelet evicted the pod/);
+  assert.match(screen, /\nroom before eviction +-529Mi/);
+});

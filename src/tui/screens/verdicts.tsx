@@ -1,7 +1,6 @@
 // Verdicts: the list, and the detail of one with its evidence and next steps. OOMKilled adds which limit fired
 // (the level) and the kernel's records; Evicted adds the threshold arithmetic; Pending the per-node fit table.
 import { killedProcess, rssAboveLimit } from '../../core/oom-words.js';
-import { parseEvictionMessage } from '../../core/messages.js';
 import { formatBytes } from '../../core/quantity.js';
 import type { Analysis, OomLevel, Verdict } from '../../core/types.js';
 import { shortener } from '../../render/layout.js';
@@ -91,16 +90,10 @@ function shortMemcg(memcg: string | null): string {
   return `…/${parts.slice(-2).map((p) => truncate(p, 20)).join('/')}`;
 }
 
-function evictionMessage(a: Analysis): string | null {
-  const candidates = [a.pod.message, ...a.events.filter((e) => e.reason === 'Evicted').map((e) => e.message)];
-  for (const m of candidates) if (m && parseEvictionMessage(m)) return m;
-  return null;
-}
-
 export function evictionLines(a: Analysis, width: number): Line[] {
   const out: Line[] = [];
-  const text = evictionMessage(a);
-  const m = text ? parseEvictionMessage(text) : null;
+  // Parsed once by the analysis (core/eviction.ts), so -o json carries the same figures.
+  const m = a.eviction;
   const threshold = m?.thresholdBytes ?? a.node?.evictionThresholdBytes ?? null;
   const available = m?.availableBytes ?? null;
   const capacity = a.node?.capacityBytes ?? null;
