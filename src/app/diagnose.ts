@@ -109,7 +109,7 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
       pod.status?.phase !== 'Running'
         ? await skip('podmetrics', 'the pod is not running')
         : summary
-          ? await skip('podmetrics', 'not read: the kubelet summary has the same working set')
+          ? await skip('podmetrics', 'not needed: the kubelet summary was read and carries the same working set')
           : await part('podmetrics', () => cluster.getPodMetrics({ namespace, name }));
     return { summary, podMetrics };
   })();

@@ -20,12 +20,17 @@ export function podLine(a: Analysis): { title: string; details: string } {
   return { title: `Pod ${p.namespace ?? '?'}/${p.name ?? '?'}`, details };
 }
 
+/** Why the events are unknown (not read, not in the snapshot), or null when they were read. */
+function eventsUnknown(a: Analysis): string | null {
+  return a.notices.find((n) => n.part === 'events')?.message ?? null;
+}
+
 function menuHint(a: Analysis, screen: string, containerName: string | null): string {
   switch (screen) {
     case 'verdicts':
       return a.verdicts.length ? `${a.verdicts.length}: ${a.verdicts.map((v) => v.kind).join(', ')}` : 'none: nothing wrong found';
     case 'events':
-      return a.events.length ? `${a.events.length} recorded` : 'none recorded';
+      return a.events.length ? `${a.events.length} recorded` : eventsUnknown(a) ? `unknown: ${eventsUnknown(a)}` : 'none recorded';
     case 'node':
       return a.node ? `${a.node.name}: allocatable, requests, eviction threshold` : a.nodeFits.length ? 'not scheduled: node fit table' : 'unknown';
     default: {
@@ -105,7 +110,7 @@ export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps):
   const current = a.containers[nav.container]?.name ?? null;
   const labelW = 14;
   for (const item of MENU) {
-    const label = item.screen === 'verdicts' ? `Verdicts (${a.verdicts.length})` : item.screen === 'events' ? `Events (${a.events.length})` : item.label;
+    const label = item.screen === 'verdicts' ? `Verdicts (${a.verdicts.length})` : item.screen === 'events' ? `Events (${eventsUnknown(a) && !a.events.length ? '?' : a.events.length})` : item.label;
     rows.push(lines.length);
     lines.push(line(seg(pad(label, labelW), { bold: true, color: 'cyan' }), seg(truncate(menuHint(a, item.screen, current), width - labelW), { dim: true })));
   }
