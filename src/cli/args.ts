@@ -40,6 +40,8 @@ export interface RunOptions extends ConnectionOptions {
   color: ColorMode;
   /** --exit-code: exit 10 when a critical or warning verdict exists. */
   exitCode: boolean;
+  /** --all: text shows every container's chain. */
+  all: boolean;
   /** --now (hidden): the analysis time, normalised to ISO 8601 UTC; null = the clock. */
   now: string | null;
   reader: {
@@ -107,6 +109,7 @@ export const FLAGS = {
   'all-namespaces': { alias: 'A', type: 'boolean', default: false, describe: 'with cleanup: every namespace' },
   'color': { type: 'string', requiresArg: true, default: 'auto', describe: 'colour: auto, always or never (auto honours NO_COLOR)' },
   'exit-code': { type: 'boolean', default: false, describe: 'exit 10 when a critical or warning verdict is found' },
+  'all': { type: 'boolean', default: false, describe: 'text: the full chain of every container (a container no verdict names is one line otherwise)' },
   'now': { type: 'string', requiresArg: true, hidden: true, describe: 'pin the analysis time (ISO 8601), for reproducible output' },
 } as const satisfies Record<string, Options_>;
 
@@ -231,6 +234,7 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
     save: text('--save', args.save),
     color,
     exitCode: args.exitCode === true,
+    all: args.all === true,
     now,
     reader: {
       enabled: args.reader !== false,

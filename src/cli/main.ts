@@ -118,7 +118,7 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
         ? renderJson(analysis)
         : mode === 'yaml'
           ? renderYaml(analysis)
-          : renderText(analysis, { color, width: textWidth(io.stdout, env), container: options.container });
+          : renderText(analysis, { color, width: textWidth(io.stdout, env), container: options.container, all: options.all });
     io.stdout.write(withNewline(rendered));
     const problem = analysis.verdicts.some((v) => v.severity === 'critical' || v.severity === 'warning');
     return options.exitCode && problem ? ExitCode.ProblemFound : ExitCode.Ok;

@@ -16,6 +16,8 @@ export interface TextOptions {
   width: number;
   /** -c: show the chain of this container only (the summary table and verdicts stay whole). */
   container?: string | null;
+  /** --all: the chain of every container; otherwise a container no verdict names is one line. */
+  all?: boolean;
 }
 
 type Paint = (s: string) => string;
@@ -149,6 +151,24 @@ function nodeLines(a: Analysis, p: Palette, width: number): string[] {
   return out;
 }
 
+/** The whole chain for a container a verdict names, the one -c names, the only one, or all with --all. */
+function showsChain(a: Analysis, c: ContainerAnalysis, options: TextOptions): boolean {
+  if (options.all || options.container === c.name || a.containers.length === 1) return true;
+  return a.verdicts.some((v) => v.container === c.name);
+}
+
+/** Containers no verdict names, one line each: what they use of what they have. */
+function quietLines(cs: ContainerAnalysis[], p: Palette, width: number): string[] {
+  const out = [`  ${p.bold('Other containers')}  ${p.dim('no verdict names them; --all or -c <name> shows the whole chain')}`];
+  const nameW = Math.max(...cs.map((c) => c.name.length)) + 2;
+  for (const c of cs) {
+    const of = c.limitBytes !== null ? ` of limit ${formatBytes(c.limitBytes)}${c.headroom.workingSetOfLimit !== null ? ` (${formatPercent(c.headroom.workingSetOfLimit)})` : ''}` : ', no limit';
+    const line = `working set ${formatBytes(c.workingSetBytes)}${of} · request ${specBytes(c.requestBytes)} · ${stateText(c)}`;
+    out.push(`    ${pad(c.name, nameW)}${wrap(line, width - nameW - 4, nameW + 4)}`);
+  }
+  return out;
+}
+
 /** The other pods a workload or selector matched, named with their state (this one is the worst off). */
 function otherPodsText(a: Analysis): string {
   const named = a.otherPods.map((o) => `${o.name ?? '?'} (${o.why})`).join(', ');
@@ -186,11 +206,14 @@ export function renderText(a: Analysis, options: TextOptions): string {
     for (const v of a.verdicts) out.push(...renderVerdict(v, p, width, short), '');
   }
 
+  const quiet: ContainerAnalysis[] = [];
   for (const c of a.containers) {
     if (options.container && c.name !== options.container) continue;
     if (c.kind === 'init' && c.usageBytes === null && !options.container) continue;
-    out.push(...containerChain(c, p, width, short), '');
+    if (showsChain(a, c, options)) out.push(...containerChain(c, p, width, short), '');
+    else quiet.push(c);
   }
+  if (quiet.length) out.push(...quietLines(quiet, p, width), '');
 
   if (a.nodeFits.length) {
     out.push(p.bold('Node fit (requests, not usage)'));

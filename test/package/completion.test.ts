@@ -21,7 +21,7 @@ const KINDS = ['pod/', 'deployment/', 'statefulset/', 'daemonset/', 'replicaset/
 const FLAGS = [
   ...['-n', '--namespace', '-l', '--selector', '-c', '--container', '-o', '--output', '--context', '--kubeconfig', '--cluster', '--user'],
   ...['--request-timeout', '--image', '--reader-namespace', '--reader-timeout', '--no-reader', '--kernel-log', '--save', '--from'],
-  ...['-A', '--all-namespaces', '--color', '--exit-code', '--help', '--version'],
+  ...['-A', '--all-namespaces', '--color', '--exit-code', '--all', '--help', '--version'],
 ];
 
 function which(name: string): string | null {

@@ -52,7 +52,7 @@ for (const dir of caseDirs()) {
 
   test(`text and TUI draw the same stacked breakdown bar: ${dir}`, async () => {
     const a = analyse(await loadSnapshot(dir), { now: GOLDEN_NOW });
-    const text = renderText(a, { color: false, width: 100 }).split('\n');
+    const text = renderText(a, { color: false, width: 100, all: true }).split('\n');
     for (const c of a.containers.filter((x) => x.usageBytes !== null && x.breakdown.anonBytes !== null)) {
       const title = text.findIndex((l) => l.startsWith(`  Container ${c.name}`));
       const barRow = text.slice(title).find((l) => l.startsWith('    breakdown of usage  '));

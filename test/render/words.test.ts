@@ -61,3 +61,16 @@ test('an evicted pod: the eviction figures are in the analysis (JSON), and the N
   assert.match(screen, /\nmemory\.available +221Mi {2}capacity − node working set when the kubelet evicted the pod/);
   assert.match(screen, /\nroom before eviction +-529Mi/);
 });
+
+test('text: a container no verdict names is one line; --all and -c give its whole chain', async () => {
+  const a = analyse(await loadSnapshot('examples/oomkilled-container'), { now: NOW });
+  const short = renderText(a, { color: false, width: 100 });
+  assert.match(short, /\n {2}Other containers {2}no verdict names them; --all or -c <name> shows the whole chain\n {4}sidecar {2}working set 256Ki of limit 32\.0Mi \(1%\) · request 16\.0Mi · running\n/);
+  assert.doesNotMatch(short, /Container sidecar/);
+  assert.match(short, /\n {2}Container app {2}running, 1 restart, last: OOMKilled exit 137\n/);
+  for (const text of [renderText(a, { color: false, width: 100, all: true }), renderText(a, { color: false, width: 100, container: 'sidecar' })]) {
+    assert.match(text, /\n {2}Container sidecar {2}running\n/);
+    assert.doesNotMatch(text, /Other containers/);
+  }
+  assert.ok(short.split('\n').length <= 75, `${short.split('\n').length} lines`);
+});
