@@ -20,6 +20,11 @@ export function podLine(a: Analysis): { title: string; details: string } {
   return { title: `Pod ${p.namespace ?? '?'}/${p.name ?? '?'}`, details };
 }
 
+/** The bar column's heading, as much of it as fits whole. */
+function barLegend(width: number): string {
+  return ['█ wset ┊req │limit', '█ ┊req │limit', '┊req │limit', '│limit'].find((l) => l.length <= width) ?? '';
+}
+
 /** Why the events are unknown (not read, not in the snapshot), or null when they were read. */
 function eventsUnknown(a: Analysis): string | null {
   return a.notices.find((n) => n.part === 'events')?.message ?? null;
@@ -66,7 +71,7 @@ export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps):
   const room = Math.min(40, width - fixed - 4 - stateW);
   const barW = room >= 8 ? room : 0;
   const stateCol = fixed - 2 + (barW ? barW + 2 : 0) + 2;
-  const head = `${pad('CONTAINER', nameW)}${padLeft('REQUEST', numW)}${padLeft('LIMIT', numW)}${padLeft('WORKSET', numW)}${wide ? padLeft('USAGE', numW) : ''}${barW ? `  ${pad(truncate('█ wset ┊req │limit', barW), barW)}` : ''}  STATE`;
+  const head = `${pad('CONTAINER', nameW)}${padLeft('REQUEST', numW)}${padLeft('LIMIT', numW)}${padLeft('WORKSET', numW)}${wide ? padLeft('USAGE', numW) : ''}${barW ? `  ${pad(barLegend(barW), barW)}` : ''}  STATE`;
   lines.push(line(seg(truncate(head, width), { dim: true })));
   if (a.containers.length === 0) lines.push(line(seg('no containers in the pod spec', { dim: true })));
   a.containers.forEach((c) => {
