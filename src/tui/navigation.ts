@@ -153,8 +153,6 @@ export function reduce(prev: NavState, action: NavAction): NavState {
       else if (screen === 'summary') next = clamp(next, 0, summaryRows(state.containers) - 1);
       else if (!Number.isFinite(next)) next = action.delta < 0 ? 0 : current;
       else next = Math.max(0, next);
-      // On the summary, a container row under the cursor is the container the menu's screens open.
-      if (screen === 'summary' && next < state.containers && next !== state.container) return withSelected(setContainer(state, next), screen, next);
       return withSelected(state, screen, next);
     }
     case 'enter': {

@@ -112,7 +112,10 @@ export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps):
   lines.push(BLANK);
 
   // Menu.
-  const current = a.containers[nav.container]?.name ?? null;
+  // The container the menu names: the one under the cursor while it is on a container row (Enter opens that
+  // one), else the selected one (Tab), which the menu's screens open.
+  const onRow = nav.selected.summary < a.containers.length ? nav.selected.summary : nav.container;
+  const current = a.containers[onRow]?.name ?? null;
   const labelW = 14;
   for (const item of MENU) {
     const label = item.screen === 'verdicts' ? `Verdicts (${a.verdicts.length})` : item.screen === 'events' ? `Events (${eventsUnknown(a) && !a.events.length ? '?' : a.events.length})` : item.label;
