@@ -9,6 +9,7 @@ import { containerSpecs, effectiveRequest, flattenState, holdsResources, oomScor
 import { parseEvictionMessage, parseKernelOomLog } from './messages.js';
 import { normalizeFacts } from './normalize.js';
 import { evictionFacts } from './eviction.js';
+import { nodeCapacity } from './node-capacity.js';
 import { partNotices } from './parts.js';
 import { parseBytes } from './quantity.js';
 import { verdicts, type Draft } from './verdicts.js';
@@ -124,7 +125,8 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
   const qos = qosClass(pod);
   const requests = requestSummary(pod, specs);
   const podNode = pod.spec?.nodeName ?? null;
-  const capacityBytes = parseBytes(facts.node?.status?.capacity?.memory ?? null);
+  const capacity = nodeCapacity(facts.node, facts.summary);
+  const capacityBytes = capacity.bytes;
 
   // Container IDs: current and last, for cgroups (current) and kernel OOM lines (either).
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
@@ -230,6 +232,7 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     node = {
       name: podNode,
       capacityBytes,
+      capacitySource: capacity.source,
       allocatableBytes,
       requestedBytes: requested?.bytes ?? null,
       podsCounted: requested?.count ?? null,
@@ -243,7 +246,7 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
       kernelVersion: facts.node?.status?.nodeInfo?.kernelVersion ?? null,
       runtime: facts.node?.status?.nodeInfo?.containerRuntimeVersion ?? null,
     };
-    if (!facts.node) notices.push({ part: 'node', message: `${facts.missing.node ?? 'No node object'}: capacity, allocatable and oom_score_adj are unknown.` });
+    if (!facts.node) notices.push({ part: 'node', message: `${facts.missing.node ?? 'No node object'}: ${capacityBytes === null ? 'capacity, allocatable and oom_score_adj are unknown' : `allocatable is unknown (capacity from the ${capacity.source})`}.` });
     if (!facts.nodePods) notices.push({ part: 'node-pods', message: `${facts.missing['node-pods'] ?? 'No pod list'}: the requests already bound to the node are unknown.` });
   }
 

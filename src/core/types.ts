@@ -497,6 +497,8 @@ export interface NodeFit {
 export interface NodeAnalysis {
   name: string;
   capacityBytes: number | null;
+  /** node.status.capacity.memory, or the kubelet summary's memory.available + node working set (node-capacity.ts). */
+  capacitySource: string | null;
   allocatableBytes: number | null;
   /** Sum of effective requests of pods bound to the node (incl. this one), non-terminated only. */
   requestedBytes: number | null;

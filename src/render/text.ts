@@ -137,7 +137,7 @@ function nodeLines(a: Analysis, p: Palette, width: number): string[] {
   const out = [p.bold(`Node ${n.name}`) + (n.memoryPressure ? ` ${p.red('MemoryPressure')}` : '')];
   out.push(
     ...rows(p, [
-      { label: 'capacity', value: n.capacityBytes, note: 'node.status.capacity.memory' },
+      { label: 'capacity', value: n.capacityBytes, note: n.capacitySource ?? 'node.status.capacity.memory' },
       { label: 'allocatable', value: n.allocatableBytes, note: 'capacity − reserved − eviction threshold: what the scheduler hands out' },
       // Shown as its own number: 126Gi beside 125Gi would hide a 228Mi difference.
       { label: 'reserved', value: n.reservedBytes, note: 'capacity − allocatable: kube-reserved + system-reserved + eviction threshold' },

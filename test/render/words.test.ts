@@ -74,3 +74,16 @@ test('text: a container no verdict names is one line; --all and -c give its whol
   }
   assert.ok(short.split('\n').length <= 75, `${short.split('\n').length} lines`);
 });
+
+test('no node object but the kubelet summary: capacity = memory.available + node working set, said so', async () => {
+  const facts = await loadSnapshot('test/fixtures/cases/running-k8s135-summary');
+  const m = facts.summary!.node!.memory!;
+  facts.node = null;
+  facts.missing.node = 'nodes "x" is forbidden';
+  const a = analyse(facts, { now: NOW });
+  assert.equal(a.node?.capacityBytes, m.availableBytes! + m.workingSetBytes!);
+  assert.equal(a.node?.capacitySource, 'kubelet summary: memory.available + node working set');
+  const text = renderText(a, { color: false, width: 120 });
+  assert.match(text, /\n {4}capacity +\S+ {2}kubelet summary: memory\.available \+ node working set\n/);
+  assert.match(flat(text), /node: nodes "x" is forbidden: allocatable is unknown \(capacity from the kubelet summary: memory\.available \+ node working set\)\./);
+});

@@ -62,7 +62,7 @@ export function nodeLines(a: Analysis, width: number): Line[] {
   lines.push(
     ...rowLines(
       [
-        { label: 'capacity', value: n.capacityBytes, note: 'node.status.capacity.memory', unknown: nodeWhy },
+        { label: 'capacity', value: n.capacityBytes, note: n.capacitySource ?? 'node.status.capacity.memory', unknown: nodeWhy },
         { label: 'reserved', value: n.reservedBytes, note: 'capacity − allocatable: kube-reserved + system-reserved + eviction threshold', unknown: nodeWhy },
         { label: 'allocatable', value: n.allocatableBytes, note: 'what the scheduler hands out to pods', unknown: nodeWhy },
         { label: 'requested', value: n.requestedBytes, note: `sum of the requests of ${n.podsCounted ?? '?'} pod(s) on the node: ${formatPercent(requestedShare)} of allocatable`, unknown: podsWhy },
