@@ -326,3 +326,11 @@ test('summary: the STATE keeps its width before the bar does; too narrow, it wra
   assert.match(narrow[row]!, /256Ki {2}running, 1 restart, last:$/);
   assert.match(narrow[row + 1]!, /^ {40,}OOMKilled exit 137$/);
 });
+
+test('summary: the other pods a selector matched are named under the table, as in the text', async () => {
+  const a = await load(CASES.oom);
+  a.otherPods = [{ namespace: 'default', name: 'oom-container-2', phase: 'Running', why: '2 restart(s)' }];
+  const f = frameOf(SummaryScreen, a, nav(a));
+  assert.match(f, /also matched 1 other pod \(this one is the worst off\): oom-container-2 \(2 restart\(s\)\)/);
+  assert.doesNotMatch(frameOf(SummaryScreen, await load(CASES.oom), nav(a)), /also matched/);
+});

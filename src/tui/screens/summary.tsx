@@ -109,6 +109,10 @@ export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps):
   const r = a.requests;
   const podText = `pod request ${formatBytes(r.effectiveRequestBytes)} (what the scheduler counts) · pod limit ${specBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`;
   lines.push(...para(podText, width, { style: { dim: true } }));
+  if (a.otherPods.length) {
+    const named = a.otherPods.map((o) => `${o.name ?? '?'} (${o.why})`).join(', ');
+    lines.push(...para(`also matched ${a.otherPods.length} other pod${a.otherPods.length === 1 ? '' : 's'} (this one is the worst off): ${named}`, width, { style: { dim: true } }));
+  }
   lines.push(BLANK);
 
   // Menu.
