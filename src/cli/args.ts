@@ -143,12 +143,12 @@ function yargsOptions(): Record<string, Options_> {
   return out;
 }
 
-export function parseArgs(argv: string[], settings: { width?: number } = {}): Options {
-  let output = '';
-  const parser = yargs()
+/** The yargs parser for memwhy's flags, commands, help text and examples; failures become usage errors. */
+function cliParser(argv: readonly string[], width: number) {
+  return yargs()
     .scriptName('kubectl memwhy')
     .locale('en')
-    .wrap(settings.width ?? 100)
+    .wrap(width)
     .exitProcess(false)
     .strict()
     .parserConfiguration({ 'duplicate-arguments-array': false })
@@ -169,7 +169,11 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
     .fail((msg, err) => {
       throw new MemwhyError(ExitCode.Usage, yargsMessage(msg ?? err?.message ?? 'invalid arguments', argv), HELP_HINT);
     });
+}
 
+export function parseArgs(argv: string[], settings: { width?: number } = {}): Options {
+  let output = '';
+  const parser = cliParser(argv, settings.width ?? 100);
   // `memwhy help` as kubectl has it (a pod named help is `pod/help`).
   if (argv.length === 1 && argv[0] === 'help') argv = ['--help'];
   const args = parser.parseSync(argv, {}, (_err, _argv, out) => {

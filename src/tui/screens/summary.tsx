@@ -46,21 +46,8 @@ function menuHint(a: Analysis, screen: string, containerName: string | null): st
   }
 }
 
-export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps): ScreenModel {
-  const lines: Line[] = [];
-  const rows: number[] = [];
-  const { title, details } = podLine(a);
-  lines.push(...titled(title, details, width));
-
-  const main = a.verdicts[0];
-  if (main) {
-    const tone = severityTone(main.severity);
-    const more = a.verdicts.length > 1 ? ` (+${a.verdicts.length - 1} more under Verdicts)` : '';
-    wrapText(main.summary + more, width - 2).forEach((r, i) => lines.push(line(seg(i === 0 ? `${SEVERITY_MARK[main.severity]} ` : '  ', { color: tone, bold: true }), seg(r, { color: i === 0 ? tone : undefined }))));
-  } else lines.push(line(seg('✔ ', { color: 'green' }), 'Nothing wrong found in what was read.'));
-  lines.push(BLANK);
-
-  // Container table.
+/** The container table: one row per container (and its trend while watching), row indexes into `rows`. */
+function containerTable({ analysis: a, nav, width, samples }: Omit<ScreenProps, 'height'>, lines: Line[], rows: number[]): void {
   const wide = width >= 120;
   const nameW = Math.min(24, Math.max(9, ...a.containers.map((c) => c.name.length)) + 2);
   const numW = 9;
@@ -106,6 +93,23 @@ export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps):
       );
     }
   });
+}
+
+export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps): ScreenModel {
+  const lines: Line[] = [];
+  const rows: number[] = [];
+  const { title, details } = podLine(a);
+  lines.push(...titled(title, details, width));
+
+  const main = a.verdicts[0];
+  if (main) {
+    const tone = severityTone(main.severity);
+    const more = a.verdicts.length > 1 ? ` (+${a.verdicts.length - 1} more under Verdicts)` : '';
+    wrapText(main.summary + more, width - 2).forEach((r, i) => lines.push(line(seg(i === 0 ? `${SEVERITY_MARK[main.severity]} ` : '  ', { color: tone, bold: true }), seg(r, { color: i === 0 ? tone : undefined }))));
+  } else lines.push(line(seg('✔ ', { color: 'green' }), 'Nothing wrong found in what was read.'));
+  lines.push(BLANK);
+
+  containerTable({ analysis: a, nav, width, samples }, lines, rows);
   const r = a.requests;
   const podText = `pod request ${formatBytes(r.effectiveRequestBytes)} (what the scheduler counts) · pod limit ${specBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`;
   lines.push(...para(podText, width, { style: { dim: true } }));
