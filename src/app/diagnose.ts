@@ -3,7 +3,7 @@
 // (forbidden, unreachable, not applicable) becomes a `missing` entry with the reason; only the pod itself is
 // required.
 import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
-import type { Facts, KNode, KPod } from '../core/types.js';
+import type { Facts, KNode, KPod, OtherPod } from '../core/types.js';
 import { visibleDeep } from '../core/visible.js';
 import type { Cluster, ProgressSink, Target } from './ports.js';
 import { visibleFacts } from './visible-facts.js';
@@ -24,12 +24,7 @@ export interface DiagnoseOptions {
   progress: ProgressSink;
 }
 
-export interface OtherPod {
-  namespace: string | null;
-  name: string | null;
-  phase: string | null;
-  why: string;
-}
+export type { OtherPod } from '../core/parts.js';
 
 export interface Diagnosis {
   facts: Facts;
@@ -117,7 +112,7 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
       pod.status?.phase !== 'Running'
         ? await skip('podmetrics', 'the pod is not running')
         : summary
-          ? await skip('podmetrics', 'not read: the kubelet summary has the same working set')
+          ? await skip('podmetrics', 'not needed: the kubelet summary was read and carries the same working set')
           : await part('podmetrics', () => cluster.getPodMetrics({ namespace, name }, signal));
     return { summary, podMetrics };
   })();

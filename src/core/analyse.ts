@@ -9,6 +9,12 @@ import { emptyFigures, figuresFromLevel, figuresFromMetrics, figuresFromSummary,
 import { containerSpecs, effectiveRequest, flattenState, holdsResources, oomScoreAdj, oomScoreRequests, qosClass, requestSummary, type ContainerSpec } from './ladder.js';
 import { parseEvictionMessage, parseKernelOomLog } from './messages.js';
 import { normalizeFacts } from './normalize.js';
+import { evictionFacts } from './eviction.js';
+import { nodeCapacity } from './node-capacity.js';
+import { partNotices } from './parts.js';
+import { evictionFacts } from './eviction.js';
+import { nodeCapacity } from './node-capacity.js';
+import { partNotices } from './parts.js';
 import { parseBytes } from './quantity.js';
 import { verdicts, type Draft } from './verdicts.js';
 import type {
@@ -149,6 +155,8 @@ interface Context {
   cgroupUid: string | undefined;
   specs: ContainerSpec[];
   qos: QosClass | null;
+  /** The node's capacity, from the node object or (without one) the kubelet summary's available + working set. */
+  capacity: ReturnType<typeof nodeCapacity>;
   capacityBytes: number | null;
   statusOf: (name: string) => KContainerStatus | undefined;
   /** Every container ID the pod has had (current and last), for cgroups (current) and kernel OOM lines (either). */
@@ -178,7 +186,8 @@ function containerContext(facts: Facts): Context {
     cgroupUid: meta.annotations?.['kubernetes.io/config.mirror'] ?? meta.uid,
     specs: containerSpecs(pod),
     qos: qosClass(pod),
-    capacityBytes: parseBytes(facts.node?.status?.capacity?.memory ?? null),
+    capacity: nodeCapacity(facts.node, facts.summary),
+    capacityBytes: nodeCapacity(facts.node, facts.summary).bytes,
     statusOf: (name) => statuses.find((s) => s.name === name),
     containerIds,
     damage: facts.unreadable ?? [],
@@ -326,11 +335,12 @@ function analyseNode(ctx: Context, location: CgroupLocation | null, thresholdByt
   const pressure = facts.node?.status?.conditions?.find((c) => c.type === 'MemoryPressure');
   const summaryAvailable = facts.summary?.node?.memory?.availableBytes;
   const rootWs = root && location?.root ? workingSet(root.usageBytes, root.breakdown.inactiveFileBytes) : null;
-  if (!facts.node) ctx.notices.push({ part: 'node', message: `${facts.missing.node ?? 'No node object'}: capacity, allocatable and oom_score_adj are unknown.` });
+  if (!facts.node) ctx.notices.push({ part: 'node', message: `${facts.missing.node ?? 'No node object'}: ${capacityBytes === null ? 'capacity, allocatable and oom_score_adj are unknown' : `allocatable is unknown (capacity from the ${ctx.capacity.source})`}.` });
   if (!facts.nodePods) ctx.notices.push({ part: 'node-pods', message: `${facts.missing['node-pods'] ?? 'No pod list'}: the requests already bound to the node are unknown.` });
   return {
     name: podNode,
     capacityBytes,
+    capacitySource: ctx.capacity.source,
     allocatableBytes,
     requestedBytes: requested?.bytes ?? null,
     podsCounted: requested?.count ?? null,
@@ -486,6 +496,7 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
   const evictionMessage = pod.status?.reason === 'Evicted' && pod.status.message ? parseEvictionMessage(pod.status.message) : null;
   const node = analyseNode(ctx, location, evictionMessage?.thresholdBytes ?? null);
   const nodeFits = nodeFitsFor(ctx, requests);
+  const podEvents = (facts.events ?? []).filter(isPodEventOf(meta));
   const draft: Draft = {
     schemaVersion: 1,
     generatedAt: options.now,
@@ -497,11 +508,14 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     node,
     nodeFits,
     kernelOoms,
+    eviction: evictionFacts(pod, podEvents),
     events: eventRows(ctx),
     notices: ctx.notices,
+    otherPods: facts.otherPods ?? [],
     facts: { unreadable: unreadableFiles(facts, location) },
   };
-  const found = verdicts({ draft, pod, containerIds: ctx.containerIds, events: (facts.events ?? []).filter(isPodEventOf(meta)) });
+  const found = verdicts({ draft, pod, containerIds: ctx.containerIds, events: podEvents });
   closingNotices(ctx, draft, found, summaryPod, location);
+  ctx.notices.push(...partNotices(facts.missing, ctx.notices));
   return adviseSizing({ ...draft, notices: ctx.notices, verdicts: found }, pod, options.now);
 }

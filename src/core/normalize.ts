@@ -227,5 +227,6 @@ export function normalizeFacts(f: Facts): Facts {
     cgroupFiles: files ? (strMap(files) ?? null) : null,
     missing: strMap(f.missing) ?? {},
     unreadable: objs(f.unreadable)?.flatMap((u) => (typeof u.file === 'string' && typeof u.problem === 'string' ? [{ file: u.file, problem: u.problem }] : [])) ?? [],
+    otherPods: list(f.otherPods, (o) => ({ namespace: str(o.namespace) ?? null, name: str(o.name) ?? null, phase: str(o.phase) ?? null, why: str(o.why) ?? '?' })) ?? [],
   };
 }

@@ -3,6 +3,8 @@
 // `Analysis` (at the bottom) is the public JSON contract: `renderJson` serialises it as is.
 // Convention everywhere: a number that is unknown is `null`, never 0. Bytes are plain numbers
 // (values at or above 2^62 are "unlimited" and never appear as numbers).
+import type { EvictionFacts } from './eviction.js';
+import type { Missing, OtherPod } from './parts.js';
 
 // ---------------------------------------------------------------------------------------------
 // Kubernetes objects, structurally: only the fields memwhy reads. Everything is optional because
@@ -190,6 +192,8 @@ export interface PodMetrics {
  */
 export type CgroupFiles = Record<string, string>;
 
+export type { FactPart, Missing, OtherPod } from './parts.js';
+
 export interface Facts {
   pod: KPod;
   /** The node the pod is bound to. */
@@ -203,8 +207,10 @@ export interface Facts {
   podMetrics: PodMetrics | null;
   kernelLog: string | null;
   cgroupFiles: CgroupFiles | null;
-  /** Why a part is missing, when the gatherer knows (e.g. "reader pod forbidden: …"). Keyed by part name. */
-  missing: Record<string, string>;
+  /** Why a part is missing, when the gatherer knows (e.g. "reader pod forbidden: …"): src/core/parts.ts. */
+  missing: Missing;
+  /** The other pods a workload or selector target matched (absent for a single pod and in snapshots). */
+  otherPods?: OtherPod[];
   /**
    * Files that were there but could not be used, found before analyse() (a reader frame that failed its
    * checksum, a file over the size cap). analyse() adds the files it could not parse.
@@ -613,6 +619,8 @@ export interface NodeFit {
 export interface NodeAnalysis {
   name: string;
   capacityBytes: number | null;
+  /** node.status.capacity.memory, or the kubelet summary's memory.available + node working set (node-capacity.ts). */
+  capacitySource: string | null;
   allocatableBytes: number | null;
   /** Sum of effective requests of pods bound to the node (incl. this one), non-terminated only. */
   requestedBytes: number | null;
@@ -667,10 +675,14 @@ export interface Analysis {
   /** Node fit table for Pending pods (and empty otherwise). */
   nodeFits: NodeFit[];
   kernelOoms: KernelOomEvent[];
+  /** The kubelet's eviction message, parsed (src/core/eviction.ts); null when the pod has none. */
+  eviction: EvictionFacts | null;
   events: Array<{ type: string | null; reason: string | null; message: string | null; count: number | null; lastSeen: string | null; object: string | null }>;
   verdicts: Verdict[];
   /** What is unknown and why (missing inputs, unreadable files). */
   notices: Notice[];
+  /** The other pods the workload or selector matched, as ranked (this pod is the worst off); [] for one pod. */
+  otherPods: OtherPod[];
   /** About the input itself. */
   facts: {
     /** Every file that was present but could not be used. */

@@ -1,5 +1,6 @@
 // Rules that turn the assembled figures into verdicts. Each rule is a small pure function that returns the
 // verdicts it finds, each with the evidence (number + where it came from) and what to change.
+import { killedProcess, logsStep, oomSummary as oomSentence, rssAboveLimit } from './oom-words.js';
 import { classifyCgroupPath } from './cgroup.js';
 import { describeExitCode, parseEvictionAnnotations, parseEvictionMessage, parseSchedulingMessage } from './messages.js';
 import { formatBytes, formatPercent, formatQuantity } from './quantity.js';
@@ -120,7 +121,7 @@ function oomNextSteps(level: OomLevel | null, c: ContainerAnalysis, draft: Draft
       return [
         `${raise}${peak !== null ? ` (it reached ${formatBytes(peak)} when killed)` : ''}, or reduce what it holds (heap size, caches, tmpfs).`,
         `Set the request near the steady working set so the scheduler reserves it, and keep limit − request as headroom for spikes.`,
-        `Read the last log before the kill: kubectl logs ${draft.pod.name ?? '<pod>'} -c ${c.name} --previous`,
+        logsStep(draft.pod.name ?? '<pod>', c.name, c.lastState?.state === 'terminated' || c.state.state === 'terminated'),
       ];
     }
     case 'node-allocatable':
@@ -256,7 +257,7 @@ function kernelEvidence(k: KernelOomEvent, containerIds: Map<string, string>): E
   const src = `kernel.log${k.time ? ` ${k.time}` : ''}`;
   const out = [
     ev(
-      `Kernel: ${k.global ? 'global OOM (the whole node)' : `the limit of ${k.oomMemcg ? describeMemcg(k.oomMemcg, containerIds) : '?'} was reached`}${k.memcgLimitBytes !== null ? ` (usage ${formatBytes(k.memcgUsageBytes)} of limit ${formatBytes(k.memcgLimitBytes)})` : ''}; it killed ${k.task ?? '?'} (pid ${k.pid ?? '?'}, anon-rss ${formatBytes(k.anonRssBytes)}${k.oomScoreAdj !== null ? `, oom_score_adj ${k.oomScoreAdj}` : ''}).`,
+      `Kernel: ${k.global ? 'global OOM (the whole node)' : `the limit of ${k.oomMemcg ? describeMemcg(k.oomMemcg, containerIds) : '?'} was reached`}${k.memcgLimitBytes !== null ? ` (usage ${formatBytes(k.memcgUsageBytes)} of limit ${formatBytes(k.memcgLimitBytes)})` : ''}; it killed ${killedProcess(k)}, anon-rss ${formatBytes(k.anonRssBytes)}${k.oomScoreAdj !== null ? `, oom_score_adj ${k.oomScoreAdj}` : ''}).${rssAboveLimit(k)}`,
       src,
       k.memcgLimitBytes,
     ),
@@ -302,7 +303,7 @@ function inferredLevel(c: ContainerAnalysis, draft: Draft): { level: OomLevel; e
   };
 }
 
-function oomSummary(c: ContainerAnalysis, draft: Draft, level: OomLevel | null, inferred: boolean, memsw: KernelOomEvent | null): string {
+function oomSummary(c: ContainerAnalysis, draft: Draft, level: OomLevel | null, inferred: boolean, memsw: KernelOomEvent | null, ended: boolean): string {
   const own = c.limitSource === 'pod-level' ? ' (the pod-level limit)' : c.limitSource === 'resized' ? ' (after an in-place resize)' : '';
   const levelText: Record<OomLevel, string> = {
     container: memsw ? `its memory+swap limit of ${formatBytes(memsw.memsw?.limitBytes ?? null)} (memsw), not its memory limit` : `its own memory limit${c.limitBytes !== null ? ` of ${formatBytes(c.limitBytes)}${own}` : ''}`,
@@ -310,9 +311,9 @@ function oomSummary(c: ContainerAnalysis, draft: Draft, level: OomLevel | null, 
     'node-allocatable': `the node-allocatable limit (kubepods${draft.node?.kubepods?.cgroupLimitBytes ? ` = ${formatBytes(draft.node.kubepods.cgroupLimitBytes)}` : ''}): all pods on the node together ran out`,
     node: 'the whole node running out of memory (global OOM)',
   };
-  if (!level) return `Container ${c.name} was OOM-killed; which limit fired is unknown without the kernel log or cgroup counters.`;
+  if (!level) return oomSentence(c.name, null, ended);
   const tail = inferred && level === 'node-allocatable' && c.limitBytes === null ? ', or by the whole node running out (inferred: no limit of its own or of the pod)' : inferred ? ' (inferred)' : '';
-  return `Container ${c.name} was OOM-killed by ${levelText[level]}${tail}.`;
+  return oomSentence(c.name, `${levelText[level]}${tail}`, ended);
 }
 
 function oomVerdict(k: OomCase, input: RuleInput): Found {
@@ -346,7 +347,7 @@ function oomVerdict(k: OomCase, input: RuleInput): Found {
     evidence.push(ev(`The pod cgroup limit is ${formatBytes(draft.requests.effectiveLimitBytes)} (${c.limitSource === 'pod-level' ? 'the pod-level limit' : "the sum of the containers' limits"}); with one container it is the container's limit in effect, and the pod level is reached first because the pause container counts too.`, 'pod.spec.containers[].resources.limits', draft.requests.effectiveLimitBytes));
   }
   const nextSteps = memsw ? memswNextSteps(memsw, c) : oomNextSteps(level, c, draft, peakAtKill(c, last));
-  return { kind: 'OOMKilled', level, severity: 'critical', container: c.name, inferred, summary: oomSummary(c, draft, level, inferred, memsw), evidence, nextSteps };
+  return { kind: 'OOMKilled', level, severity: 'critical', container: c.name, inferred, summary: oomSummary(c, draft, level, inferred, memsw, k.last !== null || k.lost !== null), evidence, nextSteps };
 }
 
 function oomVerdicts(input: RuleInput): Found[] {

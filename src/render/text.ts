@@ -3,6 +3,12 @@
 import kleur from 'kleur';
 import { formatBytes, formatPercent } from '../core/quantity.js';
 import type { Analysis, ContainerAnalysis, LevelSummary, Severity, SizingAdvice, Verdict } from '../core/types.js';
+import { bar, pad, padLeft, PART_GLYPH, proportionalCells, SEVERITY_MARK, severityTone, shortener, specBytes, stateText, verdictTitle, wrap, type Shorten } from './layout.js';
+
+export { bar, shortener, wrap } from './layout.js';
+
+/** Why the kubepods limit is not allocatable (memory-facts: node_container_manager_linux.go). */
+const KUBEPODS_LIMIT_NOTE = "the pods' cgroup: capacity − kube/system-reserved (allocatable also subtracts the eviction threshold); the kernel OOM-kills pods when it is full";
 
 export interface TextOptions {
   color: boolean;
@@ -10,6 +16,8 @@ export interface TextOptions {
   width: number;
   /** -c: show the chain of this container only (the summary table and verdicts stay whole). */
   container?: string | null;
+  /** --all: the chain of every container; otherwise a container no verdict names is one line. */
+  all?: boolean;
 }
 
 type Paint = (s: string) => string;
@@ -30,83 +38,8 @@ function palette(color: boolean): Palette {
   return { bold: kleur.bold, dim: kleur.dim, red: kleur.red, yellow: kleur.yellow, cyan: kleur.cyan, green: kleur.green, magenta: kleur.magenta, blue: kleur.blue };
 }
 
-const SEVERITY_MARK: Record<Severity, string> = { critical: '✖', warning: '▲', info: '●' };
-
-/** A spec value (request, limit): absent in the spec means none, not unknown. */
-function specBytes(bytes: number | null): string {
-  return bytes === null ? 'none' : formatBytes(bytes);
-}
-
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length);
-}
-
-function padLeft(s: string, n: number): string {
-  return s.length >= n ? s : ' '.repeat(n - s.length) + s;
-}
-
-/**
- * Word-wraps `text` to `width` columns of content, indenting continuation lines by `indent` spaces (the
- * indent is not part of the width: callers pass the room left after their own prefix).
- */
-export function wrap(text: string, width: number, indent: number): string {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line && line.length + 1 + w.length > width) {
-      lines.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) lines.push(line);
-  return lines.join(`\n${' '.repeat(indent)}`);
-}
-
-/**
- * A bar of `width` cells showing `value` against a scale of `max`, with marks for the request (┊) and the
- * limit (│) when they fall inside the scale.
- */
-export function bar(value: number | null, request: number | null, limit: number | null, width: number): string {
-  const max = Math.max(value ?? 0, request ?? 0, limit ?? 0);
-  if (max <= 0 || value === null) return '';
-  const cells: string[] = Array.from({ length: width }, (_, i) => (((i + 0.5) / width) * max <= value ? '█' : '·'));
-  const mark = (v: number | null, ch: string) => {
-    if (v === null || v <= 0) return;
-    const i = Math.min(width - 1, Math.max(0, Math.round((v / max) * width) - 1));
-    cells[i] = ch;
-  };
-  mark(request, '┊');
-  mark(limit, '│');
-  return cells.join('');
-}
-
-type Shorten = (source: string) => string;
-
-/**
- * Sources name whole cgroup paths, which are long; the text names each path once (under its container or
- * level) and sources then say `memory.stat total_rss` or `pod: memory.failcnt`. JSON keeps the full paths.
- */
-export function shortener(a: Analysis): Shorten {
-  const known: Array<[string, string]> = [];
-  for (const c of a.containers) if (c.cgroupPath) known.push([c.cgroupPath, '']);
-  if (a.podLevel?.path.startsWith('cgroup')) known.push([a.podLevel.path, 'pod ']);
-  if (a.node?.kubepods?.path.startsWith('cgroup')) known.push([a.node.kubepods.path, 'kubepods ']);
-  if (a.node?.root?.path.startsWith('cgroup')) known.push([a.node.root.path, 'node ']);
-  known.sort((x, y) => y[0].length - x[0].length);
-  return (source) =>
-    known
-      .reduce((s, [path, label]) => s.split(`${path}/`).join(label), source)
-      .replace(/summary\.json pods\[[^\]]*\]\.containers\[[^\]]*\]\.memory\./g, 'kubelet summary ')
-      .replace(/summary\.json pods\[[^\]]*\]\.memory\./g, 'kubelet summary (pod) ');
-}
-
 function severityColor(p: Palette, s: Severity): Paint {
-  return s === 'critical' ? p.red : s === 'warning' ? p.yellow : p.cyan;
-}
-
-function verdictTitle(v: Verdict): string {
-  return `${v.kind}${v.level ? ` (${v.level})` : ''}${v.container ? ` · ${v.container}` : ''}`;
+  return p[severityTone(s)];
 }
 
 function renderVerdict(v: Verdict, p: Palette, width: number, short: Shorten): string[] {
@@ -133,27 +66,27 @@ function rows(p: Palette, rs: Row[], width: number): string[] {
 function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: number): string[] {
   const b = c.breakdown;
   if (c.usageBytes === null || b.anonBytes === null) return [];
-  const parts: Array<[string, number | null, Paint, string]> = [
-    ['anon', b.anonBytes, p.magenta, 'heap, stacks, malloc: only freed by the program (or swap)'],
-    ['file active', b.activeFileBytes, p.blue, 'page cache used recently: counted in the working set, reclaimable'],
-    ['file inactive', b.inactiveFileBytes, p.cyan, 'page cache not used lately: not in the working set, reclaimed first'],
-    ['shmem', b.shmemBytes, p.yellow, 'tmpfs, /dev/shm, memory emptyDir: in the working set, not reclaimable without swap'],
-    ['kernel', b.kernelBytes, p.red, Object.values(b.kernelParts).some((v) => v > 0) ? Object.entries(b.kernelParts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ') : 'slab, stacks, page tables, sockets'],
-    ['other', b.otherBytes, p.dim, 'usage − the parts above (accounting batching, unevictable pages)'],
+  const g = PART_GLYPH;
+  const parts: Array<[string, number | null, Paint, string, string]> = [
+    ['anon', b.anonBytes, p.magenta, g.anon, 'heap, stacks, malloc: only freed by the program (or swap)'],
+    ['file active', b.activeFileBytes, p.blue, g.fileActive, 'page cache used recently: counted in the working set, reclaimable'],
+    ['file inactive', b.inactiveFileBytes, p.cyan, g.fileInactive, 'page cache not used lately: not in the working set, reclaimed first'],
+    ['shmem', b.shmemBytes, p.yellow, g.shmem, 'tmpfs, /dev/shm, memory emptyDir: in the working set, not reclaimable without swap'],
+    ['kernel', b.kernelBytes, p.red, g.kernel, Object.values(b.kernelParts).some((v) => v > 0) ? Object.entries(b.kernelParts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ') : 'slab, stacks, page tables, sockets'],
+    ['other', b.otherBytes, p.dim, g.other, 'usage − the parts above (accounting batching, unevictable pages)'],
   ];
   const barW = Math.max(10, Math.min(50, width - 26));
   // Scale to usage, or to the parts' sum when inconsistent files make the parts exceed usage.
   const positive = parts.reduce((sum, [, v]) => sum + (v !== null && v > 0 ? v : 0), 0);
   const total = Math.max(c.usageBytes, positive);
-  let stacked = '';
-  for (const [, v, paint] of parts) {
-    if (v === null || v <= 0 || total <= 0) continue;
-    stacked += paint('█'.repeat(Math.min(barW, Math.round((v / total) * barW))));
-  }
+  // The parts fill their share of the bar (largest remainder, as in the TUI); the rest of usage stays blank.
+  const filled = total > 0 ? Math.round((positive / total) * barW) : 0;
+  const cells = proportionalCells(parts.map(([, v]) => v), filled);
+  const stacked = parts.map(([, , paint, glyph], i) => (cells[i]! > 0 ? paint(glyph.repeat(cells[i]!)) : '')).join('');
   const labelW = 15;
   const lines = [`    ${p.bold('breakdown of usage')}  ${stacked}`];
-  for (const [label, v, paint, note] of parts) {
-    lines.push(`      ${paint('■')} ${pad(label, labelW - 2)}${padLeft(formatBytes(v), 9)}  ${wrap(p.dim(note), width - labelW - 20, labelW + 20)}`);
+  for (const [label, v, paint, glyph, note] of parts) {
+    lines.push(`      ${paint(glyph)} ${pad(label, labelW - 2)}${padLeft(formatBytes(v), 9)}  ${wrap(p.dim(note), width - labelW - 20, labelW + 20)}`);
   }
   return lines;
 }
@@ -239,30 +172,48 @@ function prometheusLines(c: ContainerAnalysis, p: Palette, width: number): strin
   return out;
 }
 
-function stateText(c: ContainerAnalysis): string {
-  const s = c.state;
-  let t = s.state + (s.reason ? ` (${s.reason})` : '');
-  if (c.restartCount) t += `, ${c.restartCount} restart${c.restartCount === 1 ? '' : 's'}`;
-  if (c.lastState?.state === 'terminated') t += `, last: ${c.lastState.reason ?? 'terminated'} exit ${c.lastState.exitCode ?? '?'}`;
-  return t;
-}
-
 function nodeLines(a: Analysis, p: Palette, width: number): string[] {
   const n = a.node;
   if (!n) return [];
   const out = [p.bold(`Node ${n.name}`) + (n.memoryPressure ? ` ${p.red('MemoryPressure')}` : '')];
   out.push(
     ...rows(p, [
-      { label: 'capacity', value: n.capacityBytes, note: 'node.status.capacity.memory' },
+      { label: 'capacity', value: n.capacityBytes, note: n.capacitySource ?? 'node.status.capacity.memory' },
       { label: 'allocatable', value: n.allocatableBytes, note: 'capacity − reserved − eviction threshold: what the scheduler hands out' },
+      // Shown as its own number: 126Gi beside 125Gi would hide a 228Mi difference.
+      { label: 'reserved', value: n.reservedBytes, note: 'capacity − allocatable: kube-reserved + system-reserved + eviction threshold' },
       { label: 'requested', value: n.requestedBytes, note: n.podsCounted !== null ? `sum of requests of ${n.podsCounted} pod(s) on the node` : 'unknown' },
       { label: 'memory.available', value: n.memoryAvailableBytes, note: 'capacity − node working set: the kubelet evicts below the threshold' },
       { label: 'kubepods usage', value: n.kubepods?.usageBytes ?? null, note: n.kubepods ? n.kubepods.sources.usageBytes ?? n.kubepods.path : 'unknown' },
       { label: 'kubepods wset', value: n.kubepods?.workingSetBytes ?? null, note: 'working set of all pods: allocatableMemory.available = limit − this' },
-      { label: 'kubepods limit', value: n.kubepods?.cgroupLimitBytes ?? null, note: 'node-allocatable cgroup: the kernel OOM-kills pods when it is full' },
+      { label: 'kubepods limit', value: n.kubepods?.cgroupLimitBytes ?? null, note: KUBEPODS_LIMIT_NOTE },
     ], width),
   );
   return out;
+}
+
+/** The whole chain for a container a verdict names, the one -c names, the only one, or all with --all. */
+function showsChain(a: Analysis, c: ContainerAnalysis, options: TextOptions): boolean {
+  if (options.all || options.container === c.name || a.containers.length === 1) return true;
+  return a.verdicts.some((v) => v.container === c.name);
+}
+
+/** Containers no verdict names, one line each: what they use of what they have. */
+function quietLines(cs: ContainerAnalysis[], p: Palette, width: number): string[] {
+  const out = [`  ${p.bold('Other containers')}  ${p.dim('no verdict names them; --all or -c <name> shows the whole chain')}`];
+  const nameW = Math.max(...cs.map((c) => c.name.length)) + 2;
+  for (const c of cs) {
+    const of = c.limitBytes !== null ? ` of limit ${formatBytes(c.limitBytes)}${c.headroom.workingSetOfLimit !== null ? ` (${formatPercent(c.headroom.workingSetOfLimit)})` : ''}` : ', no limit';
+    const line = `working set ${formatBytes(c.workingSetBytes)}${of} · request ${specBytes(c.requestBytes)} · ${stateText(c)}`;
+    out.push(`    ${pad(c.name, nameW)}${wrap(line, width - nameW - 4, nameW + 4)}`);
+  }
+  return out;
+}
+
+/** The other pods a workload or selector matched, named with their state (this one is the worst off). */
+function otherPodsText(a: Analysis): string {
+  const named = a.otherPods.map((o) => `${o.name ?? '?'} (${o.why})`).join(', ');
+  return `also matched ${a.otherPods.length} other pod${a.otherPods.length === 1 ? '' : 's'} (this one is the worst off): ${named}`;
 }
 
 export function renderText(a: Analysis, options: TextOptions): string {
@@ -284,12 +235,12 @@ export function renderText(a: Analysis, options: TextOptions): string {
   out.push(p.dim(`  ${pad('CONTAINER', nameW)}${padLeft('REQUEST', 9)}${padLeft('LIMIT', 9)}${padLeft('WORKSET', 9)}${padLeft('USAGE', 9)}  STATE`));
   for (const c of a.containers) {
     const row = `  ${pad(c.name, nameW)}${padLeft(specBytes(c.requestBytes), 9)}${padLeft(specBytes(c.limitBytes), 9)}${padLeft(formatBytes(c.workingSetBytes), 9)}${padLeft(formatBytes(c.usageBytes), 9)}  `;
-    const state = stateText(c);
-    const room = Math.max(12, width - row.length);
-    out.push(row + (state.length > room ? `${state.slice(0, room - 1)}…` : state));
+    // Never cut: the state holds the key fact (`last: OOMKilled`), which a `grep` of this row must find.
+    out.push(row + stateText(c));
   }
   const r = a.requests;
   out.push(`  ${p.dim(wrap(`pod request ${formatBytes(r.effectiveRequestBytes)} (scheduler's count) · pod limit ${r.effectiveLimitBytes === null ? 'none' : formatBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`, width - 2, 2))}`);
+  if (a.otherPods.length) out.push(`  ${wrap(otherPodsText(a), width - 2, 2)}`);
   out.push('');
 
   if (a.verdicts.length) {
@@ -297,11 +248,14 @@ export function renderText(a: Analysis, options: TextOptions): string {
     for (const v of a.verdicts) out.push(...renderVerdict(v, p, width, short), '');
   }
 
+  const quiet: ContainerAnalysis[] = [];
   for (const c of a.containers) {
     if (options.container && c.name !== options.container) continue;
     if (c.kind === 'init' && c.usageBytes === null && !options.container) continue;
-    out.push(...containerChain(c, p, width, short, a.pod.qosClass), '');
+    if (showsChain(a, c, options)) out.push(...containerChain(c, p, width, short, a.pod.qosClass), '');
+    else quiet.push(c);
   }
+  if (quiet.length) out.push(...quietLines(quiet, p, width), '');
 
   out.push(...sizingLines(a, p, width, options.container ?? null));
 

@@ -564,9 +564,9 @@ describe('failure matrix', () => {
     assert.match(r.stderr, /^error: pod "busybo" not found in namespace "default"\nhint: did you mean busybox\? \(kubectl get pods -n default\)\n$/);
   });
 
-  test('unknown --context → exit 2, no request', async () => {
+  test('unknown --context → exit 5 (kubeconfig unusable, as the README says; it was 2), no request', async () => {
     const r = await memwhy(c, ['busybox', '--context', 'nope']);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 5);
     assert.match(r.stderr, /^error: context "nope" does not exist in the kubeconfig\nhint: available contexts: admin@test-cluster/);
     assert.deepEqual(r.requests, []);
   });

@@ -449,4 +449,37 @@ describe('the TUI in a real terminal (tmux), from a snapshot', { skip: skipAll }
       await t.kill();
     }
   });
+
+  test('80x24: -c sidecar starts on sidecar; --color always beats NO_COLOR; Enter on Events opens the event', { timeout: 60_000 }, async () => {
+    const t = new Terminal(80, 24);
+    try {
+      await t.start();
+      await t.type(`NO_COLOR=1 ${commandLine('--from examples/oomkilled-container -c sidecar --color always')}`);
+      const summary = await t.waitFor((s) => crumbs(s) === 'Summary', 'the answer');
+      assertLine(summary, /^› sidecar {7,}16\.0Mi {3}32\.0Mi/, 'the cursor on sidecar (-c)');
+      assertLine(summary, /^ {2}Chain {9}sidecar: requests → limits/, 'the menu names sidecar');
+      const coloured = await t.tmux(['capture-pane', '-p', '-e', '-t', t.target]);
+      assert.match(coloured, /\u001b\[(?:[0-9;]*;)?3[1-7](?:;[0-9;]*)?m/, 'colour codes on screen with --color always and NO_COLOR=1');
+      await t.keys('Enter');
+      await t.waitFor((s) => crumbs(s) === 'Summary › Chain · sidecar 2/2', 'the chain of sidecar');
+      await t.literal('q');
+      assert.equal(await t.exitCode(), 0);
+
+      await t.type(commandLine('--from examples/evicted'));
+      await t.waitFor((s) => crumbs(s) === 'Summary', 'the evicted answer');
+      for (let i = 0; i < 6; i++) await t.keys('Down');
+      await t.waitFor((s) => /^› Events \(2\)/m.test(s), 'the cursor on Events');
+      await t.keys('Enter');
+      await t.waitFor((s) => crumbs(s).startsWith('Summary › Events'), 'the events list');
+      await t.keys('Enter');
+      const event = await t.waitFor((s) => crumbs(s).startsWith('Summary › Events › Event'), 'one event, whole');
+      const text = lines(event).slice(1, -1).join(' ').replace(/\s+/g, ' ');
+      assert.match(text, /The node was low on resource: memory\. Threshold quantity: 750Mi, available: 225800Ki\. Container nginx was using 4395616Ki, request is 0, has larger consumption of memory\./);
+      await assertFits(t, 'event');
+      await t.literal('q');
+      assert.equal(await t.exitCode(), 0);
+    } finally {
+      await t.kill();
+    }
+  });
 });

@@ -455,14 +455,14 @@ describe('kubeconfig situations both kubectl and memwhy refuse', () => {
     assert.match(err.message, /https:\/\/127\.0\.0\.1:\d+/);
   });
 
-  test('unknown --context: a usage error listing the contexts', async () => {
-    const err = await bothFail({ kubeconfig: 'single.yaml', context: 'nope' }, ExitCode.Usage, /^context "nope" does not exist in the kubeconfig$/, /context "nope" does not exist|context was not found for specified context: nope/);
+  test('unknown --context: the kubeconfig exit code (5, as the README says), listing the contexts', async () => {
+    const err = await bothFail({ kubeconfig: 'single.yaml', context: 'nope' }, ExitCode.Unreachable, /^context "nope" does not exist in the kubeconfig$/, /context "nope" does not exist|context was not found for specified context: nope/);
     assert.match(err.hint ?? '', /available contexts: token, tokenfile, token-and-tokenfile, alice, bob, plain/);
   });
 
   test('unknown --cluster and --user', async () => {
-    await bothFail({ kubeconfig: 'single.yaml', cluster: 'nope' }, ExitCode.Usage, /cluster "nope" does not exist/, /cluster "nope"/);
-    await bothFail({ kubeconfig: 'single.yaml', user: 'nope' }, ExitCode.Usage, /user "nope" does not exist/, /auth info "nope" does not exist/);
+    await bothFail({ kubeconfig: 'single.yaml', cluster: 'nope' }, ExitCode.Unreachable, /cluster "nope" does not exist/, /cluster "nope"/);
+    await bothFail({ kubeconfig: 'single.yaml', user: 'nope' }, ExitCode.Unreachable, /user "nope" does not exist/, /auth info "nope" does not exist/);
   });
 
   test('a context whose user does not exist (kubectl asks for a password, and fails without a terminal)', async () => {
@@ -476,7 +476,7 @@ describe('kubeconfig situations both kubectl and memwhy refuse', () => {
   });
 
   test('--kubeconfig that does not exist', async () => {
-    await bothFail({ kubeconfig: 'nowhere.yaml' }, ExitCode.Usage, /--kubeconfig .*nowhere\.yaml: no such file/, /no such file or directory/);
+    await bothFail({ kubeconfig: 'nowhere.yaml' }, ExitCode.Unreachable, /--kubeconfig .*nowhere\.yaml: no such file/, /no such file or directory/);
   });
 
   test('nothing at all: no KUBECONFIG file exists, no ~/.kube/config, not in a pod', async () => {

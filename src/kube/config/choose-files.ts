@@ -2,7 +2,7 @@
 // ignored, duplicates dropped, missing files skipped), else ~/.kube/config — client-go's loading rules.
 import fs from 'node:fs';
 import path from 'node:path';
-import { badFlag } from './errors.js';
+import { unusable } from './errors.js';
 
 /** True unless the path is certainly not there (an unreadable file exists: reading it will say why). */
 export function existing(file: string): boolean {
@@ -44,7 +44,7 @@ export function chooseFiles(opts: FileInputs): Sources {
   if (opts.kubeconfig) {
     const file = path.resolve(opts.cwd, opts.kubeconfig);
     if (!existing(file)) {
-      throw badFlag(
+      throw unusable(
         `--kubeconfig ${opts.kubeconfig}: no such file`,
         'pass the path of an existing kubeconfig file (kubectl fails the same way)',
       );

@@ -2,7 +2,7 @@
 // --context/--cluster/--user override the context's (unknown names are errors); namespace: flag > context >
 // "default"; an empty or missing cluster means "no configuration", and then the in-cluster config is tried.
 import type { Sources } from './choose-files.js';
-import { badFlag, unusable } from './errors.js';
+import { unusable } from './errors.js';
 import { inCluster, inClusterPossible } from './in-cluster.js';
 import { listNames, type Merged } from './merge.js';
 import type { Entry, LoadKubeconfigOptions, RawCluster, RawContext, RawUser, Resolved } from './types.js';
@@ -21,7 +21,7 @@ function chooseContext(m: Merged, flagContext: string): { contextName: string; c
   if (found) return { contextName, ctx: found.value };
   const list = listNames(m.contexts.keys(), 'context');
   if (flagContext)
-    throw badFlag(`context "${contextName}" does not exist in the kubeconfig`, `${list} (kubectl config get-contexts)`);
+    throw unusable(`context "${contextName}" does not exist in the kubeconfig`, `${list} (kubectl config get-contexts)`);
   throw unusable(
     `current-context "${contextName}" does not exist in the kubeconfig`,
     `${list}; pick one with --context, or kubectl config use-context`,
@@ -100,10 +100,10 @@ export function selectContext(opts: LoadKubeconfigOptions, sources: Sources, m: 
   const flagUser = opts.user || '';
   const { contextName, ctx } = chooseContext(m, opts.context || '');
   if (flagCluster && !m.clusters.has(flagCluster)) {
-    throw badFlag(`cluster "${flagCluster}" does not exist in the kubeconfig`, listNames(m.clusters.keys(), 'cluster'));
+    throw unusable(`cluster "${flagCluster}" does not exist in the kubeconfig`, listNames(m.clusters.keys(), 'cluster'));
   }
   if (flagUser && !m.users.has(flagUser))
-    throw badFlag(`user "${flagUser}" does not exist in the kubeconfig`, listNames(m.users.keys(), 'user'));
+    throw unusable(`user "${flagUser}" does not exist in the kubeconfig`, listNames(m.users.keys(), 'user'));
   const clusterName = flagCluster || ctx.cluster || '';
   const clusterEntry = clusterName ? m.clusters.get(clusterName) : undefined;
   if (clusterEntry && !isEmptyCluster(clusterEntry.value))

@@ -3,7 +3,7 @@
 // (working set against the request).
 import { formatBytes, formatPercent } from '../../core/quantity.js';
 import type { Analysis, ContainerAnalysis } from '../../core/types.js';
-import { bar, shortener } from '../../render/text.js';
+import { bar, shortener } from '../../render/layout.js';
 import { BLANK, containerReason, hardWrap, line, titled, meter, pad, padLeft, para, seg, sourceKind, specBytes, stateText, wrapText, type Line, type Tone } from '../format.js';
 import { sparkline } from '../sparkline.js';
 import type { ScreenModel, ScreenProps } from './model.js';

@@ -2,7 +2,7 @@
 import type { ScreenId } from '../navigation.js';
 import { breakdownModel } from './breakdown.js';
 import { chainModel } from './chain.js';
-import { eventsModel } from './events.js';
+import { eventModel, eventsModel } from './events.js';
 import { helpModel } from './help.js';
 import type { ScreenModel, ScreenProps } from './model.js';
 import { nodeModel } from './node.js';
@@ -29,6 +29,8 @@ export function buildScreen(screen: ScreenId, props: ScreenProps): ScreenModel {
       return nodeModel(props);
     case 'events':
       return eventsModel(props);
+    case 'event':
+      return eventModel(props);
     case 'help':
       return helpModel(props);
     case 'sizing':

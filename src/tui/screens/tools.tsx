@@ -3,7 +3,7 @@
 // come with: why do kubectl top and docker stats differ here?
 import { formatBytes } from '../../core/quantity.js';
 import type { Analysis, ContainerAnalysis } from '../../core/types.js';
-import { shortener } from '../../render/text.js';
+import { shortener } from '../../render/layout.js';
 import { BLANK, containerReason, line, titled, pad, padLeft, para, seg, wrapText, type Line } from '../format.js';
 import type { ScreenModel, ScreenProps } from './model.js';
 import { ScreenView } from './view.js';
