@@ -12,9 +12,6 @@ import { normalizeFacts } from './normalize.js';
 import { evictionFacts } from './eviction.js';
 import { nodeCapacity } from './node-capacity.js';
 import { partNotices } from './parts.js';
-import { evictionFacts } from './eviction.js';
-import { nodeCapacity } from './node-capacity.js';
-import { partNotices } from './parts.js';
 import { parseBytes } from './quantity.js';
 import { verdicts, type Draft } from './verdicts.js';
 import type {
@@ -431,7 +428,7 @@ function unreadableFiles(facts: Facts, location: CgroupLocation | null): Unreada
   const out: UnreadableFile[] = levels.flatMap((l) => l?.unreadable ?? []);
   for (const [file, why] of Object.entries(facts.missing)) {
     const dir = file.slice(0, file.lastIndexOf('/'));
-    if (file.startsWith('cgroup/') && why.startsWith('skipped') && (!location || dirs.has(dir))) out.push({ file, problem: why });
+    if (why !== undefined && file.startsWith('cgroup/') && why.startsWith('skipped') && (!location || dirs.has(dir))) out.push({ file, problem: why });
   }
   out.push(...(facts.unreadable ?? []));
   const seen = new Set<string>();

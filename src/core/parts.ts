@@ -4,7 +4,21 @@
 import type { Notice } from './types.js';
 
 /** The parts a gatherer may lack, each keyed as in Facts.missing. `cgroup/<path>`: one file skipped. */
-export type FactPart = 'node' | 'nodes' | 'node-pods' | 'events' | 'summary' | 'podmetrics' | 'kernel.log' | 'cgroup' | 'cgroup-files' | `cgroup/${string}`;
+/** `kernel.log-failed`: the kernel-log container could not run (e.g. no /var/log); `reader-cleanup`: a reader
+ * pod memwhy could not be sure it deleted (both from the reader lifecycle, said by analyse.ts). */
+export type FactPart =
+  | 'node'
+  | 'nodes'
+  | 'node-pods'
+  | 'events'
+  | 'summary'
+  | 'podmetrics'
+  | 'kernel.log'
+  | 'kernel.log-failed'
+  | 'reader-cleanup'
+  | 'cgroup'
+  | 'cgroup-files'
+  | `cgroup/${string}`;
 
 /** Why a part is missing, when the gatherer knows (e.g. "reader pod forbidden: …"). */
 export type Missing = { [K in FactPart]?: string };
@@ -32,6 +46,8 @@ function reporting(part: FactPart): 'own' | 'always' {
     case 'summary':
     case 'podmetrics':
     case 'kernel.log':
+    case 'kernel.log-failed':
+    case 'reader-cleanup':
     case 'cgroup':
       return 'own';
     case 'cgroup-files':
