@@ -76,10 +76,13 @@ export function sizeFrom(input: SizingInputs, now: string): SizingAdvice {
   const killAge = input.oom ? secondsBetween(input.oom.at ?? null, now) : null;
   if (input.oom) reasons.push(`OOM-killed at ${formatBytes(input.oom.bytes)}${killAge === null ? '' : ` ${formatDuration(killAge)} ago`} (${input.oom.source}): it needed more than that, by an unknown amount, so the limit is at least max(+100Mi, ×1.2) of it = ${formatBytes(bump)}.`);
   const limit = Math.max(MIN_LIMIT_BYTES, ceilMi(Math.max(margin, bump)));
-  const requestWant = floor ? Math.max(floor.bytes * (1 + ADVICE_MARGIN), floor.bytes + (activeFile ?? 0)) : ws;
+  const steady = floor ? Math.max(floor.bytes * (1 + ADVICE_MARGIN), floor.bytes + (activeFile ?? 0)) : ws;
+  // After an OOM kill the container is known to have held that much: a request below it lets the scheduler
+  // pack the node for less than the pod proved it needs (today's figures, after the restart, are not that).
+  const requestWant = input.oom ? Math.max(steady ?? 0, input.oom.bytes) : steady;
   const request = requestWant === null ? null : Math.min(limit, ceilMi(requestWant));
   reasons.push(`Limit ${formatBytes(limit)} = max(need ${formatBytes(need)} × 1.15${input.oom ? `, the OOM bump ${formatBytes(bump)}` : ''}${limit === MIN_LIMIT_BYTES ? ', 16Mi' : ''}), rounded up to Mi.`);
-  reasons.push(requestReason(request, requestWant, limit, floor !== null));
+  reasons.push(requestReason(request, requestWant, limit, floor !== null, input.oom !== null && requestWant === input.oom.bytes));
   const confidence = confidenceFor(history, floor !== null);
   reasons.push(confidenceReason(confidence, history));
   const krr = krrMemoryBytes(ws);
@@ -91,8 +94,9 @@ export function sizeFrom(input: SizingInputs, now: string): SizingAdvice {
   };
 }
 
-function requestReason(request: number | null, want: number | null, limit: number, floorKnown: boolean): string {
+function requestReason(request: number | null, want: number | null, limit: number, floorKnown: boolean, fromKill: boolean): string {
   if (request === null || want === null) return 'Request unknown: neither the floor nor the working set was read; keep the current one.';
+  if (fromKill) return `Request ${formatBytes(request)} = the usage at the OOM kill, rounded up to Mi: a proven need, above today's floor + active cache (read after the restart).`;
   if (request === limit && want > limit) return `Request ${formatBytes(request)} = the limit (floor + active cache is above it: the kernel keeps the cache down to what fits).`;
   return `Request ${formatBytes(request)} = ${floorKnown ? 'max(floor × 1.15, floor + active cache)' : 'the working set'}, rounded up to Mi.`;
 }

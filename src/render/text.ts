@@ -91,7 +91,7 @@ function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: 
   return lines;
 }
 
-function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: Shorten, qos: Analysis['pod']['qosClass'] = null): string[] {
+function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: Shorten, qos: Analysis['pod']['qosClass'] = null, all = false): string[] {
   const title = `Container ${c.name}${c.kind !== 'container' ? ` (${c.kind})` : ''}`;
   const out = [`  ${p.bold(title)}  ${p.dim(wrap(stateText(c), width - title.length - 4, title.length + 4))}`];
   if (c.cgroupPath) {
@@ -125,7 +125,7 @@ function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: 
     ];
     out.push(...rows(p, views.filter((r) => r.value !== null), width));
   }
-  out.push(...prometheusLines(c, p, width));
+  out.push(...prometheusLines(c, p, width, all));
   const controls = controlsLine(c, qos);
   if (controls) out.push(`    ${p.dim(wrap(controls, width - 4, 4))}`);
   if (c.oomKills !== null || c.limitHits !== null) {
@@ -164,9 +164,14 @@ function controlsLine(c: ContainerAnalysis, qos: Analysis['pod']['qosClass']): s
 }
 
 /** The cAdvisor metrics (Prometheus, Grafana) beside the tools' numbers. */
-function prometheusLines(c: ContainerAnalysis, p: Palette, width: number): string[] {
+function prometheusLines(c: ContainerAnalysis, p: Palette, width: number, all: boolean): string[] {
   const views = c.views.prometheus.filter((v) => v.bytes !== null);
   if (!views.length) return [];
+  if (!all) {
+    // One wrapped line: each metric's full name and value (--all adds how each is computed, from which file).
+    const list = views.map((v) => `${v.metric} ${formatBytes(v.bytes)}`).join(' · ');
+    return [`    ${p.bold('in Prometheus')}  ${wrap(list, width - 19, 19)}`];
+  }
   const out = [`    ${p.bold('in Prometheus / Grafana')}  ${p.dim(`(${views[0]?.cadvisorSource ?? 'cAdvisor'})`)}`];
   for (const v of views) out.push(`    ${pad(v.metric, 36)}${padLeft(formatBytes(v.bytes), 9)}  ${wrap(p.dim(`= ${v.computedAs}`), width - 51, 51)}`);
   return out;
@@ -252,12 +257,12 @@ export function renderText(a: Analysis, options: TextOptions): string {
   for (const c of a.containers) {
     if (options.container && c.name !== options.container) continue;
     if (c.kind === 'init' && c.usageBytes === null && !options.container) continue;
-    if (showsChain(a, c, options)) out.push(...containerChain(c, p, width, short, a.pod.qosClass), '');
+    if (showsChain(a, c, options)) out.push(...containerChain(c, p, width, short, a.pod.qosClass, options.all === true || options.container === c.name), '');
     else quiet.push(c);
   }
   if (quiet.length) out.push(...quietLines(quiet, p, width), '');
 
-  out.push(...sizingLines(a, p, width, options.container ?? null));
+  out.push(...sizingLines(a, p, width, options));
 
   if (a.nodeFits.length) {
     out.push(p.bold('Node fit (requests, not usage)'));
@@ -279,18 +284,29 @@ export function renderText(a: Analysis, options: TextOptions): string {
   return out.join('\n').replace(/\n+$/, '') + '\n';
 }
 
-/** "Sizing": memwhy's request and limit per container (and pod-level), the reasoning, krr and VPA, the command. */
-function sizingLines(a: Analysis, p: Palette, width: number, only: string | null): string[] {
-  const entries: Array<[string, SizingAdvice]> = a.containers.filter((c) => c.advice && (!only || c.name === only)).map((c) => [`container ${c.name}`, c.advice!]);
-  if (a.podLevel?.advice && !only) entries.push(['pod (pod-level resources)', a.podLevel.advice]);
+/**
+ * "Sizing": memwhy's request and limit per container (and pod-level), krr and VPA, the command. The reasoning
+ * line by line goes with the chain: shown for a container whose chain is shown with --all or -c (the TUI's Sizing
+ * screen and -o json always have it); a container no verdict names gets one line.
+ */
+function sizingLines(a: Analysis, p: Palette, width: number, options: TextOptions): string[] {
+  const only = options.container ?? null;
+  const shown = a.containers.filter((c) => c.advice && (!only || c.name === only));
+  const entries: Array<[string, SizingAdvice, 'full' | 'brief' | 'line']> = shown.map((c) => [
+    `container ${c.name}`,
+    c.advice!,
+    options.all || only === c.name ? 'full' : showsChain(a, c, options) ? 'brief' : 'line',
+  ]);
+  if (a.podLevel?.advice && !only) entries.push(['pod (pod-level resources)', a.podLevel.advice, options.all ? 'full' : 'brief']);
   if (entries.length === 0) return [];
-  const out = [`${p.bold('Sizing')}  ${p.dim('what to set, from the breakdown; printed, never applied')}`];
-  for (const [label, s] of entries) {
+  const out = [`${p.bold('Sizing')}  ${p.dim('what to set, from the breakdown; printed, never applied; --all for the reasoning')}`];
+  for (const [label, s, depth] of entries) {
     const head = s.limitBytes === null ? p.dim('no advice') : `request ${formatBytes(s.requestBytes)} · limit ${formatBytes(s.limitBytes)} · confidence ${s.confidence ?? '?'}`;
     out.push(`  ${p.bold(label)}  ${head}`);
+    if (depth === 'line') continue;
     const figures = `floor ${formatBytes(s.floorBytes)} · active cache ${formatBytes(s.activeFileBytes)} · peak ${formatBytes(s.peakBytes)} · at OOM kill ${s.oomUsageBytes === null ? 'none seen' : formatBytes(s.oomUsageBytes)} · krr ${formatBytes(s.krrBytes)} · VPA ${formatBytes(s.vpaTargetBytes)}`;
     if (s.limitBytes !== null) out.push(`    ${p.dim(wrap(figures, width - 4, 4))}`);
-    for (const r of s.reasons) out.push(`    ${p.dim('·')} ${wrap(r, width - 6, 6)}`);
+    if (depth === 'full') for (const r of s.reasons) out.push(`    ${p.dim('·')} ${wrap(r, width - 6, 6)}`);
     for (const c of s.comparison) out.push(`    ${p.cyan('≠')} ${wrap(c, width - 6, 6)}`);
     if (s.command) out.push(`    ${p.green('$')} ${s.command}`);
   }

@@ -618,10 +618,21 @@ describe('failure matrix', () => {
     });
   }
 
-  test('a bad label selector → the API server\'s 400 as a usage error (exit 2) with a hint, not "bug in memwhy"', async () => {
-    const r = await memwhy(c, ['-l', 'app in (web', '-o', 'json']);
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /^error: the API server refused the label selector "app in \(web": .+\nhint: write it as kubectl get -l takes it/);
+  test('a bad label selector → a usage error (exit 2) with a hint, not "bug in memwhy": before any request, or from the API server\'s 400', async () => {
+    // kubectl's grammar refuses it: said before a request is made.
+    const local = await memwhy(c, ['-l', 'app in (web', '-o', 'json']);
+    assert.equal(local.code, 2, local.stderr);
+    assert.match(local.stderr, /^error: -l "app in \(web" is not a label selector: .+\nhint: write it as kubectl does/);
+    assert.deepEqual(local.requests, []);
+    // One the grammar lets through but the server refuses (a 400 on the list): the API's word, as a usage error.
+    const remove = c.fault({ method: 'GET', path: '/api/v1/namespaces/default/pods' }, { status: 400, reason: 'BadRequest', message: 'unable to parse requirement: values[0][app]: Invalid value: "-web"', times: 1 });
+    try {
+      const server = await memwhy(c, ['-l', 'app=web', '-o', 'json']);
+      assert.equal(server.code, 2, server.stderr);
+      assert.match(server.stderr, /^error: the API server refused the label selector "app=web": .*unable to parse requirement.*\nhint: write it as kubectl get -l takes it/);
+    } finally {
+      remove();
+    }
   });
 
   test('the reader\'s watch breaks once → watched again, the answer is complete', async () => {

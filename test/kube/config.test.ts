@@ -716,11 +716,17 @@ describe('kubeconfig failures are typed (KubeconfigError), so src/cli can map th
     return err;
   };
 
-  test('flags naming what is not there: problem "flag", exit code Usage', async () => {
-    for (const s of [{ kubeconfig: 'single.yaml', context: 'nosuch' }, { kubeconfig: 'no-such-file.yaml' }, { kubeconfig: 'single.yaml', cluster: 'nosuch' }, { kubeconfig: 'single.yaml', requestTimeout: 'soon' }]) {
+  test('a flag value that is not a value: problem "flag", exit code Usage', async () => {
+    const err = await failure({ kubeconfig: 'single.yaml', requestTimeout: 'soon' });
+    assert.equal(err.problem, 'flag', err.message);
+    assert.equal(err.code, ExitCode.Usage, err.message);
+  });
+
+  test('flags naming what the kubeconfig does not have: problem "unusable", exit code 5 as the README says (issue 13)', async () => {
+    for (const s of [{ kubeconfig: 'single.yaml', context: 'nosuch' }, { kubeconfig: 'no-such-file.yaml' }, { kubeconfig: 'single.yaml', cluster: 'nosuch' }, { kubeconfig: 'single.yaml', user: 'nosuch' }]) {
       const err = await failure(s);
-      assert.equal(err.problem, 'flag', err.message);
-      assert.equal(err.code, ExitCode.Usage, err.message);
+      assert.equal(err.problem, 'unusable', err.message);
+      assert.equal(err.code, ExitCode.Unreachable, err.message);
     }
   });
 
