@@ -176,8 +176,12 @@ function outside(levels: NodeLevels | null, kubepodsUsage: number | null): NodeM
   };
 }
 
-function noticesFor(input: NodeMemoryInput, levels: NodeLevels | null): Notice[] {
+function noticesFor(input: NodeMemoryInput, levels: NodeLevels | null, chain: NodeChain): Notice[] {
   const n: Notice[] = [];
+  const expected = input.kubeletConfig ? (chain.kubeReservedBytes ?? 0) + (chain.systemReservedBytes ?? 0) + (chain.evictionThresholdBytes ?? 0) : null;
+  if (expected !== null && chain.reservedBytes !== null && Math.abs(chain.reservedBytes - expected) > 1024 * 1024) {
+    n.push({ part: 'configz', message: `capacity − allocatable is ${chain.reservedBytes} bytes, but configz's kube-reserved + system-reserved + hard threshold add up to ${expected}: the node status and the kubelet configuration disagree (a kubelet restarted with other flags, or a reservation configz does not show).` });
+  }
   if (!input.kubeletConfig) n.push({ part: 'configz', message: 'The kubelet configuration (configz) was not read: kube-reserved and system-reserved are derived from capacity − allocatable, and the hard eviction threshold is assumed to be the default 100Mi.' });
   if (!input.summary) n.push({ part: 'summary', message: 'The kubelet Summary API was not read: usage figures of pods are unknown and the eviction order uses the metrics API working set.' });
   if (input.cgroupFiles && !levels) n.push({ part: 'cgroup', message: 'The node cgroup files hold no kubepods cgroup.' });
@@ -208,6 +212,6 @@ export function nodeMemory(input: NodeMemoryInput): NodeMemoryView {
     events: (input.events ?? [])
       .filter((e) => ['Evicted', 'EvictionThresholdMet', 'SystemOOM', 'OOMKilling'].includes(e.reason ?? ''))
       .map((e) => ({ reason: e.reason ?? null, message: e.message ?? null, count: e.count ?? null, lastSeen: e.lastTimestamp ?? e.eventTime ?? null })),
-    notices: noticesFor(input, levels),
+    notices: noticesFor(input, levels, node),
   };
 }
