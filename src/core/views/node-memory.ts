@@ -182,10 +182,13 @@ function noticesFor(input: NodeMemoryInput, levels: NodeLevels | null, chain: No
   if (expected !== null && chain.reservedBytes !== null && Math.abs(chain.reservedBytes - expected) > 1024 * 1024) {
     n.push({ part: 'configz', message: `capacity − allocatable is ${chain.reservedBytes} bytes, but configz's kube-reserved + system-reserved + hard threshold add up to ${expected}: the node status and the kubelet configuration disagree (a kubelet restarted with other flags, or a reservation configz does not show).` });
   }
-  if (!input.kubeletConfig) n.push({ part: 'configz', message: 'The kubelet configuration (configz) was not read: kube-reserved and system-reserved are derived from capacity − allocatable, and the hard eviction threshold is assumed to be the default 100Mi.' });
-  if (!input.summary) n.push({ part: 'summary', message: 'The kubelet Summary API was not read: usage figures of pods are unknown and the eviction order uses the metrics API working set.' });
+  if (!input.kubeletConfig) {
+    const threshold = chain.evictionThresholdSource === 'derived' ? 'taken as capacity − allocatable, which is less than the default 100Mi' : 'assumed to be the default 100Mi';
+    n.push({ part: 'configz', message: `kube-reserved and system-reserved are derived from capacity − allocatable, and the hard eviction threshold is ${threshold}.` });
+  }
+  if (!input.summary) n.push({ part: 'summary', message: 'the pods\' working sets and usage are unknown, so the eviction order cannot rank by them.' });
   if (input.cgroupFiles && !levels) n.push({ part: 'cgroup', message: 'The node cgroup files hold no kubepods cgroup.' });
-  if (!input.cgroupFiles) n.push({ part: 'cgroup', message: 'The node cgroups were not read: the kubepods limit, its QoS tiers and what lives outside kubepods are unknown.' });
+  if (!input.cgroupFiles) n.push({ part: 'cgroup', message: 'the kubepods limit, its QoS tiers\' cgroups and what lives outside kubepods are unknown.' });
   return n;
 }
 

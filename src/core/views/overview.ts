@@ -8,17 +8,19 @@
 //              (the kubelet evicts such pods first: rankMemoryPressure)
 //   unbounded  no memory limit, on a node under memory pressure or near its threshold
 //   restarts   the last termination was OOMKilled (the pod has room now)
+//   evicted    the pod was evicted (phase Failed, reason Evicted); other finished pods are left out, as
+//              kubectl top pods leaves them out
 //   waste      the request reserves ≥ 2× what the pod uses and at least 256 MiB more
 //   none       nothing above
 import { formatBytes as mib, formatPercent as pct, parseBytes } from '../quantity.js';
-import { containerSpecs, effectiveRequest, flattenState, qosClass } from '../ladder.js';
+import { containerSpecs, effectiveRequest, flattenState, holdsResources, qosClass } from '../ladder.js';
 import type { KNode, KPod, KubeletSummary, PodMetrics, QosClass } from '../types.js';
 import { indexPodMetrics, indexSummaryPods, podKey, podLimit, podUsage, type SummaryPod } from './pod-stats.js';
 
-export type Risk = 'oom' | 'eviction' | 'unbounded' | 'restarts' | 'waste' | 'none';
+export type Risk = 'oom' | 'eviction' | 'unbounded' | 'restarts' | 'evicted' | 'waste' | 'none';
 export type OverviewSort = 'risk' | 'working-set' | 'usage' | 'request' | 'limit' | 'name' | 'restarts';
 
-export const RISK_ORDER: Risk[] = ['oom', 'eviction', 'unbounded', 'restarts', 'waste', 'none'];
+export const RISK_ORDER: Risk[] = ['oom', 'eviction', 'unbounded', 'restarts', 'evicted', 'waste', 'none'];
 /** Share of the limit at which a pod is at OOM risk. */
 export const OOM_RISK_RATIO = 0.9;
 /** A node is "near its threshold" when memory.available is below threshold + this share of capacity. */
@@ -97,7 +99,8 @@ interface Measured {
   lastOomKilledAt: string | null;
 }
 
-function classify(m: Measured, node: NodeContext | undefined): { risk: Risk; reason: string } {
+function classify(m: Measured, node: NodeContext | undefined, pod: KPod): { risk: Risk; reason: string } {
+  if (isEvicted(pod)) return { risk: 'evicted', reason: `evicted: ${pod.status?.message ?? 'no message'}` };
   const near = nodeNearThreshold(node);
   const used = m.usageBytes ?? m.workingSetBytes;
   const usedName = m.usageBytes !== null ? 'usage' : 'working set';
@@ -130,7 +133,7 @@ function lastOom(pod: KPod, container?: string): { restarts: number; at: string 
 }
 
 function row(pod: KPod, m: Measured, node: NodeContext | undefined, container: string | null, source: OverviewRow['source']): OverviewRow {
-  const { risk, reason } = classify(m, node);
+  const { risk, reason } = classify(m, node, pod);
   const unused = m.requestBytes !== null && m.workingSetBytes !== null ? m.requestBytes - m.workingSetBytes : null;
   return {
     namespace: pod.metadata?.namespace ?? null,
@@ -204,11 +207,15 @@ function riskWeight(r: OverviewRow): number {
 const byName = (a: OverviewRow, b: OverviewRow) =>
   `${a.namespace}/${a.name}/${a.container ?? ''}`.localeCompare(`${b.namespace}/${b.name}/${b.container ?? ''}`);
 
+const isEvicted = (pod: KPod) => pod.status?.phase === 'Failed' && pod.status?.reason === 'Evicted';
+/** Running or pending pods, and evicted ones; other Succeeded or Failed pods hold no memory. */
+const shown = (pod: KPod) => holdsResources(pod) || isEvicted(pod);
+
 /** Rows for every pod (or container), sorted worst first by default; ties by namespace/name. */
 export function overview(input: OverviewInput, nodes: Map<string, NodeContext> = new Map()): OverviewRow[] {
   const summaries = indexSummaryPods(input.summaries);
   const metrics = indexPodMetrics(input.podMetrics);
-  const rows = input.pods.flatMap((pod) => {
+  const rows = input.pods.filter(shown).flatMap((pod) => {
     const k = podKey(pod);
     const node = nodes.get(pod.spec?.nodeName ?? '');
     return input.containers ? containerRows(pod, summaries.get(k), metrics.get(k), node) : [podRow(pod, summaries.get(k), metrics.get(k), node)];

@@ -21,6 +21,8 @@ test('overview: each risk with its reason, worst first', () => {
     pod('greedy', 'hot', { requests: { memory: '100Mi' }, limits: { memory: '1Gi' } }),
     pod('unbounded', 'hot', { requests: { memory: '500Mi' } }),
     pod('fine', 'quiet', { requests: { memory: '100Mi' }, limits: { memory: '200Mi' } }),
+    pod('gone', 'hot', { requests: { memory: '100Mi' } }, { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.' }),
+    pod('done', 'quiet', {}, { phase: 'Succeeded' }),
     pod('was-killed', 'quiet', { requests: { memory: '100Mi' }, limits: { memory: '200Mi' } }, {
       phase: 'Running',
       containerStatuses: [{ name: 'app', restartCount: 3, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-12-01T10:00:00Z' } } }],
@@ -33,6 +35,7 @@ test('overview: each risk with its reason, worst first', () => {
     ['greedy', 'eviction'],
     ['unbounded', 'unbounded'],
     ['was-killed', 'restarts'],
+    ['gone', 'evicted'],
     ['idle', 'waste'],
     ['fine', 'none'],
   ]);
