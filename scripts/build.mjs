@@ -9,7 +9,8 @@ const outfile = 'dist/cli.js';
 
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts'],
+  // bin.ts checks the Node version first, then imports main.ts (a chunk).
+  entryPoints: ['src/cli/bin.ts'],
   // Code splitting: the lazily imported TUI and cluster client become chunks that are only read and
   // compiled when used, so --help, --from and text output do not pay for them.
   outdir: 'dist',
@@ -19,7 +20,8 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  // package.json engines: >=22.19. bin.ts itself uses nothing newer than Node 14 syntax, so older Nodes reach its check.
+  target: 'node22.19',
   // Ink imports react-devtools-core (an optional peer, not installed) for DEV=true; a stub keeps the bundle whole.
   alias: { 'react-devtools-core': './src/stubs/react-devtools-core.cjs' },
   define: { 'process.env.NODE_ENV': '"production"' },

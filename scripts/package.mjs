@@ -23,7 +23,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { delimiter, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -106,6 +106,9 @@ async function main(argv) {
     const size = (await readFile(binary)).length;
     console.log(`binary    ${relative(root, binary)} ${mib(size)} (pkg ${seconds(tPkg - tSeed)}, total ${seconds(tPkg - t0)})`);
 
+    const completion = await installCompletion(binary);
+    console.log(`complete  ${relative(root, completion)} (kubectl's shell completion: keep it on PATH beside the binary)`);
+
     if (target === hostTarget() && !has('--no-verify')) verify(binary);
   }
 
@@ -115,6 +118,14 @@ async function main(argv) {
   }
   if (has('--update-manifest')) await updateManifest();
   console.log(`done in ${seconds(performance.now() - t0)}`);
+}
+
+/** Copies completion/kubectl_complete-memwhy next to the binary (kubectl finds both on PATH); returns its path. */
+export async function installCompletion(binary) {
+  const file = join(binary, '..', 'kubectl_complete-memwhy');
+  await copyFile(join(root, 'completion', 'kubectl_complete-memwhy'), file);
+  await chmod(file, 0o755);
+  return file;
 }
 
 /** The checks the release relies on, run on this host's binary. Throws on the first failure. */
@@ -134,6 +145,9 @@ export function verify(binary) {
     parsed = JSON.parse(diag.stdout);
   } catch {}
   check('--from examples/oomkilled-container -o json is a diagnosis', diag.status === 0 && Array.isArray(parsed?.verdicts));
+
+  const completion = spawnSync(join(binary, '..', 'kubectl_complete-memwhy'), ['--fro'], { env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' });
+  check('kubectl_complete-memwhy beside it completes --fro', completion.status === 0 && completion.stdout === '--from\n:4\n');
 
   const kubectl = findOnPath('kubectl');
   if (!kubectl) {

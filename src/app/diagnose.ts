@@ -3,8 +3,10 @@
 // (forbidden, unreachable, not applicable) becomes a `missing` entry with the reason; only the pod itself is
 // required.
 import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
-import type { Facts, KNode, KPod } from '../core/types.js';
+import type { Facts, KNode, KPod, OtherPod } from '../core/types.js';
+import { visibleDeep } from '../core/visible.js';
 import type { Cluster, ProgressSink, Target } from './ports.js';
+import { visibleFacts } from './visible-facts.js';
 
 export interface ReaderOptions {
   enabled: boolean;
@@ -22,12 +24,7 @@ export interface DiagnoseOptions {
   progress: ProgressSink;
 }
 
-export interface OtherPod {
-  namespace: string | null;
-  name: string | null;
-  phase: string | null;
-  why: string;
-}
+export type { OtherPod } from '../core/parts.js';
 
 export interface Diagnosis {
   facts: Facts;
@@ -79,8 +76,9 @@ export function readerObstacle(pod: KPod, node: KNode | null): string | null {
 
 export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Promise<Diagnosis> {
   const { progress, signal } = options;
+  if (options.reader.enabled) cluster.checkReader?.({ image: options.reader.image, namespace: options.reader.namespace });
   progress({ stage: 'pod', message: 'finding the pod' });
-  const pods = rankPods(await cluster.resolvePods(options.target));
+  const pods = rankPods(await cluster.resolvePods(options.target, signal));
   const pod = pods[0];
   if (!pod) throw new MemwhyError(ExitCode.NotFound, `no pods match ${describeTarget(options.target)}`, 'check the name, the namespace (-n) and the selector');
   const namespace = pod.metadata?.namespace ?? options.target.namespace;
@@ -104,26 +102,26 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
   };
 
   progress({ stage: 'facts', message: `reading ${namespace}/${name}${nodeName ? ` and node ${nodeName}` : ''}` });
-  const nodeP = nodeName ? part('node', () => cluster.getNode(nodeName)) : skip('node', 'the pod is not scheduled');
+  const nodeP = nodeName ? part('node', () => cluster.getNode(nodeName, signal)) : skip('node', 'the pod is not scheduled');
   const unscheduled = !nodeName && pod.status?.phase === 'Pending';
   // The kubelet summary carries the working set metrics-server would report; PodMetrics is read only when
   // the summary cannot be (one request fewer per diagnosis).
   const usageP = (async () => {
-    const summary = nodeName ? await part('summary', () => cluster.getNodeSummary(nodeName)) : await skip('summary', 'the pod has no node');
+    const summary = nodeName ? await part('summary', () => cluster.getNodeSummary(nodeName, signal)) : await skip('summary', 'the pod has no node');
     const podMetrics =
       pod.status?.phase !== 'Running'
         ? await skip('podmetrics', 'the pod is not running')
         : summary
-          ? await skip('podmetrics', 'not read: the kubelet summary has the same working set')
-          : await part('podmetrics', () => cluster.getPodMetrics({ namespace, name }));
+          ? await skip('podmetrics', 'not needed: the kubelet summary was read and carries the same working set')
+          : await part('podmetrics', () => cluster.getPodMetrics({ namespace, name }, signal));
     return { summary, podMetrics };
   })();
   const [node, nodePods, events, { summary, podMetrics }, nodes, cgroups] = await Promise.all([
     nodeP,
-    nodeName ? part('node-pods', () => cluster.listPodsOnNode(nodeName)) : unscheduled ? part('node-pods', () => cluster.listBoundPods()) : skip('node-pods', 'the pod has no node'),
-    part('events', () => cluster.listEvents({ namespace, name }, nodeName)),
+    nodeName ? part('node-pods', () => cluster.listPodsOnNode(nodeName, signal)) : unscheduled ? part('node-pods', () => cluster.listBoundPods(signal)) : skip('node-pods', 'the pod has no node'),
+    part('events', () => cluster.listEvents({ namespace, name }, nodeName, signal)),
     usageP,
-    unscheduled ? part('nodes', () => cluster.listNodes()) : Promise.resolve(null),
+    unscheduled ? part('nodes', () => cluster.listNodes(signal)) : Promise.resolve(null),
     (async () => {
       if (!options.reader.enabled) return skip('cgroup', 'the node reader was turned off (--no-reader)');
       const obstacle = readerObstacle(pod, await nodeP);
@@ -131,14 +129,17 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
       return part('cgroup', () => cluster.readCgroups({ pod, namespace: options.reader.namespace ?? namespace, image: options.reader.image, deadlineSeconds: options.reader.deadlineSeconds, kernelLog: options.reader.kernelLog, signal }, progress));
     })(),
   ]);
-  // The API reads do not all take the signal: a Ctrl-C during them still ends the run as interrupted.
+  // A read that finished just before the signal: the run still ends as interrupted.
   if (signal.aborted) throw new MemwhyError(ExitCode.Interrupted, 'interrupted');
   if (cgroups?.problems.length) missing['cgroup-files'] = cgroups.problems.join('; ');
+  if (cgroups?.cleanup) missing['reader-cleanup'] = cgroups.cleanup;
+  if (cgroups?.kernelLogMissing) missing['kernel.log'] = missing['kernel.log-failed'] = cgroups.kernelLogMissing;
   if (options.reader.enabled && !options.reader.kernelLog && !missing['kernel.log']) missing['kernel.log'] = 'not read (add --kernel-log to read the kernel OOM lines; it needs more privilege)';
   progress({ stage: 'done', message: 'analysing' });
 
   return {
-    facts: {
+    // Control characters from the cluster are made visible here, before any renderer sees them.
+    facts: visibleFacts({
       pod,
       node,
       nodes,
@@ -149,8 +150,9 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
       kernelLog: cgroups?.kernelLog ?? null,
       cgroupFiles: cgroups?.files ?? null,
       missing,
-    },
-    others: pods.slice(1).map((p) => ({ namespace: p.metadata?.namespace ?? null, name: p.metadata?.name ?? null, phase: p.status?.phase ?? null, why: trouble(p).why })),
+      ...(cgroups?.unreadable?.length ? { unreadable: cgroups.unreadable } : {}),
+    }),
+    others: pods.slice(1).map((p) => visibleDeep({ namespace: p.metadata?.namespace ?? null, name: p.metadata?.name ?? null, phase: p.status?.phase ?? null, why: trouble(p).why })),
   };
 }
 

@@ -14,10 +14,13 @@
 // `part` is the file name without `.json` (`node`, `nodes`, `node-pods`, `events`, `summary`,
 // `podmetrics`, `kernel.log`, `cgroup`). A part that is present but broken is an error: it is never
 // silently ignored.
-import { lstat, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
-import type { CgroupFiles, Facts, KEvent, KNode, KPod, KubeletSummary, PodMetrics } from '../core/types.js';
+import { normalizeFacts } from '../core/normalize.js';
+import { visibleFacts } from './visible-facts.js';
+import type { CgroupFiles, Facts, KContainerStatus, KEvent, KMeta, KNode, KPod, KubeletSummary, PodMetrics } from '../core/types.js';
 
 /** The reason recorded in `facts.missing` for an optional part the folder does not hold. */
 export const NOT_IN_SNAPSHOT = 'not in the snapshot';
@@ -82,12 +85,14 @@ export async function loadSnapshot(dir: string): Promise<Facts> {
 
   let cgroupFiles: CgroupFiles | null = null;
   const cgroupDir = join(dir, 'cgroup');
-  const cgroupStat = await stat(cgroupDir).catch((err: NodeJS.ErrnoException) => {
+  const cgroupStat = await lstat(cgroupDir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
     throw unreadable(cgroupDir, err);
   });
   if (cgroupStat === null) {
     missing.cgroup = NOT_IN_SNAPSHOT;
+  } else if (cgroupStat.isSymbolicLink()) {
+    throw new MemwhyError(ExitCode.BadInput, `${cgroupDir} is a symbolic link: a snapshot is read only from inside its folder`, 'copy the cgroup files into the folder (cp -r) instead of linking them');
   } else if (!cgroupStat.isDirectory()) {
     throw new MemwhyError(
       ExitCode.BadInput,
@@ -98,7 +103,24 @@ export async function loadSnapshot(dir: string): Promise<Facts> {
     cgroupFiles = await readCgroupTree(cgroupDir, missing);
   }
 
-  return { pod, node, nodes, nodePods, events, summary, podMetrics, kernelLog, cgroupFiles, missing };
+  const unreadableFiles = await readUnreadable(dir);
+  return visibleFacts({ pod, node, nodes, nodePods, events, summary, podMetrics, kernelLog, cgroupFiles, missing, ...(unreadableFiles ? { unreadable: unreadableFiles } : {}) });
+}
+
+/** unreadable.json: the reader's files that failed their checks when the snapshot was taken (optional). */
+async function readUnreadable(dir: string): Promise<Array<{ file: string; problem: string }> | null> {
+  const file = join(dir, 'unreadable.json');
+  const text = await readText(file);
+  if (text === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new MemwhyError(ExitCode.BadInput, `${file}: invalid JSON`, 'it lists the files the reader could not deliver intact, [{"file": …, "problem": …}]; fix it or delete it');
+  }
+  const ok = Array.isArray(value) && value.every((u) => isObject(u) && typeof u.file === 'string' && typeof u.problem === 'string');
+  if (!ok) throw new MemwhyError(ExitCode.BadInput, `${file}: expected a list of {"file", "problem"}`, 'fix it or delete it');
+  return value as Array<{ file: string; problem: string }>;
 }
 
 async function checkFolder(dir: string): Promise<void> {
@@ -132,18 +154,50 @@ function unreadable(path: string, err: NodeJS.ErrnoException): MemwhyError {
   return new MemwhyError(ExitCode.BadInput, `cannot read ${path}: ${err.code ?? err.message}`, 'check the file\'s permissions');
 }
 
-/** A file's text (BOM stripped, UTF-16LE decoded), or null when it does not exist. */
+/** The largest snapshot file read (node-pods.json of a big node is a few MB). */
+export const MAX_SNAPSHOT_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A file's text (BOM stripped, UTF-16LE decoded), or null when it does not exist. Only a regular file inside the
+ * folder is read: a symbolic link (which could point anywhere, /etc/shadow), a FIFO or a device is refused before
+ * a byte is read, and so is a file larger than MAX_SNAPSHOT_FILE_BYTES.
+ */
 async function readText(file: string): Promise<string | null> {
-  let buf: Buffer;
+  const st = await lstat(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw unreadable(file, err);
+  });
+  if (st === null) return null;
+  if (st.isDirectory()) throw new MemwhyError(ExitCode.BadInput, `${file} is a folder, not a file`, LAYOUT_HINT);
+  if (st.isSymbolicLink()) throw new MemwhyError(ExitCode.BadInput, `${file} is a symbolic link: a snapshot is read only from inside its folder`, 'copy the file into the folder instead of linking it');
+  if (!st.isFile()) throw new MemwhyError(ExitCode.BadInput, `${file} is not a regular file (a FIFO, socket or device)`, 'a snapshot holds plain files; copy the data into one');
+  if (st.size > MAX_SNAPSHOT_FILE_BYTES) throw tooLarge(file, st.size);
+  let handle;
   try {
-    buf = await readFile(file);
+    // O_NOFOLLOW and O_NONBLOCK: a file swapped for a link or a FIFO after the check still cannot hang or leak.
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') return null;
-    if (e.code === 'EISDIR') throw new MemwhyError(ExitCode.BadInput, `${file} is a folder, not a file`, LAYOUT_HINT);
-    throw unreadable(file, e);
+    throw unreadable(file, err as NodeJS.ErrnoException);
   }
-  return decode(buf);
+  try {
+    const now = await handle.stat();
+    if (!now.isFile()) throw new MemwhyError(ExitCode.BadInput, `${file} is not a regular file`, 'a snapshot holds plain files');
+    if (now.size > MAX_SNAPSHOT_FILE_BYTES) throw tooLarge(file, now.size);
+    const buf = Buffer.alloc(now.size);
+    let got = 0;
+    while (got < buf.length) {
+      const { bytesRead } = await handle.read(buf, got, buf.length - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return decode(buf.subarray(0, got));
+  } finally {
+    await handle.close();
+  }
+}
+
+function tooLarge(file: string, size: number): MemwhyError {
+  return new MemwhyError(ExitCode.BadInput, `${file} is ${Math.round(size / 1024 / 1024)} MiB, larger than the ${MAX_SNAPSHOT_FILE_BYTES / 1024 / 1024} MiB a snapshot file may be`, 'it is not what kubectl get -o json writes for one object; re-create it');
 }
 
 function decode(buf: Buffer): string {
@@ -451,22 +505,106 @@ async function readCgroupTree(root: string, missing: Record<string, string>): Pr
 // ---------------------------------------------------------------------------------------------
 // Saving
 
+/** Pseudo file systems a snapshot is never written to (writing there hangs, spins or changes the kernel). */
+const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
+
+const SAVE_HINT = 'give --save a new or empty folder';
+
+/**
+ * Checks where `--save` would write, before anything is gathered: a new folder (its nearest existing parent a
+ * folder), or an existing empty one; never a symbolic link (dangling or not), nor under /proc, /sys or /dev.
+ * Returns the folder's absolute path. Every refusal is ExitCode.Usage.
+ */
+export async function checkSaveTarget(dir: string): Promise<string> {
+  const abs = resolve(dir);
+  const st = await lstat(abs).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    if (err.code === 'ENOTDIR') throw new MemwhyError(ExitCode.Usage, `${dir}: a parent of it is not a folder`, SAVE_HINT);
+    throw unreadable(dir, err);
+  });
+  let real: string;
+  if (st === null) {
+    let parent = dirname(abs);
+    while (!(await exists(parent)) && dirname(parent) !== parent) parent = dirname(parent);
+    const pst = await stat(parent);
+    if (!pst.isDirectory()) throw new MemwhyError(ExitCode.Usage, `${dir}: ${parent} is not a folder`, SAVE_HINT);
+    real = join(await realpath(parent), relative(parent, abs));
+  } else {
+    if (st.isSymbolicLink()) throw new MemwhyError(ExitCode.Usage, `${dir} is a symbolic link`, `${SAVE_HINT} (memwhy does not write through links)`);
+    if (!st.isDirectory()) throw new MemwhyError(ExitCode.Usage, `${dir} exists and is not a folder`, SAVE_HINT);
+    real = await realpath(abs);
+  }
+  const pseudo = PSEUDO_ROOTS.find((r) => real === r || real.startsWith(`${r}/`));
+  if (pseudo) throw new MemwhyError(ExitCode.Usage, `${dir} is under ${pseudo}, not a place for files`, SAVE_HINT);
+  if (st !== null && (await readdir(abs)).length > 0) throw new MemwhyError(ExitCode.Usage, `${dir} already exists and is not empty`, SAVE_HINT);
+  return abs;
+}
+
+/** Pod annotations the analysis reads: a static pod's cgroups are named after the kubelet's config hash. */
+const POD_ANNOTATIONS = ['kubernetes.io/config.mirror', 'kubernetes.io/config.hash', 'kubernetes.io/config.source'];
+/** Event annotations the analysis reads: the kubelet's eviction details. */
+const EVENT_ANNOTATIONS = ['starved_resource', 'offending_containers', 'offending_containers_usage', 'offending_pod', 'offending_pod_usage'];
+
+function keepAnnotations<T extends { metadata?: KMeta }>(o: T, keys: readonly string[]): T {
+  const all = o.metadata?.annotations;
+  if (!o.metadata) return o;
+  const { annotations: _dropped, labels: _labels, ...rest } = o.metadata;
+  const kept = Object.fromEntries(Object.entries(all ?? {}).filter(([k]) => keys.includes(k)));
+  return { ...o, metadata: { ...rest, ...(Object.keys(kept).length ? { annotations: kept } : {}) } };
+}
+
+/**
+ * Container state messages (termination messages can be a log's last lines) are never read by the analysis;
+ * for another pod on the node, its pod-level message and conditions are not read either.
+ */
+function withoutMessages(pod: KPod, podLevel: boolean): KPod {
+  const strip = (s: KContainerStatus): KContainerStatus => JSON.parse(JSON.stringify(s, (k, v: unknown) => (k === 'message' ? undefined : v))) as KContainerStatus;
+  const st = pod.status;
+  if (!st) return pod;
+  const { message, conditions, containerStatuses, initContainerStatuses, ...rest } = st;
+  return {
+    ...pod,
+    status: {
+      ...rest,
+      ...(podLevel && message !== undefined ? { message } : {}),
+      ...(podLevel && conditions ? { conditions } : {}),
+      ...(containerStatuses ? { containerStatuses: containerStatuses.map(strip) } : {}),
+      ...(initContainerStatuses ? { initContainerStatuses: initContainerStatuses.map(strip) } : {}),
+    },
+  };
+}
+
+/**
+ * The facts as a snapshot keeps them: every object rebuilt to the fields the analysis reads (normalizeFacts),
+ * without labels, without annotations but the few it reads, and other pods without their messages.
+ */
+export function snapshotFacts(facts: Facts): Facts {
+  const n = normalizeFacts(facts);
+  const node = (x: KNode): KNode => keepAnnotations({ ...x, metadata: x.metadata ? { ...x.metadata, annotations: undefined } : undefined }, []);
+  const nodeWithLabels = (x: KNode): KNode => (x.metadata?.labels ? { ...node(x), metadata: { ...node(x).metadata, labels: x.metadata.labels } } : node(x));
+  return {
+    ...n,
+    pod: withoutMessages(keepAnnotations(n.pod, POD_ANNOTATIONS), true),
+    node: n.node ? nodeWithLabels(n.node) : null,
+    nodes: n.nodes?.map(nodeWithLabels) ?? null,
+    nodePods: n.nodePods?.map((p) => withoutMessages(keepAnnotations(p, POD_ANNOTATIONS), false)) ?? null,
+    events: n.events?.map((e) => keepAnnotations(e, EVENT_ANNOTATIONS)) ?? null,
+    // Metrics are numbers and names, kept as served (kubectl get --raw gives the same).
+    summary: facts.summary,
+    podMetrics: facts.podMetrics,
+  };
+}
+
 /**
  * Write `facts` as a snapshot folder that `loadSnapshot` reads back. `dir` must not exist or be
  * empty (a half-overwritten snapshot would mix two moments). `facts.missing` is not written:
  * the reasons are reported when saving; a reloaded snapshot says "not in the snapshot".
+ * Only what the analysis reads is written (snapshotFacts): no env, command, args, annotations, managedFields or
+ * volume sources of any pod — snapshots are attached to tickets, and node-pods.json holds every pod on the node.
  */
-export async function saveSnapshot(dir: string, facts: Facts): Promise<void> {
-  const st = await stat(dir).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return null;
-    throw unreadable(dir, err);
-  });
-  if (st !== null) {
-    if (!st.isDirectory()) throw new MemwhyError(ExitCode.Usage, `${dir} exists and is not a folder`, 'give --save a new or empty folder');
-    if ((await readdir(dir)).length > 0) {
-      throw new MemwhyError(ExitCode.Usage, `${dir} already exists and is not empty`, 'give --save a new or empty folder');
-    }
-  }
+export async function saveSnapshot(dir: string, input: Facts): Promise<void> {
+  const facts = snapshotFacts(input);
+  await checkSaveTarget(dir);
   const cgroupKeys = Object.keys(facts.cgroupFiles ?? {});
   for (const key of cgroupKeys) {
     const parts = key.split('/');
@@ -488,6 +626,7 @@ export async function saveSnapshot(dir: string, facts: Facts): Promise<void> {
   if (facts.summary !== null) await json('summary.json', facts.summary);
   if (facts.podMetrics !== null) await json('podmetrics.json', facts.podMetrics);
   if (facts.kernelLog !== null) await writeFile(join(dir, 'kernel.log'), facts.kernelLog, { flag: 'wx' });
+  if (facts.unreadable?.length) await json('unreadable.json', facts.unreadable);
   if (facts.cgroupFiles !== null) {
     await mkdir(join(dir, 'cgroup'), { recursive: true });
     for (const key of cgroupKeys) {

@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import pkg from '../../package.json' with { type: 'json' };
 import { ExitCode, MemwhyError } from './exit-codes.js';
+import { badRequirement } from './selector.js';
 
 export type OutputMode = 'auto' | 'tui' | 'text' | 'json' | 'yaml';
 export type ColorMode = 'auto' | 'always' | 'never';
@@ -39,6 +40,8 @@ export interface RunOptions extends ConnectionOptions {
   color: ColorMode;
   /** --exit-code: exit 10 when a critical or warning verdict exists. */
   exitCode: boolean;
+  /** --all: text shows every container's chain. */
+  all: boolean;
   /** --now (hidden): the analysis time, normalised to ISO 8601 UTC; null = the clock. */
   now: string | null;
   reader: {
@@ -71,18 +74,17 @@ const WORKLOADS: Record<string, WorkloadKind> = {
 };
 const HELP_HINT = 'run `kubectl memwhy --help` for usage';
 
+// One string per paragraph: yargs wraps each to the terminal (hand-made line breaks wrapped mid-sentence).
 const EPILOGUE = [
-  'The node reader: memwhy starts a short-lived pod (busybox, uid 65534, read-only /sys/fs/cgroup of the host,',
-  'no capabilities, deleted afterwards) on the pod\'s node to read its cgroup files. Its namespace must allow',
-  'hostPath volumes (Pod Security level privileged): use --reader-namespace, or --no-reader for API data only.',
-  '`kubectl memwhy cleanup [-n ns | -A]` deletes reader pods left behind by a killed run.',
-  '',
-  'A snapshot folder (--from, --save) holds pod.json and optionally node.json, nodes.json, node-pods.json,',
-  'events.json, summary.json, podmetrics.json, kernel.log and cgroup/.',
-  '',
-  'Exit codes: 0 diagnosis printed, 2 usage, 3 not found, 4 forbidden, 5 unreachable, 6 bad input,',
-  '10 problem found (--exit-code), 130 interrupted.',
-].join('\n');
+  "The node reader: memwhy starts a short-lived pod (busybox, uid 65534, read-only /sys/fs/cgroup of the host, " +
+    "no capabilities, deleted afterwards) on the pod's node to read its cgroup files. Its namespace must allow " +
+    'hostPath volumes (Pod Security level privileged): use --reader-namespace, or --no-reader for API data only. ' +
+    '`kubectl memwhy cleanup [-n ns | -A]` deletes reader pods left behind by a killed run.',
+  'A snapshot folder (--from, --save) holds pod.json and optionally node.json, nodes.json, node-pods.json, ' +
+    'events.json, summary.json, podmetrics.json, kernel.log and cgroup/.',
+  'Exit codes: 0 diagnosis printed, 1 bug, 2 usage, 3 not found, 4 forbidden, 5 unreachable or bad kubeconfig, ' +
+    '6 bad input, 7 Node.js too old, 10 problem found (--exit-code), 130 interrupted.',
+].join('\n\n');
 
 type Options_ = { alias?: string; type: 'string' | 'boolean' | 'number'; requiresArg?: boolean; default?: string | number | boolean; hidden?: boolean; describe: string };
 
@@ -107,6 +109,7 @@ export const FLAGS = {
   'all-namespaces': { alias: 'A', type: 'boolean', default: false, describe: 'with cleanup: every namespace' },
   'color': { type: 'string', requiresArg: true, default: 'auto', describe: 'colour: auto, always or never (auto honours NO_COLOR)' },
   'exit-code': { type: 'boolean', default: false, describe: 'exit 10 when a critical or warning verdict is found' },
+  'all': { type: 'boolean', default: false, describe: 'text: the full chain of every container (a container no verdict names is one line otherwise)' },
   'now': { type: 'string', requiresArg: true, hidden: true, describe: 'pin the analysis time (ISO 8601), for reproducible output' },
 } as const satisfies Record<string, Options_>;
 
@@ -124,12 +127,28 @@ export function flagsTable(): string {
   return ['| flag | meaning |', '|---|---|', ...rows, '| `-h`, `--help` | show the help |', '| `--version` | print the version |'].join('\n');
 }
 
-export function parseArgs(argv: string[], settings: { width?: number } = {}): Options {
-  let output = '';
-  const parser = yargs()
+/**
+ * FLAGS as yargs options. A boolean that defaults to on is shown as `--no-<name>` with its own text (yargs
+ * would list `--<name> [default: true]` beside the text of its negation); `--no-<name>` still sets <name>
+ * false through yargs' boolean negation, and <name> stays declared (hidden) for strict mode.
+ */
+function yargsOptions(): Record<string, Options_> {
+  const out: Record<string, Options_> = {};
+  for (const [name, o] of Object.entries(FLAGS as Record<string, Options_>)) {
+    if (o.type === 'boolean' && o.default === true) {
+      out[`no-${name}`] = { type: 'boolean', describe: o.describe };
+      out[name] = { type: 'boolean', default: true, hidden: true, describe: o.describe };
+    } else out[name] = o;
+  }
+  return out;
+}
+
+/** The yargs parser for memwhy's flags, commands, help text and examples; failures become usage errors. */
+function cliParser(argv: readonly string[], width: number) {
+  return yargs()
     .scriptName('kubectl memwhy')
     .locale('en')
-    .wrap(settings.width ?? 100)
+    .wrap(width)
     .exitProcess(false)
     .strict()
     .parserConfiguration({ 'duplicate-arguments-array': false })
@@ -139,10 +158,10 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
       "Usage: $0 <pod> [flags]\n       $0 cleanup [-n <namespace> | -A]\n\nExplain a pod's memory: requests, limits, working set and cgroup breakdown, " +
         'and why it was OOMKilled, evicted or left Pending.',
     )
-    .options(FLAGS)
+    .options(yargsOptions())
     .example('$0 web-7d9c4-x2x9q -n shop', 'why is this pod using, or killed for, its memory?')
     .example('$0 deployment/api -o json', 'the worst-off pod of a deployment, as JSON')
-    .example('$0 --from examples/cache-driven', 'explain a snapshot folder (no cluster needed)')
+    .example('$0 --from ./snapshot', 'explain a snapshot folder (no cluster needed)')
     .epilogue(EPILOGUE)
     .version('version', 'print the version', VERSION)
     .help('help', 'show this help')
@@ -150,7 +169,13 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
     .fail((msg, err) => {
       throw new MemwhyError(ExitCode.Usage, yargsMessage(msg ?? err?.message ?? 'invalid arguments', argv), HELP_HINT);
     });
+}
 
+export function parseArgs(argv: string[], settings: { width?: number } = {}): Options {
+  let output = '';
+  const parser = cliParser(argv, settings.width ?? 100);
+  // `memwhy help` as kubectl has it (a pod named help is `pod/help`).
+  if (argv.length === 1 && argv[0] === 'help') argv = ['--help'];
   const args = parser.parseSync(argv, {}, (_err, _argv, out) => {
     output = out;
   });
@@ -184,6 +209,10 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
   const selector = text('--selector', args.selector);
   let target = targetArg(text('target', args.target));
   if (selector !== null) {
+    const bad = badRequirement(selector);
+    if (bad !== null) {
+      usage(`-l ${JSON.stringify(selector)} is not a label selector: cannot read ${JSON.stringify(bad)}`, 'write it as kubectl does: app=web, tier!=db, env in (a,b), !canary');
+    }
     if (target !== null) usage('give either a pod/workload or -l, not both');
     target = { kind: 'selector', selector };
   }
@@ -192,7 +221,7 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
   if (from !== null && target !== null && target.kind !== 'pod') usage('--from reads one pod: drop the workload or selector');
   const timeoutSeconds = args.readerTimeout as unknown;
   if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 5 || timeoutSeconds > 3600) {
-    usage(`--reader-timeout must be a whole number of seconds from 5 to 3600, not ${JSON.stringify(String(timeoutSeconds))}`);
+    usage(`--reader-timeout must be a whole number of seconds from 5 to 3600, not ${JSON.stringify(rawValue(argv, '--reader-timeout') ?? String(timeoutSeconds))}`);
   }
   const readerNamespace = text('--reader-namespace', args.readerNamespace);
   if (readerNamespace !== null && !DNS_LABEL.test(readerNamespace)) usage(`${JSON.stringify(readerNamespace)} is not a valid namespace name`);
@@ -209,6 +238,7 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
     save: text('--save', args.save),
     color,
     exitCode: args.exitCode === true,
+    all: args.all === true,
     now,
     reader: {
       enabled: args.reader !== false,
@@ -240,6 +270,16 @@ function yargsMessage(message: string, argv: readonly string[]): string {
   if (noValue) return `${flag(noValue[1]!)} needs a value`;
   const text = message.replace(/\s+/g, ' ').trim();
   return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** What the user typed after `flag` (the last time), before yargs turned it into a number. */
+function rawValue(argv: readonly string[], flag: string): string | null {
+  let value: string | null = null;
+  argv.forEach((a, i) => {
+    if (a === flag && i + 1 < argv.length) value = argv[i + 1]!;
+    else if (a.startsWith(`${flag}=`)) value = a.slice(flag.length + 1);
+  });
+  return value;
 }
 
 function usage(message: string, hint: string = HELP_HINT): never {

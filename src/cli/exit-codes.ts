@@ -15,6 +15,8 @@ export const ExitCode = {
   Unreachable: 5,
   /** The input exists but is not what it should be (invalid JSON, a pod.json that is not a Pod). */
   BadInput: 6,
+  /** The Node.js running dist/cli.js is older than package.json's engines (the binary carries its own). */
+  OldRuntime: 7,
   /** `--exit-code` was given and a problem verdict (severity critical or warning) was found. */
   ProblemFound: 10,
   /** Interrupted by Ctrl-C / SIGTERM (128 + SIGINT). */

@@ -3,12 +3,13 @@
 // imported lazily: `--help` and `--from` never load them.
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import type { ProgressEvent } from '../app/ports.js';
 import type { KubeHttp } from '../kube/http.js';
 import type { LiveWatch } from '../kube/watch.js';
-import { loadSnapshot, saveSnapshot } from '../app/snapshot.js';
+import { checkSaveTarget, loadSnapshot, saveSnapshot } from '../app/snapshot.js';
 import { analyse } from '../core/analyse.js';
 import type { Analysis, Facts } from '../core/types.js';
 import { renderJson } from '../render/json.js';
@@ -33,6 +34,8 @@ export interface Io {
   signal?: AbortSignal;
   cwd?: string;
   home?: string;
+  /** Set when this Node.js is too old for the cluster client and the TUI (src/cli/runtime.ts). */
+  runtimeProblem?: MemwhyError | null;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -47,7 +50,9 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
     }
     if (options.kind === 'cleanup') return await cleanup(options, env, io);
     const mode = outputMode(options.output, io, env);
-    const gather = (signal: AbortSignal, progress: (e: ProgressEvent) => void) => gatherAnalysis(options, env, io, signal, progress);
+    if (io.runtimeProblem && (mode === 'tui' || options.from === null)) throw io.runtimeProblem;
+    const session: Session = { facts: null, live: null };
+    const gather = (signal: AbortSignal, progress: (e: ProgressEvent) => void) => gatherAnalysis(options, env, io, session, signal, progress);
     const color = useColor(options.color, env, io.stdout);
     if (mode === 'tui') {
       // Loading Ink, React and yoga takes ~100 ms: show a plain first frame at once, on the alternate screen
@@ -66,8 +71,9 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
       // Live watch (`w`): a watch-mode reader pod, only on the live path with the reader on. The function
       // handed to the TUI is stable; the watch itself is made once the first analysis is there.
       const live: { watch: LiveWatch | null } = { watch: null };
+      const whyNoWatch = watchUnavailable(options);
       const watch =
-        options.from === null && options.reader.enabled
+        whyNoWatch === undefined
           ? () => {
               if (!live.watch) throw new MemwhyError(ExitCode.Bug, 'live watch is not ready', null);
               return live.watch;
@@ -78,9 +84,9 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
           load: async (signal: AbortSignal) => {
             try {
               const analysis = await gather(linked(signal, io.signal), (e) => progress.report(e.message));
-              if (lastLive && lastFacts) {
+              if (session.live && session.facts) {
                 const { watchAnalyses } = await import('../kube/watch.js');
-                live.watch = watchAnalyses({ http: lastLive.http, facts: lastFacts, namespace: lastLive.namespace, image: options.reader.image, intervalSeconds: 2, deadlineSeconds: 300, signal: io.signal });
+                live.watch = watchAnalyses({ http: session.live.http, facts: session.facts, namespace: session.live.namespace, image: options.reader.image, intervalSeconds: 2, deadlineSeconds: 300, signal: io.signal });
               }
               return analysis;
             } finally {
@@ -89,7 +95,9 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
           },
           progress,
           watch,
-          save: async (analysis: Analysis) => saveFromTui(analysis),
+          watchUnavailable: whyNoWatch,
+          container: options.container,
+          save: async (analysis: Analysis) => saveFromTui(session, analysis),
           stdin: io.stdin as NodeJS.ReadStream,
           stdout: io.stdout as NodeJS.WriteStream,
           stderr: io.stderr as NodeJS.WriteStream,
@@ -111,7 +119,7 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
         ? renderJson(analysis)
         : mode === 'yaml'
           ? renderYaml(analysis)
-          : renderText(analysis, { color, width: textWidth(io.stdout, env), container: options.container });
+          : renderText(analysis, { color, width: textWidth(io.stdout, env), container: options.container, all: options.all });
     io.stdout.write(withNewline(rendered));
     const problem = analysis.verdicts.some((v) => v.severity === 'critical' || v.severity === 'warning');
     return options.exitCode && problem ? ExitCode.ProblemFound : ExitCode.Ok;
@@ -120,14 +128,29 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
   }
 }
 
-// What the TUI's `s` key saves: the facts behind the analysis on screen; and what its live watch needs.
-let lastFacts: Facts | null = null;
-let lastLive: { http: KubeHttp; namespace: string } | null = null;
-async function saveFromTui(analysis: Analysis): Promise<string> {
-  if (!lastFacts) throw new MemwhyError(ExitCode.Bug, 'nothing to save yet');
+/** What one run() gathered that the TUI's `s` (save) and `w` (watch) keys need later; never shared across runs. */
+interface Session {
+  facts: Facts | null;
+  live: { http: KubeHttp; namespace: string } | null;
+}
+
+async function saveFromTui(session: Session, analysis: Analysis): Promise<string> {
+  if (!session.facts) throw new MemwhyError(ExitCode.Bug, 'nothing to save yet');
   const dir = `memwhy-${analysis.pod.namespace ?? 'pod'}-${analysis.pod.name ?? 'x'}-${analysis.generatedAt.replace(/[:.]/g, '-')}`;
-  await saveSnapshot(dir, lastFacts);
-  return `saved to ./${dir}`;
+  await saveSnapshot(dir, session.facts);
+  return `./${dir}`;
+}
+
+/** Why the TUI's live watch cannot run, or undefined when it can. */
+function watchUnavailable(options: RunOptions): string | undefined {
+  if (options.from !== null) return 'it reads the cluster, and this is a snapshot (--from)';
+  if (!options.reader.enabled) return 'it needs the node reader pod, turned off by --no-reader';
+  return undefined;
+}
+
+/** Exec credential plugins get the terminal kubectl would give them: stdin if it is one, and our stderr. */
+function execTerminal(io: Io): { stdinIsTerminal: boolean; execStderr: OutStream } {
+  return { stdinIsTerminal: io.stdin?.isTTY === true, execStderr: io.stderr };
 }
 
 function linked(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
@@ -135,14 +158,16 @@ function linked(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
 }
 
 /** Facts from the snapshot folder or the cluster, saved when asked, analysed. */
-async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: AbortSignal, progress: (e: ProgressEvent) => void): Promise<Analysis> {
+async function gatherAnalysis(options: RunOptions, env: Env, io: Io, session: Session, signal: AbortSignal, progress: (e: ProgressEvent) => void): Promise<Analysis> {
+  // A --save target that cannot be written is refused before anything is gathered (issue 13 item 3).
+  const saveTo = options.save !== null ? await checkSaveTarget(resolve(io.cwd ?? process.cwd(), options.save)) : null;
   let facts: Facts;
   if (options.from !== null) {
     facts = await loadSnapshot(options.from);
     checkSnapshotPod(options, facts);
   } else {
     const { openLive } = await import('../kube/live.js');
-    const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir());
+    const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir(), execTerminal(io));
     const target = options.target;
     if (!target) throw new MemwhyError(ExitCode.Usage, 'no pod given');
     const { diagnose } = await import('../app/diagnose.js');
@@ -154,13 +179,14 @@ async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: Abo
       progress,
     });
     facts = d.facts;
-    lastLive = options.reader.enabled ? { http: live.http, namespace: options.reader.namespace ?? d.facts.pod.metadata?.namespace ?? namespace } : null;
-    if (d.others.length) {
-      facts.missing['other-pods'] = `also matched: ${d.others.map((o) => `${o.name} (${o.why})`).join(', ')}`;
-    }
+    session.live = options.reader.enabled ? { http: live.http, namespace: options.reader.namespace ?? d.facts.pod.metadata?.namespace ?? namespace } : null;
+    if (d.others.length) facts.otherPods = d.others;
   }
-  if (options.save !== null) await saveSnapshot(options.save, facts);
-  lastFacts = facts;
+  if (saveTo !== null) {
+    await saveSnapshot(saveTo, facts);
+    io.stderr.write(`snapshot saved to ${saveTo}\n`);
+  }
+  session.facts = facts;
   const analysis = analyse(facts, { now: options.now ?? new Date().toISOString() });
   if (options.container !== null && !analysis.containers.some((c) => c.name === options.container)) {
     throw new MemwhyError(ExitCode.NotFound, `container ${options.container} is not in pod ${analysis.pod.name}`, `its containers: ${analysis.containers.map((c) => c.name).join(', ')}`);
@@ -169,8 +195,9 @@ async function gatherAnalysis(options: RunOptions, env: Env, io: Io, signal: Abo
 }
 
 async function cleanup(options: CleanupOptions, env: Env, io: Io): Promise<number> {
+  if (io.runtimeProblem) throw io.runtimeProblem;
   const { openLive, cleanupReaders } = await import('../kube/live.js');
-  const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir());
+  const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir(), execTerminal(io));
   const removed = await cleanupReaders(live.http, options.allNamespaces ? 'all' : [live.namespace], io.signal ?? new AbortController().signal);
   io.stdout.write(removed.length ? removed.map((p) => `pod/${p.name} deleted (namespace ${p.namespace})\n`).join('') : `no memwhy reader pods in ${options.allNamespaces ? 'any namespace' : `namespace ${live.namespace}`}\n`);
   return ExitCode.Ok;
@@ -243,14 +270,29 @@ function isEntryPoint(): boolean {
   }
 }
 
+/** What the first signal is called in the "cleaning up" line. */
+const SIGNAL_WORDS: Partial<Record<NodeJS.Signals, string>> = { SIGINT: 'interrupted', SIGTERM: 'terminated', SIGHUP: 'hung up', SIGQUIT: 'quit' };
+/** After the first signal the process ends within this long, whatever the API server does. */
+const CLEANUP_BACKSTOP_MS = 4_000;
+
+function safeWrite(stream: NodeJS.WriteStream, text: string): void {
+  try {
+    stream.write(text);
+  } catch {
+    // a closed terminal
+  }
+}
+
 /** Runs as the program: wires process streams and signals into `run`. */
-export async function main(): Promise<void> {
+export async function main(settings: { runtimeProblem?: MemwhyError | null } = {}): Promise<void> {
   // undici parses HTTP with WebAssembly; V8's background optimising compile of it held process exit for
   // ~80 ms after the output (measured in bench/). A one-shot CLI gains nothing from the optimised tier.
   setFlagsFromString('--liftoff-only');
   // `kubectl memwhy … | head`: a closed pipe is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    // The terminal went away (SIGHUP): keep cleaning up; nothing can be shown any more.
+    if (err.code === 'EIO') return;
     throw err;
   });
   const controller = new AbortController();
@@ -258,12 +300,26 @@ export async function main(): Promise<void> {
   const onSignal = (sig: NodeJS.Signals) => {
     interrupted++;
     if (interrupted > 1) process.exit(ExitCode.Interrupted); // a second Ctrl-C: leave now
-    process.stderr.write(`\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: cleaning up (Ctrl-C again to leave at once)\n`);
+    // After SIGHUP the terminal may be gone: a failed write must not stop the cleanup.
+    safeWrite(process.stderr, `\n${SIGNAL_WORDS[sig] ?? 'terminated'}: cleaning up (Ctrl-C again to leave at once)\n`);
     controller.abort();
+    // Whatever the server does, the run ends soon after the first signal (the cleanup itself is bounded shorter).
+    setTimeout(() => {
+      safeWrite(process.stderr, `error: cleanup did not finish in ${CLEANUP_BACKSTOP_MS / 1000}s; a reader pod may remain: run kubectl memwhy cleanup\n`);
+      process.exit(ExitCode.Interrupted);
+    }, CLEANUP_BACKSTOP_MS).unref();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const code = await run(process.argv.slice(2), process.env, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+  // Every signal a terminal, a dropped SSH session, tmux or a supervisor sends to end a program.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) process.on(sig, onSignal);
+  // A closed terminal (SIGHUP) makes writes to it fail with EIO: that must not become an uncaught error.
+  process.stderr.on('error', () => undefined);
+  const code = await run(process.argv.slice(2), process.env, {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signal: controller.signal,
+    runtimeProblem: settings.runtimeProblem ?? null,
+  });
   process.exitCode = interrupted ? ExitCode.Interrupted : code;
 }
 

@@ -7,6 +7,7 @@
 // Convention (types.ts): an absent file or key, or text that does not parse, is `null` — never 0. Nothing
 // here throws on garbage or truncated text.
 
+import { V1_CGROUP_FILE_SET, V2_ONLY_CGROUP_FILES } from './cgroup-files.js';
 import { parseKernelInt, UNLIMITED_THRESHOLD } from './quantity.js';
 import type {
   CgroupDriver,
@@ -18,6 +19,7 @@ import type {
   MemoryEvents,
   Psi,
   PsiLine,
+  UnreadableFile,
 } from './types.js';
 
 export type OomControl = NonNullable<CgroupLevel['oomControl']>;
@@ -149,35 +151,8 @@ function parseCount(text: string | null | undefined): number | null {
 // ---------------------------------------------------------------------------------------------
 // Version detection and reading one directory
 
-/** Files that only the v2 memory controller has. */
-const V2_ONLY = new Set([
-  'memory.current',
-  'memory.max',
-  'memory.high',
-  'memory.low',
-  'memory.min',
-  'memory.peak',
-  'memory.events',
-  'memory.events.local',
-  'memory.swap.current',
-  'memory.swap.max',
-  'memory.oom.group',
-]);
-
-/** v1 memory controller files (v1 mounts one tree per controller; memory's is `memory/`). */
-const V1_FILES = new Set([
-  'memory.stat',
-  'memory.usage_in_bytes',
-  'memory.limit_in_bytes',
-  'memory.max_usage_in_bytes',
-  'memory.failcnt',
-  'memory.oom_control',
-  'memory.soft_limit_in_bytes',
-  'memory.memsw.usage_in_bytes',
-  'memory.memsw.limit_in_bytes',
-  'memory.kmem.usage_in_bytes',
-  'memory.use_hierarchy',
-]);
+const V2_ONLY = V2_ONLY_CGROUP_FILES;
+const V1_FILES = V1_CGROUP_FILE_SET;
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
@@ -218,6 +193,58 @@ function hasMemoryFile(files: CgroupFiles, prefix: string): boolean {
   return Object.keys(files).some((k) => k.startsWith(start) && !k.includes('/', start.length));
 }
 
+/** Keys every memory.stat has (v2 since 4.5 / v1 always): without them the file was cut short. */
+const STAT_KEYS = { v2: ['anon', 'file', 'active_file', 'inactive_file'], v1: ['total_rss', 'total_cache', 'total_active_file', 'total_inactive_file'] } as const;
+const EVENT_KEYS = ['max', 'oom', 'oom_kill'];
+/** Files holding one number (or a limit, `max` allowed). */
+const COUNT_FILES = ['memory.current', 'memory.peak', 'memory.swap.current', 'memory.usage_in_bytes', 'memory.max_usage_in_bytes', 'memory.failcnt', 'memory.memsw.usage_in_bytes', 'memory.kmem.usage_in_bytes'];
+const LIMIT_FILES = ['memory.max', 'memory.high', 'memory.low', 'memory.min', 'memory.swap.max', 'memory.limit_in_bytes', 'memory.soft_limit_in_bytes', 'memory.memsw.limit_in_bytes'];
+
+function quoted(text: string): string {
+  const t = text.trim();
+  return t.length > 24 ? `"${t.slice(0, 24)}…"` : `"${t}"`;
+}
+
+/** What is wrong with a flat-keyed file (memory.stat, memory.events), or null when it is usable. */
+function flatKeyedProblem(text: string, required: readonly string[]): string | null {
+  if (text.trim() === '') return 'empty file';
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const bad = lines.findIndex((l) => !/^[a-z][a-z0-9_]* -?\d+$/i.test(l.trim()));
+  if (bad >= 0) return `line ${bad + 1} is not "key value": ${quoted(lines[bad] as string)}${bad === lines.length - 1 ? ' (cut short?)' : ''}`;
+  const keys = new Set(lines.map((l) => l.trim().split(/\s+/)[0]));
+  const absent = required.filter((k) => !keys.has(k));
+  return absent.length ? `truncated: no ${absent.join(', ')} key${absent.length > 1 ? 's' : ''} (the kernel always writes them)` : null;
+}
+
+/** Every file of the directory that is present but unusable, with the reason. */
+function levelProblems(read: (name: string) => string | null, version: CgroupVersion, where: string): UnreadableFile[] {
+  const out: UnreadableFile[] = [];
+  const note = (name: string, problem: string | null) => {
+    if (problem) out.push({ file: `${where}/${name}`, problem });
+  };
+  for (const name of COUNT_FILES) {
+    const t = read(name);
+    if (t !== null) note(name, t.trim() === '' ? 'empty file' : parseCount(t) === null ? `not a byte count: ${quoted(t)}` : null);
+  }
+  for (const name of LIMIT_FILES) {
+    const t = read(name);
+    if (t !== null) note(name, t.trim() === '' ? 'empty file' : parseLimit(t).unlimited === null ? `not a limit: ${quoted(t)}` : null);
+  }
+  const stat = read('memory.stat');
+  if (stat !== null) note('memory.stat', flatKeyedProblem(stat, STAT_KEYS[version]));
+  for (const name of version === 'v2' ? ['memory.events', 'memory.events.local'] : []) {
+    const t = read(name);
+    if (t !== null) note(name, flatKeyedProblem(t, EVENT_KEYS));
+  }
+  const oc = read('memory.oom_control');
+  if (oc !== null) note('memory.oom_control', parseOomControl(oc) === null ? (oc.trim() === '' ? 'empty file' : `no oom_kill_disable/under_oom/oom_kill: ${quoted(oc)}`) : null);
+  const group = read('memory.oom.group');
+  if (group !== null) note('memory.oom.group', toFlag(parseKernelInt(group)) === null ? (group.trim() === '' ? 'empty file' : `not 0 or 1: ${quoted(group)}`) : null);
+  const psi = read('memory.pressure');
+  if (psi !== null && psi.trim() !== '') note('memory.pressure', parsePsi(psi) === null ? `no some/full line: ${quoted(psi)}` : null);
+  return out;
+}
+
 /**
  * Reads one cgroup directory. `path` is relative to the memory controller root (v1: without `memory/`;
  * '' = root). null when the directory has no memory.* file at all.
@@ -227,9 +254,13 @@ export function readLevel(files: CgroupFiles, path: string, version: CgroupVersi
   const prefix = filePrefix(dir, version);
   if (!hasMemoryFile(files, prefix)) return null;
   const read = (name: string): string | null => fileText(files, prefix + name);
+  const unreadable = levelProblems(read, version, `cgroup/${prefix.replace(/\/$/, '')}`);
   const common = {
     path: dir,
     version,
+    unreadable,
+    // Kept even when cut short (the keys present are what the kernel wrote); figures that need the missing
+    // keys become unknown (figuresFromLevel), and the file is listed in `unreadable`.
     stat: parseMemoryStat(read('memory.stat')),
     // PSI files are a v2 feature, but kernels booted with `psi=1` and cgroup v1 may show them too.
     psi: parsePsi(read('memory.pressure')),

@@ -5,7 +5,30 @@
 //   docker stats 17.06 … 19.03                                  = usage − cache
 //   kubelet rssBytes                                            = v1 total_rss, v2 anon
 // On cgroup v1 the hierarchical `total_` keys are used, as cAdvisor does.
-import type { Breakdown, CgroupLevel, MemoryFigures, SummaryMemory } from './types.js';
+import type { Breakdown, CgroupLevel, CgroupVersion, MemoryFigures, PrometheusView, SummaryMemory } from './types.js';
+
+/** Where cAdvisor defines the metrics and where it fills them from the cgroup files. */
+const CADVISOR_SOURCE = 'cAdvisor metrics/prometheus.go; container/libcontainer/handler.go';
+
+/**
+ * The cAdvisor metrics these figures equal (the kubelet's /metrics/cadvisor, what Grafana dashboards plot).
+ * `version` null: the figures came from the kubelet Summary API, which shares cAdvisor's working set and usage.
+ */
+export function prometheusViews(version: CgroupVersion | null, f: Pick<MemoryFigures, 'usageBytes' | 'workingSetBytes' | 'rssBytes' | 'cacheBytes' | 'peakBytes'>): PrometheusView[] {
+  const v1 = version === 'v1';
+  const usage = version === null ? 'kubelet Summary usageBytes' : v1 ? 'memory.usage_in_bytes' : 'memory.current';
+  const inactive = v1 ? 'memory.stat total_inactive_file' : 'memory.stat inactive_file';
+  const view = (metric: string, bytes: number | null, computedAs: string): PrometheusView => ({ metric, bytes, computedAs, cadvisorSource: CADVISOR_SOURCE });
+  const out = [
+    view('container_memory_working_set_bytes', f.workingSetBytes, version === null ? 'kubelet Summary workingSetBytes (the same computation)' : `${usage} − ${inactive}, floored at 0`),
+    view('container_memory_usage_bytes', f.usageBytes, usage),
+    view('container_memory_rss', f.rssBytes, version === null ? 'kubelet Summary rssBytes' : v1 ? 'memory.stat total_rss' : 'memory.stat anon'),
+  ];
+  if (version === null) return out;
+  out.push(view('container_memory_cache', f.cacheBytes, v1 ? 'memory.stat total_cache' : 'memory.stat file'));
+  out.push(view('container_memory_max_usage_bytes', f.peakBytes, v1 ? 'memory.max_usage_in_bytes' : 'memory.peak (0 where the runtime library does not read it; absent before kernel 5.19)'));
+  return out;
+}
 
 /** Kernel memory parts reported in v2 memory.stat. `kernel` (5.18+) already holds all but `sock`. */
 const KERNEL_PARTS = ['kernel_stack', 'pagetables', 'sec_pagetables', 'percpu', 'vmalloc', 'slab_reclaimable', 'slab_unreclaimable'] as const;
@@ -42,7 +65,7 @@ export function emptyFigures(): MemoryFigures {
     peakBytes: null,
     cgroupLimitBytes: null,
     breakdown: emptyBreakdown(),
-    views: { kubectlTopBytes: null, dockerStatsBytes: null, dockerStatsLegacyBytes: null },
+    views: { kubectlTopBytes: null, dockerStatsBytes: null, dockerStatsLegacyBytes: null, prometheus: [] },
     sources: {},
   };
 }
@@ -52,6 +75,32 @@ export function workingSet(usage: number | null, inactiveFile: number | null): n
   if (usage === null) return null;
   if (inactiveFile === null) return usage;
   return Math.max(0, usage - inactiveFile);
+}
+
+/** Kernel memory charged to the cgroup, its parts, and where the number came from. */
+function kernelMemory(level: CgroupLevel, get: (name: string) => number | null, where: string, statFile: string): { bytes: number | null; parts: Record<string, number>; source: string } {
+  const parts: Record<string, number> = {};
+  if (level.version === 'v1') {
+    const bytes = level.kmemUsageBytes;
+    if (bytes !== null) parts.kmem = bytes;
+    return { bytes, parts, source: `${where}/memory.kmem.usage_in_bytes` };
+  }
+  for (const p of KERNEL_PARTS) {
+    const v = get(p);
+    if (v !== null) parts[p] = v;
+  }
+  const sock = get('sock');
+  if (sock !== null) parts.sock = sock;
+  const kernelKey = get('kernel');
+  const slab = get('slab') ?? sumKnown(get('slab_reclaimable'), get('slab_unreclaimable'));
+  const known = sumKnown(get('kernel_stack'), get('pagetables'), get('percpu'), slab);
+  const base = kernelKey ?? (known === null ? null : known + (get('sec_pagetables') ?? 0) + (get('vmalloc') ?? 0));
+  // Socket buffers are charged to memory.current but are not part of the `kernel` counter.
+  return {
+    bytes: base === null ? null : base + (sock ?? 0),
+    parts,
+    source: kernelKey !== null ? `${statFile} kernel + sock` : `${statFile} kernel_stack + pagetables + percpu + slab (+ sec_pagetables, vmalloc, sock)`,
+  };
 }
 
 /** Figures of one cgroup level read from its files. `where` is the path shown as the source (e.g. `cgroup/memory/kubepods/…`). */
@@ -74,33 +123,14 @@ export function figuresFromLevel(level: CgroupLevel, where: string): MemoryFigur
   const cache = get(v1 ? 'total_cache' : 'file');
   const shmem = get(key('shmem'));
 
-  let kernelBytes: number | null;
-  const kernelParts: Record<string, number> = {};
-  let kernelSource: string;
-  if (v1) {
-    kernelBytes = level.kmemUsageBytes;
-    if (kernelBytes !== null) kernelParts.kmem = kernelBytes;
-    kernelSource = `${where}/memory.kmem.usage_in_bytes`;
-  } else {
-    for (const p of KERNEL_PARTS) {
-      const v = get(p);
-      if (v !== null) kernelParts[p] = v;
-    }
-    const sock = get('sock');
-    if (sock !== null) kernelParts.sock = sock;
-    const kernelKey = get('kernel');
-    const slab = get('slab') ?? sumKnown(get('slab_reclaimable'), get('slab_unreclaimable'));
-    const parts = sumKnown(get('kernel_stack'), get('pagetables'), get('percpu'), slab) ;
-    const base = kernelKey ?? (parts === null ? null : parts + (get('sec_pagetables') ?? 0) + (get('vmalloc') ?? 0));
-    // Socket buffers are charged to memory.current but are not part of the `kernel` counter.
-    kernelBytes = base === null ? null : base + (sock ?? 0);
-    kernelSource = kernelKey !== null ? `${statFile} kernel + sock` : `${statFile} kernel_stack + pagetables + percpu + slab (+ sec_pagetables, vmalloc, sock)`;
-  }
+  const { bytes: kernelBytes, parts: kernelParts, source: kernelSource } = kernelMemory(level, get, where, statFile);
 
   const fileLru = sumKnown(activeFile, inactiveFile);
   const explained = sumKnown(anon, fileLru, shmem, kernelBytes);
-  const ws = workingSet(usage, inactiveFile);
-  const dockerNew = usage === null ? null : inactiveFile !== null && inactiveFile < usage ? usage - inactiveFile : usage;
+  // Without a usable memory.stat the working set is unknown (usage alone would overstate it by the page cache).
+  const statUnreadable = level.unreadable.some((u) => u.file.endsWith('/memory.stat'));
+  const ws = statUnreadable ? null : workingSet(usage, inactiveFile);
+  const dockerNew = usage === null || statUnreadable ? null : inactiveFile !== null && inactiveFile < usage ? usage - inactiveFile : usage;
   const legacyCache = get(v1 ? 'cache' : 'file');
 
   const breakdown: Breakdown = {
@@ -129,6 +159,7 @@ export function figuresFromLevel(level: CgroupLevel, where: string): MemoryFigur
       kubectlTopBytes: ws,
       dockerStatsBytes: dockerNew,
       dockerStatsLegacyBytes: usage === null || legacyCache === null ? null : usage - legacyCache,
+      prometheus: prometheusViews(level.version, { usageBytes: usage, workingSetBytes: ws, rssBytes: anon, cacheBytes: cache, peakBytes: level.peakBytes }),
     },
     sources: {
       usageBytes: usageFile,
@@ -167,6 +198,7 @@ export function figuresFromSummary(memory: SummaryMemory, where: string): Memory
   for (const n of ['usageBytes', 'workingSetBytes', 'rssBytes'] as const) if (f[n] !== null) f.sources[n] = `${where}.${n}`;
   if (f.workingSetBytes !== null) f.sources.kubectlTopBytes = `${where}.workingSetBytes`;
   if (f.cgroupLimitBytes !== null) f.sources.cgroupLimitBytes = `${where}.availableBytes + workingSetBytes`;
+  f.views.prometheus = prometheusViews(null, f);
   return f;
 }
 

@@ -19,6 +19,8 @@
 import type { CgroupFiles, CgroupVersion } from './types.js';
 
 export const FRAME_FORMAT_VERSION = 1;
+/** The `file` of an unreadable entry about the reader's output as a whole, not one file in it. */
+export const READER_OUTPUT = 'reader output';
 
 export interface FrameError {
   /** Key of the file (CgroupFiles convention). */
@@ -36,6 +38,11 @@ export interface ParsedFrames {
   complete: boolean;
   /** What was wrong (truncation, corruption, garbage, a reader failure), for the user. */
   problems: string[];
+  /**
+   * What could not be used, by file: a frame that failed its check (`file` is its key), a file the reader could
+   * not read, or the output as a whole (`file` is READER_OUTPUT) when it was cut short or altered outside frames.
+   */
+  unreadable: Array<{ file: string; problem: string }>;
   header: { version: number; mode: string; seq: number } | null;
   cgroupVersion: CgroupVersion | null;
   /** Key of the pod directory the reader found (`=== POD`), null when not said. */
@@ -149,6 +156,7 @@ function emptyResult(): ParsedFrames {
     errors: [],
     complete: false,
     problems: [],
+    unreadable: [],
     header: null,
     cgroupVersion: null,
     podPath: null,
@@ -173,9 +181,11 @@ interface SetParse {
 function parseSet(r: Reader): SetParse {
   const res = emptyResult();
   let problemCount = 0;
-  const problem = (msg: string): void => {
+  const problem = (msg: string, file = READER_OUTPUT): void => {
     problemCount++;
     if (problemCount <= MAX_PROBLEMS) res.problems.push(msg);
+    const about = file === READER_OUTPUT ? msg : msg.slice(file.length + 2);
+    if (res.unreadable.length < MAX_PROBLEMS && !res.unreadable.some((u) => u.file === file && u.problem === about)) res.unreadable.push({ file, problem: about });
   };
   const finish = (ended: boolean): SetParse => {
     if (problemCount > MAX_PROBLEMS) res.problems.push(`… and ${problemCount - MAX_PROBLEMS} more problems`);
@@ -271,19 +281,19 @@ function parseSet(r: Reader): SetParse {
       const count = Number(countText);
       const start = r.pos;
       if (start + count + 1 > r.bytes.length) {
-        problem(`${key}: truncated after ${Math.max(0, r.bytes.length - start)} of ${count} bytes`);
+        problem(`${key}: truncated after ${Math.max(0, r.bytes.length - start)} of ${count} bytes`, key);
         r.pos = r.bytes.length;
         break;
       }
       if (r.bytes[start + count] !== NEWLINE) {
-        problem(`${key}: its ${count} bytes are not followed by a line end: byte count wrong or data altered`);
+        problem(`${key}: its ${count} bytes are not followed by a line end: byte count wrong or data altered`, key);
         resync(key);
         continue;
       }
       r.pos = start + count + 1;
       const end = r.peekLine();
       if (end === null || !end.terminated || !end.text.startsWith(`=== END ${key} `)) {
-        problem(`${key}: no END line after its ${count} bytes: data altered or interleaved`);
+        problem(`${key}: no END line after its ${count} bytes: data altered or interleaved`, key);
         resync(key);
         continue;
       }
@@ -292,7 +302,7 @@ function parseSet(r: Reader): SetParse {
       const content = r.bytes.subarray(start, start + count);
       const computed = hex8(adler32(content));
       if (!SUM_RE.test(sum) || sum !== computed) {
-        problem(`${key}: checksum mismatch (${excerpt(sum)} stated, ${computed} computed): data altered`);
+        problem(`${key}: checksum mismatch (${excerpt(sum)} stated, ${computed} computed): data altered`, key);
         continue;
       }
       if (Object.hasOwn(res.files, key)) {
@@ -310,6 +320,7 @@ function parseSet(r: Reader): SetParse {
         problem(`malformed ERROR line ${excerpt(text)}`);
       } else {
         res.errors.push({ path: parts[0], reason: parts[1] });
+        res.unreadable.push({ file: parts[0], problem: `the reader could not read it (${parts[1]})` });
       }
       continue;
     }
@@ -354,12 +365,14 @@ export function parseFrames(input: string | Uint8Array): ParsedFrames {
     if (bytes === null) return { ...emptyResult(), problems: ['the reader output is not text'] };
     const r = new Reader(bytes);
     const { result, ended } = parseSet(r);
+    // The reader prints nothing after its DONE line: any byte there, even a blank line, means the log is not
+    // exactly what the reader wrote, and the set is not complete (regression: a lone "\n" inserted before the
+    // last newline passed as complete).
     if (ended && !r.atEnd()) {
       const rest = decoder.decode(r.bytes.subarray(r.pos, Math.min(r.bytes.length, r.pos + 200)));
-      if (rest.trim() !== '') {
-        result.problems.push(`data after the end of the frame set, starting ${excerpt(rest)}`);
-        result.complete = false;
-      }
+      result.problems.push(`data after the end of the frame set, starting ${excerpt(rest)}`);
+      result.unreadable.push({ file: READER_OUTPUT, problem: `data after the end of the frame set, starting ${excerpt(rest)}` });
+      result.complete = false;
     }
     return result;
   } catch (e) {
@@ -393,8 +406,8 @@ export function parseFrameSets(input: string): { sets: ParsedFrames[]; rest: str
       sets.push(result);
       const leftover = r.atEnd() ? '' : decoder.decode(r.bytes.subarray(r.pos));
       // After the last set: possibly the start of the next header, so it waits for more input.
-      if (last) return { sets, rest: leftover.trim() === '' ? '' : leftover };
-      if (ended && leftover.trim() !== '') {
+      if (last) return { sets, rest: leftover };
+      if (ended && leftover !== '') {
         result.problems.push(`data after the end of the frame set, starting ${excerpt(leftover.slice(0, 200))}`);
         result.complete = false;
       }

@@ -1,7 +1,7 @@
 // Parsers for the text Kubernetes and the kernel leave behind: kubelet eviction messages and event
 // annotations, scheduler FailedScheduling messages, kernel OOM-killer logs, and container exit codes.
 // Pure: no I/O. Every parser accepts anything and never throws; what it cannot read is null.
-import { parseBytes, parseKernelInt } from './quantity.js';
+import { parseBytes, parseKernelInt, UNLIMITED_THRESHOLD } from './quantity.js';
 import type { EvictionAnnotations, EvictionMessage, EvictionUsage, KernelOomEvent, SchedulingMessage } from './types.js';
 
 /** Folded YAML, `kubectl describe` wrapping and event columns break messages anywhere: compare on single spaces. */
@@ -226,8 +226,14 @@ const SUMMARY_SPLIT = /,(?=(?:constraint|nodemask|cpuset|mems_allowed|oom_memcg|
 // mem_cgroup_print_oom_info() before 4.19: "Task in <task memcg> killed as a result of limit of <oom memcg>".
 const LEGACY_TASK_IN = /^Task in (\S+) killed as a result of limit of (\S+)/;
 // mem_cgroup_print_oom_meminfo() / mem_cgroup_print_oom_info(): "memory: usage %llukB, limit %llukB, failcnt %lu"
-// (followed by "swap: …" on v2, "memory+swap: …" and "kmem: …" on v1, which are not read).
-const MEMCG_USAGE = /^memory: usage (\d+)kB, limit (\d+)kB/;
+// (followed by "swap: …" on v2, "memory+swap: …" and "kmem: …" on v1; memory+swap is read, the others are not).
+const MEMCG_USAGE = /^memory: usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+))?/;
+// v1 with swap accounting: the memsw counter (memory + swap together), which has its own limit and failcnt.
+const MEMSW_USAGE = /^memory\+swap: usage (\d+)kB, limit (\d+)kB(?:, failcnt (\d+))?/;
+// The v1 inline form: "cache:24KB rss:1048552KB …" (kB). Newer kernels print the stats as one "key value" line
+// each; those are not read, because the live kernel-log reader keeps only the "Memory cgroup stats for" line
+// itself, and a snapshot must give the same answer as the live path.
+const INLINE_STAT = /([a-z_]+):(\d+)KB/g;
 // Same functions: "Memory cgroup stats for <path>:" then the memory.stat of the OOM memcg (v1: one per descendant).
 const MEMCG_STATS = /^Memory cgroup stats for \S/;
 // dump_tasks(): "Tasks state (memory values in pages):", the header "[  pid  ]   uid  tgid total_vm …", then one
@@ -325,6 +331,9 @@ function newDraft(time: string | null): Draft {
       oomScoreAdj: null,
       memcgUsageBytes: null,
       memcgLimitBytes: null,
+      memcgFailcnt: null,
+      memsw: null,
+      memcgStats: null,
       groupKill: null,
     },
     firstTime: time,
@@ -340,6 +349,30 @@ function newDraft(time: string | null): Draft {
     summaryTask: null,
     tableAdj: new Map(),
   };
+}
+
+const kib = (kb: number | null): number | null => (kb === null ? null : kb * 1024);
+
+/** A kB limit as printed; the kernel prints PAGE_COUNTER_MAX (≈ 2^63 bytes) for none. */
+function kbLimit(text: string | undefined): number | null {
+  const kb = parseKernelInt(text);
+  return kb === null || kb * 1024 >= UNLIMITED_THRESHOLD ? null : kb * 1024;
+}
+
+/** Adds `key value` to the report's stats (v1 blocks of descendants are summed into a hierarchical total). */
+function addStat(d: Draft, key: string, bytes: number): void {
+  const stats = (d.event.memcgStats ??= {});
+  stats[key] = (stats[key] ?? 0) + bytes;
+}
+
+/** "Memory cgroup stats for <path>: cache:24KB rss:…KB" (the legacy one-line form). */
+function readStatsHeader(d: Draft, text: string): void {
+  const colon = text.indexOf(': ');
+  const inline = colon >= 0 ? text.slice(colon + 2) : '';
+  for (const m of inline.matchAll(INLINE_STAT)) {
+    const kb = parseKernelInt(m[2]);
+    if (kb !== null) addStat(d, m[1] as string, kb * 1024);
+  }
 }
 
 function prefixIsGlobal(prefix: string | undefined): boolean | null {
@@ -382,6 +415,23 @@ function finish(draft: Draft): KernelOomEvent {
   if (e.oomScoreAdj === null && e.pid !== null) e.oomScoreAdj = draft.tableAdj.get(e.pid) ?? null;
   e.time = draft.killTime ?? draft.firstTime;
   return e;
+}
+
+/** The victim's "Killed process" line: the report is complete. */
+function readVictim(d: Draft, m: RegExpExecArray, time: string | null): void {
+  const rest = m[4] ?? '';
+  const adj = /oom_score_adj:(-?\d+)/.exec(rest);
+  d.hasVictim = true;
+  d.killTime = time;
+  d.prefixGlobal ??= prefixIsGlobal(m[1]);
+  Object.assign(d.event, {
+    pid: parseKernelInt(m[2]),
+    task: m[3] ?? '',
+    anonRssBytes: kbField(rest, 'anon-rss'),
+    fileRssBytes: kbField(rest, 'file-rss'),
+    shmemRssBytes: kbField(rest, 'shmem-rss'),
+    oomScoreAdj: parseKernelInt(adj?.[1]),
+  });
 }
 
 /**
@@ -440,7 +490,13 @@ export function parseKernelOomLog(text: string): KernelOomEvent[] {
       const limitKb = parseKernelInt(m[2]);
       d.event.memcgUsageBytes = usageKb === null ? null : usageKb * 1024;
       d.event.memcgLimitBytes = limitKb === null ? null : limitKb * 1024;
-    } else if (MEMCG_STATS.test(t) || TASK_HEADER.test(t)) {
+      d.event.memcgFailcnt = parseKernelInt(m[3]);
+    } else if ((m = MEMSW_USAGE.exec(t))) {
+      const d = openDraft(line.time, (x) => x.event.memsw !== null);
+      d.event.memsw = { usageBytes: kib(parseKernelInt(m[1])), limitBytes: kbLimit(m[2]), failcnt: parseKernelInt(m[3]) };
+    } else if (MEMCG_STATS.test(t)) {
+      readStatsHeader(openDraft(line.time, () => false), t);
+    } else if (TASK_HEADER.test(t)) {
       openDraft(line.time, () => false);
     } else if ((m = KILL_CHOSEN.exec(t))) {
       const d = openDraft(line.time, () => false);
@@ -454,20 +510,7 @@ export function parseKernelOomLog(text: string): KernelOomEvent[] {
         if (pid !== null) last.event.groupKill.processes.push({ pid, task });
         continue;
       }
-      const d = openDraft(line.time, () => false);
-      const rest = m[4] ?? '';
-      const adj = /oom_score_adj:(-?\d+)/.exec(rest);
-      d.hasVictim = true;
-      d.killTime = line.time;
-      d.prefixGlobal ??= prefixIsGlobal(m[1]);
-      Object.assign(d.event, {
-        pid,
-        task,
-        anonRssBytes: kbField(rest, 'anon-rss'),
-        fileRssBytes: kbField(rest, 'file-rss'),
-        shmemRssBytes: kbField(rest, 'shmem-rss'),
-        oomScoreAdj: parseKernelInt(adj?.[1]),
-      });
+      readVictim(openDraft(line.time, () => false), m, line.time);
     } else if ((m = GROUP_KILL.exec(t))) {
       const d: Draft = cur && !cur.event.groupKill ? cur : openDraft(line.time, () => true);
       d.event.groupKill = { memcg: m[1] ?? '', processes: [] };

@@ -1,7 +1,7 @@
 // Facts arrive from a cluster or a hand-made snapshot, so any field may have any type. analyse() first
 // rebuilds them keeping only the fields it reads, each with the type the rest of the core relies on; a field
 // of the wrong type is dropped (and so becomes unknown), never passed on to crash a rule.
-import type { Facts, KContainer, KContainerState, KContainerStatus, KEvent, KMeta, KNode, KPod, KResources, KubeletSummary, PodMetrics, SummaryMemory } from './types.js';
+import type { Facts, KContainer, KContainerState, KContainerStatus, KEvent, KMeta, KNode, KPod, KResources, KubeletSummary, PodMetrics, SummaryMemory, SummarySwap } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -74,6 +74,8 @@ function status(s: Obj): KContainerStatus {
     started: bool(s.started),
     state: state(s.state),
     lastState: state(s.lastState),
+    resources: resources(s.resources),
+    allocatedResources: strMap(s.allocatedResources, true),
   });
 }
 
@@ -90,6 +92,7 @@ export function normalizePod(x: unknown): KPod {
           nodeName: str(spec.nodeName),
           containers: objs(spec.containers)?.map(container),
           initContainers: objs(spec.initContainers)?.map(container),
+          ephemeralContainers: objs(spec.ephemeralContainers)?.map(container),
           overhead: strMap(spec.overhead, true),
           resources: resources(spec.resources),
           priority: num(spec.priority),
@@ -110,6 +113,8 @@ export function normalizePod(x: unknown): KPod {
           conditions: objs(st.conditions)?.map((c) => clean({ type: str(c.type), status: str(c.status), reason: str(c.reason), message: str(c.message), lastTransitionTime: str(c.lastTransitionTime) })),
           containerStatuses: objs(st.containerStatuses)?.map(status),
           initContainerStatuses: objs(st.initContainerStatuses)?.map(status),
+          ephemeralContainerStatuses: objs(st.ephemeralContainerStatuses)?.map(status),
+          resize: str(st.resize),
         })
       : undefined,
   });
@@ -177,6 +182,11 @@ function memory(x: unknown): SummaryMemory | undefined {
   });
 }
 
+function swap(x: unknown): SummarySwap | undefined {
+  const w = obj(x);
+  return w ? clean({ time: str(w.time), swapAvailableBytes: num(w.swapAvailableBytes), swapUsageBytes: num(w.swapUsageBytes) }) : undefined;
+}
+
 export function normalizeSummary(x: unknown): KubeletSummary | null {
   const s = obj(x);
   if (!s) return null;
@@ -188,7 +198,8 @@ export function normalizeSummary(x: unknown): KubeletSummary | null {
       return clean({
         podRef: ref ? clean({ name: str(ref.name), namespace: str(ref.namespace), uid: str(ref.uid) }) : undefined,
         memory: memory(p.memory),
-        containers: objs(p.containers)?.map((c) => clean({ name: str(c.name), memory: memory(c.memory) })),
+        swap: swap(p.swap),
+        containers: objs(p.containers)?.map((c) => clean({ name: str(c.name), memory: memory(c.memory), swap: swap(c.swap) })),
       });
     }),
   });
@@ -215,5 +226,7 @@ export function normalizeFacts(f: Facts): Facts {
     kernelLog: str(f.kernelLog) ?? null,
     cgroupFiles: files ? (strMap(files) ?? null) : null,
     missing: strMap(f.missing) ?? {},
+    unreadable: objs(f.unreadable)?.flatMap((u) => (typeof u.file === 'string' && typeof u.problem === 'string' ? [{ file: u.file, problem: u.problem }] : [])) ?? [],
+    otherPods: list(f.otherPods, (o) => ({ namespace: str(o.namespace) ?? null, name: str(o.name) ?? null, phase: str(o.phase) ?? null, why: str(o.why) ?? '?' })) ?? [],
   };
 }

@@ -3,6 +3,8 @@
 // `Analysis` (at the bottom) is the public JSON contract: `renderJson` serialises it as is.
 // Convention everywhere: a number that is unknown is `null`, never 0. Bytes are plain numbers
 // (values at or above 2^62 are "unlimited" and never appear as numbers).
+import type { EvictionFacts } from './eviction.js';
+import type { Missing, OtherPod } from './parts.js';
 
 // ---------------------------------------------------------------------------------------------
 // Kubernetes objects, structurally: only the fields memwhy reads. Everything is optional because
@@ -57,6 +59,10 @@ export interface KContainerStatus {
   started?: boolean;
   state?: KContainerState;
   lastState?: KContainerState;
+  /** In-place resize (GA 1.35): the resources the runtime reports as applied — what the cgroup holds. */
+  resources?: KResources;
+  /** In-place resize: what the kubelet admitted (may differ from spec while a resize is pending). */
+  allocatedResources?: Record<string, string | number>;
 }
 
 export interface KPodCondition {
@@ -75,6 +81,8 @@ export interface KPod {
     nodeName?: string;
     containers?: KContainer[];
     initContainers?: KContainer[];
+    /** Ephemeral (debug) containers: no resources of their own, charged to the pod cgroup. */
+    ephemeralContainers?: KContainer[];
     overhead?: Record<string, string | number>;
     /** Pod-level resources (PodLevelResources feature). */
     resources?: KResources;
@@ -91,6 +99,9 @@ export interface KPod {
     conditions?: KPodCondition[];
     containerStatuses?: KContainerStatus[];
     initContainerStatuses?: KContainerStatus[];
+    ephemeralContainerStatuses?: KContainerStatus[];
+    /** Before 1.33 the resize state was this field (Proposed, InProgress, Deferred, Infeasible), not conditions. */
+    resize?: string;
   };
 }
 
@@ -138,6 +149,13 @@ export interface SummaryMemory {
   psi?: SummaryPsi;
 }
 
+/** kubelet `/stats/summary` swap block (stats/v1alpha1 SwapStats), at pod and container level. */
+export interface SummarySwap {
+  time?: string;
+  swapAvailableBytes?: number;
+  swapUsageBytes?: number;
+}
+
 export interface SummaryPsi {
   full?: { total?: number; avg10?: number; avg60?: number; avg300?: number };
   some?: { total?: number; avg10?: number; avg60?: number; avg300?: number };
@@ -152,7 +170,8 @@ export interface KubeletSummary {
   pods?: Array<{
     podRef?: { name?: string; namespace?: string; uid?: string };
     memory?: SummaryMemory;
-    containers?: Array<{ name?: string; memory?: SummaryMemory }>;
+    containers?: Array<{ name?: string; memory?: SummaryMemory; swap?: SummarySwap }>;
+    swap?: SummarySwap;
   }>;
 }
 
@@ -173,6 +192,8 @@ export interface PodMetrics {
  */
 export type CgroupFiles = Record<string, string>;
 
+export type { FactPart, Missing, OtherPod } from './parts.js';
+
 export interface Facts {
   pod: KPod;
   /** The node the pod is bound to. */
@@ -186,8 +207,21 @@ export interface Facts {
   podMetrics: PodMetrics | null;
   kernelLog: string | null;
   cgroupFiles: CgroupFiles | null;
-  /** Why a part is missing, when the gatherer knows (e.g. "reader pod forbidden: …"). Keyed by part name. */
-  missing: Record<string, string>;
+  /** Why a part is missing, when the gatherer knows (e.g. "reader pod forbidden: …"): src/core/parts.ts. */
+  missing: Missing;
+  /** The other pods a workload or selector target matched (absent for a single pod and in snapshots). */
+  otherPods?: OtherPod[];
+  /**
+   * Files that were there but could not be used, found before analyse() (a reader frame that failed its
+   * checksum, a file over the size cap). analyse() adds the files it could not parse.
+   */
+  unreadable?: UnreadableFile[];
+}
+
+/** A file that was present but could not be used, and why. `file` is the snapshot path (e.g. `cgroup/…/memory.stat`). */
+export interface UnreadableFile {
+  file: string;
+  problem: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,6 +290,8 @@ export interface CgroupLevel {
   oomGroup: boolean | null;
   /** v1 memory.kmem.usage_in_bytes. */
   kmemUsageBytes: number | null;
+  /** Files of this directory that were present but could not be used (`file` is the snapshot path `cgroup/…`). */
+  unreadable: UnreadableFile[];
 }
 
 /** Where the pod's cgroups were found in the files. */
@@ -327,6 +363,18 @@ export interface KernelOomEvent {
   /** `memory: usage NkB, limit NkB, failcnt N` of the OOM cgroup, when printed. */
   memcgUsageBytes: number | null;
   memcgLimitBytes: number | null;
+  memcgFailcnt: number | null;
+  /**
+   * cgroup v1 `memory+swap: usage NkB, limit NkB, failcnt N` (memsw, memory and swap together) of the OOM cgroup,
+   * null when not printed (v2 prints `swap:` instead, which is swap alone). A limit at or above 2^62 is null.
+   */
+  memsw: { usageBytes: number | null; limitBytes: number | null; failcnt: number | null } | null;
+  /**
+   * `Memory cgroup stats for <path>: cache:…KB rss:…KB …` of the OOM cgroup in bytes (the legacy one-line form,
+   * one per descendant, summed here). The multi-line form of newer kernels is not read (the live kernel-log
+   * reader does not keep those lines). null when not printed.
+   */
+  memcgStats: Record<string, number> | null;
   /**
    * memory.oom.group (cgroup v2, set by the kubelet since 1.28): after killing the victim the kernel killed
    * every task of `memcg` (`Tasks in <memcg> are going to be killed due to memory.oom.group set`). `processes`
@@ -352,7 +400,8 @@ export type VerdictKind =
   | 'MemoryPressure'
   | 'ExitWithoutOOM'
   | 'AboveRequest'
-  | 'NoLimit';
+  | 'NoLimit'
+  | 'Unreadable';
 export type OomLevel = 'container' | 'pod' | 'node-allocatable' | 'node';
 
 export interface Evidence {
@@ -370,6 +419,8 @@ export interface Verdict {
   level: OomLevel | null;
   severity: Severity;
   container: string | null;
+  /** true when the level or cause is reasoned from what the spec allows, not read from a kernel counter or log line. */
+  inferred: boolean;
   summary: string;
   evidence: Evidence[];
   nextSteps: string[];
@@ -401,6 +452,18 @@ export interface ToolViews {
   dockerStatsBytes: number | null;
   /** docker stats 17.06 … 19.03: usage − cache (v1 `cache`, v2 `file`). */
   dockerStatsLegacyBytes: number | null;
+  /** The cAdvisor metrics (Grafana / Prometheus) these figures equal, for this cgroup version. */
+  prometheus: PrometheusView[];
+}
+
+/** One cAdvisor metric and the value it would show for this cgroup. */
+export interface PrometheusView {
+  metric: string;
+  bytes: number | null;
+  /** The file/key it is computed from on this cgroup version. */
+  computedAs: string;
+  /** Where cAdvisor computes it. */
+  cadvisorSource: string;
 }
 
 /** Memory figures of one cgroup (container, pod, kubepods, root), with where each came from. */
@@ -426,13 +489,36 @@ export interface ContainerState {
   finishedAt: string | null;
 }
 
+export type LimitSource = 'container' | 'resized' | 'pod-level' | 'none';
+
 export interface ContainerAnalysis extends MemoryFigures {
   name: string;
-  kind: 'container' | 'init' | 'sidecar';
+  kind: 'container' | 'init' | 'sidecar' | 'ephemeral';
   containerId: string | null;
   cgroupPath: string | null;
+  /** The request in force: status.containerStatuses[].resources when the kubelet reports it, else the spec's. */
   requestBytes: number | null;
+  /** The limit in force (what the container's memory.max holds): resized status, the container's own, or the pod-level limit. */
   limitBytes: number | null;
+  /** Where limitBytes comes from. */
+  limitSource: LimitSource;
+  /** The spec's own values (pod.spec.containers[].resources), whatever is in force. */
+  specLimitBytes: number | null;
+  specRequestBytes: number | null;
+  /** Swap in use by the cgroup (v2 memory.swap.current, v1 memsw − usage, else the Summary API); null when unknown. */
+  swapBytes: number | null;
+  /** v2 memory.swap.max (v1 memsw limit − memory limit); null when unlimited or unknown. */
+  swapLimitBytes: number | null;
+  /** Memory QoS: v2 memory.high (throttling threshold below memory.max); null when "max" or unknown. */
+  memoryHighBytes: number | null;
+  memoryMinBytes: number | null;
+  memoryLowBytes: number | null;
+  /** v2 memory.events `high`: times usage went over memory.high and was throttled. */
+  highEvents: number | null;
+  /** v2 memory.oom.group: one OOM kills every process of the container together. */
+  oomGroup: boolean | null;
+  /** v2 memory.events `oom_group_kill`: group kills (each one kills every process; oom_kill counts processes). */
+  oomGroupKills: number | null;
   /** The oom_score_adj the kubelet gives this container (pkg/kubelet/qos/policy.go). */
   oomScoreAdj: number | null;
   restartCount: number | null;
@@ -445,6 +531,8 @@ export interface ContainerAnalysis extends MemoryFigures {
   /** v2 memory.events.local oom: times this cgroup's own limit ran out; null on v1. */
   localOoms: number | null;
   psi: Psi | null;
+  /** What to set (null for plain init containers). Set by analyse() after the verdicts. */
+  advice?: SizingAdvice | null;
   headroom: {
     /** usage / cgroup limit: what the kernel compares. */
     usageOfLimit: number | null;
@@ -455,6 +543,40 @@ export interface ContainerAnalysis extends MemoryFigures {
     /** limit − usage in bytes. */
     bytesToLimit: number | null;
   };
+}
+
+export type AdviceConfidence = 'high' | 'medium' | 'low';
+
+/**
+ * What to set (src/core/advice.ts): memwhy's request and limit from the breakdown, the numbers they rest on,
+ * and what krr's and VPA's formulas give on the same numbers. Every byte figure is null where unknown.
+ */
+export interface SizingAdvice {
+  requestBytes: number | null;
+  limitBytes: number | null;
+  /** What cannot be reclaimed now: anon + shmem + unreclaimable kernel memory. */
+  floorBytes: number | null;
+  /** The kernel's peak usage since the cgroup was created (memory.peak / memory.max_usage_in_bytes). */
+  peakBytes: number | null;
+  /** Memory in use at the last OOM kill (kernel log, or the limit the kernel killed at). */
+  oomUsageBytes: number | null;
+  /** krr `simple` on the same working set: max × 1.15, its request and limit. */
+  krrBytes: number | null;
+  /** VPA's target request on the same working set (and OOM). */
+  vpaTargetBytes: number | null;
+  confidence: AdviceConfidence | null;
+  /** The command that applies it, printed for the user and never run; null when none can be given. */
+  command: string | null;
+  /** Page cache on the active list now: kept in the request, left to the kernel to trim under the limit. */
+  activeFileBytes: number | null;
+  /** peak − usage: memory held at the peak and released since. */
+  spikeBytes: number | null;
+  /** How long the current container (the peak's window) has run, in seconds, at the analysis time. */
+  historySeconds: number | null;
+  /** The reasoning, one sentence per step, each with its numbers. */
+  reasons: string[];
+  /** Why krr and VPA come out differently. */
+  comparison: string[];
 }
 
 export interface RequestSummary {
@@ -471,9 +593,15 @@ export interface RequestSummary {
 
 export interface LevelSummary extends MemoryFigures {
   path: string;
+  /** The pod level only: sizing of pod-level resources (spec.resources), null when the pod has none. Set by analyse(). */
+  advice?: SizingAdvice | null;
   oomKills: number | null;
   limitHits: number | null;
   localOoms: number | null;
+  /** v2 memory.events.local `max`: times this cgroup's own limit was reached (not its descendants'). */
+  localLimitHits: number | null;
+  /** v2 memory.events `oom_group_kill`. */
+  oomGroupKills: number | null;
   psi: Psi | null;
 }
 
@@ -491,6 +619,8 @@ export interface NodeFit {
 export interface NodeAnalysis {
   name: string;
   capacityBytes: number | null;
+  /** node.status.capacity.memory, or the kubelet summary's memory.available + node working set (node-capacity.ts). */
+  capacitySource: string | null;
   allocatableBytes: number | null;
   /** Sum of effective requests of pods bound to the node (incl. this one), non-terminated only. */
   requestedBytes: number | null;
@@ -524,6 +654,8 @@ export interface Analysis {
     name: string | null;
     uid: string | null;
     qosClass: QosClass | null;
+    /** In-place resize in flight (status.conditions PodResizePending / PodResizeInProgress), null when none. */
+    resize: PodResize | null;
     node: string | null;
     phase: string | null;
     reason: string | null;
@@ -543,8 +675,22 @@ export interface Analysis {
   /** Node fit table for Pending pods (and empty otherwise). */
   nodeFits: NodeFit[];
   kernelOoms: KernelOomEvent[];
+  /** The kubelet's eviction message, parsed (src/core/eviction.ts); null when the pod has none. */
+  eviction: EvictionFacts | null;
   events: Array<{ type: string | null; reason: string | null; message: string | null; count: number | null; lastSeen: string | null; object: string | null }>;
   verdicts: Verdict[];
   /** What is unknown and why (missing inputs, unreadable files). */
   notices: Notice[];
+  /** The other pods the workload or selector matched, as ranked (this pod is the worst off); [] for one pod. */
+  otherPods: OtherPod[];
+  /** About the input itself. */
+  facts: {
+    /** Every file that was present but could not be used. */
+    unreadable: UnreadableFile[];
+  };
+}
+
+export interface PodResize {
+  state: 'pending' | 'in-progress' | 'infeasible';
+  message: string | null;
 }

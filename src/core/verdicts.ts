@@ -1,11 +1,15 @@
 // Rules that turn the assembled figures into verdicts. Each rule is a small pure function that returns the
 // verdicts it finds, each with the evidence (number + where it came from) and what to change.
+import { killedProcess, logsStep, oomSummary as oomSentence, rssAboveLimit } from './oom-words.js';
 import { classifyCgroupPath } from './cgroup.js';
 import { describeExitCode, parseEvictionAnnotations, parseEvictionMessage, parseSchedulingMessage } from './messages.js';
 import { formatBytes, formatPercent, formatQuantity } from './quantity.js';
-import type { Analysis, ContainerAnalysis, Evidence, KEvent, KernelOomEvent, KPod, LevelSummary, OomLevel, Verdict } from './types.js';
+import type { Analysis, ContainerAnalysis, ContainerState, Evidence, KEvent, KernelOomEvent, KPod, LevelSummary, OomLevel, Verdict } from './types.js';
 
 export type Draft = Omit<Analysis, 'verdicts'>;
+
+/** A verdict as a rule returns it: `inferred` defaults to false. */
+type Found = Omit<Verdict, 'inferred'> & { inferred?: boolean };
 
 export interface RuleInput {
   draft: Draft;
@@ -102,7 +106,7 @@ function counterLevel(candidates: LevelCandidate[]): LevelCandidate | null {
  */
 function peakAtKill(c: ContainerAnalysis, kernel: KernelOomEvent | undefined): number | null {
   if (kernel?.memcgUsageBytes != null) return kernel.memcgUsageBytes;
-  const restarted = (c.restartCount ?? 0) > 0 && c.lastState?.reason === 'OOMKilled';
+  const restarted = (c.restartCount ?? 0) > 0 && c.lastState?.state === 'terminated';
   return restarted ? null : c.peakBytes;
 }
 
@@ -110,10 +114,14 @@ function oomNextSteps(level: OomLevel | null, c: ContainerAnalysis, draft: Draft
   switch (level) {
     case 'container':
     case 'pod': {
+      const raise =
+        c.limitSource === 'pod-level'
+          ? `Raise the pod-level memory limit (spec.resources.limits.memory, which bounds container ${c.name}) above its real peak`
+          : `Raise the memory limit of container ${c.name} above its real peak`;
       return [
-        `Raise the memory limit of container ${c.name} above its real peak${peak !== null ? ` (it reached ${formatBytes(peak)} when killed)` : ''}, or reduce what it holds (heap size, caches, tmpfs).`,
+        `${raise}${peak !== null ? ` (it reached ${formatBytes(peak)} when killed)` : ''}, or reduce what it holds (heap size, caches, tmpfs).`,
         `Set the request near the steady working set so the scheduler reserves it, and keep limit − request as headroom for spikes.`,
-        `Read the last log before the kill: kubectl logs ${draft.pod.name ?? '<pod>'} -c ${c.name} --previous`,
+        logsStep(draft.pod.name ?? '<pod>', c.name, c.lastState?.state === 'terminated' || c.state.state === 'terminated'),
       ];
     }
     case 'node-allocatable':
@@ -132,95 +140,223 @@ function oomNextSteps(level: OomLevel | null, c: ContainerAnalysis, draft: Draft
   }
 }
 
-function oomVerdicts(input: RuleInput): Verdict[] {
-  const { draft, containerIds } = input;
-  const out: Verdict[] = [];
-  const byContainer = new Map<string, KernelOomEvent[]>();
-  for (const e of draft.kernelOoms) {
-    const id = e.taskMemcg ? classifyCgroupPath(e.taskMemcg).containerId : null;
-    const name = id ? containerIds.get(id) : undefined;
-    const key = name ?? '';
-    byContainer.set(key, [...(byContainer.get(key) ?? []), e]);
-  }
+/** The v1 memory+swap counter was at its limit while memory alone was not: memsw decided the kill. */
+function memswDecided(k: KernelOomEvent | undefined): boolean {
+  const m = k?.memsw;
+  if (!k || !m || !m.failcnt || m.usageBytes === null || m.limitBytes === null || m.usageBytes < m.limitBytes * 0.98) return false;
+  const memoryAtLimit = k.memcgUsageBytes !== null && k.memcgLimitBytes !== null && k.memcgUsageBytes >= k.memcgLimitBytes * 0.98;
+  return k.memcgFailcnt === 0 || !memoryAtLimit;
+}
 
-  for (const c of draft.containers) {
-    const last = c.lastState?.reason === 'OOMKilled' ? c.lastState : c.state.reason === 'OOMKilled' ? c.state : null;
-    const kernel = byContainer.get(c.name) ?? [];
-    const kills = c.oomKills ?? 0;
-    if (!last && kernel.length === 0 && kills === 0) continue;
-
-    const evidence: Evidence[] = [];
-    if (last) {
-      const where = last === c.state ? 'state' : 'lastState';
-      evidence.push(ev(`The runtime reported reason OOMKilled with exit code ${last.exitCode ?? '?'} (${describeExitCode(last.exitCode)})${last.finishedAt ? ` at ${last.finishedAt}` : ''}.`, `pod.status.containerStatuses[${c.name}].${where}.terminated`, last.exitCode));
-      if (last.exitCode !== null && last.exitCode !== 137) {
-        evidence.push(ev(`Exit code ${last.exitCode}, not 137: the kernel killed a child process and the container's main process exited on its own; the runtime still reports OOMKilled because the cgroup recorded an OOM kill.`, `pod.status.containerStatuses[${c.name}].${where}.terminated.exitCode`, last.exitCode));
-      }
-    }
-    if (kills > 0) evidence.push(ev(`The container's cgroup counted ${kills} OOM kill(s).`, c.sources.oomKills ?? 'cgroup', kills));
-
-    // Level: the kernel log is the strongest evidence, then the cgroup counters, then the spec.
-    let level: OomLevel | null = null;
-    const k = kernel[kernel.length - 1];
-    if (k) {
-      level = levelOfMemcg(k.oomMemcg, k.global);
-      evidence.push(ev(
-        `Kernel: ${k.global ? 'global OOM (the whole node)' : `the limit of ${k.oomMemcg ? describeMemcg(k.oomMemcg, containerIds) : '?'} was reached`}${k.memcgLimitBytes !== null ? ` (usage ${formatBytes(k.memcgUsageBytes)} of limit ${formatBytes(k.memcgLimitBytes)})` : ''}; it killed ${k.task ?? '?'} (pid ${k.pid ?? '?'}, anon-rss ${formatBytes(k.anonRssBytes)}${k.oomScoreAdj !== null ? `, oom_score_adj ${k.oomScoreAdj}` : ''}).`,
-        `kernel.log${k.time ? ` ${k.time}` : ''}`,
-        k.memcgLimitBytes,
-      ));
-    }
-    if (level === null) {
-      const candidates: LevelCandidate[] = [];
-      const push = (lvl: OomLevel, name: string, s: LevelSummary | ContainerAnalysis | null, localOoms: number | null) => {
-        if (s) candidates.push({ level: lvl, name, summary: { path: 'path' in s ? s.path : (s.cgroupPath ?? ''), limitHits: s.limitHits, oomKills: s.oomKills, peakBytes: s.peakBytes, cgroupLimitBytes: s.cgroupLimitBytes, usageBytes: s.usageBytes }, localOoms });
-      };
-      push('container', c.name, c.cgroupPath ? c : null, c.localOoms);
-      push('pod', 'pod', draft.podLevel, draft.podLevel?.localOoms ?? null);
-      push('node-allocatable', 'kubepods', draft.node?.kubepods ?? null, draft.node?.kubepods?.localOoms ?? null);
-      const hit = counterLevel(candidates);
-      if (hit) {
-        level = hit.level;
-        const s = hit.summary;
-        evidence.push(ev(
-          hit.localOoms !== null
-            ? `The ${hit.name} cgroup's own limit ran out ${hit.localOoms} time(s) (memory.events.local oom) at ${formatBytes(s.cgroupLimitBytes)}.`
-            : `The ${hit.name} cgroup hit its limit of ${formatBytes(s.cgroupLimitBytes)} ${s.limitHits} time(s) (failcnt) and peaked at ${formatBytes(s.peakBytes)}.`,
-          s.path,
-          s.cgroupLimitBytes,
-        ));
-      }
-    }
-    let inferred = false;
-    if (level === null && last) {
-      // Only the runtime's word: the container's own limit is the likeliest when it has one.
-      if (c.limitBytes !== null) {
-        level = 'container';
-        inferred = true;
-        const why = c.cgroupPath && (c.restartCount ?? 0) > 0 ? 'no kernel log, and the cgroup counters start afresh with the restarted container' : 'no kernel log and no cgroup counter shows which limit fired';
-        evidence.push(ev(`There is ${why}; the container has a limit of ${formatBytes(c.limitBytes)}, so its own limit is the likeliest cause.`, `pod.spec.containers[${c.name}].resources.limits.memory`, c.limitBytes));
-      }
-    }
-    if (level === 'pod' && c.limitBytes !== null && draft.requests.effectiveLimitBytes !== null) {
-      evidence.push(ev(`The pod cgroup limit is ${formatBytes(draft.requests.effectiveLimitBytes)} (the sum of the containers' limits); with one container it is the container's limit in effect, and the pod level is reached first because the pause container counts too.`, 'pod.spec.containers[].resources.limits', draft.requests.effectiveLimitBytes));
-    }
-    const levelText: Record<OomLevel, string> = {
-      container: `its own memory limit${c.limitBytes !== null ? ` of ${formatBytes(c.limitBytes)}` : ''}`,
-      pod: `the pod's memory limit${draft.requests.effectiveLimitBytes !== null ? ` of ${formatBytes(draft.requests.effectiveLimitBytes)}` : ''}`,
-      'node-allocatable': `the node-allocatable limit (kubepods${draft.node?.kubepods?.cgroupLimitBytes ? ` = ${formatBytes(draft.node.kubepods.cgroupLimitBytes)}` : ''}): all pods on the node together ran out`,
-      node: 'the whole node running out of memory (global OOM)',
-    };
-    const summary = level
-      ? `Container ${c.name} was OOM-killed by ${levelText[level]}${inferred ? ' (inferred)' : ''}.`
-      : `Container ${c.name} was OOM-killed; which limit fired is unknown without the kernel log or cgroup counters.`;
-    out.push({ kind: 'OOMKilled', level, severity: 'critical', container: c.name, summary, evidence, nextSteps: oomNextSteps(level, c, draft, peakAtKill(c, k)) });
+function memswEvidence(k: KernelOomEvent): Evidence[] {
+  const m = k.memsw as NonNullable<KernelOomEvent['memsw']>;
+  const src = `kernel.log${k.time ? ` ${k.time}` : ''}`;
+  const out = [
+    ev(`Kernel: memory+swap (memsw) usage ${formatBytes(m.usageBytes)} of limit ${formatBytes(m.limitBytes)}, failcnt ${m.failcnt}, while memory: usage ${formatBytes(k.memcgUsageBytes)} of limit ${formatBytes(k.memcgLimitBytes)}, failcnt ${k.memcgFailcnt ?? '?'}: the memory+swap limit decided, not the memory limit.`, `${src} memory+swap:`, m.usageBytes),
+  ];
+  const stats = k.memcgStats;
+  const usage = k.memcgUsageBytes;
+  if (stats && usage) {
+    const parts = (['shmem', 'swap', 'rss', 'cache'] as const).filter((key) => typeof stats[key] === 'number').map((key) => `${key} ${formatBytes(stats[key] as number)}${key === 'swap' ? '' : ` (${formatPercent((stats[key] as number) / usage)} of memory usage)`}`);
+    if (parts.length) out.push(ev(`The kernel's stats of the OOM cgroup: ${parts.join(', ')}.`, `${src} Memory cgroup stats`, stats.shmem ?? stats.swap ?? null));
   }
   return out;
 }
 
+function memswNextSteps(k: KernelOomEvent, c: ContainerAnalysis): string[] {
+  const shmem = k.memcgStats?.shmem ?? null;
+  return [
+    `Raising the memory limit alone will not help: memory.memsw.limit_in_bytes caps memory and swap together, and it was full while memory was below its own limit.`,
+    shmem !== null && shmem > 0
+      ? `Free what sits in tmpfs / emptyDir{medium: Memory} (shmem ${formatBytes(shmem)}): it can only be swapped, and swapped pages still count against memory+swap.`
+      : `Find what was swapped out: pages in swap still count against memory+swap.`,
+    `Raise both limits together (on a kubelet node both come from container ${c.name}'s resources.limits.memory), or run the container without swap.`,
+  ];
+}
+
+interface OomCase {
+  c: ContainerAnalysis;
+  /** The terminated state the runtime reported as OOMKilled. */
+  last: ContainerState | null;
+  /** Exit 137 without reason OOMKilled while the pod cgroup (v2) counted OOM kills: the runtime lost the event. */
+  lost: ContainerState | null;
+  kernel: KernelOomEvent[];
+}
+
+function kernelOomsByContainer(draft: Draft, containerIds: Map<string, string>): Map<string, KernelOomEvent[]> {
+  const byContainer = new Map<string, KernelOomEvent[]>();
+  for (const e of draft.kernelOoms) {
+    const id = e.taskMemcg ? classifyCgroupPath(e.taskMemcg).containerId : null;
+    const key = (id ? containerIds.get(id) : undefined) ?? '';
+    byContainer.set(key, [...(byContainer.get(key) ?? []), e]);
+  }
+  return byContainer;
+}
+
+const reportedOom = (c: ContainerAnalysis) => c.state.reason === 'OOMKilled' || c.lastState?.reason === 'OOMKilled';
+
+/**
+ * A 137 the runtime did not call OOMKilled, settled by the pod cgroup's memory.events oom_kill (v2, survives
+ * restarts). Not when another container's reported OOM explains the pod's count, nor when the container's own
+ * cgroup is the instance that exited and counted no kill.
+ */
+function lostOomState(c: ContainerAnalysis, draft: Draft): ContainerState | null {
+  if (draft.cgroup?.version !== 'v2' || !draft.podLevel?.oomKills) return null;
+  if (draft.containers.some((x) => x !== c && reportedOom(x))) return null;
+  for (const s of [c.state, c.lastState]) {
+    if (s?.state !== 'terminated' || s.exitCode !== 137 || s.reason === 'OOMKilled' || s.reason === 'ContainerStatusUnknown') continue;
+    const ownCgroupSaysNo = s === c.state && c.oomKills === 0;
+    return ownCgroupSaysNo ? null : s;
+  }
+  return null;
+}
+
+function oomCases(input: RuleInput): OomCase[] {
+  const byContainer = kernelOomsByContainer(input.draft, input.containerIds);
+  const out: OomCase[] = [];
+  for (const c of input.draft.containers) {
+    const last = c.lastState?.reason === 'OOMKilled' ? c.lastState : c.state.reason === 'OOMKilled' ? c.state : null;
+    const kernel = byContainer.get(c.name) ?? [];
+    const lost = last || kernel.length ? null : lostOomState(c, input.draft);
+    if (last || lost || kernel.length > 0 || (c.oomKills ?? 0) > 0) out.push({ c, last, lost, kernel });
+  }
+  return out;
+}
+
+/** What the runtime and the container's own counters say about the kill. */
+function runtimeEvidence(k: OomCase, draft: Draft): Evidence[] {
+  const { c, last, lost } = k;
+  const out: Evidence[] = [];
+  if (last) {
+    const where = last === c.state ? 'state' : 'lastState';
+    out.push(ev(`The runtime reported reason OOMKilled with exit code ${last.exitCode ?? '?'} (${describeExitCode(last.exitCode)})${last.finishedAt ? ` at ${last.finishedAt}` : ''}.`, `pod.status.containerStatuses[${c.name}].${where}.terminated`, last.exitCode));
+    if (last.exitCode !== null && last.exitCode !== 137) {
+      out.push(ev(`Exit code ${last.exitCode}, not 137: the kernel killed a child process and the container's main process exited on its own; the runtime still reports OOMKilled because the cgroup recorded an OOM kill.`, `pod.status.containerStatuses[${c.name}].${where}.terminated.exitCode`, last.exitCode));
+    }
+  }
+  if (lost) {
+    const where = lost === c.state ? 'state' : 'lastState';
+    out.push(ev(`The runtime reported exit code 137 with reason ${lost.reason ?? 'none'}, not OOMKilled${lost.finishedAt ? `, at ${lost.finishedAt}` : ''}.`, `pod.status.containerStatuses[${c.name}].${where}.terminated`, 137));
+    out.push(ev(`But the pod cgroup counted ${draft.podLevel?.oomKills} OOM kill(s) (memory.events oom_kill, which keeps the kills of earlier container instances): the kernel did OOM-kill, and the runtime lost the event (containerd#8893).`, draft.podLevel?.sources.oomKills ?? 'pod cgroup memory.events', draft.podLevel?.oomKills ?? null));
+  }
+  const kills = c.oomKills ?? 0;
+  const groups = c.oomGroupKills ?? 0;
+  if (groups > 0) {
+    out.push(ev(`The container's cgroup counted oom_group_kill ${groups} with oom_kill ${kills}: ${groups === 1 ? 'one OOM that killed' : `${groups} OOMs that each killed`} every process of the container together (memory.oom.group ${c.oomGroup === false ? 'now 0' : '1'}); oom_kill counts the processes killed, not separate OOMs.`, c.sources.oomGroupKills ?? 'memory.events oom_group_kill', groups));
+  } else if (kills > 0) {
+    out.push(ev(`The container's cgroup counted ${kills} OOM kill(s)${c.oomGroup ? ' (processes killed; memory.oom.group is 1, so one OOM kills them all)' : ''}.`, c.sources.oomKills ?? 'cgroup', kills));
+  }
+  const pod = draft.podLevel;
+  if (groups === 0 && pod?.oomGroupKills) {
+    out.push(ev(`The pod cgroup counted oom_group_kill ${pod.oomGroupKills} with oom_kill ${pod.oomKills ?? '?'} (memory.events keeps the kills of earlier container instances): ${pod.oomGroupKills === 1 ? 'one OOM that killed' : `${pod.oomGroupKills} OOMs that each killed`} all the processes of a container together (memory.oom.group), not ${pod.oomKills ?? '?'} separate kills.`, pod.sources.oomGroupKills ?? 'pod cgroup memory.events oom_group_kill', pod.oomGroupKills));
+  }
+  return out;
+}
+
+function kernelEvidence(k: KernelOomEvent, containerIds: Map<string, string>): Evidence[] {
+  const src = `kernel.log${k.time ? ` ${k.time}` : ''}`;
+  const out = [
+    ev(
+      `Kernel: ${k.global ? 'global OOM (the whole node)' : `the limit of ${k.oomMemcg ? describeMemcg(k.oomMemcg, containerIds) : '?'} was reached`}${k.memcgLimitBytes !== null ? ` (usage ${formatBytes(k.memcgUsageBytes)} of limit ${formatBytes(k.memcgLimitBytes)})` : ''}; it killed ${killedProcess(k)}, anon-rss ${formatBytes(k.anonRssBytes)}${k.oomScoreAdj !== null ? `, oom_score_adj ${k.oomScoreAdj}` : ''}).${rssAboveLimit(k)}`,
+      src,
+      k.memcgLimitBytes,
+    ),
+  ];
+  if (k.groupKill) {
+    out.push(ev(`It was a group kill (memory.oom.group): the kernel killed every process of ${describeMemcg(k.groupKill.memcg, containerIds)} together, ${k.groupKill.processes.length} "Killed process" line(s) after the victim's, one OOM.`, `${src} Tasks in … are going to be killed due to memory.oom.group set`, k.groupKill.processes.length));
+  }
+  return out;
+}
+
+/** The cgroup counters that name the level: v2 memory.events.local oom at the level whose limit ran out, v1 failcnt. */
+function counterEvidence(c: ContainerAnalysis, draft: Draft): { level: OomLevel; evidence: Evidence } | null {
+  const candidates: LevelCandidate[] = [];
+  const push = (lvl: OomLevel, name: string, s: LevelSummary | ContainerAnalysis | null, localOoms: number | null) => {
+    if (s) candidates.push({ level: lvl, name, summary: { path: 'path' in s ? s.path : (s.cgroupPath ?? ''), limitHits: s.limitHits, oomKills: s.oomKills, peakBytes: s.peakBytes, cgroupLimitBytes: s.cgroupLimitBytes, usageBytes: s.usageBytes }, localOoms });
+  };
+  push('container', `container ${c.name}'s`, c.cgroupPath ? c : null, c.localOoms);
+  push('pod', "pod's", draft.podLevel, draft.podLevel?.localOoms ?? null);
+  push('node-allocatable', 'node-allocatable (kubepods)', draft.node?.kubepods ?? null, draft.node?.kubepods?.localOoms ?? null);
+  const hit = counterLevel(candidates);
+  if (!hit) return null;
+  const s = hit.summary;
+  const text =
+    hit.localOoms !== null
+      ? `memory.events.local at the ${hit.name} cgroup (${s.path}) counts oom ${hit.localOoms}: that level's own limit of ${formatBytes(s.cgroupLimitBytes)} ran out (oom and max are local to the level that hit its limit; oom_kill is local to the killed process's cgroup).`
+      : `The ${hit.name} cgroup hit its limit of ${formatBytes(s.cgroupLimitBytes)} ${s.limitHits} time(s) (memory.failcnt) and peaked at ${formatBytes(s.peakBytes)}.`;
+  return { level: hit.level, evidence: ev(text, hit.localOoms !== null ? `${s.path}/memory.events.local oom` : `${s.path}/memory.failcnt`, hit.localOoms ?? s.cgroupLimitBytes) };
+}
+
+/** With only the runtime's word: the container's own limit when it has one, else kubepods or the node. */
+function inferredLevel(c: ContainerAnalysis, draft: Draft): { level: OomLevel; evidence: Evidence } {
+  if (c.limitBytes !== null) {
+    const why = c.cgroupPath && (c.restartCount ?? 0) > 0 ? 'no kernel log, and the cgroup counters start afresh with the restarted container' : 'no kernel log and no cgroup counter shows which limit fired';
+    return { level: 'container', evidence: ev(`There is ${why}; the container has a limit of ${formatBytes(c.limitBytes)}, so its own limit is the likeliest cause.`, c.sources.limitBytes ?? `pod.spec.containers[${c.name}].resources.limits.memory`, c.limitBytes) };
+  }
+  const podLimit = draft.requests.effectiveLimitBytes;
+  if (podLimit !== null) {
+    return { level: 'pod', evidence: ev(`Container ${c.name} has no limit of its own, and without the kernel log or counters the pod's limit of ${formatBytes(podLimit)} is the likeliest cause.`, 'pod.spec.containers[].resources.limits', podLimit) };
+  }
+  return {
+    level: 'node-allocatable',
+    evidence: ev(`Neither container ${c.name} nor the pod has a memory limit, so only the node-allocatable cgroup (kubepods${draft.node?.kubepods?.cgroupLimitBytes ? ` = ${formatBytes(draft.node.kubepods.cgroupLimitBytes)}` : ''}) or the whole node can have run out; without the kernel log or the kubepods counters it cannot be told which.`, `pod.spec.containers[${c.name}].resources`, null),
+  };
+}
+
+function oomSummary(c: ContainerAnalysis, draft: Draft, level: OomLevel | null, inferred: boolean, memsw: KernelOomEvent | null, ended: boolean): string {
+  const own = c.limitSource === 'pod-level' ? ' (the pod-level limit)' : c.limitSource === 'resized' ? ' (after an in-place resize)' : '';
+  const levelText: Record<OomLevel, string> = {
+    container: memsw ? `its memory+swap limit of ${formatBytes(memsw.memsw?.limitBytes ?? null)} (memsw), not its memory limit` : `its own memory limit${c.limitBytes !== null ? ` of ${formatBytes(c.limitBytes)}${own}` : ''}`,
+    pod: memsw ? `the pod's memory+swap limit of ${formatBytes(memsw.memsw?.limitBytes ?? null)} (memsw)` : `the pod's memory limit${draft.requests.effectiveLimitBytes !== null ? ` of ${formatBytes(draft.requests.effectiveLimitBytes)}` : ''}`,
+    'node-allocatable': `the node-allocatable limit (kubepods${draft.node?.kubepods?.cgroupLimitBytes ? ` = ${formatBytes(draft.node.kubepods.cgroupLimitBytes)}` : ''}): all pods on the node together ran out`,
+    node: 'the whole node running out of memory (global OOM)',
+  };
+  if (!level) return oomSentence(c.name, null, ended);
+  const tail = inferred && level === 'node-allocatable' && c.limitBytes === null ? ', or by the whole node running out (inferred: no limit of its own or of the pod)' : inferred ? ' (inferred)' : '';
+  return oomSentence(c.name, `${levelText[level]}${tail}`, ended);
+}
+
+function oomVerdict(k: OomCase, input: RuleInput): Found {
+  const { draft, containerIds } = input;
+  const { c } = k;
+  const evidence = runtimeEvidence(k, draft);
+  // Level: the kernel log is the strongest evidence, then the cgroup counters, then the spec.
+  let level: OomLevel | null = null;
+  let inferred = false;
+  const last = k.kernel[k.kernel.length - 1];
+  if (last) {
+    level = levelOfMemcg(last.oomMemcg, last.global);
+    evidence.push(...kernelEvidence(last, containerIds));
+  }
+  const memsw = memswDecided(last) ? (last as KernelOomEvent) : null;
+  if (memsw) evidence.push(...memswEvidence(memsw));
+  if (level === null) {
+    const counted = counterEvidence(c, draft);
+    if (counted) {
+      level = counted.level;
+      evidence.push(counted.evidence);
+    }
+  }
+  if (level === null && (k.last || k.lost)) {
+    const guess = inferredLevel(c, draft);
+    level = guess.level;
+    inferred = true;
+    evidence.push(guess.evidence);
+  }
+  if (level === 'pod' && c.limitBytes !== null && draft.requests.effectiveLimitBytes !== null) {
+    evidence.push(ev(`The pod cgroup limit is ${formatBytes(draft.requests.effectiveLimitBytes)} (${c.limitSource === 'pod-level' ? 'the pod-level limit' : "the sum of the containers' limits"}); with one container it is the container's limit in effect, and the pod level is reached first because the pause container counts too.`, 'pod.spec.containers[].resources.limits', draft.requests.effectiveLimitBytes));
+  }
+  const nextSteps = memsw ? memswNextSteps(memsw, c) : oomNextSteps(level, c, draft, peakAtKill(c, last));
+  return { kind: 'OOMKilled', level, severity: 'critical', container: c.name, inferred, summary: oomSummary(c, draft, level, inferred, memsw, k.last !== null || k.lost !== null), evidence, nextSteps };
+}
+
+function oomVerdicts(input: RuleInput): Found[] {
+  return oomCases(input).map((k) => oomVerdict(k, input));
+}
+
 /** Exit 137 (SIGKILL) that no OOM evidence backs: probes, kubelet kills, preemption, a human. */
-function exitWithoutOom(input: RuleInput, oomed: Set<string>): Verdict[] {
-  const out: Verdict[] = [];
+function exitWithoutOom(input: RuleInput, oomed: Set<string>): Found[] {
+  const out: Found[] = [];
   // An evicted pod's containers are killed by the kubelet: the Evicted verdict explains their 137.
   if (input.pod.status?.reason === 'Evicted') return out;
   for (const c of input.draft.containers) {
@@ -230,6 +366,9 @@ function exitWithoutOom(input: RuleInput, oomed: Set<string>): Verdict[] {
       if (!s || s.state !== 'terminated' || s.exitCode !== 137 || s.reason === 'ContainerStatusUnknown') continue;
       const evidence = [ev(`Exit code 137 (${describeExitCode(137)}) with reason ${s.reason ?? 'none'}.`, `pod.status.containerStatuses[${c.name}].${where}.terminated`, 137)];
       if (c.oomKills === 0) evidence.push(ev(`The container's cgroup counted no OOM kill.`, c.sources.oomKills ?? 'cgroup', 0));
+      if (input.draft.cgroup?.version === 'v2' && input.draft.podLevel?.oomKills === 0) {
+        evidence.push(ev(`Nor did the pod cgroup, whose memory.events oom_kill keeps the kills of earlier container instances: this was not an OOM kill.`, input.draft.podLevel.sources.oomKills ?? 'pod cgroup memory.events', 0));
+      }
       out.push({
         kind: 'ExitWithoutOOM',
         level: null,
@@ -251,7 +390,7 @@ function exitWithoutOom(input: RuleInput, oomed: Set<string>): Verdict[] {
 // ---------------------------------------------------------------------------------------------
 // Evicted
 
-function evictedVerdict(input: RuleInput): Verdict[] {
+function evictedVerdict(input: RuleInput): Found[] {
   const { draft, pod } = input;
   if (pod.status?.reason !== 'Evicted') return [];
   const message = pod.status?.message ?? '';
@@ -299,7 +438,7 @@ function evictedVerdict(input: RuleInput): Verdict[] {
 // ---------------------------------------------------------------------------------------------
 // Pending
 
-function pendingVerdict(input: RuleInput): Verdict[] {
+function pendingVerdict(input: RuleInput): Found[] {
   const { draft, pod } = input;
   if (pod.status?.phase !== 'Pending' || pod.spec?.nodeName) return [];
   const cond = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
@@ -334,8 +473,61 @@ function pendingVerdict(input: RuleInput): Verdict[] {
 // ---------------------------------------------------------------------------------------------
 // Usage shape: near limit, page cache, tmpfs, kernel memory, no limit, pressure
 
-function usageVerdicts(input: RuleInput): Verdict[] {
-  const out: Verdict[] = [];
+/** tmpfs / shared memory that cannot be reclaimed without swap. */
+function shmemHeavy(c: ContainerAnalysis): Found | null {
+  const ws = c.workingSetBytes;
+  const b = c.breakdown;
+  if (ws !== null && b.shmemBytes !== null && b.shmemBytes >= 16 * MiB && b.shmemBytes >= 0.25 * ws) {
+    return {
+      kind: 'ShmemHeavy',
+      level: null,
+      severity: 'warning',
+      container: c.name,
+      summary: `Container ${c.name} holds ${formatBytes(b.shmemBytes)} in tmpfs/shared memory, ${formatPercent(b.shmemBytes / ws)} of its working set; without swap it cannot be reclaimed.`,
+      evidence: [ev(`shmem ${formatBytes(b.shmemBytes)}: files in tmpfs, memory-medium emptyDir or /dev/shm; they sit on the anon LRU, so the working set keeps them.`, c.sources.shmemBytes ?? 'memory.stat', b.shmemBytes)],
+      nextSteps: ['Delete files from tmpfs / emptyDir{medium: Memory} when done, or set a sizeLimit on the emptyDir.', 'Move large scratch data to a disk-backed emptyDir; it counts against the memory limit otherwise.'],
+    };
+  }
+  return null;
+}
+
+/** Kernel memory (slab, sockets, page tables) that is a large share of usage. */
+function kernelHeavy(c: ContainerAnalysis): Found | null {
+  const b = c.breakdown;
+  if (c.usageBytes !== null && b.kernelBytes !== null && b.kernelBytes >= 32 * MiB && b.kernelBytes >= 0.25 * c.usageBytes) {
+    const parts = Object.entries(b.kernelParts).sort((x, y) => y[1] - x[1]).slice(0, 3).map(([n, v]) => `${n} ${formatBytes(v)}`).join(', ');
+    return {
+      kind: 'KernelHeavy',
+      level: null,
+      severity: 'warning',
+      container: c.name,
+      summary: `Kernel memory charged to container ${c.name} is ${formatBytes(b.kernelBytes)}, ${formatPercent(b.kernelBytes / c.usageBytes)} of its usage.`,
+      evidence: [ev(`Kernel memory ${formatBytes(b.kernelBytes)}${parts ? ` (${parts})` : ''}.`, c.sources.kernelBytes ?? 'memory.stat', b.kernelBytes)],
+      nextSteps: ['Large slab usually means many files/dentries or inodes; large sock means socket buffers; large pagetables means a huge address space.', 'Kernel memory counts against the limit like any other: include it when sizing.'],
+    };
+  }
+  return null;
+}
+
+/** No limit in force: neither its own nor a pod-level one. */
+function noLimit(c: ContainerAnalysis): Found | null {
+  // Ephemeral containers cannot have resources: a NoLimit advice would not be actionable.
+  if (c.kind !== 'init' && c.kind !== 'ephemeral' && c.limitBytes === null) {
+    return {
+      kind: 'NoLimit',
+      level: null,
+      severity: 'info',
+      container: c.name,
+      summary: `Container ${c.name} has no memory limit: it can grow until the node-allocatable cgroup is full, and then the kernel picks its victim by oom_score_adj${c.oomScoreAdj !== null ? ` (this container: ${c.oomScoreAdj})` : ''}.`,
+      evidence: [ev('No resources.limits.memory in the spec.', `pod.spec.containers[${c.name}].resources`)],
+      nextSteps: [c.requestBytes === null ? 'Set a memory request (and a limit): without a request the pod is the first evicted under node pressure.' : 'Set a memory limit so a leak stops at this container instead of at the node.'],
+    };
+  }
+  return null;
+}
+
+function usageVerdicts(input: RuleInput): Found[] {
+  const out: Found[] = [];
   for (const c of input.draft.containers) {
     if (c.state.state !== 'running') continue;
     const ws = c.workingSetBytes;
@@ -387,47 +579,17 @@ function usageVerdicts(input: RuleInput): Verdict[] {
         nextSteps: [`Raise the request of ${c.name} to its steady working set (${formatBytes(ws)}), so the scheduler reserves it and eviction ranks the pod behind those that exceed theirs.`],
       });
     }
-    if (ws !== null && b.shmemBytes !== null && b.shmemBytes >= 16 * MiB && b.shmemBytes >= 0.25 * ws) {
-      out.push({
-        kind: 'ShmemHeavy',
-        level: null,
-        severity: 'warning',
-        container: c.name,
-        summary: `Container ${c.name} holds ${formatBytes(b.shmemBytes)} in tmpfs/shared memory, ${formatPercent(b.shmemBytes / ws)} of its working set; without swap it cannot be reclaimed.`,
-        evidence: [ev(`shmem ${formatBytes(b.shmemBytes)}: files in tmpfs, memory-medium emptyDir or /dev/shm; they sit on the anon LRU, so the working set keeps them.`, c.sources.shmemBytes ?? 'memory.stat', b.shmemBytes)],
-        nextSteps: ['Delete files from tmpfs / emptyDir{medium: Memory} when done, or set a sizeLimit on the emptyDir.', 'Move large scratch data to a disk-backed emptyDir; it counts against the memory limit otherwise.'],
-      });
-    }
-    if (c.usageBytes !== null && b.kernelBytes !== null && b.kernelBytes >= 32 * MiB && b.kernelBytes >= 0.25 * c.usageBytes) {
-      const parts = Object.entries(b.kernelParts).sort((x, y) => y[1] - x[1]).slice(0, 3).map(([n, v]) => `${n} ${formatBytes(v)}`).join(', ');
-      out.push({
-        kind: 'KernelHeavy',
-        level: null,
-        severity: 'warning',
-        container: c.name,
-        summary: `Kernel memory charged to container ${c.name} is ${formatBytes(b.kernelBytes)}, ${formatPercent(b.kernelBytes / c.usageBytes)} of its usage.`,
-        evidence: [ev(`Kernel memory ${formatBytes(b.kernelBytes)}${parts ? ` (${parts})` : ''}.`, c.sources.kernelBytes ?? 'memory.stat', b.kernelBytes)],
-        nextSteps: ['Large slab usually means many files/dentries or inodes; large sock means socket buffers; large pagetables means a huge address space.', 'Kernel memory counts against the limit like any other: include it when sizing.'],
-      });
-    }
-    if (c.kind !== 'init' && c.limitBytes === null) {
-      out.push({
-        kind: 'NoLimit',
-        level: null,
-        severity: 'info',
-        container: c.name,
-        summary: `Container ${c.name} has no memory limit: it can grow until the node-allocatable cgroup is full, and then the kernel picks its victim by oom_score_adj${c.oomScoreAdj !== null ? ` (this container: ${c.oomScoreAdj})` : ''}.`,
-        evidence: [ev('No resources.limits.memory in the spec.', `pod.spec.containers[${c.name}].resources`)],
-        nextSteps: [c.requestBytes === null ? 'Set a memory request (and a limit): without a request the pod is the first evicted under node pressure.' : 'Set a memory limit so a leak stops at this container instead of at the node.'],
-      });
+    for (const rule of [shmemHeavy, kernelHeavy, noLimit]) {
+      const v = rule(c);
+      if (v) out.push(v);
     }
   }
   return out;
 }
 
-function pressureVerdicts(input: RuleInput): Verdict[] {
+function pressureVerdicts(input: RuleInput): Found[] {
   const { draft } = input;
-  const out: Verdict[] = [];
+  const out: Found[] = [];
   const psiOf = (name: string, psi: LevelSummary['psi'], source: string) => {
     const some = psi?.some?.avg10 ?? null;
     const full = psi?.full?.avg10 ?? null;
@@ -459,12 +621,68 @@ function pressureVerdicts(input: RuleInput): Verdict[] {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Files that were there but could not be used
+
+/** What a file is needed for, said the way a user reads it. */
+const DECIDES: Array<[RegExp, string]> = [
+  [/memory\.(current|usage_in_bytes)$/, 'usage, the working set and how close it is to the limit (NearLimit)'],
+  [/memory\.stat$/, 'the working set, the breakdown (anon, page cache, shmem, kernel) and the page-cache, tmpfs and kernel-memory checks'],
+  [/memory\.(max|limit_in_bytes)$/, 'the limit the kernel enforces at this level'],
+  [/memory\.events(\.local)?$/, 'how many OOM kills there were and which limit fired'],
+  [/memory\.oom_control$/, 'how many OOM kills there were'],
+  [/memory\.(peak|max_usage_in_bytes)$/, 'the peak usage'],
+  [/memory\.failcnt$/, 'how often the limit was hit (the OOM level on cgroup v1)'],
+  [/memory\.pressure$/, 'memory stalls (PSI)'],
+  [/memory\.(swap\.|memsw\.)/, 'swap use'],
+  [/memory\.(high|low|min|soft_limit_in_bytes)$/, 'the Memory QoS thresholds'],
+  [/memory\.oom\.group$/, 'whether an OOM kills the whole container'],
+];
+
+function decidedBy(file: string): string {
+  return DECIDES.find(([re]) => re.test(file))?.[1] ?? 'the figures read from it';
+}
+
+/** Whose file it is: a container's, the pod's, kubepods or the node's. */
+function ownerOf(file: string, draft: Draft): string {
+  const c = draft.containers.find((x) => x.cgroupPath && file.startsWith(`${x.cgroupPath}/`));
+  if (c) return `container ${c.name}`;
+  if (draft.podLevel && file.startsWith(`${draft.podLevel.path}/`)) return 'the pod';
+  if (draft.node?.kubepods && file.startsWith(`${draft.node.kubepods.path}/`) && !file.slice(draft.node.kubepods.path.length + 1).includes('/')) return 'kubepods';
+  return 'the node';
+}
+
+/** A file present but unusable is never skipped silently: it says what could not be decided because of it. */
+function unreadableVerdict(input: RuleInput): Found[] {
+  const broken = input.draft.facts.unreadable;
+  if (broken.length === 0) return [];
+  const owners = [...new Set(broken.map((u) => ownerOf(u.file, input.draft)))];
+  const evidence = broken.map((u) => ev(`${u.file} (${ownerOf(u.file, input.draft)}): ${u.problem}. Not decided because of it: ${decidedBy(u.file)}.`, u.file));
+  const names = broken.map((u) => u.file.slice(u.file.lastIndexOf('/') + 1));
+  const one = owners.length === 1 && owners[0]?.startsWith('container ') ? (owners[0] as string).slice('container '.length) : null;
+  return [{
+    kind: 'Unreadable',
+    level: null,
+    severity: 'warning',
+    container: one,
+    summary: `${broken.length === 1 ? 'A file' : `${broken.length} files`} of ${owners.join(', ')} could not be used (${[...new Set(names)].join(', ')}): what depends on ${broken.length === 1 ? 'it' : 'them'} is unknown, not healthy.`,
+    evidence,
+    nextSteps: [
+      'Run memwhy again: a file read while the cgroup was being removed or rewritten comes back cut short.',
+      'If it stays broken, read it on the node (cat /sys/fs/cgroup/…) or re-capture the snapshot folder; a file over 1 MiB is skipped on purpose.',
+    ],
+  }];
+}
+
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
 /** All rules, most severe first (stable within a severity). */
 export function verdicts(input: RuleInput): Verdict[] {
   const oom = oomVerdicts(input);
   const oomed = new Set(oom.map((v) => v.container ?? ''));
-  const all = [...oom, ...exitWithoutOom(input, oomed), ...evictedVerdict(input), ...pendingVerdict(input), ...usageVerdicts(input), ...pressureVerdicts(input)];
-  return all.map((v, i) => [v, i] as const).sort((a, b) => SEVERITY_ORDER[a[0].severity] - SEVERITY_ORDER[b[0].severity] || a[1] - b[1]).map(([v]) => v);
+  const all = [...oom, ...exitWithoutOom(input, oomed), ...evictedVerdict(input), ...pendingVerdict(input), ...usageVerdicts(input), ...pressureVerdicts(input), ...unreadableVerdict(input)];
+  return all
+    .map((v, i) => [v, i] as const)
+    .sort((a, b) => SEVERITY_ORDER[a[0].severity] - SEVERITY_ORDER[b[0].severity] || a[1] - b[1])
+    .map(([v]): Verdict => ({ kind: v.kind, level: v.level, severity: v.severity, container: v.container, inferred: v.inferred ?? false, summary: v.summary, evidence: v.evidence, nextSteps: v.nextSteps }));
 }

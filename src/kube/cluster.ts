@@ -3,7 +3,9 @@
 import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
 import type { Cluster, PodRef, ProgressSink, ReaderRequest, ReaderResult, Target } from '../app/ports.js';
 import type { KEvent, KList, KNode, KPod, KubeletSummary, PodMetrics } from '../core/types.js';
+import { visible } from '../core/visible.js';
 import { ApiError, type KubeHttp } from './http.js';
+import { isDns1123Label, isImageReference } from './reader-pod.js';
 
 const enc = encodeURIComponent;
 
@@ -46,29 +48,32 @@ export class KubeCluster implements Cluster {
     private reader: ReaderRunner,
   ) {}
 
-  /** GET with the RBAC rule named in the hint of a 403. */
-  private async get<T>(path: string, query?: Record<string, string | undefined>, verb = 'get'): Promise<T> {
+  /** GET with the RBAC rule named in the hint of a 403, and a bad selector's 400 as the user's error. */
+  private async get<T>(path: string, query: Record<string, string | undefined> | undefined, signal: AbortSignal | undefined, verb = 'get'): Promise<T> {
     try {
-      return await this.http.getJson<T>(path, query);
+      return await this.http.getJson<T>(path, query, signal);
     } catch (e) {
       if (e instanceof ApiError && e.status === 403) throw new MemwhyError(ExitCode.Forbidden, e.message, `memwhy needs RBAC: ${rbacFor(verb, path)}`);
+      if (e instanceof ApiError && e.status === 400 && query?.labelSelector !== undefined) {
+        throw new MemwhyError(ExitCode.Usage, `the API server refused the label selector ${JSON.stringify(query.labelSelector)}: ${e.message.replace(/^GET [^:]*: /, '')}`, 'write it as kubectl get -l takes it, e.g. -l app=web,tier!=db');
+      }
       throw e;
     }
   }
 
-  private async listItems<T>(path: string, query?: Record<string, string | undefined>): Promise<T[]> {
-    return (await this.get<KList<T>>(path, query, 'list')).items ?? [];
+  private async listItems<T>(path: string, query: Record<string, string | undefined> | undefined, signal: AbortSignal | undefined): Promise<T[]> {
+    return (await this.get<KList<T>>(path, query, signal, 'list')).items ?? [];
   }
 
-  async resolvePods(target: Target): Promise<KPod[]> {
+  async resolvePods(target: Target, signal?: AbortSignal): Promise<KPod[]> {
     const ns = target.namespace;
     switch (target.kind) {
       case 'pod': {
         try {
-          return [await this.get<KPod>(`/api/v1/namespaces/${enc(ns)}/pods/${enc(target.name)}`)];
+          return [await this.get<KPod>(`/api/v1/namespaces/${enc(ns)}/pods/${enc(target.name)}`, undefined, signal)];
         } catch (e) {
           if (!(e instanceof MemwhyError) || e.code !== ExitCode.NotFound) throw e;
-          const names = await this.listItems<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`).then((ps) => ps.map((p) => p.metadata?.name ?? ''), () => []);
+          const names = await this.listItems<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`, undefined, signal).then((ps) => ps.map((p) => visible(p.metadata?.name ?? '')), () => []);
           const close = closeNames(target.name, names);
           throw new MemwhyError(ExitCode.NotFound, `pod "${target.name}" not found in namespace "${ns}"`, close.length ? `did you mean ${close.join(', ')}? (kubectl get pods -n ${ns})` : `list the pods with kubectl get pods -n ${ns}, or pass -n <namespace>`);
         }
@@ -78,57 +83,66 @@ export class KubeCluster implements Cluster {
         const plural = `${target.resource}s`;
         let obj: { spec?: { selector?: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } } };
         try {
-          obj = await this.get(`/apis/${group}/namespaces/${enc(ns)}/${plural}/${enc(target.name)}`);
+          obj = await this.get(`/apis/${group}/namespaces/${enc(ns)}/${plural}/${enc(target.name)}`, undefined, signal);
         } catch (e) {
           if (e instanceof MemwhyError && e.code === ExitCode.NotFound) throw new MemwhyError(ExitCode.NotFound, `${target.resource} "${target.name}" not found in namespace "${ns}"`, `kubectl get ${plural} -n ${ns}`);
           throw e;
         }
         const selector = labelSelector(obj.spec?.selector);
         if (!selector) throw new MemwhyError(ExitCode.NotFound, `${target.resource} "${target.name}" has no pod selector`);
-        const pods = await this.listItems<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`, { labelSelector: selector });
+        const pods = await this.listItems<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`, { labelSelector: selector }, signal);
         if (!pods.length) throw new MemwhyError(ExitCode.NotFound, `${target.resource} "${target.name}" in namespace "${ns}" has no pods`, 'it may be scaled to zero');
         return pods;
       }
       case 'selector': {
-        const pods = await this.listItems<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`, { labelSelector: target.selector });
+        const pods = await this.listItems<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`, { labelSelector: target.selector }, signal);
         if (!pods.length) throw new MemwhyError(ExitCode.NotFound, `no pods match -l ${target.selector} in namespace "${ns}"`, 'check the selector and -n');
         return pods;
       }
     }
   }
 
-  getNode(name: string): Promise<KNode> {
-    return this.get<KNode>(`/api/v1/nodes/${enc(name)}`);
+  getNode(name: string, signal?: AbortSignal): Promise<KNode> {
+    return this.get<KNode>(`/api/v1/nodes/${enc(name)}`, undefined, signal);
   }
 
-  listNodes(): Promise<KNode[]> {
-    return this.listItems<KNode>('/api/v1/nodes');
+  listNodes(signal?: AbortSignal): Promise<KNode[]> {
+    return this.listItems<KNode>('/api/v1/nodes', undefined, signal);
   }
 
-  listPodsOnNode(node: string): Promise<KPod[]> {
-    return this.listItems<KPod>('/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` });
+  listPodsOnNode(node: string, signal?: AbortSignal): Promise<KPod[]> {
+    return this.listItems<KPod>('/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, signal);
   }
 
-  async listBoundPods(): Promise<KPod[]> {
-    const pods = await this.listItems<KPod>('/api/v1/pods', { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' });
+  async listBoundPods(signal?: AbortSignal): Promise<KPod[]> {
+    const pods = await this.listItems<KPod>('/api/v1/pods', { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' }, signal);
     return pods.filter((p) => !!p.spec?.nodeName);
   }
 
-  async listEvents(pod: PodRef, node: string | null): Promise<KEvent[]> {
+  async listEvents(pod: PodRef, node: string | null, signal?: AbortSignal): Promise<KEvent[]> {
     const [podEvents, nodeEvents] = await Promise.all([
-      this.listItems<KEvent>(`/api/v1/namespaces/${enc(pod.namespace)}/events`, { fieldSelector: `involvedObject.name=${pod.name}` }),
+      this.listItems<KEvent>(`/api/v1/namespaces/${enc(pod.namespace)}/events`, { fieldSelector: `involvedObject.name=${pod.name}` }, signal),
       // Node events (SystemOOM, OOMKilling from node-problem-detector) live in the default namespace.
-      node ? this.listItems<KEvent>('/api/v1/namespaces/default/events', { fieldSelector: `involvedObject.kind=Node,involvedObject.name=${node}` }).catch(() => []) : Promise.resolve([]),
+      node ? this.listItems<KEvent>('/api/v1/namespaces/default/events', { fieldSelector: `involvedObject.kind=Node,involvedObject.name=${node}` }, signal).catch(() => []) : Promise.resolve([]),
     ]);
     return [...podEvents, ...nodeEvents];
   }
 
-  getPodMetrics(pod: PodRef): Promise<PodMetrics> {
-    return this.get<PodMetrics>(`/apis/metrics.k8s.io/v1beta1/namespaces/${enc(pod.namespace)}/pods/${enc(pod.name)}`);
+  getPodMetrics(pod: PodRef, signal?: AbortSignal): Promise<PodMetrics> {
+    return this.get<PodMetrics>(`/apis/metrics.k8s.io/v1beta1/namespaces/${enc(pod.namespace)}/pods/${enc(pod.name)}`, undefined, signal);
   }
 
-  getNodeSummary(node: string): Promise<KubeletSummary> {
-    return this.get<KubeletSummary>(`/api/v1/nodes/${enc(node)}/proxy/stats/summary`);
+  getNodeSummary(node: string, signal?: AbortSignal): Promise<KubeletSummary> {
+    return this.get<KubeletSummary>(`/api/v1/nodes/${enc(node)}/proxy/stats/summary`, undefined, signal);
+  }
+
+  checkReader(settings: { image: string; namespace: string | null }): void {
+    if (!isImageReference(settings.image)) {
+      throw new MemwhyError(ExitCode.Usage, `--image ${JSON.stringify(visible(settings.image))} is not an image reference`, 'give a reference such as busybox:1.36 or registry.example.com/mirror/busybox:1.36');
+    }
+    if (settings.namespace !== null && !isDns1123Label(settings.namespace)) {
+      throw new MemwhyError(ExitCode.Usage, `--reader-namespace ${JSON.stringify(visible(settings.namespace))} is not a namespace name`, 'a namespace name is lower-case letters, digits and -, at most 63 characters');
+    }
   }
 
   readCgroups(request: ReaderRequest, progress: ProgressSink): Promise<ReaderResult> {

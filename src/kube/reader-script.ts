@@ -40,6 +40,8 @@
 // `<id>`, CRI-O `crio-<id>.scope` / `crio-<id>`, docker `docker-<id>.scope` / `<id>`, plus a `container/`
 // child (crun with systemd) when there is one.
 
+import { V1_CGROUP_FILES, V2_CGROUP_FILES } from '../core/cgroup-files.js';
+
 /** Format version in the header line; bump on any change of the frame format. */
 export const READER_FORMAT_VERSION = 1;
 
@@ -55,36 +57,11 @@ export const READER_EXIT = {
 /** Where the reader pod mounts the node's /sys/fs/cgroup. */
 export const DEFAULT_READER_ROOT = '/host/sys/fs/cgroup';
 
-/** The files read per cgroup directory (cgroup v2). `cgroup.controllers` is read at the root only. */
-export const V2_READER_FILES = [
-  'memory.current',
-  'memory.max',
-  'memory.peak',
-  'memory.stat',
-  'memory.events',
-  'memory.events.local',
-  'memory.pressure',
-  'memory.high',
-  'memory.low',
-  'memory.min',
-  'memory.swap.current',
-  'memory.swap.max',
-  'memory.oom.group',
-] as const;
+/** The files read per cgroup directory (cgroup v2), from the one list in src/core/cgroup-files.ts. */
+export const V2_READER_FILES = V2_CGROUP_FILES;
 
-/** The files read per cgroup directory (cgroup v1 memory controller). */
-export const V1_READER_FILES = [
-  'memory.usage_in_bytes',
-  'memory.limit_in_bytes',
-  'memory.max_usage_in_bytes',
-  'memory.failcnt',
-  'memory.stat',
-  'memory.oom_control',
-  'memory.soft_limit_in_bytes',
-  'memory.memsw.usage_in_bytes',
-  'memory.memsw.limit_in_bytes',
-  'memory.kmem.usage_in_bytes',
-] as const;
+/** The files read per cgroup directory (cgroup v1 memory controller), from the same list. */
+export const V1_READER_FILES = V1_CGROUP_FILES;
 
 /** Largest file the reader prints (bytes); larger ones become `=== ERROR <key> too-large`. */
 export const READER_MAX_FILE_BYTES = 65536;

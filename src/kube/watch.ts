@@ -9,8 +9,8 @@
 // Every iteration ([Symbol.asyncIterator]()) is a new pod; the iterator is not an async generator, so that
 // return() takes effect at once, even while a next() waits for the pod to start or for the next frame set.
 //
-// Small equivalents of pieces that are private to reader.ts / live.ts (the reader's target, the name suffix,
-// stuck-container detection, the create-error wording and the delete) are kept here; see the notes at each.
+// The reader pod is built, created, and deleted by the same code as the one-shot reader's (live.ts buildReader,
+// reader.ts createReaderPod/removeReaderPod/stuckReason); what differs is following the log of a running pod.
 import { readerObstacle } from '../app/diagnose.js';
 import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
 import { analyse } from '../core/analyse.js';
@@ -18,8 +18,8 @@ import { parseFrameSets, type ParsedFrames } from '../core/frames.js';
 import type { Analysis, Facts, KPod } from '../core/types.js';
 import { ApiError, type KubeHttp } from './http.js';
 import { buildReader, readerTarget } from './live.js';
-import { DEFAULT_READER_IMAGE, READER_CONTAINER_NAME, type ProbePod } from './probe-pod.js';
-import { createReaderPod, removeReaderPod, stuckReason, type ReaderPodSpec } from './reader.js';
+import { DEFAULT_READER_IMAGE, READER_CONTAINER_NAME, type ReaderPod } from './reader-pod.js';
+import { createReaderPod, INTERRUPTED_CLEANUP_MS, MAX_READER_LOG_BYTES, removeReaderPod, stuckReason } from './reader.js';
 
 export interface WatchOptions {
   http: KubeHttp;
@@ -78,7 +78,7 @@ export function watchAnalyses(options: WatchOptions): LiveWatch {
 // The reader pod in watch mode (glue as in live.ts readerPod, with mode 'watch').
 
 /** The watch-mode reader pod for the target pod (the same builder and checks as the one-shot reader). */
-export function watchReaderPod(pod: KPod, namespace: string, image: string, intervalSeconds: number, deadlineSeconds: number): ProbePod {
+export function watchReaderPod(pod: KPod, namespace: string, image: string, intervalSeconds: number, deadlineSeconds: number): ReaderPod {
   return buildReader({ target: readerTarget(pod), readerNamespace: namespace, image, deadlineSeconds, mode: 'watch', intervalSeconds }, 'the watch reader pod');
 }
 
@@ -236,7 +236,7 @@ class WatchSession implements AsyncIterator<Analysis> {
     try {
       try {
         // createReaderPod deletes the pod itself when a create went unanswered, and retries a name clash.
-        spec = (await createReaderPod(this.http, () => watchReaderPod(facts.pod, namespace, this.image, this.intervalSeconds, this.deadlineSeconds) as unknown as ReaderPodSpec, this.signal)) as unknown as ProbePod;
+        spec = await createReaderPod(this.http, () => watchReaderPod(facts.pod, namespace, this.image, this.intervalSeconds, this.deadlineSeconds), this.signal);
       } catch (e) {
         created = false;
         throw e;
@@ -260,6 +260,10 @@ class WatchSession implements AsyncIterator<Analysis> {
             buffer += chunk;
             const { sets, rest } = parseFrameSets(buffer);
             buffer = rest;
+            // An unfinished frame set this large is not the reader's output: never hold it all in memory.
+            if (buffer.length > MAX_READER_LOG_BYTES) {
+              throw new MemwhyError(ExitCode.Unreachable, `the watch reader printed more than ${MAX_READER_LOG_BYTES / 1024 / 1024} MiB without finishing a frame set`, 'this is not the reader\'s output; check the --image');
+            }
             for (const set of sets) {
               const seq = set.header?.seq ?? 0;
               if (seq > 0 && seq <= lastSeq) continue; // sent again after a reconnect
@@ -417,7 +421,8 @@ class WatchSession implements AsyncIterator<Analysis> {
    */
   private async remove(ns: string, name: string, failed: boolean): Promise<void> {
     try {
-      await removeReaderPod(this.http, ns, name);
+      // After Ctrl-C (or any signal) the delete is bounded short, so the process ends within ~2 s.
+      await removeReaderPod(this.http, ns, name, this.options.signal?.aborted ? INTERRUPTED_CLEANUP_MS : undefined);
     } catch (e) {
       this.cleanupError = e instanceof MemwhyError ? e : new MemwhyError(ExitCode.Unreachable, (e as Error).message);
       if (failed) return;

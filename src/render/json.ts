@@ -8,6 +8,7 @@ export function renderJson(analysis: Analysis): string {
     schemaVersion: analysis.schemaVersion,
     generatedAt: analysis.generatedAt,
     pod: analysis.pod,
+    otherPods: analysis.otherPods,
     requests: analysis.requests,
     cgroup: analysis.cgroup,
     podLevel: analysis.podLevel,
@@ -15,9 +16,11 @@ export function renderJson(analysis: Analysis): string {
     node: analysis.node,
     nodeFits: analysis.nodeFits,
     kernelOoms: analysis.kernelOoms,
+    eviction: analysis.eviction,
     events: analysis.events,
     verdicts: analysis.verdicts,
     notices: analysis.notices,
+    facts: analysis.facts,
   };
   // Unknown is null, never absent: a field left undefined by mistake still appears, as null.
   return `${JSON.stringify(ordered, (_key, value: unknown) => (value === undefined ? null : value), 2)}\n`;

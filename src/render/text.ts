@@ -2,7 +2,13 @@
 // Pure: Analysis in, string out. Colour only when asked (kleur).
 import kleur from 'kleur';
 import { formatBytes, formatPercent } from '../core/quantity.js';
-import type { Analysis, ContainerAnalysis, LevelSummary, Severity, Verdict } from '../core/types.js';
+import type { Analysis, ContainerAnalysis, LevelSummary, Severity, SizingAdvice, Verdict } from '../core/types.js';
+import { bar, pad, padLeft, PART_GLYPH, proportionalCells, SEVERITY_MARK, severityTone, shortener, specBytes, stateText, verdictTitle, wrap, type Shorten } from './layout.js';
+
+export { bar, shortener, wrap } from './layout.js';
+
+/** Why the kubepods limit is not allocatable (memory-facts: node_container_manager_linux.go). */
+const KUBEPODS_LIMIT_NOTE = "the pods' cgroup: capacity − kube/system-reserved (allocatable also subtracts the eviction threshold); the kernel OOM-kills pods when it is full";
 
 export interface TextOptions {
   color: boolean;
@@ -10,6 +16,8 @@ export interface TextOptions {
   width: number;
   /** -c: show the chain of this container only (the summary table and verdicts stay whole). */
   container?: string | null;
+  /** --all: the chain of every container; otherwise a container no verdict names is one line. */
+  all?: boolean;
 }
 
 type Paint = (s: string) => string;
@@ -30,83 +38,8 @@ function palette(color: boolean): Palette {
   return { bold: kleur.bold, dim: kleur.dim, red: kleur.red, yellow: kleur.yellow, cyan: kleur.cyan, green: kleur.green, magenta: kleur.magenta, blue: kleur.blue };
 }
 
-const SEVERITY_MARK: Record<Severity, string> = { critical: '✖', warning: '▲', info: '●' };
-
-/** A spec value (request, limit): absent in the spec means none, not unknown. */
-function specBytes(bytes: number | null): string {
-  return bytes === null ? 'none' : formatBytes(bytes);
-}
-
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length);
-}
-
-function padLeft(s: string, n: number): string {
-  return s.length >= n ? s : ' '.repeat(n - s.length) + s;
-}
-
-/**
- * Word-wraps `text` to `width` columns of content, indenting continuation lines by `indent` spaces (the
- * indent is not part of the width: callers pass the room left after their own prefix).
- */
-export function wrap(text: string, width: number, indent: number): string {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line && line.length + 1 + w.length > width) {
-      lines.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) lines.push(line);
-  return lines.join(`\n${' '.repeat(indent)}`);
-}
-
-/**
- * A bar of `width` cells showing `value` against a scale of `max`, with marks for the request (┊) and the
- * limit (│) when they fall inside the scale.
- */
-export function bar(value: number | null, request: number | null, limit: number | null, width: number): string {
-  const max = Math.max(value ?? 0, request ?? 0, limit ?? 0);
-  if (max <= 0 || value === null) return '';
-  const cells: string[] = Array.from({ length: width }, (_, i) => (((i + 0.5) / width) * max <= value ? '█' : '·'));
-  const mark = (v: number | null, ch: string) => {
-    if (v === null || v <= 0) return;
-    const i = Math.min(width - 1, Math.max(0, Math.round((v / max) * width) - 1));
-    cells[i] = ch;
-  };
-  mark(request, '┊');
-  mark(limit, '│');
-  return cells.join('');
-}
-
-type Shorten = (source: string) => string;
-
-/**
- * Sources name whole cgroup paths, which are long; the text names each path once (under its container or
- * level) and sources then say `memory.stat total_rss` or `pod: memory.failcnt`. JSON keeps the full paths.
- */
-export function shortener(a: Analysis): Shorten {
-  const known: Array<[string, string]> = [];
-  for (const c of a.containers) if (c.cgroupPath) known.push([c.cgroupPath, '']);
-  if (a.podLevel?.path.startsWith('cgroup')) known.push([a.podLevel.path, 'pod ']);
-  if (a.node?.kubepods?.path.startsWith('cgroup')) known.push([a.node.kubepods.path, 'kubepods ']);
-  if (a.node?.root?.path.startsWith('cgroup')) known.push([a.node.root.path, 'node ']);
-  known.sort((x, y) => y[0].length - x[0].length);
-  return (source) =>
-    known
-      .reduce((s, [path, label]) => s.split(`${path}/`).join(label), source)
-      .replace(/summary\.json pods\[[^\]]*\]\.containers\[[^\]]*\]\.memory\./g, 'kubelet summary ')
-      .replace(/summary\.json pods\[[^\]]*\]\.memory\./g, 'kubelet summary (pod) ');
-}
-
 function severityColor(p: Palette, s: Severity): Paint {
-  return s === 'critical' ? p.red : s === 'warning' ? p.yellow : p.cyan;
-}
-
-function verdictTitle(v: Verdict): string {
-  return `${v.kind}${v.level ? ` (${v.level})` : ''}${v.container ? ` · ${v.container}` : ''}`;
+  return p[severityTone(s)];
 }
 
 function renderVerdict(v: Verdict, p: Palette, width: number, short: Shorten): string[] {
@@ -133,32 +66,32 @@ function rows(p: Palette, rs: Row[], width: number): string[] {
 function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: number): string[] {
   const b = c.breakdown;
   if (c.usageBytes === null || b.anonBytes === null) return [];
-  const parts: Array<[string, number | null, Paint, string]> = [
-    ['anon', b.anonBytes, p.magenta, 'heap, stacks, malloc: only freed by the program (or swap)'],
-    ['file active', b.activeFileBytes, p.blue, 'page cache used recently: counted in the working set, reclaimable'],
-    ['file inactive', b.inactiveFileBytes, p.cyan, 'page cache not used lately: not in the working set, reclaimed first'],
-    ['shmem', b.shmemBytes, p.yellow, 'tmpfs, /dev/shm, memory emptyDir: in the working set, not reclaimable without swap'],
-    ['kernel', b.kernelBytes, p.red, Object.values(b.kernelParts).some((v) => v > 0) ? Object.entries(b.kernelParts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ') : 'slab, stacks, page tables, sockets'],
-    ['other', b.otherBytes, p.dim, 'usage − the parts above (accounting batching, unevictable pages)'],
+  const g = PART_GLYPH;
+  const parts: Array<[string, number | null, Paint, string, string]> = [
+    ['anon', b.anonBytes, p.magenta, g.anon, 'heap, stacks, malloc: only freed by the program (or swap)'],
+    ['file active', b.activeFileBytes, p.blue, g.fileActive, 'page cache used recently: counted in the working set, reclaimable'],
+    ['file inactive', b.inactiveFileBytes, p.cyan, g.fileInactive, 'page cache not used lately: not in the working set, reclaimed first'],
+    ['shmem', b.shmemBytes, p.yellow, g.shmem, 'tmpfs, /dev/shm, memory emptyDir: in the working set, not reclaimable without swap'],
+    ['kernel', b.kernelBytes, p.red, g.kernel, Object.values(b.kernelParts).some((v) => v > 0) ? Object.entries(b.kernelParts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ') : 'slab, stacks, page tables, sockets'],
+    ['other', b.otherBytes, p.dim, g.other, 'usage − the parts above (accounting batching, unevictable pages)'],
   ];
   const barW = Math.max(10, Math.min(50, width - 26));
   // Scale to usage, or to the parts' sum when inconsistent files make the parts exceed usage.
   const positive = parts.reduce((sum, [, v]) => sum + (v !== null && v > 0 ? v : 0), 0);
   const total = Math.max(c.usageBytes, positive);
-  let stacked = '';
-  for (const [, v, paint] of parts) {
-    if (v === null || v <= 0 || total <= 0) continue;
-    stacked += paint('█'.repeat(Math.min(barW, Math.round((v / total) * barW))));
-  }
+  // The parts fill their share of the bar (largest remainder, as in the TUI); the rest of usage stays blank.
+  const filled = total > 0 ? Math.round((positive / total) * barW) : 0;
+  const cells = proportionalCells(parts.map(([, v]) => v), filled);
+  const stacked = parts.map(([, , paint, glyph], i) => (cells[i]! > 0 ? paint(glyph.repeat(cells[i]!)) : '')).join('');
   const labelW = 15;
   const lines = [`    ${p.bold('breakdown of usage')}  ${stacked}`];
-  for (const [label, v, paint, note] of parts) {
-    lines.push(`      ${paint('■')} ${pad(label, labelW - 2)}${padLeft(formatBytes(v), 9)}  ${wrap(p.dim(note), width - labelW - 20, labelW + 20)}`);
+  for (const [label, v, paint, glyph, note] of parts) {
+    lines.push(`      ${paint(glyph)} ${pad(label, labelW - 2)}${padLeft(formatBytes(v), 9)}  ${wrap(p.dim(note), width - labelW - 20, labelW + 20)}`);
   }
   return lines;
 }
 
-function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: Shorten): string[] {
+function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: Shorten, qos: Analysis['pod']['qosClass'] = null, all = false): string[] {
   const title = `Container ${c.name}${c.kind !== 'container' ? ` (${c.kind})` : ''}`;
   const out = [`  ${p.bold(title)}  ${p.dim(wrap(stateText(c), width - title.length - 4, title.length + 4))}`];
   if (c.cgroupPath) {
@@ -170,7 +103,7 @@ function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: 
   const limit = c.limitBytes;
   const chain: Row[] = [
     { label: 'request', value: c.requestBytes, spec: true, note: c.requestBytes === null ? 'first in line for eviction under node pressure' : 'reserved by the scheduler; eviction ranks usage above it first' },
-    { label: 'limit', value: limit, spec: true, note: limit === null ? 'bounded only by the node-allocatable cgroup (kubepods)' : `the kernel OOM-kills at this (${c.sources.cgroupLimitBytes && c.cgroupLimitBytes !== null ? `cgroup says ${formatBytes(c.cgroupLimitBytes)}` : 'spec'})` },
+    { label: 'limit', value: limit, spec: true, note: limitNote(c) },
     { label: 'usage', value: c.usageBytes, note: `${short(c.sources.usageBytes ?? 'unknown')}: what the kernel compares with the limit${c.headroom.usageOfLimit !== null ? ` (${formatPercent(c.headroom.usageOfLimit)})` : ''}` },
     { label: 'working set', value: c.workingSetBytes, note: `usage − inactive_file: kubectl top, eviction${c.headroom.workingSetOfRequest !== null ? `; ${formatPercent(c.headroom.workingSetOfRequest)} of request` : ''}` },
   ];
@@ -192,18 +125,56 @@ function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: 
     ];
     out.push(...rows(p, views.filter((r) => r.value !== null), width));
   }
+  out.push(...prometheusLines(c, p, width, all));
+  const controls = controlsLine(c, qos);
+  if (controls) out.push(`    ${p.dim(wrap(controls, width - 4, 4))}`);
   if (c.oomKills !== null || c.limitHits !== null) {
     out.push(`    ${p.dim(`cgroup counters: oom_kill ${c.oomKills ?? '?'} · limit hits ${c.limitHits ?? '?'}${c.localOoms !== null ? ` · local oom ${c.localOoms}` : ''}${c.oomScoreAdj !== null ? ` · oom_score_adj ${c.oomScoreAdj}` : ''}`)}`);
   } else if (c.oomScoreAdj !== null) out.push(`    ${p.dim(`oom_score_adj ${c.oomScoreAdj}`)}`);
   return out;
 }
 
-function stateText(c: ContainerAnalysis): string {
-  const s = c.state;
-  let t = s.state + (s.reason ? ` (${s.reason})` : '');
-  if (c.restartCount) t += `, ${c.restartCount} restart${c.restartCount === 1 ? '' : 's'}`;
-  if (c.lastState?.state === 'terminated') t += `, last: ${c.lastState.reason ?? 'terminated'} exit ${c.lastState.exitCode ?? '?'}`;
-  return t;
+/** Where the limit in force comes from, and what the cgroup says. */
+function limitNote(c: ContainerAnalysis): string {
+  if (c.limitBytes === null) return 'bounded only by the node-allocatable cgroup (kubepods)';
+  const cgroup = c.sources.cgroupLimitBytes && c.cgroupLimitBytes !== null ? `cgroup says ${formatBytes(c.cgroupLimitBytes)}` : null;
+  const from: Record<ContainerAnalysis['limitSource'], string> = {
+    container: cgroup ?? 'spec',
+    resized: `resized in place; spec says ${c.specLimitBytes === null ? 'none' : formatBytes(c.specLimitBytes)}${cgroup ? `; ${cgroup}` : ''}`,
+    'pod-level': `the pod-level limit (spec.resources), no limit of its own${cgroup ? `; ${cgroup}` : ''}`,
+    none: cgroup ?? 'spec',
+  };
+  return `the kernel OOM-kills at this (${from[c.limitSource]})`;
+}
+
+/** Swap, Memory QoS and memory.oom.group, when read. */
+function controlsLine(c: ContainerAnalysis, qos: Analysis['pod']['qosClass']): string | null {
+  const parts: string[] = [];
+  if (c.swapBytes !== null) parts.push(`swap ${formatBytes(c.swapBytes)}${c.swapLimitBytes === 0 ? ' (no swap allowed)' : c.swapLimitBytes !== null ? ` of ${formatBytes(c.swapLimitBytes)}` : ''}`);
+  // LimitedSwap (GetContainerSwapBehavior) gives swap only to Burstable containers whose request differs from their limit.
+  const limitedSwapGivesNone = qos !== 'Burstable' || c.requestBytes === c.limitBytes;
+  if (c.swapBytes && limitedSwapGivesNone) parts.push("swap in use although LimitedSwap gives none to this container (only Burstable ones whose request ≠ limit get swap): check the kubelet's memorySwap.swapBehavior");
+  if (c.memoryHighBytes !== null) parts.push(`memory.high ${formatBytes(c.memoryHighBytes)}`);
+  if (c.highEvents) parts.push(`throttled over memory.high ${c.highEvents} time(s)`);
+  if (c.memoryMinBytes) parts.push(`memory.min ${formatBytes(c.memoryMinBytes)}`);
+  if (c.memoryLowBytes) parts.push(`memory.low ${formatBytes(c.memoryLowBytes)}`);
+  if (c.oomGroup !== null) parts.push(`memory.oom.group ${c.oomGroup ? '1 (an OOM kills all its processes)' : '0'}`);
+  if (c.oomGroupKills) parts.push(`group kills ${c.oomGroupKills}`);
+  return parts.length ? parts.join(' · ') : null;
+}
+
+/** The cAdvisor metrics (Prometheus, Grafana) beside the tools' numbers. */
+function prometheusLines(c: ContainerAnalysis, p: Palette, width: number, all: boolean): string[] {
+  const views = c.views.prometheus.filter((v) => v.bytes !== null);
+  if (!views.length) return [];
+  if (!all) {
+    // One wrapped line: each metric's full name and value (--all adds how each is computed, from which file).
+    const list = views.map((v) => `${v.metric} ${formatBytes(v.bytes)}`).join(' · ');
+    return [`    ${p.bold('in Prometheus')}  ${wrap(list, width - 19, 19)}`];
+  }
+  const out = [`    ${p.bold('in Prometheus / Grafana')}  ${p.dim(`(${views[0]?.cadvisorSource ?? 'cAdvisor'})`)}`];
+  for (const v of views) out.push(`    ${pad(v.metric, 36)}${padLeft(formatBytes(v.bytes), 9)}  ${wrap(p.dim(`= ${v.computedAs}`), width - 51, 51)}`);
+  return out;
 }
 
 function nodeLines(a: Analysis, p: Palette, width: number): string[] {
@@ -212,16 +183,42 @@ function nodeLines(a: Analysis, p: Palette, width: number): string[] {
   const out = [p.bold(`Node ${n.name}`) + (n.memoryPressure ? ` ${p.red('MemoryPressure')}` : '')];
   out.push(
     ...rows(p, [
-      { label: 'capacity', value: n.capacityBytes, note: 'node.status.capacity.memory' },
+      { label: 'capacity', value: n.capacityBytes, note: n.capacitySource ?? 'node.status.capacity.memory' },
       { label: 'allocatable', value: n.allocatableBytes, note: 'capacity − reserved − eviction threshold: what the scheduler hands out' },
+      // Shown as its own number: 126Gi beside 125Gi would hide a 228Mi difference.
+      { label: 'reserved', value: n.reservedBytes, note: 'capacity − allocatable: kube-reserved + system-reserved + eviction threshold' },
       { label: 'requested', value: n.requestedBytes, note: n.podsCounted !== null ? `sum of requests of ${n.podsCounted} pod(s) on the node` : 'unknown' },
       { label: 'memory.available', value: n.memoryAvailableBytes, note: 'capacity − node working set: the kubelet evicts below the threshold' },
       { label: 'kubepods usage', value: n.kubepods?.usageBytes ?? null, note: n.kubepods ? n.kubepods.sources.usageBytes ?? n.kubepods.path : 'unknown' },
       { label: 'kubepods wset', value: n.kubepods?.workingSetBytes ?? null, note: 'working set of all pods: allocatableMemory.available = limit − this' },
-      { label: 'kubepods limit', value: n.kubepods?.cgroupLimitBytes ?? null, note: 'node-allocatable cgroup: the kernel OOM-kills pods when it is full' },
+      { label: 'kubepods limit', value: n.kubepods?.cgroupLimitBytes ?? null, note: KUBEPODS_LIMIT_NOTE },
     ], width),
   );
   return out;
+}
+
+/** The whole chain for a container a verdict names, the one -c names, the only one, or all with --all. */
+function showsChain(a: Analysis, c: ContainerAnalysis, options: TextOptions): boolean {
+  if (options.all || options.container === c.name || a.containers.length === 1) return true;
+  return a.verdicts.some((v) => v.container === c.name);
+}
+
+/** Containers no verdict names, one line each: what they use of what they have. */
+function quietLines(cs: ContainerAnalysis[], p: Palette, width: number): string[] {
+  const out = [`  ${p.bold('Other containers')}  ${p.dim('no verdict names them; --all or -c <name> shows the whole chain')}`];
+  const nameW = Math.max(...cs.map((c) => c.name.length)) + 2;
+  for (const c of cs) {
+    const of = c.limitBytes !== null ? ` of limit ${formatBytes(c.limitBytes)}${c.headroom.workingSetOfLimit !== null ? ` (${formatPercent(c.headroom.workingSetOfLimit)})` : ''}` : ', no limit';
+    const line = `working set ${formatBytes(c.workingSetBytes)}${of} · request ${specBytes(c.requestBytes)} · ${stateText(c)}`;
+    out.push(`    ${pad(c.name, nameW)}${wrap(line, width - nameW - 4, nameW + 4)}`);
+  }
+  return out;
+}
+
+/** The other pods a workload or selector matched, named with their state (this one is the worst off). */
+function otherPodsText(a: Analysis): string {
+  const named = a.otherPods.map((o) => `${o.name ?? '?'} (${o.why})`).join(', ');
+  return `also matched ${a.otherPods.length} other pod${a.otherPods.length === 1 ? '' : 's'} (this one is the worst off): ${named}`;
 }
 
 export function renderText(a: Analysis, options: TextOptions): string {
@@ -235,6 +232,7 @@ export function renderText(a: Analysis, options: TextOptions): string {
   out.push(title.length + 2 + details.length <= width ? `${p.bold(title)}  ${p.dim(details)}` : `${p.bold(title)}\n  ${p.dim(details)}`);
   const main = a.verdicts[0];
   out.push(main ? `${severityColor(p, main.severity)(SEVERITY_MARK[main.severity])} ${wrap(main.summary, width - 2, 2)}` : `${p.green('✔')} Nothing wrong found in what was read.`);
+  if (pod.resize) out.push(`  ${p.yellow(`resize ${pod.resize.state}`)}${pod.resize.message ? p.dim(`: ${wrap(pod.resize.message, width - 20, 4)}`) : ''}`);
   out.push('');
 
   // Summary table: one row per container.
@@ -242,12 +240,12 @@ export function renderText(a: Analysis, options: TextOptions): string {
   out.push(p.dim(`  ${pad('CONTAINER', nameW)}${padLeft('REQUEST', 9)}${padLeft('LIMIT', 9)}${padLeft('WORKSET', 9)}${padLeft('USAGE', 9)}  STATE`));
   for (const c of a.containers) {
     const row = `  ${pad(c.name, nameW)}${padLeft(specBytes(c.requestBytes), 9)}${padLeft(specBytes(c.limitBytes), 9)}${padLeft(formatBytes(c.workingSetBytes), 9)}${padLeft(formatBytes(c.usageBytes), 9)}  `;
-    const state = stateText(c);
-    const room = Math.max(12, width - row.length);
-    out.push(row + (state.length > room ? `${state.slice(0, room - 1)}…` : state));
+    // Never cut: the state holds the key fact (`last: OOMKilled`), which a `grep` of this row must find.
+    out.push(row + stateText(c));
   }
   const r = a.requests;
   out.push(`  ${p.dim(wrap(`pod request ${formatBytes(r.effectiveRequestBytes)} (scheduler's count) · pod limit ${r.effectiveLimitBytes === null ? 'none' : formatBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`, width - 2, 2))}`);
+  if (a.otherPods.length) out.push(`  ${wrap(otherPodsText(a), width - 2, 2)}`);
   out.push('');
 
   if (a.verdicts.length) {
@@ -255,11 +253,16 @@ export function renderText(a: Analysis, options: TextOptions): string {
     for (const v of a.verdicts) out.push(...renderVerdict(v, p, width, short), '');
   }
 
+  const quiet: ContainerAnalysis[] = [];
   for (const c of a.containers) {
     if (options.container && c.name !== options.container) continue;
     if (c.kind === 'init' && c.usageBytes === null && !options.container) continue;
-    out.push(...containerChain(c, p, width, short), '');
+    if (showsChain(a, c, options)) out.push(...containerChain(c, p, width, short, a.pod.qosClass, options.all === true || options.container === c.name), '');
+    else quiet.push(c);
   }
+  if (quiet.length) out.push(...quietLines(quiet, p, width), '');
+
+  out.push(...sizingLines(a, p, width, options));
 
   if (a.nodeFits.length) {
     out.push(p.bold('Node fit (requests, not usage)'));
@@ -279,4 +282,33 @@ export function renderText(a: Analysis, options: TextOptions): string {
     out.push('');
   }
   return out.join('\n').replace(/\n+$/, '') + '\n';
+}
+
+/**
+ * "Sizing": memwhy's request and limit per container (and pod-level), krr and VPA, the command. The reasoning
+ * line by line goes with the chain: shown for a container whose chain is shown with --all or -c (the TUI's Sizing
+ * screen and -o json always have it); a container no verdict names gets one line.
+ */
+function sizingLines(a: Analysis, p: Palette, width: number, options: TextOptions): string[] {
+  const only = options.container ?? null;
+  const shown = a.containers.filter((c) => c.advice && (!only || c.name === only));
+  const entries: Array<[string, SizingAdvice, 'full' | 'brief' | 'line']> = shown.map((c) => [
+    `container ${c.name}`,
+    c.advice!,
+    options.all || only === c.name ? 'full' : showsChain(a, c, options) ? 'brief' : 'line',
+  ]);
+  if (a.podLevel?.advice && !only) entries.push(['pod (pod-level resources)', a.podLevel.advice, options.all ? 'full' : 'brief']);
+  if (entries.length === 0) return [];
+  const out = [`${p.bold('Sizing')}  ${p.dim('what to set, from the breakdown; printed, never applied; --all for the reasoning')}`];
+  for (const [label, s, depth] of entries) {
+    const head = s.limitBytes === null ? p.dim('no advice') : `request ${formatBytes(s.requestBytes)} · limit ${formatBytes(s.limitBytes)} · confidence ${s.confidence ?? '?'}`;
+    out.push(`  ${p.bold(label)}  ${head}`);
+    if (depth === 'line') continue;
+    const figures = `floor ${formatBytes(s.floorBytes)} · active cache ${formatBytes(s.activeFileBytes)} · peak ${formatBytes(s.peakBytes)} · at OOM kill ${s.oomUsageBytes === null ? 'none seen' : formatBytes(s.oomUsageBytes)} · krr ${formatBytes(s.krrBytes)} · VPA ${formatBytes(s.vpaTargetBytes)}`;
+    if (s.limitBytes !== null) out.push(`    ${p.dim(wrap(figures, width - 4, 4))}`);
+    if (depth === 'full') for (const r of s.reasons) out.push(`    ${p.dim('·')} ${wrap(r, width - 6, 6)}`);
+    for (const c of s.comparison) out.push(`    ${p.cyan('≠')} ${wrap(c, width - 6, 6)}`);
+    if (s.command) out.push(`    ${p.green('$')} ${s.command}`);
+  }
+  return [...out, ''];
 }

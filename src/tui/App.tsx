@@ -2,10 +2,12 @@
 // from `watch`; saving is the caller's `save`. Phases: gathering (progress lines) → the answer, or an error.
 import { Box, Text, useStdout } from 'ink';
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
-import { MemwhyError } from '../cli/exit-codes.js';
+import { ExitCode } from '../cli/exit-codes.js';
 import type { Analysis } from '../core/types.js';
+import { errorText, useGather, useLiveWatch, useProgressLines, useSave, type Phase } from './app-hooks.js';
 import { truncate } from './format.js';
-import { displayed, initialNav, reduce, SCREEN_TITLES, type NavAction } from './navigation.js';
+import { keyAction } from './key-actions.js';
+import { displayed, initialNav, reduce, SCREEN_TITLES, type NavState } from './navigation.js';
 import type { ProgressEvent, ProgressSource } from './progress.js';
 import { buildScreen } from './screens/index.js';
 import { rowCount, viewport, type ScreenModel } from './screens/model.js';
@@ -14,7 +16,7 @@ import { addSample, DEFAULT_SAMPLE_LIMIT, type Samples } from './sparkline.js';
 import { useKeys, type KeyName } from './use-keys.js';
 
 /** Exit code when the user quits before the answer arrived (128 + SIGINT, as the CLI uses for Ctrl-C). */
-export const EXIT_INTERRUPTED = 130;
+export const EXIT_INTERRUPTED = ExitCode.Interrupted;
 
 export interface TuiResult {
   exitCode: number;
@@ -32,6 +34,10 @@ export interface AppProps {
   save?: (analysis: Analysis) => Promise<string | void>;
   /** Live watch: each analysis replaces the shown one while watch is on. */
   watch?: () => AsyncIterable<Analysis>;
+  /** Why there is no `watch` (shown on w). */
+  watchUnavailable?: string;
+  /** -c: the container to start on. */
+  container?: string | null;
   color?: boolean;
   /** Called once, when the user quits (or leaves the error screen). */
   onExit?: (result: TuiResult) => void;
@@ -41,7 +47,7 @@ export interface AppProps {
   size?: { columns: number; rows: number };
 }
 
-type Phase = { kind: 'loading' } | { kind: 'ready'; analysis: Analysis } | { kind: 'error'; error: unknown };
+export { errorText } from './app-hooks.js';
 
 function readSize(out: unknown): { columns: number; rows: number } {
   const stdout = out as { columns?: number; rows?: number } | undefined;
@@ -65,17 +71,11 @@ export function useTerminalSize(fixed?: { columns: number; rows: number }): { co
   return fixed ?? size;
 }
 
-/** The container the main verdict is about, else the first. */
-function mainContainer(a: Analysis): number {
-  const name = a.verdicts.find((v) => v.container)?.container;
+/** The container asked for with -c, else the one the main verdict is about, else the first. */
+function mainContainer(a: Analysis, asked: string | null = null): number {
+  const name = asked ?? a.verdicts.find((v) => v.container)?.container;
   const i = name ? a.containers.findIndex((c) => c.name === name) : -1;
   return i >= 0 ? i : 0;
-}
-
-export function errorText(error: unknown): { message: string; hint: string | null; code: number } {
-  if (error instanceof MemwhyError) return { message: error.message, hint: error.hint, code: error.code };
-  const message = error instanceof Error ? error.message : String(error);
-  return { message: `internal error: ${message}`, hint: null, code: 1 };
 }
 
 const FOOTER_READY = '↑↓ move  ⏎ open  esc back  tab container  w watch  s save  ? help  q quit';
@@ -89,9 +89,8 @@ export function App(props: AppProps) {
   const color = props.color ?? true;
 
   const [phase, setPhase] = useState<Phase>(() => (props.analysis ? { kind: 'ready', analysis: props.analysis } : { kind: 'loading' }));
-  const [events, setEvents] = useState<ProgressEvent[]>([]);
   const [nav, dispatch] = useReducer(reduce, undefined, () =>
-    props.analysis ? initialNav({ containers: props.analysis.containers.length, container: mainContainer(props.analysis) }) : initialNav(),
+    props.analysis ? initialNav({ containers: props.analysis.containers.length, container: mainContainer(props.analysis, props.container) }) : initialNav(),
   );
   const keep = props.sampleLimit ?? DEFAULT_SAMPLE_LIMIT;
   const [samples, setSamples] = useState<Samples>(() => (props.analysis ? addSample({}, props.analysis, keep) : {}));
@@ -104,135 +103,37 @@ export function App(props: AppProps) {
     setPhase({ kind: 'ready', analysis: a });
     setSamples((prev) => addSample(prev, a, keep));
   };
-
   const exit = (result: TuiResult) => {
     if (exited.current) return;
     exited.current = true;
     props.onExit?.(result);
   };
 
-  // Gather.
-  useEffect(() => {
-    if (props.analysis || !props.load) return;
-    const controller = new AbortController();
-    let live = true;
-    props.load(controller.signal).then(
-      (a) => {
-        if (!live) return;
-        show(a);
-        dispatch({ type: 'selectContainer', index: mainContainer(a) });
-      },
-      (error: unknown) => {
-        if (live) setPhase({ kind: 'error', error });
-      },
-    );
-    return () => {
-      live = false;
-      controller.abort();
-    };
-    // Runs once: a new `load` prop does not restart gathering.
-  }, []);
-
-  // Progress lines.
-  useEffect(() => {
-    if (!props.progress) return;
-    return props.progress.subscribe((e) => setEvents((prev) => [...prev, e]));
-  }, [props.progress]);
-
+  useGather(props.load, props.analysis !== undefined, (a) => {
+    show(a);
+    dispatch({ type: 'selectContainer', index: mainContainer(a, props.container) });
+  }, (error) => setPhase({ kind: 'error', error }));
+  const events = useProgressLines(props.progress);
   const analysis = phase.kind === 'ready' ? phase.analysis : null;
-
-  // Live watch.
-  const watching = nav.watch && phase.kind === 'ready';
+  useLiveWatch(nav.watch && phase.kind === 'ready', props.watch, show, dispatch);
+  useSave(nav.saveRequested, analysis, props.save, dispatch);
   useEffect(() => {
-    if (!watching || !props.watch) return;
-    let stopped = false;
-    let iterator: AsyncIterator<Analysis> | null = null;
-    try {
-      iterator = props.watch()[Symbol.asyncIterator]();
-    } catch (e) {
-      dispatch({ type: 'setWatch', on: false });
-      dispatch({ type: 'message', text: `watch failed: ${errorText(e).message}` });
-      return;
-    }
-    const it = iterator;
-    void (async () => {
-      try {
-        for (;;) {
-          const r = await it.next();
-          if (stopped) return;
-          if (r.done) {
-            dispatch({ type: 'setWatch', on: false });
-            dispatch({ type: 'message', text: 'watch ended' });
-            return;
-          }
-          show(r.value);
-        }
-      } catch (e) {
-        if (stopped) return;
-        dispatch({ type: 'setWatch', on: false });
-        dispatch({ type: 'message', text: `watch stopped: ${errorText(e).message}` });
-      }
-    })();
-    return () => {
-      stopped = true;
-      void it.return?.()?.catch(() => undefined);
-    };
-  }, [watching, props.watch]);
-
-  // Save.
-  useEffect(() => {
-    if (!nav.saveRequested || !analysis) return;
-    if (!props.save) {
-      dispatch({ type: 'saveDone', message: 'saving is not available here' });
-      return;
-    }
-    let live = true;
-    props.save(analysis).then(
-      (where) => live && dispatch({ type: 'saveDone', message: where ? `saved: ${where}` : 'saved' }),
-      (e: unknown) => live && dispatch({ type: 'saveDone', message: `save failed: ${errorText(e).message}` }),
-    );
-    return () => {
-      live = false;
-    };
-    // Only when a save is requested, not when watch swaps the analysis.
-  }, [nav.saveRequested]);
-
-  // Quit.
-  useEffect(() => {
-    if (nav.quit) exit({ exitCode: 0 });
+    if (nav.quit) exit({ exitCode: ExitCode.Ok });
   });
 
-  const onKey = (k: KeyName) => {
-    if (phase.kind === 'loading') {
-      if (k === 'quit') exit({ exitCode: EXIT_INTERRUPTED });
-      return;
-    }
-    if (phase.kind === 'error') {
-      if (k === 'quit' || k === 'back' || k === 'enter') exit({ exitCode: errorText(phase.error).code, error: phase.error });
-      return;
-    }
-    const count = modelRef.current ? rowCount(modelRef.current, bodyH) : undefined;
-    const page = Math.max(1, bodyH - 2);
-    const actions: Record<KeyName, NavAction | null> = {
-      up: { type: 'move', delta: -1, count },
-      down: { type: 'move', delta: 1, count },
-      pageUp: { type: 'move', delta: -page, count },
-      pageDown: { type: 'move', delta: page, count },
-      home: { type: 'move', delta: -Infinity, count },
-      end: { type: 'move', delta: Infinity, count },
-      enter: { type: 'enter', count },
-      back: { type: 'back' },
-      nextContainer: { type: 'nextContainer' },
-      prevContainer: { type: 'prevContainer' },
-      watch: props.watch ? { type: 'toggleWatch' } : { type: 'message', text: 'live watch is not available here' },
-      save: props.save ? { type: 'save' } : { type: 'message', text: 'saving is not available here' },
-      help: { type: 'toggleHelp' },
-      quit: { type: 'quit' },
-    };
-    const action = actions[k];
-    if (action) dispatch(action);
-  };
-  useKeys(onKey, { isActive: !exited.current });
+  useKeys(
+    (k: KeyName) => {
+      if (phase.kind === 'loading') {
+        if (k === 'quit') exit({ exitCode: EXIT_INTERRUPTED });
+      } else if (phase.kind === 'error') {
+        if (k === 'quit' || k === 'back' || k === 'enter') exit({ exitCode: errorText(phase.error).code, error: phase.error });
+      } else {
+        const count = modelRef.current ? rowCount(modelRef.current, bodyH) : undefined;
+        dispatch(keyAction(k, { count, page: Math.max(1, bodyH - 2), canWatch: !!props.watch, watchUnavailable: props.watchUnavailable, canSave: !!props.save }));
+      }
+    },
+    { isActive: !exited.current },
+  );
 
   if (phase.kind === 'loading') {
     return (
@@ -241,25 +142,20 @@ export function App(props: AppProps) {
       </Frame>
     );
   }
-  if (phase.kind === 'error') {
-    const e = errorText(phase.error);
-    return (
-      <Frame width={width} height={height} color={color} left="memwhy  error" right={`exit code ${e.code}`} footer="q, Esc or Enter: exit">
-        <Box flexDirection="column" height={bodyH} paddingLeft={2}>
-          <Text color={color ? 'red' : undefined} bold wrap="wrap">
-            ✖ error: {e.message}
-          </Text>
-          {e.hint ? <Text wrap="wrap">hint: {e.hint}</Text> : null}
-          <Text dimColor>exit code {e.code}</Text>
-        </Box>
-      </Frame>
-    );
-  }
+  if (phase.kind === 'error') return <ErrorView error={phase.error} width={width} height={height} color={color} />;
+  const view = readyView(phase.analysis, nav, samples, width, bodyH);
+  modelRef.current = view.model;
+  return (
+    <Frame width={width} height={height} color={color} left={view.left} right={view.right} footer={nav.help ? FOOTER_HELP : FOOTER_READY} message={nav.message}>
+      <ScreenView model={view.model} height={bodyH} selected={view.selected} color={color} />
+    </Frame>
+  );
+}
 
-  const a = phase.analysis;
+/** The answer's frame: the screen's model and the header's two sides. Pure. */
+function readyView(a: Analysis, nav: NavState, samples: Samples, width: number, bodyH: number) {
   const screen = displayed(nav);
   const model = buildScreen(screen, { analysis: a, nav, width: width - 2, height: bodyH, samples });
-  modelRef.current = model;
   const selected = nav.selected[screen];
   const vp = viewport(model, bodyH, selected);
   const crumbs = [...nav.stack, nav.screen].map((s) => SCREEN_TITLES[s]);
@@ -268,11 +164,22 @@ export function App(props: AppProps) {
   const sub = perContainer && a.containers.length > 1 ? `${model.subtitle ?? ''} ${nav.container + 1}/${a.containers.length}` : model.subtitle;
   const left = `memwhy  ${a.pod.namespace ?? '?'}/${a.pod.name ?? '?'}  ›  ${crumbs.join(' › ')}${sub ? ` · ${sub}` : ''}`;
   const scroll = vp.total > vp.size ? `${vp.offset + 1}–${Math.min(vp.total, vp.offset + vp.size)}/${vp.total}` : '';
-  const watchMark = nav.watch ? `● watch${samples[a.containers[nav.container]?.name ?? '']?.workingSet.length ? ` ${samples[a.containers[nav.container]?.name ?? '']!.workingSet.length}` : ''}` : '';
-  const right = [scroll, watchMark].filter(Boolean).join('  ');
+  const count = samples[a.containers[nav.container]?.name ?? '']?.workingSet.length;
+  const watchMark = nav.watch ? `● watch${count ? ` ${count}` : ''}` : '';
+  return { model, selected, left, right: [scroll, watchMark].filter(Boolean).join('  ') };
+}
+
+function ErrorView({ error, width, height, color }: { error: unknown; width: number; height: number; color: boolean }) {
+  const e = errorText(error);
   return (
-    <Frame width={width} height={height} color={color} left={left} right={right} footer={nav.help ? FOOTER_HELP : FOOTER_READY} message={nav.message}>
-      <ScreenView model={model} height={bodyH} selected={selected} color={color} />
+    <Frame width={width} height={height} color={color} left="memwhy  error" right={`exit code ${e.code}`} footer="q, Esc or Enter: exit">
+      <Box flexDirection="column" height={height - 2} paddingLeft={2}>
+        <Text color={color ? 'red' : undefined} bold wrap="wrap">
+          ✖ error: {e.message}
+        </Text>
+        {e.hint ? <Text wrap="wrap">hint: {e.hint}</Text> : null}
+        <Text dimColor>exit code {e.code}</Text>
+      </Box>
     </Frame>
   );
 }

@@ -1,10 +1,11 @@
 // Styled lines for the TUI. Screens build their content as plain data (arrays of styled segments, one array
 // per terminal row) so the layout is computed once, scrolls by whole rows and can be tested without Ink.
-// Text helpers shared with the printed output (`wrap`, `bar`, `shortener`, `formatBytes`) are reused from
-// src/render/text.ts and src/core/quantity.ts, not copied.
-import { formatBytes } from '../core/quantity.js';
-import type { Analysis, ContainerAnalysis, Severity } from '../core/types.js';
-import { wrap } from '../render/text.js';
+// Layout shared with the printed output (padding by visible width, wrap, the words for a spec value, a state and a
+// verdict title, the stacked-bar algorithm) lives in src/render/layout.ts, re-exported here for the screens.
+import type { Analysis, ContainerAnalysis } from '../core/types.js';
+import { wrap } from '../render/layout.js';
+
+export { bar, pad, padLeft, proportionalCells, SEVERITY_MARK, severityTone, shortener, specBytes, stateText, verdictTitle } from '../render/layout.js';
 
 /** The colours the TUI uses; dropped entirely when colour is off (NO_COLOR, `color: false`). */
 export type Tone = 'red' | 'yellow' | 'green' | 'cyan' | 'blue' | 'magenta' | 'gray';
@@ -40,14 +41,6 @@ export const BLANK: Line = [];
 /** The row as plain text (tests, width checks). */
 export function lineText(l: Line): string {
   return l.map((s) => s.text).join('');
-}
-
-export function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length);
-}
-
-export function padLeft(s: string, n: number): string {
-  return s.length >= n ? s : ' '.repeat(n - s.length) + s;
 }
 
 /** Cuts `s` to `n` characters, marking the cut with `…`. */
@@ -103,25 +96,6 @@ export function titled(title: string, detail: string, width: number, detailStyle
   return [line(seg(title, { bold: true })), ...para(detail, width, { style: detailStyle })];
 }
 
-/** A spec value (request, limit): absent in the spec means none, not unknown. */
-export function specBytes(bytes: number | null): string {
-  return bytes === null ? 'none' : formatBytes(bytes);
-}
-
-export const SEVERITY_MARK: Record<Severity, string> = { critical: '✖', warning: '▲', info: '●' };
-
-export function severityTone(s: Severity): Tone {
-  return s === 'critical' ? 'red' : s === 'warning' ? 'yellow' : 'cyan';
-}
-
-export function stateText(c: ContainerAnalysis): string {
-  const s = c.state;
-  let t = s.state + (s.reason ? ` (${s.reason})` : '');
-  if (c.restartCount) t += `, ${c.restartCount} restart${c.restartCount === 1 ? '' : 's'}`;
-  if (c.lastState?.state === 'terminated') t += `, last: ${c.lastState.reason ?? 'terminated'} exit ${c.lastState.exitCode ?? '?'}`;
-  return t;
-}
-
 /** The first notice about one of `parts`, as the reason a value is unknown. */
 export function reasonFor(a: Analysis, ...parts: string[]): string | null {
   for (const part of parts) {
@@ -148,28 +122,6 @@ export function sourceKind(source: string | undefined): string {
   if (source.startsWith('cgroup')) return 'cgroup file';
   if (source.includes('metrics')) return 'metrics API';
   return source.split(/[ .[]/)[0] ?? '?';
-}
-
-/**
- * Fills exactly `width` cells with runs proportional to `parts` (largest remainder), so a stacked bar always has
- * its full width. Parts ≤ 0 or null get no cells.
- */
-export function proportionalCells(parts: Array<number | null>, width: number): number[] {
-  const vals = parts.map((v) => (v !== null && v > 0 ? v : 0));
-  const total = vals.reduce((s, v) => s + v, 0);
-  if (total <= 0 || width <= 0) return vals.map(() => 0);
-  const exact = vals.map((v) => (v / total) * width);
-  const cells = exact.map((x) => Math.floor(x));
-  let left = width - cells.reduce((s, v) => s + v, 0);
-  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((p, q) => q[0] - p[0]);
-  for (const [, i] of order) {
-    if (left <= 0) break;
-    if (vals[i]! > 0) {
-      cells[i]! += 1;
-      left--;
-    }
-  }
-  return cells;
 }
 
 /** A plain progress bar of `width` cells: `value` of `max`. */

@@ -2,6 +2,7 @@
 // answer, and resolves with the exit code when the user quits. The CLI decides when to use it (both streams
 // TTYs) and what `load`, `progress`, `save` and `watch` do.
 import { render } from 'ink';
+import { ExitCode } from '../cli/exit-codes.js';
 import type { Analysis } from '../core/types.js';
 import { App, errorText, type TuiResult } from './App.js';
 import { toProgressSource, type ProgressEvent, type ProgressSource } from './progress.js';
@@ -31,8 +32,12 @@ export interface RunTuiOptions {
   stdin: TuiInput;
   stdout: TuiOutput;
   stderr: TuiOutput;
-  /** false: no colour. Default: colour unless NO_COLOR is set (in `env`). */
+  /** Colour on or off, as the CLI decided (`--color always` wins over NO_COLOR). Unset: on unless NO_COLOR (in `env`). */
   color?: boolean;
+  /** -c: the container to start on (else the one the main verdict is about). */
+  container?: string | null;
+  /** Why `watch` is not given (`--no-reader`, a snapshot), shown when the user presses w. */
+  watchUnavailable?: string;
   /** Environment to read NO_COLOR from; default process.env. */
   env?: Record<string, string | undefined>;
   /** Draw on the terminal's alternate screen (default true), like less or htop. */
@@ -49,7 +54,7 @@ export async function runTui(options: RunTuiOptions): Promise<{ exitCode: number
   if (!options.load && !options.analysis) throw new TypeError('runTui needs `load` or `analysis`');
   await yogaReady();
   const env = options.env ?? process.env;
-  const color = options.color !== false && (env.NO_COLOR ?? '') === '';
+  const color = options.color ?? (env.NO_COLOR ?? '') === '';
   const progress = options.progress ? toProgressSource(options.progress) : undefined;
 
   let finish!: (r: TuiResult) => void;
@@ -57,7 +62,17 @@ export async function runTui(options: RunTuiOptions): Promise<{ exitCode: number
     finish = resolve;
   });
   const instance = render(
-    <App analysis={options.analysis} load={options.load} progress={progress} save={options.save} watch={options.watch} color={color} onExit={(r) => finish(r)} />,
+    <App
+      analysis={options.analysis}
+      load={options.load}
+      progress={progress}
+      save={options.save}
+      watch={options.watch}
+      watchUnavailable={options.watchUnavailable}
+      container={options.container ?? null}
+      color={color}
+      onExit={(r) => finish(r)}
+    />,
     {
       stdin: options.stdin,
       stdout: options.stdout,
@@ -71,7 +86,7 @@ export async function runTui(options: RunTuiOptions): Promise<{ exitCode: number
   // A crash inside the app ends it too.
   const crashed = instance.waitUntilExit().then(
     (): TuiResult => ({ exitCode: 0 }),
-    (error: unknown): TuiResult => ({ exitCode: 1, error }),
+    (error: unknown): TuiResult => ({ exitCode: ExitCode.Bug, error }),
   );
   const result = await Promise.race([done, crashed]);
   instance.unmount();

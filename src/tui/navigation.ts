@@ -2,7 +2,7 @@
 // many containers there are and, for moves, how many rows the current screen has (the caller passes `count`,
 // computed from the screen's layout).
 
-export const SCREENS = ['summary', 'chain', 'breakdown', 'tools', 'verdicts', 'verdict', 'node', 'events', 'help'] as const;
+export const SCREENS = ['summary', 'chain', 'breakdown', 'tools', 'verdicts', 'verdict', 'node', 'events', 'event', 'help', 'sizing'] as const;
 export type ScreenId = (typeof SCREENS)[number];
 
 export interface MenuItem {
@@ -20,6 +20,7 @@ export const MENU: readonly MenuItem[] = [
   { screen: 'node', label: 'Node', hint: 'allocatable, requests, eviction threshold, memory.available' },
   { screen: 'events', label: 'Events', hint: 'what the cluster recorded about the pod' },
   { screen: 'help', label: 'Help', hint: 'keys and a glossary' },
+  { screen: 'sizing', label: 'Sizing', hint: 'what request and limit to set, beside krr and VPA' },
 ];
 
 export const SCREEN_TITLES: Record<ScreenId, string> = {
@@ -31,7 +32,9 @@ export const SCREEN_TITLES: Record<ScreenId, string> = {
   verdict: 'Verdict',
   node: 'Node',
   events: 'Events',
+  event: 'Event',
   help: 'Help',
+  sizing: 'Sizing',
 };
 
 export interface NavState {
@@ -124,7 +127,7 @@ function push(state: NavState, screen: ScreenId): NavState {
     stack: [...state.stack, state.screen],
     screen,
     // Text screens open at the top.
-    selected: screen === 'verdict' || screen === 'chain' || screen === 'tools' || screen === 'node' ? { ...state.selected, [screen]: 0 } : state.selected,
+    selected: screen === 'verdict' || screen === 'event' || screen === 'chain' || screen === 'tools' || screen === 'node' ? { ...state.selected, [screen]: 0 } : state.selected,
   };
 }
 
@@ -170,6 +173,11 @@ export function reduce(prev: NavState, action: NavAction): NavState {
           if (count === 0) return { ...state, message: 'no verdicts to open' };
           if (count !== undefined) return push(withSelected(state, 'verdicts', clamp(state.selected.verdicts, 0, count - 1)), 'verdict');
           return push(state, 'verdict');
+        }
+        case 'events': {
+          if (count === 0) return { ...state, message: 'no events to open' };
+          if (count !== undefined) return push(withSelected(state, 'events', clamp(state.selected.events, 0, count - 1)), 'event');
+          return push(state, 'event');
         }
         case 'chain':
           return push(state, 'breakdown');

@@ -163,3 +163,56 @@ test('PodMetrics is read only when the kubelet summary cannot be', async () => {
   assert.ok(noSummary.calls.includes('getPodMetrics'));
   assert.equal(analyse(d.facts, { now: NOW }).containers[0]?.workingSetBytes, 10 * 2 ** 20);
 });
+
+test('every read gets the run\'s abort signal, so Ctrl-C ends a request the API server never answers', async () => {
+  const facts = await loadSnapshot('examples/cache-driven');
+  const seen: Array<[string, AbortSignal | undefined]> = [];
+  const record = <T>(name: string, value: T) => (...args: unknown[]): Promise<T> => {
+    seen.push([name, args.find((a): a is AbortSignal => a instanceof AbortSignal)]);
+    return Promise.resolve(value);
+  };
+  const cluster: Cluster = {
+    resolvePods: record('resolvePods', [facts.pod]),
+    getNode: record('getNode', facts.node!),
+    listNodes: record('listNodes', []),
+    listPodsOnNode: record('listPodsOnNode', facts.nodePods ?? []),
+    listBoundPods: record('listBoundPods', []),
+    listEvents: record('listEvents', []),
+    getPodMetrics: record('getPodMetrics', { containers: [] }),
+    getNodeSummary: record('getNodeSummary', {}),
+    readCgroups: async (request: ReaderRequest) => {
+      seen.push(['readCgroups', request.signal]);
+      return { files: facts.cgroupFiles ?? {}, kernelLog: null, problems: [] };
+    },
+  };
+  const ac = new AbortController();
+  await diagnose(cluster, { ...options(facts), signal: ac.signal });
+  assert.ok(seen.length >= 5, seen.map(([n]) => n).join());
+  for (const [name, signal] of seen) assert.equal(signal, ac.signal, `${name} got the run's signal`);
+});
+
+test('a reader that could not be deleted, damaged frames, and a kernel log that could not be mounted reach the facts', async () => {
+  const facts = await loadSnapshot('examples/cache-driven');
+  const cluster = new FakeCluster(facts);
+  (cluster as Cluster).readCgroups = async () => ({ files: facts.cgroupFiles ?? {}, kernelLog: null, problems: ['x: checksum mismatch'], unreadable: [{ file: 'x', problem: 'checksum mismatch' }], cleanup: 'could not delete reader pod default/r (run kubectl memwhy cleanup -n default)', kernelLogMissing: 'the node\'s /var/log could not be mounted for --kernel-log: FailedMount' });
+  const d = await diagnose(cluster, options(facts));
+  assert.deepEqual(d.facts.unreadable, [{ file: 'x', problem: 'checksum mismatch' }]);
+  const a = analyse(d.facts, { now: NOW });
+  const text = a.notices.map((n) => `${n.part}: ${n.message}`).join('\n');
+  assert.match(text, /reader: could not delete reader pod default\/r/);
+  assert.match(text, /kernel\.log: the node's \/var\/log could not be mounted/);
+  assert.match(text, /cgroup-files: Not used, the reader's output failed its checks: x: checksum mismatch/);
+});
+
+test('--image and --reader-namespace are checked before the first read', async () => {
+  const facts = await loadSnapshot('examples/cache-driven');
+  const cluster = new FakeCluster(facts);
+  const checked: unknown[] = [];
+  (cluster as Cluster).checkReader = (s) => {
+    checked.push(s);
+    throw new MemwhyError(ExitCode.Usage, 'bad image');
+  };
+  await assert.rejects(diagnose(cluster, options(facts, { image: 'busybox;rm -rf /' })), /bad image/);
+  assert.deepEqual(checked, [{ image: 'busybox;rm -rf /', namespace: null }]);
+  assert.deepEqual(cluster.calls, [], 'nothing was read');
+});

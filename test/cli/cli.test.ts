@@ -82,7 +82,7 @@ describe('parseArgs', () => {
   };
 
   const reader = { enabled: true, image: 'busybox:1.36', namespace: null, timeoutSeconds: 60, kernelLog: false };
-  const defaults = { kind: 'run', namespace: null, context: null, kubeconfig: null, cluster: null, user: null, requestTimeout: null, container: null, output: 'auto', from: null, save: null, color: 'auto', exitCode: false, now: null, reader };
+  const defaults = { kind: 'run', namespace: null, context: null, kubeconfig: null, cluster: null, user: null, requestTimeout: null, container: null, output: 'auto', from: null, save: null, color: 'auto', exitCode: false, all: false, now: null, reader };
 
   test('defaults', () => {
     assert.deepEqual(parse('web-0'), { ...defaults, target: { kind: 'pod', name: 'web-0' } });
@@ -152,6 +152,7 @@ describe('renderJson', () => {
       'schemaVersion',
       'generatedAt',
       'pod',
+      'otherPods',
       'requests',
       'cgroup',
       'podLevel',
@@ -159,9 +160,11 @@ describe('renderJson', () => {
       'node',
       'nodeFits',
       'kernelOoms',
+      'eviction',
       'events',
       'verdicts',
       'notices',
+      'facts',
     ]);
   });
 });

@@ -22,7 +22,7 @@ function openssl(args: string[], cwd: string): void {
     execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     const e = err as { stderr?: Buffer; message: string };
-    throw new Error(`openssl ${args[0]} failed: ${e.stderr?.toString() || e.message}`);
+    throw new Error(`openssl ${args[0]} failed: ${e.stderr?.toString() || e.message}`, { cause: err });
   }
 }
 

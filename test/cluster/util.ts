@@ -2,7 +2,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 /** A Kubernetes object as JSON. The cluster works on plain JSON, not typed models. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
 
 export const now = (): Date => new Date();

@@ -177,6 +177,7 @@ describe('readLevel', () => {
       swapLimitBytes: null, // `max`
       oomGroup: false,
       kmemUsageBytes: null,
+      unreadable: [],
     });
     assert.ok(stat);
     assert.equal(Object.keys(stat).length, 53);
@@ -201,8 +202,10 @@ describe('readLevel', () => {
     assert.ok(level);
     assertWellFormed(level);
     for (const [key, value] of Object.entries(level)) {
-      if (!['path', 'version', 'stat'].includes(key)) assert.equal(value, null, key);
+      if (!['path', 'version', 'stat', 'unreadable'].includes(key)) assert.equal(value, null, key);
     }
+    // A memory.stat without file/active_file/inactive_file is reported as cut short, never taken as whole.
+    assert.deepEqual(level.unreadable.map((u) => u.file), [`cgroup/${containerDir}/memory.stat`]);
     assert.equal(readLevel(files, 'kubepods.slice', 'v2'), null);
     assert.equal(readLevel({ 'kubepods.slice/cpu.max': 'max' }, 'kubepods.slice', 'v2'), null);
   });

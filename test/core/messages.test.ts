@@ -9,10 +9,18 @@ import {
   parseKernelOomLog,
   parseSchedulingMessage,
 } from '../../src/core/messages.js';
+import type { KernelOomEvent } from '../../src/core/types.js';
 
 const KI = 1024;
 const MI = 1024 ** 2;
 const GI = 1024 ** 3;
+
+/** The fields of the first OOM parser, without those added since (asserted on their own). */
+function firstFields(e: KernelOomEvent | undefined): Omit<KernelOomEvent, 'memcgFailcnt' | 'memsw' | 'memcgStats'> | undefined {
+  if (!e) return e;
+  const { memcgFailcnt: _f, memsw: _m, memcgStats: _s, ...rest } = e;
+  return rest;
+}
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/raw/${name}`, import.meta.url), 'utf8');
@@ -353,7 +361,10 @@ describe('parseKernelOomLog', () => {
     const scope =
       '/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-poda5d8fdd1_1369_469e_8a7d_2c1047529435.slice/' +
       'cri-containerd-9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987.scope';
-    assert.deepEqual(e, {
+    assert.equal(e?.memcgFailcnt, 1133);
+    assert.equal(e?.memsw, null, 'v2 prints swap:, not memory+swap:');
+    assert.equal(e?.memcgStats, null, 'multi-line stats are not read: the live reader does not keep those lines');
+    assert.deepEqual(firstFields(e), {
       time: 'May 19 18:14:43',
       constraint: 'CONSTRAINT_MEMCG',
       oomMemcg: '/kubepods.slice',
@@ -384,7 +395,8 @@ describe('parseKernelOomLog', () => {
     const events = parseKernelOomLog(fixture('kernel-oom.aks-5.15-cgroupv2.pod-limit-100Mi.syslog.log'));
     assert.equal(events.length, 2);
     const pod = '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5931aa75_4603_4e65_b552_7c71cf55cfb5.slice';
-    assert.deepEqual(events[0], {
+    assert.equal(events[0]?.memcgFailcnt, 6402);
+    assert.deepEqual(firstFields(events[0]), {
       time: 'Oct 12 19:00:20',
       constraint: 'CONSTRAINT_MEMCG',
       oomMemcg: pod,
@@ -435,7 +447,10 @@ describe('parseKernelOomLog', () => {
     });
 
     test('legacy "Task in … killed as a result of limit of …" (3.13), oom_score_adj from the task table', () => {
-      assert.deepEqual(parseKernelOomLog(sectionAbout(text, 'lines 187-217')), [
+      const [legacy] = parseKernelOomLog(sectionAbout(text, 'lines 187-217'));
+      assert.equal(legacy?.memcgFailcnt, 4152239);
+      assert.equal(legacy?.memcgStats?.inactive_anon, 560 * KI, 'v1 inline stats in kB, summed over the blocks printed');
+      assert.deepEqual(parseKernelOomLog(sectionAbout(text, 'lines 187-217')).map(firstFields), [
         {
           time: null,
           constraint: null,
@@ -476,6 +491,8 @@ describe('parseKernelOomLog', () => {
       assert.equal(e?.taskMemcg, docker);
       assert.equal(e?.memcgUsageBytes, 307112 * KI);
       assert.equal(e?.memcgLimitBytes, 307200 * KI);
+      assert.deepEqual(e?.memsw, { usageBytes: 614400 * KI, limitBytes: 614400 * KI, failcnt: 11 }, 'memory+swap is its own counter');
+      assert.equal(e?.memcgStats?.swap, 307288 * KI);
       assert.equal(e?.anonRssBytes, 248180 * KI);
       assert.equal(e?.shmemRssBytes, 0);
       assert.equal(e?.pid, 1667);
@@ -486,7 +503,7 @@ describe('parseKernelOomLog', () => {
     const text = fixture('kernel-oom.issue-excerpts.log');
 
     test('LXC-prefixed cgroup paths kept verbatim, syslog time with microseconds', () => {
-      assert.deepEqual(parseKernelOomLog(sectionAbout(text, 'gpud')), [
+      assert.deepEqual(parseKernelOomLog(sectionAbout(text, 'gpud')).map(firstFields), [
         {
           time: 'Aug 30 06:58:55.050705',
           constraint: 'CONSTRAINT_MEMCG',

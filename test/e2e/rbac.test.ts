@@ -1,5 +1,7 @@
-// deploy/rbac.yaml holds exactly the verbs memwhy uses: a user with only that ClusterRole runs a full live
-// diagnosis (reader pod included) and nothing is forbidden; without one of its rules, the notice names it.
+// deploy/rbac.yaml holds exactly the verbs memwhy uses, least privilege: a read-only ClusterRole (bound
+// cluster-wide) and a Role for the reader pod in the memwhy namespace (bound there). A user with exactly those runs
+// a full live diagnosis (reader pod included, --reader-namespace memwhy) and nothing is forbidden; without one of
+// its rules, the notice names it; and that user cannot create a pod anywhere else (kube-system, the workloads').
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { run } from '../../src/cli/main.js';
+import { client } from '../cluster/helpers.js';
 import { loadSnapshotState, startCluster, type PolicyRule } from '../cluster/index.js';
 
 const NOW = '2026-11-23T00:00:00.000Z';
@@ -19,23 +22,48 @@ interface Rule {
   verbs: string[];
 }
 
-function clusterRoleRules(): PolicyRule[] {
-  const docs = loadAll(readFileSync('deploy/rbac.yaml', 'utf8')) as Array<{ kind?: string; rules?: Rule[] }>;
-  const role = docs.find((d) => d?.kind === 'ClusterRole');
-  assert.ok(role?.rules?.length, 'deploy/rbac.yaml has a ClusterRole with rules');
-  // A ClusterRoleBinding: every namespace and the cluster scope.
-  return role.rules.map((r) => ({ verbs: r.verbs, resources: r.resources, apiGroups: r.apiGroups }));
+interface Doc {
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+  rules?: Rule[];
 }
 
-async function diagnoseAs(rules: PolicyRule[]): Promise<{ code: number; json: { notices: Array<{ part: string; message: string }>; cgroup: unknown; verdicts: Array<{ kind: string; level: string | null }> }; stderr: string; leftover: number; refused: string[] }> {
+function deployDocs(): Doc[] {
+  return loadAll(readFileSync('deploy/rbac.yaml', 'utf8')) as Doc[];
+}
+
+/** The ClusterRole bound cluster-wide (a ClusterRoleBinding) plus the Role bound in its namespace (a RoleBinding). */
+function clusterRoleRules(): PolicyRule[] {
+  const docs = deployDocs();
+  const role = docs.find((d) => d?.kind === 'ClusterRole');
+  assert.ok(role?.rules?.length, 'deploy/rbac.yaml has a ClusterRole with rules');
+  const reader = docs.find((d) => d?.kind === 'Role');
+  assert.ok(reader?.rules?.length && reader.metadata?.namespace, 'deploy/rbac.yaml has a namespaced Role with rules');
+  for (const r of role.rules) assert.deepEqual(r.verbs.filter((v) => !['get', 'list'].includes(v)), [], `the ClusterRole is read-only: ${r.resources.join(',')} ${r.verbs.join(',')}`);
+  return [
+    ...role.rules.map((r) => ({ verbs: r.verbs, resources: r.resources, apiGroups: r.apiGroups })),
+    ...reader.rules.map((r) => ({ verbs: r.verbs, resources: r.resources, apiGroups: r.apiGroups, namespaces: [reader.metadata!.namespace!] })),
+  ];
+}
+
+/** The reader namespace deploy/rbac.yaml makes (with its Pod Security labels), as the test cluster's state. */
+function readerNamespace(): { name: string; doc: Doc } {
+  const ns = deployDocs().find((d) => d?.kind === 'Namespace');
+  assert.ok(ns?.metadata?.name);
+  assert.equal(ns.metadata.labels?.['pod-security.kubernetes.io/enforce'], 'privileged', 'the reader namespace admits the hostPath mount');
+  return { name: ns.metadata.name, doc: ns };
+}
+
+async function diagnoseAs(rules: PolicyRule[], extra: string[] = ['--reader-namespace', readerNamespace().name]): Promise<{ code: number; json: { notices: Array<{ part: string; message: string }>; cgroup: unknown; verdicts: Array<{ kind: string; level: string | null }> }; stderr: string; leftover: number; refused: string[] }> {
   const state = loadSnapshotState('examples/oomkilled-container');
   state.users = [{ name: 'admin', groups: ['system:masters'] }, { name: 'alice', rules }];
+  state.namespaces = [...(state.namespaces ?? []), readerNamespace().doc as never];
   const c = await startCluster(state, { kubelet: KUBELET });
   const home = mkdtempSync(join(tmpdir(), 'memwhy-rbac-'));
   try {
     let out = '';
     let err = '';
-    const code = await run(['oom-container', '-n', 'default', '-o', 'json', '--kubeconfig', c.kubeconfig('alice'), '--now', NOW], {}, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: home, home });
+    const code = await run(['oom-container', '-n', 'default', '-o', 'json', '--kubeconfig', c.kubeconfig('alice'), '--now', NOW, ...extra], {}, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: home, home });
     const leftover = c.state.pods.filter((p) => (p as { metadata?: { labels?: Record<string, string> } }).metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kubectl-memwhy').length;
     const refused = c.requests.filter((q) => q.status === 403).map((q) => `${q.method} ${q.path}`);
     return { code, json: JSON.parse(out || '{}'), stderr: err, leftover, refused };
@@ -45,7 +73,7 @@ async function diagnoseAs(rules: PolicyRule[]): Promise<{ code: number; json: { 
   }
 }
 
-test('with exactly deploy/rbac.yaml, a full live diagnosis reads everything: nothing is forbidden', async () => {
+test('with exactly deploy/rbac.yaml (ClusterRole + Role) and --reader-namespace memwhy, a full live diagnosis reads everything: nothing is forbidden', async () => {
   const r = await diagnoseAs(clusterRoleRules());
   assert.equal(r.code, 0, r.stderr);
   const forbidden = r.json.notices.filter((n) => /forbidden|RBAC|cannot/i.test(n.message));
@@ -76,5 +104,51 @@ test('without pods create the reader cannot run: the answer comes from the API a
   assert.match(JSON.stringify(r.json.notices), /create, get, delete pods and get pods\/log/);
   assert.ok(notice);
   assert.equal(r.json.verdicts[0]?.kind, 'OOMKilled', 'still known from the runtime status');
+  assert.equal(r.leftover, 0);
+});
+
+/** A pod an attacker would want: privileged, host PID and network, the node's root file system. */
+function privilegedPod(ns: string): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'pwn', namespace: ns },
+    spec: {
+      nodeName: 'lab-node-1',
+      hostPID: true,
+      hostNetwork: true,
+      containers: [{ name: 'x', image: 'busybox:1.36', command: ['sleep', '3600'], securityContext: { privileged: true }, volumeMounts: [{ name: 'root', mountPath: '/host' }] }],
+      volumes: [{ name: 'root', hostPath: { path: '/' } }],
+    },
+  };
+}
+
+test('a user with exactly deploy/rbac.yaml cannot create a pod outside the reader namespace: kube-system, default, the target\'s', async () => {
+  const state = loadSnapshotState('examples/oomkilled-container');
+  state.users = [{ name: 'admin', groups: ['system:masters'] }, { name: 'alice', rules: clusterRoleRules() }];
+  state.namespaces = [...(state.namespaces ?? []), readerNamespace().doc as never, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } } as never];
+  const c = await startCluster(state, { kubelet: KUBELET });
+  try {
+    const alice = client(c, 'alice');
+    for (const ns of ['kube-system', 'default', 'shop']) {
+      const r = await alice.post(`/api/v1/namespaces/${ns}/pods?dryRun=All`, privilegedPod(ns));
+      assert.equal(r.status, 403, `${ns}: ${r.text}`);
+      assert.match(String(r.json.message), new RegExp(`User "alice" cannot create resource "pods" in API group "" in the namespace "${ns}"`));
+      const del = await alice.del(`/api/v1/namespaces/${ns}/pods/oom-container`);
+      assert.equal(del.status, 403, `${ns}: no delete either`);
+    }
+    // Nor any write at the cluster scope.
+    const node = await alice.del('/api/v1/nodes/lab-node-1');
+    assert.equal(node.status, 403);
+  } finally {
+    await c.close();
+  }
+});
+
+test('with deploy/rbac.yaml but without --reader-namespace: the default (the target\'s namespace) is refused, and the hint names --reader-namespace', async () => {
+  const r = await diagnoseAs(clusterRoleRules(), []);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.json.cgroup, null);
+  assert.match(JSON.stringify(r.json.notices), /--reader-namespace memwhy/);
   assert.equal(r.leftover, 0);
 });

@@ -344,6 +344,36 @@ describe('the TUI in a real terminal (tmux), against the test cluster', { skip: 
   });
 });
 
+describe('the TUI in a real terminal (tmux): a closed terminal (SIGHUP) cleans up the 300 s watch reader', { skip: skipCluster }, () => {
+  test('w starts the live watch, then tmux kill-session: the watch reader pod is deleted', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memwhy-e2e-hup-'));
+    const cluster = await startCluster(loadSnapshotState(join(ROOT, 'examples/oomkilled-container')));
+    const t = new Terminal(100, 30);
+    try {
+      const kc = cluster.writeKubeconfig(join(dir, 'kubeconfig.yaml'), { user: 'admin' });
+      await t.start();
+      await t.type(commandLine(`oom-container -n default --kubeconfig ${kc}`));
+      await t.waitFor((s) => s.includes('OOM-killed by its own memory limit'), 'the answer');
+      const deadline = Date.now() + 10_000;
+      while (readerPods(cluster).length > 0 && Date.now() < deadline) await sleep(10);
+      await t.literal('w');
+      const started = Date.now() + 15_000;
+      while (readerPods(cluster).length === 0 && Date.now() < started) await sleep(20);
+      assert.equal(readerPods(cluster).length, 1, 'the watch reader pod runs');
+      assert.equal(readerPods(cluster)[0]?.spec?.activeDeadlineSeconds, 300);
+      // The terminal goes away, as with a dropped SSH session: memwhy gets SIGHUP.
+      await t.tmux(['kill-session', '-t', t.target]);
+      const gone = Date.now() + 6_000;
+      while (readerPods(cluster).length > 0 && Date.now() < gone) await sleep(20);
+      assert.deepEqual(readerPods(cluster).map((p) => p.metadata?.name), [], 'no reader pod left after the terminal closed');
+    } finally {
+      await t.kill();
+      await cluster.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the TUI in a real terminal (tmux), from a snapshot', { skip: skipAll }, () => {
   test('80x24, --from examples/cache-driven: every line of every screen fits; q exits 0', { timeout: 60_000 }, async () => {
     const t = new Terminal(80, 24);
@@ -415,6 +445,39 @@ describe('the TUI in a real terminal (tmux), from a snapshot', { skip: skipAll }
       assert.equal(await t.exitCode(), 0);
       await t.waitFor((s) => s.trimEnd().endsWith(PROMPT.trimEnd()), 'the shell prompt after memwhy');
       assert.equal(await t.alternateScreen(), false, 'the alternate screen was left');
+    } finally {
+      await t.kill();
+    }
+  });
+
+  test('80x24: -c sidecar starts on sidecar; --color always beats NO_COLOR; Enter on Events opens the event', { timeout: 60_000 }, async () => {
+    const t = new Terminal(80, 24);
+    try {
+      await t.start();
+      await t.type(`NO_COLOR=1 ${commandLine('--from examples/oomkilled-container -c sidecar --color always')}`);
+      const summary = await t.waitFor((s) => crumbs(s) === 'Summary', 'the answer');
+      assertLine(summary, /^› sidecar {7,}16\.0Mi {3}32\.0Mi/, 'the cursor on sidecar (-c)');
+      assertLine(summary, /^ {2}Chain {9}sidecar: requests → limits/, 'the menu names sidecar');
+      const coloured = await t.tmux(['capture-pane', '-p', '-e', '-t', t.target]);
+      assert.match(coloured, /\u001b\[(?:[0-9;]*;)?3[1-7](?:;[0-9;]*)?m/, 'colour codes on screen with --color always and NO_COLOR=1');
+      await t.keys('Enter');
+      await t.waitFor((s) => crumbs(s) === 'Summary › Chain · sidecar 2/2', 'the chain of sidecar');
+      await t.literal('q');
+      assert.equal(await t.exitCode(), 0);
+
+      await t.type(commandLine('--from examples/evicted'));
+      await t.waitFor((s) => crumbs(s) === 'Summary', 'the evicted answer');
+      for (let i = 0; i < 6; i++) await t.keys('Down');
+      await t.waitFor((s) => /^› Events \(2\)/m.test(s), 'the cursor on Events');
+      await t.keys('Enter');
+      await t.waitFor((s) => crumbs(s).startsWith('Summary › Events'), 'the events list');
+      await t.keys('Enter');
+      const event = await t.waitFor((s) => crumbs(s).startsWith('Summary › Events › Event'), 'one event, whole');
+      const text = lines(event).slice(1, -1).join(' ').replace(/\s+/g, ' ');
+      assert.match(text, /The node was low on resource: memory\. Threshold quantity: 750Mi, available: 225800Ki\. Container nginx was using 4395616Ki, request is 0, has larger consumption of memory\./);
+      await assertFits(t, 'event');
+      await t.literal('q');
+      assert.equal(await t.exitCode(), 0);
     } finally {
       await t.kill();
     }

@@ -15,8 +15,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fetch, type Dispatcher } from 'undici';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { explainConnectionError, formatGoDuration, loadKubeconfig, parseGoDuration, parseRequestTimeout, proxyFromEnvironment, type LoadedKubeconfig, type LoadKubeconfigOptions } from '../../src/kube/config.js';
+import { explainConnectionError, formatGoDuration, KubeconfigError, loadKubeconfig, parseGoDuration, parseRequestTimeout, proxyFromEnvironment, type LoadedKubeconfig, type LoadKubeconfigOptions } from '../../src/kube/config.js';
 import { ExitCode, MemwhyError } from '../../src/cli/exit-codes.js';
+import { run } from '../../src/cli/main.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'kubeconfigs');
 const KUBECTL = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0 ? 'kubectl' : null;
@@ -105,6 +106,8 @@ function port(name: 'http' | 'https' | 'self' | 'proxy'): number {
 let root = '';
 let home = '';
 let execLog = '';
+/** A local port nothing listens on: a proxy-url there refuses every connection. */
+let closedPort = 0;
 
 function render(from: string, to: string, vars: Record<string, string>): void {
   fs.mkdirSync(to, { recursive: true });
@@ -120,12 +123,19 @@ function render(from: string, to: string, vars: Record<string, string>): void {
 
 before(async () => {
   await Promise.all(Object.values(servers).map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
+  closedPort = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (probe.address() as net.AddressInfo).port;
+      probe.close(() => resolve(p));
+    });
+  });
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'memwhy-kubeconfig-'));
   render(FIXTURES, root, {
     HTTP_PORT: String(port('http')),
     HTTPS_PORT: String(port('https')),
     SELF_PORT: String(port('self')),
     PROXY_PORT: String(port('proxy')),
+    CLOSED_PORT: String(closedPort),
     CA_DATA: cert('ca.crt').toString('base64'),
     BOB_CERT_DATA: cert('bob.crt').toString('base64'),
     BOB_KEY_DATA: cert('bob.key').toString('base64'),
@@ -445,14 +455,14 @@ describe('kubeconfig situations both kubectl and memwhy refuse', () => {
     assert.match(err.message, /https:\/\/127\.0\.0\.1:\d+/);
   });
 
-  test('unknown --context: a usage error listing the contexts', async () => {
-    const err = await bothFail({ kubeconfig: 'single.yaml', context: 'nope' }, ExitCode.Usage, /^context "nope" does not exist in the kubeconfig$/, /context "nope" does not exist|context was not found for specified context: nope/);
+  test('unknown --context: the kubeconfig exit code (5, as the README says), listing the contexts', async () => {
+    const err = await bothFail({ kubeconfig: 'single.yaml', context: 'nope' }, ExitCode.Unreachable, /^context "nope" does not exist in the kubeconfig$/, /context "nope" does not exist|context was not found for specified context: nope/);
     assert.match(err.hint ?? '', /available contexts: token, tokenfile, token-and-tokenfile, alice, bob, plain/);
   });
 
   test('unknown --cluster and --user', async () => {
-    await bothFail({ kubeconfig: 'single.yaml', cluster: 'nope' }, ExitCode.Usage, /cluster "nope" does not exist/, /cluster "nope"/);
-    await bothFail({ kubeconfig: 'single.yaml', user: 'nope' }, ExitCode.Usage, /user "nope" does not exist/, /auth info "nope" does not exist/);
+    await bothFail({ kubeconfig: 'single.yaml', cluster: 'nope' }, ExitCode.Unreachable, /cluster "nope" does not exist/, /cluster "nope"/);
+    await bothFail({ kubeconfig: 'single.yaml', user: 'nope' }, ExitCode.Unreachable, /user "nope" does not exist/, /auth info "nope" does not exist/);
   });
 
   test('a context whose user does not exist (kubectl asks for a password, and fails without a terminal)', async () => {
@@ -466,7 +476,7 @@ describe('kubeconfig situations both kubectl and memwhy refuse', () => {
   });
 
   test('--kubeconfig that does not exist', async () => {
-    await bothFail({ kubeconfig: 'nowhere.yaml' }, ExitCode.Usage, /--kubeconfig .*nowhere\.yaml: no such file/, /no such file or directory/);
+    await bothFail({ kubeconfig: 'nowhere.yaml' }, ExitCode.Unreachable, /--kubeconfig .*nowhere\.yaml: no such file/, /no such file or directory/);
   });
 
   test('nothing at all: no KUBECONFIG file exists, no ~/.kube/config, not in a pod', async () => {
@@ -635,5 +645,97 @@ describe('pure parts', () => {
     assert.equal(proxyFromEnvironment('https://x.example.com', { https_proxy: 'socks5://s:1080' }), 'socks5://s:1080', 'lower case and socks');
     assert.equal(proxyFromEnvironment('https://x.example.com', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '*' }), null, '*');
     assert.equal(proxyFromEnvironment('https://x.example.com', { HTTP_PROXY: 'http://p:1' }), null, 'HTTP_PROXY is not for https');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// What reaches the user when credentials or the proxy fail (issue 14, item 9)
+
+const PLUGIN_SECRET = 's3cr3t-from-the-plugin';
+const count = (text: string, part: string): number => text.split(part).length - 1;
+
+describe('a failing exec plugin and a refusing proxy, as the user sees them', () => {
+  test('exec plugin stderr (may hold secrets) is passed through once, as kubectl does, and not repeated in the error', async () => {
+    const sink = { text: '', write(chunk: string) { this.text += chunk; } };
+    const err = await bothFail({ kubeconfig: 'exec/kubeconfig.yaml', context: 'exec-failing' }, ExitCode.Unreachable, /getting credentials for user "exec-failing": exec: executable .*failing-plugin\.sh failed with exit code 1/, /failed with exit code 1/);
+    assert.doesNotMatch(`${err.message} ${err.hint ?? ''}`, new RegExp(PLUGIN_SECRET), 'memwhy\'s own error does not repeat the plugin\'s stderr');
+    assert.doesNotMatch(`${err.message} ${err.hint ?? ''}`, /identity provider refused/);
+    const loaded = await load({ kubeconfig: 'exec/kubeconfig.yaml', context: 'exec-failing' }, { execStderr: sink });
+    await assert.rejects(memwhyGetPods(loaded), MemwhyError);
+    assert.equal(sink.text, `refreshing token for client_secret=${PLUGIN_SECRET}\nerror: the identity provider refused the refresh\n`, 'the plugin\'s stderr, unchanged');
+    if (KUBECTL) {
+      const k = await runKubectl({ kubeconfig: 'exec/kubeconfig.yaml', context: 'exec-failing' });
+      // kubectl passes the stderr of each plugin run through (it runs the plugin again on each retry) and its own
+      // error line does not repeat it: memwhy runs the plugin once per failed request and does the same.
+      assert.ok(k.stderr.includes(sink.text), `kubectl passes the plugin's stderr through: ${k.stderr}`);
+      const kubectlError = k.stderr.trim().split('\n').pop() ?? '';
+      assert.match(kubectlError, /^Unable to connect to the server: getting credentials: exec: executable .* failed with exit code 1$/);
+    }
+  });
+
+  test('through the CLI: the plugin stderr appears once on memwhy\'s stderr, then one error line and its hint', async () => {
+    let stderr = '';
+    let stdout = '';
+    const code = await run(['web-0', '--kubeconfig', path.join(root, 'exec/kubeconfig.yaml'), '--context', 'exec-failing', '-o', 'json'], baseEnv({}), {
+      stdout: { write: (c: string) => (stdout += c) },
+      stderr: { write: (c: string) => (stderr += c) },
+      cwd: root,
+      home,
+    });
+    assert.equal(code, ExitCode.Unreachable, stderr);
+    assert.equal(stdout, '');
+    assert.equal(count(stderr, PLUGIN_SECRET), 1, stderr);
+    assert.equal(count(stderr, 'identity provider refused'), 1, stderr);
+    assert.match(stderr, /failing-plugin\.sh failed with exit code 1/);
+  });
+
+  test('a proxy-url that refuses the connection is named as the proxy refusing, not the server', async () => {
+    // kubectl fails too, but its last line blames the server ("The connection to the server … was refused": its
+    // StandardErrorMessage rewrites any "connection refused"); only its discovery log lines, printed when the
+    // discovery cache is cold, carry Go's real error "proxyconnect tcp: dial tcp …". memwhy says the latter.
+    const err = await bothFail({ kubeconfig: 'proxy/kubeconfig.yaml', context: 'refusing-proxy' }, ExitCode.Unreachable, new RegExp(`proxyconnect tcp: dial tcp 127\\.0\\.0\\.1:${closedPort}: connect: connection refused`));
+    assert.doesNotMatch(err.message, /connection to the server .* was refused/);
+    assert.match(err.hint ?? '', new RegExp(`the proxy http://127\\.0\\.0\\.1:${closedPort} refused the connection, not the server`));
+    assert.match(err.hint ?? '', /proxy-url of cluster "via-refusing-proxy"/);
+  });
+
+  test('without a proxy, a refused connection is still the server refusing', () => {
+    const refusedErr = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 1 });
+    const e = explainConnectionError(new TypeError('fetch failed', { cause: refusedErr }), { server: 'https://127.0.0.1:1', clusterName: 'c', proxy: null });
+    assert.match(e?.message ?? '', /^The connection to the server 127\.0\.0\.1:1 was refused - did you specify the right host or port\?$/);
+  });
+});
+
+describe('kubeconfig failures are typed (KubeconfigError), so src/cli can map them', () => {
+  const failure = async (s: Situation, extra: Partial<LoadKubeconfigOptions> = {}): Promise<KubeconfigError> => {
+    const err = await load(s, extra).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof KubeconfigError, `expected a KubeconfigError, got ${String(err)}`);
+    return err;
+  };
+
+  test('a flag value that is not a value: problem "flag", exit code Usage', async () => {
+    const err = await failure({ kubeconfig: 'single.yaml', requestTimeout: 'soon' });
+    assert.equal(err.problem, 'flag', err.message);
+    assert.equal(err.code, ExitCode.Usage, err.message);
+  });
+
+  test('flags naming what the kubeconfig does not have: problem "unusable", exit code 5 as the README says (issue 13)', async () => {
+    for (const s of [{ kubeconfig: 'single.yaml', context: 'nosuch' }, { kubeconfig: 'no-such-file.yaml' }, { kubeconfig: 'single.yaml', cluster: 'nosuch' }, { kubeconfig: 'single.yaml', user: 'nosuch' }]) {
+      const err = await failure(s);
+      assert.equal(err.problem, 'unusable', err.message);
+      assert.equal(err.code, ExitCode.Unreachable, err.message);
+    }
+  });
+
+  test('an unusable configuration: problem "unusable", exit code Unreachable', async () => {
+    const yaml11 = await failure({ kubeconfig: 'errors/yaml11-bool.yaml' });
+    assert.equal(yaml11.problem, 'unusable');
+    assert.equal(yaml11.code, ExitCode.Unreachable);
+    const nothing = await failure({ env: { KUBECONFIG: path.join(root, 'none-here.yaml') } });
+    assert.equal(nothing.problem, 'unusable');
+    assert.match(nothing.message, /^no Kubernetes configuration found/);
   });
 });

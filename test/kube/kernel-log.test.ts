@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseKernelOomLog } from '../../src/core/messages.js';
-import { KERNEL_LOG_ROOT, KERNEL_LOG_SCRIPT, buildProbePod, withKernelLog } from '../../src/kube/probe-pod.js';
+import { KERNEL_LOG_ROOT, KERNEL_LOG_SCRIPT, buildReaderPod, withKernelLog } from '../../src/kube/reader-pod.js';
 
 const FIXTURE = 'test/fixtures/raw/kernel-oom.aks-5.15-cgroupv2.allocatable-kubepods.slice.syslog.log';
 const shells = [
@@ -50,7 +50,7 @@ for (const [name, argv] of shells) {
 }
 
 test('--kernel-log adds a root, capability-less, read-only container; the cgroup reader stays uid 65534', () => {
-  const base = buildProbePod({ target: { namespace: 'shop', name: 'web-0', uid: '11111111-2222-3333-4444-555555555555', nodeName: 'n1', qosClass: 'Burstable', containerIds: [] }, readerNamespace: 'memwhy', nameSuffix: 'abcde', mode: 'once' });
+  const base = buildReaderPod({ target: { namespace: 'shop', name: 'web-0', uid: '11111111-2222-3333-4444-555555555555', nodeName: 'n1', qosClass: 'Burstable', containerIds: [] }, readerNamespace: 'memwhy', nameSuffix: 'abcde', mode: 'once' });
   const pod = withKernelLog(base) as unknown as { spec: { securityContext: Record<string, unknown>; volumes: Array<{ name: string; hostPath: { path: string } }>; containers: Array<{ name: string; securityContext: Record<string, unknown>; volumeMounts: Array<{ readOnly: boolean; mountPath: string }> }> } };
   const [reader, kernel] = pod.spec.containers;
   assert.equal(reader?.securityContext.runAsUser, 65534);

@@ -38,6 +38,14 @@ function bare(args: string[]) {
 }
 
 describe('out/kubectl-memwhy (single executable)', { skip: noBinary }, () => {
+  test('npm run package puts kubectl_complete-memwhy beside it, executable and equal to completion/', () => {
+    const beside = join(ROOT, 'out', 'kubectl_complete-memwhy');
+    assert.ok(existsSync(beside), 'out/kubectl_complete-memwhy exists');
+    assert.equal(readFileSync(beside, 'utf8'), readFileSync(join(ROOT, 'completion', 'kubectl_complete-memwhy'), 'utf8'));
+    const r = spawnSync(beside, ['--fro'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+    assert.equal(r.stdout, '--from\n:4\n');
+  });
+
   test('--help works with no node on PATH', () => {
     const r = bare(['--help']);
     assert.equal(r.status, 0, r.stderr);

@@ -21,7 +21,7 @@ const KINDS = ['pod/', 'deployment/', 'statefulset/', 'daemonset/', 'replicaset/
 const FLAGS = [
   ...['-n', '--namespace', '-l', '--selector', '-c', '--container', '-o', '--output', '--context', '--kubeconfig', '--cluster', '--user'],
   ...['--request-timeout', '--image', '--reader-namespace', '--reader-timeout', '--no-reader', '--kernel-log', '--save', '--from'],
-  ...['-A', '--all-namespaces', '--color', '--exit-code', '--help', '--version'],
+  ...['-A', '--all-namespaces', '--color', '--exit-code', '--all', '--help', '--version'],
 ];
 
 function which(name: string): string | null {
@@ -132,6 +132,16 @@ if (which('busybox')) shells.push(['busybox', 'sh']);
 for (const shell of shells) {
   describe(`completion under ${shell.join(' ')}`, () => {
     const c = (...words: string[]) => complete(shell, words);
+
+    test('cleanup -: only the flags cleanup takes (it offered every flag)', () => {
+      assert.deepEqual(c('cleanup', '-').candidates, ['-n', '--namespace', '-A', '--all-namespaces', '--context', '--kubeconfig', '--cluster', '--user', '--request-timeout', '--help']);
+      assert.deepEqual(c('cleanup', '--c').candidates, ['--context', '--cluster']);
+      assert.deepEqual(c('cleanup', '--fr').candidates, []);
+      for (const flag of c('cleanup', '-').candidates) {
+        const args = flag === '--help' ? ['cleanup', flag] : flag === '-A' || flag === '--all-namespaces' ? ['cleanup', flag] : ['cleanup', flag, 'x'];
+        assert.doesNotThrow(() => parseArgs(args), `cleanup accepts ${flag}`);
+      }
+    });
 
     test('flags', () => {
       assert.deepEqual(c('-').candidates, FLAGS);

@@ -432,3 +432,52 @@ test('an empty analysis (no containers, verdicts, events, node): every screen re
   await visit(4, /Not scheduled|node is unknown/);
   await visit(5, /No events\./);
 });
+
+test('-c sidecar: the cursor starts on sidecar and Chain opens sidecar (it started on the first container)', async () => {
+  const a = await load(CASES.oom);
+  const r = await start({ analysis: a, container: 'sidecar' });
+  assert.match(selectedRow(r.frame()), /› sidecar\s+16\.0Mi\s+32\.0Mi/);
+  const chain = await press(r, KEYS.enter);
+  assert.match(chain, /Container sidecar/);
+  const loaded = await start({ load: () => Promise.resolve(a), container: 'sidecar' });
+  assert.match(selectedRow(await waitFor(loaded.frame, (f) => f.includes('› '))), /› sidecar/);
+});
+
+test('the menu names the container under the cursor (it said (app) with the cursor on sidecar)', async () => {
+  const a = await load(CASES.oom);
+  const r = await start({ analysis: a });
+  assert.match(r.frame(), /Chain {9}app: requests → limits → usage → working set → breakdown/);
+  const f = await press(r, KEYS.down);
+  assert.match(f, /Chain {9}sidecar: requests → limits → usage → working set → breakdown/);
+});
+
+test('w without a watch says why', async () => {
+  const a = await load(CASES.oom);
+  const r = await start({ analysis: a, watchUnavailable: 'it needs the node reader pod, turned off by --no-reader' });
+  assert.match(await press(r, 'w'), /live watch is not available here: it needs the node reader pod, turned off by --no-reader/);
+});
+
+test('Events: Enter opens the selected event whole (a long message was cut with nothing to read it by)', async () => {
+  const a = await load(CASES.evicted);
+  const long = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ') + ' THE-END-OF-THE-MESSAGE';
+  a.events[0] = { ...a.events[0]!, message: `${long} ${long} ${long} ${long}` };
+  const r = at({ columns: 80, rows: 24 }, { analysis: a });
+  await waitFor(r.frame, (f) => f.includes('Events ('));
+  let f = '';
+  for (let i = 0; i < 6; i++) f = await press(r, KEYS.down);
+  assert.match(selectedRow(f), /› Events \(/);
+  f = await press(r, KEYS.enter);
+  assert.match(header(f), /Summary › Events/);
+  assert.match(f, /⏎ opens the whole message/);
+  assert.doesNotMatch(f, /THE-END-OF-THE-MESSAGE[\s\S]*THE-END-OF-THE-MESSAGE[\s\S]*THE-END-OF-THE-MESSAGE[\s\S]*THE-END-OF-THE-MESSAGE/);
+  f = await press(r, KEYS.enter);
+  assert.match(header(f), /Summary › Events › Event/);
+  let seen = (f.match(/THE-END-OF-THE-MESSAGE/g) ?? []).length;
+  for (let i = 0; i < 20 && seen < 4; i++) {
+    f = await press(r, KEYS.pageDown);
+    seen = Math.max(seen, (f.match(/THE-END-OF-THE-MESSAGE/g) ?? []).length);
+  }
+  assert.ok(f.includes('THE-END-OF-THE-MESSAGE'), 'the end of the message can be scrolled to');
+  f = await press(r, KEYS.esc);
+  assert.match(header(f), /Summary › Events(?! ›)/);
+});

@@ -30,6 +30,8 @@ test('runTui: NO_COLOR in env or color: false means no colour codes', async () =
     [{ NO_COLOR: '1' }, undefined, false],
     [{}, false, false],
     [{}, undefined, true],
+    // --color always: the CLI passes color: true, and NO_COLOR no longer overrides it.
+    [{ NO_COLOR: '1' }, true, true],
   ];
   for (const [env, color, expectColour] of cases) {
     const stdin = new FakeStdin();

@@ -118,10 +118,15 @@ test('chain: enter drills into the breakdown; other screens have nothing to open
   let s = run(initialNav({ containers: 1 }), { type: 'go', screen: 'chain' }, { type: 'enter' });
   assert.equal(s.screen, 'breakdown');
   assert.deepEqual(s.stack, ['summary', 'chain']);
-  for (const screen of ['breakdown', 'tools', 'node', 'events'] as const) {
+  for (const screen of ['breakdown', 'tools', 'node'] as const) {
     s = run(initialNav({ containers: 1 }), { type: 'go', screen }, { type: 'enter', count: 3 });
     assert.equal(s.screen, screen);
   }
+  // Events opens the selected event whole (issue 13 item 12: Enter did nothing there).
+  s = run(initialNav({ containers: 1 }), { type: 'go', screen: 'events' }, { type: 'move', delta: 1, count: 3 }, { type: 'enter', count: 3 });
+  assert.equal(s.screen, 'event');
+  assert.equal(s.selected.events, 1);
+  assert.equal(run(initialNav({ containers: 1 }), { type: 'go', screen: 'events' }, { type: 'enter', count: 0 }).screen, 'events');
 });
 
 test('back: pops the stack, closes help first, and does nothing at the root', () => {

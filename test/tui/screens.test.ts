@@ -50,7 +50,9 @@ test('summary: pod, QoS, node, main verdict, one row per container, menu, notice
   assert.match(rowWith(f, '› app'), /app\s+32\.0Mi\s+64\.0Mi\s+256Ki\s+[·┊│█]+\s+running, 1 restart, last: OOMK/);
   assert.match(rowWith(f, 'sidecar'), /sidecar\s+16\.0Mi\s+32\.0Mi\s+256Ki/);
   assert.match(f, /pod request 48\.0Mi .* pod limit 96\.0Mi/);
-  for (const item of ['Chain', 'Breakdown', 'Tools', 'Verdicts (1)', 'Node', 'Events (0)', 'Help']) assert.ok(f.includes(item), item);
+  // Events (?): the snapshot holds no events.json, so "0, none recorded" would be a claim nobody checked.
+  for (const item of ['Chain', 'Breakdown', 'Tools', 'Verdicts (1)', 'Node', 'Events (?)', 'Help']) assert.ok(f.includes(item), item);
+  assert.match(rowWith(f, 'Events (?)'), /unknown: not in the snapshot/);
   assert.match(rowWith(f, 'Verdicts (1)'), /OOMKilled/);
   assert.match(f, /Not known[\s\S]*events: not in the snapshot/);
   // The bar: request mark ┊ before the limit mark │.
@@ -219,7 +221,8 @@ test('verdict detail, OOMKilled: which limit fired, kernel record, evidence chai
   assert.match(rowWith(f, /^\s+pod\s/), /pod\s+96\.0Mi/);
   assert.match(rowWith(f, 'kubepods '), /23\.5Gi/);
   assert.match(f, /only this container's processes were\s+candidates/);
-  assert.match(f, /killed node \(pid 13771\) · anon-rss 69\.9Mi · file-rss 37\.7Mi/);
+  assert.match(f, /killed process "node" \(pid 13771\) · anon-rss 69\.9Mi · file-rss 37\.7Mi/); // was "killed node": a process, not the node
+  assert.match(f.replace(/\s+/g, " "), /Its RSS \(anon 69\.9Mi \+ file 37\.7Mi\) is above the 64\.0Mi limit because RSS counts every page the process maps/);
   assert.match(f, /Evidence chain/);
   assert.match(f, /1\. The runtime reported reason OOMKilled with exit code 137/);
   assert.match(f, /\[pod\.status\.containerStatuses\[app\]\.lastState\.terminated\]/);
@@ -311,4 +314,23 @@ test('every screen of every fixture builds, and no row is wider than the room at
       }
     }
   }
+});
+
+test('summary: the STATE keeps its width before the bar does; too narrow, it wraps under its column', async () => {
+  const a = await load(CASES.oom);
+  const at98 = frameOf(SummaryScreen, a, nav(a));
+  assert.match(rowWith(at98, '› app'), /[·┊│]+ {2}running, 1 restart, last: OOMKilled exit 137$/);
+  const r = render(h(SummaryScreen as ScreenComponent, { analysis: a, nav: nav(a), width: 70, height: HEIGHT, color: false }));
+  const narrow = clean(r.lastFrame() ?? '').split('\n');
+  const row = narrow.findIndex((l) => l.includes('› app'));
+  assert.match(narrow[row]!, /256Ki {2}running, 1 restart, last:$/);
+  assert.match(narrow[row + 1]!, /^ {40,}OOMKilled exit 137$/);
+});
+
+test('summary: the other pods a selector matched are named under the table, as in the text', async () => {
+  const a = await load(CASES.oom);
+  a.otherPods = [{ namespace: 'default', name: 'oom-container-2', phase: 'Running', why: '2 restart(s)' }];
+  const f = frameOf(SummaryScreen, a, nav(a));
+  assert.match(f, /also matched 1 other pod \(this one is the worst off\): oom-container-2 \(2 restart\(s\)\)/);
+  assert.doesNotMatch(frameOf(SummaryScreen, await load(CASES.oom), nav(a)), /also matched/);
 });

@@ -2,7 +2,7 @@
 // inactive, shmem, kernel and its parts, the remainder). The selected category's explanation is pinned below.
 import { formatBytes, formatPercent } from '../../core/quantity.js';
 import type { ContainerAnalysis } from '../../core/types.js';
-import { shortener } from '../../render/text.js';
+import { PART_GLYPH, shortener } from '../../render/layout.js';
 import { BLANK, containerReason, line, titled, pad, padLeft, para, proportionalCells, seg, type Line, type Tone } from '../format.js';
 import { selectedRow, type ScreenModel, type ScreenProps } from './model.js';
 import { ScreenView } from './view.js';
@@ -137,19 +137,19 @@ export interface Category {
 export function categories(c: ContainerAnalysis): Category[] {
   const b = c.breakdown;
   const out: Category[] = [
-    { id: 'anon', label: 'anon', bytes: b.anonBytes, sub: false, inWorkingSet: 'yes', reclaimable: 'no (swap)', char: '█', tone: 'magenta', source: c.sources.anonBytes ?? null },
+    { id: 'anon', label: 'anon', bytes: b.anonBytes, sub: false, inWorkingSet: 'yes', reclaimable: 'no (swap)', char: PART_GLYPH.anon, tone: 'magenta', source: c.sources.anonBytes ?? null },
     { id: 'active_anon', label: 'active_anon', bytes: b.activeAnonBytes, sub: true, inWorkingSet: 'yes', reclaimable: 'no (swap)', char: ' ', tone: 'magenta', source: c.sources.activeAnonBytes ?? null },
     { id: 'inactive_anon', label: 'inactive_anon', bytes: b.inactiveAnonBytes, sub: true, inWorkingSet: 'yes', reclaimable: 'no (swap)', char: ' ', tone: 'magenta', source: c.sources.inactiveAnonBytes ?? null },
-    { id: 'file_active', label: 'file active', bytes: b.activeFileBytes, sub: false, inWorkingSet: 'yes', reclaimable: 'yes, later', char: '▓', tone: 'blue', source: c.sources.activeFileBytes ?? null },
-    { id: 'file_inactive', label: 'file inactive', bytes: b.inactiveFileBytes, sub: false, inWorkingSet: 'no', reclaimable: 'yes, first', char: '░', tone: 'cyan', source: c.sources.inactiveFileBytes ?? null },
-    { id: 'shmem', label: 'shmem', bytes: b.shmemBytes, sub: false, inWorkingSet: 'yes', reclaimable: 'no (swap)', char: '▒', tone: 'yellow', source: c.sources.shmemBytes ?? null },
-    { id: 'kernel', label: 'kernel', bytes: b.kernelBytes, sub: false, inWorkingSet: 'yes', reclaimable: 'partly', char: '■', tone: 'red', source: c.sources.kernelBytes ?? null },
+    { id: 'file_active', label: 'file active', bytes: b.activeFileBytes, sub: false, inWorkingSet: 'yes', reclaimable: 'yes, later', char: PART_GLYPH.fileActive, tone: 'blue', source: c.sources.activeFileBytes ?? null },
+    { id: 'file_inactive', label: 'file inactive', bytes: b.inactiveFileBytes, sub: false, inWorkingSet: 'no', reclaimable: 'yes, first', char: PART_GLYPH.fileInactive, tone: 'cyan', source: c.sources.inactiveFileBytes ?? null },
+    { id: 'shmem', label: 'shmem', bytes: b.shmemBytes, sub: false, inWorkingSet: 'yes', reclaimable: 'no (swap)', char: PART_GLYPH.shmem, tone: 'yellow', source: c.sources.shmemBytes ?? null },
+    { id: 'kernel', label: 'kernel', bytes: b.kernelBytes, sub: false, inWorkingSet: 'yes', reclaimable: 'partly', char: PART_GLYPH.kernel, tone: 'red', source: c.sources.kernelBytes ?? null },
   ];
   for (const [k, v] of Object.entries(b.kernelParts)) {
     if (k === 'kmem' && Object.keys(b.kernelParts).length === 1) continue; // v1: the same number as kernel.
     out.push({ id: k, label: k, bytes: v, sub: true, inWorkingSet: 'yes', reclaimable: k === 'slab_reclaimable' ? 'yes' : 'no', char: ' ', tone: 'red', source: null });
   }
-  out.push({ id: 'other', label: 'other', bytes: b.otherBytes, sub: false, inWorkingSet: 'yes', reclaimable: '?', char: '·', tone: 'gray', source: c.sources.otherBytes ?? null });
+  out.push({ id: 'other', label: 'other', bytes: b.otherBytes, sub: false, inWorkingSet: 'yes', reclaimable: '?', char: PART_GLYPH.other, tone: 'gray', source: c.sources.otherBytes ?? null });
   return out;
 }
 

@@ -3,7 +3,7 @@
 // (working set against the request).
 import { formatBytes, formatPercent } from '../../core/quantity.js';
 import type { Analysis, ContainerAnalysis } from '../../core/types.js';
-import { bar, shortener } from '../../render/text.js';
+import { bar, shortener } from '../../render/layout.js';
 import { BLANK, containerReason, hardWrap, line, titled, meter, pad, padLeft, para, seg, sourceKind, specBytes, stateText, wrapText, type Line, type Tone } from '../format.js';
 import { sparkline } from '../sparkline.js';
 import type { ScreenModel, ScreenProps } from './model.js';
@@ -109,7 +109,14 @@ export function chainLines(a: Analysis, c: ContainerAnalysis, width: number): Li
         value: specBytes(limit),
         kind: 'spec',
         source: specField(c.sources.limitBytes ?? 'resources.limits.memory'),
-        meaning: limit === null ? `No limit: bounded only by the pod and node-allocatable (kubepods) cgroups.${cgLimit}` : `Written to the container cgroup's memory.max: the kernel OOM-kills at it.${cgLimit}`,
+        meaning:
+          limit === null
+            ? `No limit: bounded only by the pod and node-allocatable (kubepods) cgroups.${cgLimit}`
+            : c.limitSource === 'pod-level'
+              ? `No limit of its own: the pod-level limit (spec.resources) is its memory.max; the kernel OOM-kills at it.${cgLimit}`
+              : c.limitSource === 'resized'
+                ? `Resized in place (spec says ${specBytes(c.specLimitBytes)}): the cgroup's memory.max holds this; the kernel OOM-kills at it.${cgLimit}`
+                : `Written to the container cgroup's memory.max: the kernel OOM-kills at it.${cgLimit}`,
       },
       width,
     ),

@@ -34,9 +34,29 @@ export function eventsModel({ analysis: a, nav, width }: ScreenProps): ScreenMod
   if (e) {
     pinned.push(line(seg('─'.repeat(Math.min(width, 80)), { dim: true })));
     pinned.push(line(seg(`${e.type ?? '?'} ${e.reason ?? '?'}`, { bold: true }), seg(`  ${e.object ?? ''} · ${e.count ?? '?'}× · last seen ${e.lastSeen ?? '?'}`, { dim: true })));
-    pinned.push(...para(e.message ?? '(no message)', width).slice(0, 6));
+    const message = para(e.message ?? '(no message)', width);
+    pinned.push(...message.slice(0, 6));
+    if (message.length > 6) pinned.push(line(seg(`… ${message.length - 6} more rows: ⏎ opens the whole message`, { dim: true })));
   }
   return { subtitle: `${a.events.length}`, lines, rows, pinned };
+}
+
+/** Event (Enter on Events): one event whole, its message wrapped and scrollable, nothing cut. */
+export function eventModel({ analysis: a, nav, width }: ScreenProps): ScreenModel {
+  const rows = a.events.map((_, i) => i);
+  const e = a.events[selectedRow({ rows }, nav.selected.events)];
+  if (!e) return { lines: [line('No event selected.')] };
+  const lines: Line[] = [
+    line(seg(`${e.type === 'Warning' ? '▲' : '·'} ${e.type ?? '?'} ${e.reason ?? '?'}`, { bold: true, color: e.type === 'Warning' ? 'yellow' : undefined })),
+    line(seg(`${e.object ?? '?'} · ${e.count ?? '?'}× · last seen ${e.lastSeen ?? '?'}`, { dim: true })),
+    [],
+  ];
+  for (const paragraph of (e.message ?? '(no message)').split('\n')) lines.push(...para(paragraph, width));
+  return { subtitle: e.reason ?? undefined, lines };
+}
+
+export function EventScreen(props: ScreenProps & { color: boolean }) {
+  return <ScreenView model={eventModel(props)} height={props.height} selected={props.nav.selected.event} color={props.color} />;
 }
 
 export function EventsScreen(props: ScreenProps & { color: boolean }) {

@@ -12,7 +12,7 @@ export const GLOSSARY: ReadonlyArray<[string, string]> = [
   ['shmem', 'tmpfs, /dev/shm and emptyDir with medium: Memory. Looks like cache, but cannot be reclaimed without swap.'],
   ['kernel memory', 'Slab (dentries, inodes), kernel stacks, page tables, socket buffers charged to the cgroup. Only slab_reclaimable can be taken back.'],
   ['QoS', 'Guaranteed (requests = limits for every container), Burstable (some request), BestEffort (none). Sets oom_score_adj and the eviction order.'],
-  ['oom_score_adj', 'The kernel OOM killer prefers high values: -997 for Guaranteed, 1000 for BestEffort, 2..999 for Burstable (less the larger the request).'],
+  ['oom_score_adj', 'The kernel OOM killer prefers high values: -997 for Guaranteed, 1000 for BestEffort, 3..999 for Burstable: 1000 − 1000·request/capacity, at least 3 (pkg/kubelet/qos/policy.go; the docs write 2).'],
   ['memory.available', 'capacity − node working set, as the kubelet computes it. Below the eviction threshold (eviction-hard, default 100Mi) it evicts pods.'],
   ['allocatable', 'capacity − kube-reserved − system-reserved − eviction threshold: what the scheduler may hand out as requests.'],
   ['requests vs limits', 'A request is reserved by the scheduler and ranks eviction; a limit is written to memory.max and enforced by the kernel (OOM kill). Usage between the two is allowed but unreserved.'],

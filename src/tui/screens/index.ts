@@ -2,10 +2,11 @@
 import type { ScreenId } from '../navigation.js';
 import { breakdownModel } from './breakdown.js';
 import { chainModel } from './chain.js';
-import { eventsModel } from './events.js';
+import { eventModel, eventsModel } from './events.js';
 import { helpModel } from './help.js';
 import type { ScreenModel, ScreenProps } from './model.js';
 import { nodeModel } from './node.js';
+import { sizingModel } from './sizing.js';
 import { summaryModel } from './summary.js';
 import { toolsModel } from './tools.js';
 import { verdictModel, verdictsModel } from './verdicts.js';
@@ -28,8 +29,12 @@ export function buildScreen(screen: ScreenId, props: ScreenProps): ScreenModel {
       return nodeModel(props);
     case 'events':
       return eventsModel(props);
+    case 'event':
+      return eventModel(props);
     case 'help':
       return helpModel(props);
+    case 'sizing':
+      return sizingModel(props);
   }
 }
 

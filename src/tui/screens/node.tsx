@@ -9,6 +9,9 @@ import { ScreenView } from './view.js';
 
 const f = formatBytes;
 
+/** Why the kubepods limit is not allocatable (memory-facts: node_container_manager_linux.go). */
+export const KUBEPODS_LIMIT_NOTE = "the pods' cgroup: capacity − kube/system-reserved (allocatable also subtracts the eviction threshold); the kernel OOM-kills pods when it is full";
+
 interface Row {
   label: string;
   value: number | null;
@@ -22,8 +25,12 @@ function rowLines(rows: Row[], width: number): Line[] {
   const labelW = 22;
   const numW = 9;
   const out: Line[] = [];
+  let lastUnknown: string | null = null;
   for (const r of rows) {
-    const note = r.value === null ? `unknown: ${r.unknown ?? r.note}` : r.note;
+    // One reason said once: the rows below it that are unknown for the same reason say so in two words.
+    const why = r.value === null ? (r.unknown ?? r.note) : null;
+    const note = why === null ? r.note : why === lastUnknown ? 'unknown: as above' : `unknown: ${why}`;
+    lastUnknown = why;
     const wrapped = wrapText(note, width - labelW - numW - 2);
     out.push(line(seg(pad(r.label, labelW), { bold: true }), seg(padLeft(f(r.value), numW), { color: r.tone, bold: true }), '  ', seg(wrapped[0] ?? '', { dim: true })));
     for (const w of wrapped.slice(1)) out.push(line(' '.repeat(labelW + numW + 2), seg(w, { dim: true })));
@@ -55,7 +62,7 @@ export function nodeLines(a: Analysis, width: number): Line[] {
   lines.push(
     ...rowLines(
       [
-        { label: 'capacity', value: n.capacityBytes, note: 'node.status.capacity.memory', unknown: nodeWhy },
+        { label: 'capacity', value: n.capacityBytes, note: n.capacitySource ?? 'node.status.capacity.memory', unknown: nodeWhy },
         { label: 'reserved', value: n.reservedBytes, note: 'capacity − allocatable: kube-reserved + system-reserved + eviction threshold', unknown: nodeWhy },
         { label: 'allocatable', value: n.allocatableBytes, note: 'what the scheduler hands out to pods', unknown: nodeWhy },
         { label: 'requested', value: n.requestedBytes, note: `sum of the requests of ${n.podsCounted ?? '?'} pod(s) on the node: ${formatPercent(requestedShare)} of allocatable`, unknown: podsWhy },
@@ -74,7 +81,7 @@ export function nodeLines(a: Analysis, width: number): Line[] {
       [
         { label: 'kubepods usage', value: k?.usageBytes ?? null, note: `all pods' memory as the kernel counts it${kubepodsShare !== null ? `: ${formatPercent(kubepodsShare)} of the limit` : ''}`, unknown: cgWhy },
         { label: 'kubepods working set', value: k?.workingSetBytes ?? null, note: 'usage − inactive_file of all pods', unknown: cgWhy },
-        { label: 'kubepods limit', value: k?.cgroupLimitBytes ?? null, note: 'node-allocatable cgroup: the kernel OOM-kills pods when it is full', unknown: cgWhy },
+        { label: 'kubepods limit', value: k?.cgroupLimitBytes ?? null, note: KUBEPODS_LIMIT_NOTE, unknown: cgWhy },
         { label: 'allocatable available', value: n.allocatableAvailableBytes, note: 'kubepods limit − kubepods working set (allocatableMemory.available)', unknown: cgWhy },
       ],
       width,
@@ -83,12 +90,16 @@ export function nodeLines(a: Analysis, width: number): Line[] {
   if (kubepodsShare !== null) lines.push(line(' '.repeat(2), seg(meter(k?.usageBytes ?? null, k?.cgroupLimitBytes ?? null, mw), { color: kubepodsShare > 0.9 ? 'red' : 'magenta' }), ` ${formatPercent(kubepodsShare)} of kubepods limit`));
   lines.push(BLANK);
   lines.push(line(seg('Kubelet (eviction)', { color: 'cyan', bold: true })));
-  const room = n.memoryAvailableBytes !== null && n.evictionThresholdBytes !== null ? n.memoryAvailableBytes - n.evictionThresholdBytes : null;
+  const available = n.memoryAvailableBytes ?? a.eviction?.availableBytes ?? null;
+  const threshold = n.evictionThresholdBytes ?? a.eviction?.thresholdBytes ?? null;
+  const room = available !== null && threshold !== null ? available - threshold : null;
   lines.push(
     ...rowLines(
       [
-        { label: 'memory.available', value: n.memoryAvailableBytes, note: 'capacity − node working set', unknown: reasonFor(a, 'summary', 'cgroup', 'node') },
-        { label: 'eviction threshold', value: n.evictionThresholdBytes, note: 'eviction-hard memory.available: below it the kubelet evicts', unknown: 'the kubelet configuration was not read (default 100Mi)' },
+        n.memoryAvailableBytes === null && a.eviction?.availableBytes != null
+          ? { label: 'memory.available', value: a.eviction.availableBytes, note: `capacity − node working set when the kubelet evicted the pod (${a.eviction.source}); now unknown` }
+          : { label: 'memory.available', value: n.memoryAvailableBytes, note: 'capacity − node working set', unknown: reasonFor(a, 'summary', 'cgroup', 'node') },
+        { label: 'eviction threshold', value: n.evictionThresholdBytes ?? a.eviction?.thresholdBytes ?? null, note: 'eviction-hard memory.available: below it the kubelet evicts', unknown: 'the kubelet configuration was not read (default 100Mi)' },
         { label: 'room before eviction', value: room, note: 'memory.available − threshold', unknown: 'needs memory.available and the threshold', tone: room !== null && room < 0 ? 'red' : undefined },
       ],
       width,

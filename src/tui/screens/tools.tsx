@@ -3,7 +3,7 @@
 // come with: why do kubectl top and docker stats differ here?
 import { formatBytes } from '../../core/quantity.js';
 import type { Analysis, ContainerAnalysis } from '../../core/types.js';
-import { shortener } from '../../render/text.js';
+import { shortener } from '../../render/layout.js';
 import { BLANK, containerReason, line, titled, pad, padLeft, para, seg, wrapText, type Line } from '../format.js';
 import type { ScreenModel, ScreenProps } from './model.js';
 import { ScreenView } from './view.js';
@@ -93,6 +93,16 @@ export function toolsModel({ analysis: a, nav, width }: ScreenProps): ScreenMode
   if (a.containers.length > 1) {
     const sum = a.containers.reduce<number | null>((acc, x) => (acc === null || x.workingSetBytes === null ? null : acc + x.workingSetBytes), 0);
     lines.push(BLANK, ...para(`kubectl top pod shows the sum of the containers' working sets: ${f(sum)}${a.podLevel ? ` (the pod cgroup itself, with the pause container: ${f(a.podLevel.workingSetBytes)})` : ''}.`, width, { style: { dim: true } }));
+  }
+  // The cAdvisor metrics (Prometheus, Grafana), one line each so the tools above stay on screen.
+  const prom = c.views.prometheus;
+  if (prom.length) {
+    lines.push(BLANK, line(seg('In Prometheus / Grafana (cAdvisor)', { bold: true, color: 'cyan' })));
+    for (const v of prom) {
+      const same = v.metric === 'container_memory_working_set_bytes' ? 'kubectl top (working set)' : v.computedAs.split(' (')[0];
+      lines.push(line(seg(pad(v.metric, 35), { bold: true }), seg(padLeft(f(v.bytes), numW), { bold: true }), seg(`  = ${same}`, { dim: true })));
+    }
+    for (const x of wrapText(`[${prom[0]?.cadvisorSource ?? ''}]`, width - 4)) lines.push(line('    ', seg(x, { dim: true })));
   }
   return { subtitle: c.name, lines };
 }

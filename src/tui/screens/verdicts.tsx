@@ -1,18 +1,15 @@
 // Verdicts: the list, and the detail of one with its evidence and next steps. OOMKilled adds which limit fired
 // (the level) and the kernel's records; Evicted adds the threshold arithmetic; Pending the per-node fit table.
-import { parseEvictionMessage } from '../../core/messages.js';
+import { killedProcess, rssAboveLimit } from '../../core/oom-words.js';
 import { formatBytes } from '../../core/quantity.js';
 import type { Analysis, OomLevel, Verdict } from '../../core/types.js';
-import { shortener } from '../../render/text.js';
-import { BLANK, line, pad, padLeft, para, reasonFor, seg, SEVERITY_MARK, severityTone, specBytes, truncate, wrapText, type Line } from '../format.js';
+import { shortener } from '../../render/layout.js';
+import { BLANK, line, pad, padLeft, para, reasonFor, seg, SEVERITY_MARK, severityTone, specBytes, truncate, verdictTitle, wrapText, type Line } from '../format.js';
 import { selectedRow, type ScreenModel, type ScreenProps } from './model.js';
 import { ScreenView } from './view.js';
 
 const f = formatBytes;
 
-export function verdictTitle(v: Verdict): string {
-  return `${v.kind}${v.level ? ` (${v.level})` : ''}${v.container ? ` · ${v.container}` : ''}`;
-}
 
 export function verdictsModel({ analysis: a, width }: ScreenProps): ScreenModel {
   const lines: Line[] = [];
@@ -71,11 +68,13 @@ function oomLines(a: Analysis, v: Verdict, width: number): Line[] {
     for (const k of a.kernelOoms) {
       out.push(
         ...para(
-          `${k.time ?? '?'}: killed ${k.task ?? '?'} (pid ${k.pid ?? '?'}) · anon-rss ${f(k.anonRssBytes)} · file-rss ${f(k.fileRssBytes)} · shmem-rss ${f(k.shmemRssBytes)} · oom_score_adj ${k.oomScoreAdj ?? '?'}`,
+          `${k.time ?? '?'}: killed ${killedProcess(k)}) · anon-rss ${f(k.anonRssBytes)} · file-rss ${f(k.fileRssBytes)} · shmem-rss ${f(k.shmemRssBytes)} · oom_score_adj ${k.oomScoreAdj ?? '?'}`,
           width,
           { prefix: '· ' },
         ),
       );
+      const why = rssAboveLimit(k).trim();
+      if (why) out.push(...para(why, width, { prefix: '  ', style: { dim: true } }));
       out.push(...para(`${k.global ? 'global OOM' : `limit of ${shortMemcg(k.oomMemcg)}`}: usage ${f(k.memcgUsageBytes)} of ${f(k.memcgLimitBytes)}${k.constraint ? ` (${k.constraint})` : ''}`, width, { prefix: '  ', style: { dim: true } }));
       if (k.groupKill) out.push(...para(`memory.oom.group: every task of ${k.groupKill.memcg} was killed too (${k.groupKill.processes.map((p) => `${p.task} ${p.pid}`).join(', ')})`, width, { prefix: '  ', style: { dim: true } }));
     }
@@ -91,16 +90,10 @@ function shortMemcg(memcg: string | null): string {
   return `…/${parts.slice(-2).map((p) => truncate(p, 20)).join('/')}`;
 }
 
-function evictionMessage(a: Analysis): string | null {
-  const candidates = [a.pod.message, ...a.events.filter((e) => e.reason === 'Evicted').map((e) => e.message)];
-  for (const m of candidates) if (m && parseEvictionMessage(m)) return m;
-  return null;
-}
-
 export function evictionLines(a: Analysis, width: number): Line[] {
   const out: Line[] = [];
-  const text = evictionMessage(a);
-  const m = text ? parseEvictionMessage(text) : null;
+  // Parsed once by the analysis (core/eviction.ts), so -o json carries the same figures.
+  const m = a.eviction;
   const threshold = m?.thresholdBytes ?? a.node?.evictionThresholdBytes ?? null;
   const available = m?.availableBytes ?? null;
   const capacity = a.node?.capacityBytes ?? null;
