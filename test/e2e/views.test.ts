@@ -7,6 +7,11 @@ import { gatherNodeView } from '../../src/app/views/node-view.js';
 import { gatherOverview } from '../../src/app/views/overview.js';
 import { openLive } from '../../src/kube/live.js';
 import { KubeViews } from '../../src/kube/views.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/cli/main.js';
+import { kubectl } from '../cluster/helpers.js';
 import { startCluster, type Cluster, type Obj } from '../cluster/index.js';
 
 const Mi = 1024 * 1024;
@@ -121,6 +126,56 @@ describe('views against the test cluster', () => {
     assert.deepEqual(report.missing.map((m) => m.part), ['cgroup']);
     // The test cluster's configz names only the 100Mi threshold, yet capacity − allocatable is 596Mi: said.
     assert.match(report.notices.find((n) => n.part === 'configz')?.message ?? '', /disagree/);
+  });
+
+  /** `kubectl memwhy …` in-process against the cluster. */
+  async function memwhy(argv: string[], user = 'admin'): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const code = await run([...argv, '--kubeconfig', cluster.kubeconfig(user), '--now', NOW], {}, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+    return { code, stdout, stderr };
+  }
+
+  test('the CLI: `memwhy -n shop -o json` is the documented overview schema, worst first; kubectl top pods shows the same working sets', async () => {
+    const r = await memwhy(['-n', 'shop', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { schemaVersion: number; kind: string; pods: Array<Record<string, unknown>> };
+    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.kind, 'Overview');
+    const keys = ['namespace', 'name', 'node', 'qosClass', 'workingSetBytes', 'usageBytes', 'requestBytes', 'limitBytes', 'risk', 'reason'];
+    for (const p of report.pods) for (const k of keys) assert.ok(k in p, `pods[].${k}`);
+    assert.deepEqual(report.pods.map((p) => [p.name, p.risk, p.workingSetBytes, p.requestBytes, p.limitBytes]), [
+      ['cache', 'oom', 120 * Mi, 128 * Mi, 128 * Mi],
+      ['web', 'eviction', 600 * Mi, 256 * Mi, 1024 * Mi],
+      ['idle', 'waste', 50 * Mi, 2048 * Mi, 2048 * Mi],
+    ]);
+    const cache = mkdtempSync(join(tmpdir(), 'memwhy-kubectl-'));
+    try {
+      const top = await kubectl(cluster.kubeconfig('admin'), ['top', 'pods', '-n', 'shop', '--no-headers'], cache);
+      assert.equal(top.code, 0, top.stderr);
+      const kubectlMi = Object.fromEntries(top.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)).map(([name, , mem]) => [name, mem]));
+      assert.deepEqual(kubectlMi, { web: '600Mi', cache: '120Mi', idle: '50Mi' });
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  test('the CLI: `memwhy -A --containers -o text` names the namespace, the container and the reason; `memwhy node/node-a -o json` the node schema', async () => {
+    const text = await memwhy(['-A', '--containers', '--sort', 'risk', '-o', 'text']);
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.split('\n');
+    assert.match(lines[0]!, /^NAMESPACE +NAME +CONTAINER +NODE +QOS +WSET +REQUEST +LIMIT +%LIMIT +RESTARTS +RISK +WHY$/);
+    assert.match(lines[1]!, /^shop +cache +app +node-a +Burstable +120Mi +128Mi +128Mi +94% +0 +OOM +working set 120Mi is 94% of the 128Mi limit the kernel enforces$/);
+    const node = await memwhy(['node/node-a', '-o', 'json']);
+    assert.equal(node.code, 0, node.stderr);
+    const n = JSON.parse(node.stdout) as { node: Record<string, unknown>; evictionOrder: Array<Record<string, unknown>>; missing: Array<{ part: string; reason: string }> };
+    for (const k of ['name', 'capacityBytes', 'allocatableBytes', 'reservedBytes', 'evictionThresholdBytes', 'availableBytes', 'kubepodsLimitBytes', 'kubepodsUsageBytes']) assert.ok(k in n.node, `node.${k}`);
+    for (const k of ['namespace', 'name', 'workingSetBytes', 'requestBytes', 'priority', 'exceedsRequest']) assert.ok(k in n.evictionOrder[0]!, `evictionOrder[].${k}`);
+    assert.equal(n.node.reservedBytes, 596 * Mi);
+    assert.deepEqual(n.missing.find((m) => m.part === 'cgroup')?.reason, 'the node reader for node/<name> is not built yet');
+    const viewer = await memwhy(['node/node-a', '-o', 'text'], 'viewer');
+    assert.equal(viewer.code, 4, viewer.stdout);
+    assert.match(viewer.stderr, /memwhy needs RBAC: get nodes/);
   });
 
   test('node/nosuch: not found, with the command that lists nodes', async () => {

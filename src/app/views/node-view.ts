@@ -12,8 +12,9 @@ export type NodeReader = (node: string, signal: AbortSignal) => Promise<{ files:
 
 export interface NodeViewRequest {
   name: string;
-  /** null: --no-reader, or no node reader available. */
+  /** null: --no-reader, or no node reader available (`readerMissing` says which). */
   reader: NodeReader | null;
+  readerMissing?: string;
   signal: AbortSignal;
   now: string;
 }
@@ -37,7 +38,7 @@ export async function gatherNodeView(source: ViewsSource, req: NodeViewRequest):
     part('events', () => source.listNodeEvents(name, signal)),
     req.reader ? part('cgroup', () => (req.reader as NodeReader)(name, signal)) : Promise.resolve(null),
   ]);
-  if (!req.reader) missing.push({ part: 'cgroup', reason: 'the node reader was turned off (--no-reader)' });
+  if (!req.reader) missing.push({ part: 'cgroup', reason: req.readerMissing ?? 'the node reader was turned off (--no-reader)' });
   // The metrics API only when the Summary API could not be read (one request fewer otherwise).
   const nodeMetrics = summary ? null : await part('nodemetrics', () => source.listNodeMetrics(signal));
   const capacity = parseBytes(node.status?.capacity?.memory ?? null);
