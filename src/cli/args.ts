@@ -13,7 +13,11 @@ export type WorkloadKind = 'deployment' | 'statefulset' | 'daemonset' | 'replica
 export type TargetArg =
   | { kind: 'pod'; name: string }
   | { kind: 'workload'; resource: WorkloadKind; name: string }
-  | { kind: 'selector'; selector: string };
+  | { kind: 'selector'; selector: string }
+  | { kind: 'node'; name: string };
+
+/** What a pod's diagnosis explains (node/<name> is the node view). */
+export type PodTargetArg = Exclude<TargetArg, { kind: 'node' }>;
 
 export interface ConnectionOptions {
   namespace: string | null;
@@ -28,7 +32,7 @@ export interface ConnectionOptions {
 export interface RunOptions extends ConnectionOptions {
   kind: 'run';
   /** null only with --from (the snapshot names its pod). */
-  target: TargetArg | null;
+  target: PodTargetArg | null;
   /** -c: the container to focus on. */
   container: string | null;
   output: OutputMode;
@@ -58,7 +62,36 @@ export interface CleanupOptions extends ConnectionOptions {
   allNamespaces: boolean;
 }
 
-export type Options = RunOptions | CleanupOptions | { kind: 'help'; text: string } | { kind: 'version'; text: string };
+/** The views' common part: how to print them. */
+export interface ViewOutput {
+  output: OutputMode;
+  color: ColorMode;
+  now: string | null;
+}
+
+/** `memwhy` with no pod (-n, or -A): the ranked overview of the pods. */
+export interface OverviewOptions extends ConnectionOptions, ViewOutput {
+  kind: 'overview';
+  allNamespaces: boolean;
+  selector: string | null;
+  /** --deep: each node's kubelet Summary API too (usage beside the working set). */
+  deep: boolean;
+  /** --containers: one row per container. */
+  containers: boolean;
+  sort: OverviewSortArg;
+}
+
+/** `memwhy node/<name>`: a node's memory explained. */
+export interface NodeOptions extends ConnectionOptions, ViewOutput {
+  kind: 'node';
+  node: string;
+  readerEnabled: boolean;
+}
+
+export type OverviewSortArg = 'risk' | 'working-set' | 'usage' | 'request' | 'limit' | 'name' | 'restarts';
+const SORTS: readonly OverviewSortArg[] = ['risk', 'working-set', 'usage', 'request', 'limit', 'name', 'restarts'];
+
+export type Options = RunOptions | CleanupOptions | OverviewOptions | NodeOptions | { kind: 'help'; text: string } | { kind: 'version'; text: string };
 
 export const VERSION: string = pkg.version;
 export const DEFAULT_IMAGE = 'busybox:1.36';
@@ -106,7 +139,10 @@ export const FLAGS = {
   'kernel-log': { type: 'boolean', default: false, describe: "also read the kernel's OOM lines from the node's /var/log (a second container, root but without capabilities, read-only)" },
   'save': { type: 'string', requiresArg: true, describe: 'write what was gathered to this folder (a snapshot for --from)' },
   'from': { type: 'string', requiresArg: true, describe: 'read a snapshot folder instead of the cluster' },
-  'all-namespaces': { alias: 'A', type: 'boolean', default: false, describe: 'with cleanup: every namespace' },
+  'all-namespaces': { alias: 'A', type: 'boolean', default: false, describe: 'with no pod: the overview of every namespace; with cleanup: every namespace' },
+  'deep': { type: 'boolean', default: false, describe: "overview: also read each node's kubelet Summary API (the usage the kernel compares with the limit)" },
+  'containers': { type: 'boolean', default: false, describe: 'overview: one row per container' },
+  'sort': { type: 'string', requiresArg: true, default: 'risk', describe: 'overview order: risk, working-set, usage, request, limit, name or restarts' },
   'color': { type: 'string', requiresArg: true, default: 'auto', describe: 'colour: auto, always or never (auto honours NO_COLOR)' },
   'exit-code': { type: 'boolean', default: false, describe: 'exit 10 when a critical or warning verdict is found' },
   'all': { type: 'boolean', default: false, describe: 'text: the full chain of every container (a container no verdict names is one line otherwise)' },
@@ -152,16 +188,18 @@ function cliParser(argv: readonly string[], width: number) {
     .exitProcess(false)
     .strict()
     .parserConfiguration({ 'duplicate-arguments-array': false })
-    .command('$0 [target]', false, (y) => y.positional('target', { type: 'string', describe: 'pod name, pod/<name>, or deployment|statefulset|daemonset|replicaset|job/<name>' }))
+    .command('$0 [target]', false, (y) => y.positional('target', { type: 'string', describe: 'pod name, pod/<name>, deployment|statefulset|daemonset|replicaset|job/<name>, or node/<name>' }))
     .command('cleanup', false)
     .usage(
-      "Usage: $0 <pod> [flags]\n       $0 cleanup [-n <namespace> | -A]\n\nExplain a pod's memory: requests, limits, working set and cgroup breakdown, " +
-        'and why it was OOMKilled, evicted or left Pending.',
+      "Usage: $0 <pod> [flags]\n       $0 [-n <namespace> | -A] [--deep]\n       $0 node/<name>\n       $0 cleanup [-n <namespace> | -A]\n\nExplain a pod's memory: requests, limits, working set and cgroup breakdown, " +
+        'and why it was OOMKilled, evicted or left Pending; with no pod, rank the pods by risk; for a node, explain its memory and eviction order.',
     )
     .options(yargsOptions())
     .example('$0 web-7d9c4-x2x9q -n shop', 'why is this pod using, or killed for, its memory?')
     .example('$0 deployment/api -o json', 'the worst-off pod of a deployment, as JSON')
     .example('$0 --from ./snapshot', 'explain a snapshot folder (no cluster needed)')
+    .example('$0 -A --deep', 'which pods will be OOM-killed or evicted next, in every namespace')
+    .example('$0 node/worker-3', "a node's memory from capacity to its pods, and who is evicted first")
     .epilogue(EPILOGUE)
     .version('version', 'print the version', VERSION)
     .help('help', 'show this help')
@@ -201,13 +239,17 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
     return { kind: 'cleanup', ...connection, allNamespaces: args.allNamespaces === true };
   }
   if (args._.length > 0) usage(`unexpected argument ${JSON.stringify(String(args._[0]))}`);
-  if (args.allNamespaces === true) usage('-A goes with cleanup only', 'memwhy explains one pod: name it, or use -l / deployment/<name>');
+  const view = viewOptions(args, connection, namespace);
+  if (view !== null) return view;
+  if (args.allNamespaces === true) usage('-A goes with no pod (the overview) or with cleanup', 'drop the pod name for the overview of every namespace, or -A for cleanup');
 
   const output_ = oneOf('--output', args.output, OUTPUTS);
   const color = (args.color as unknown) === false ? 'never' : oneOf('--color', args.color, COLORS); // --no-color
   const from = text('--from', args.from);
   const selector = text('--selector', args.selector);
-  let target = targetArg(text('target', args.target));
+  const parsedTarget = targetArg(text('target', args.target));
+  if (parsedTarget?.kind === 'node') usage('node/<name> is the node view'); // viewOptions took it; kept for the type
+  let target: PodTargetArg | null = parsedTarget;
   if (selector !== null) {
     const bad = badRequirement(selector);
     if (bad !== null) {
@@ -299,7 +341,36 @@ function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly
   return usage(`${flag} must be one of ${allowed.join(', ')}, not ${JSON.stringify(String(value))}`);
 }
 
+type Parsed = Record<string, unknown> & { _: Array<string | number> };
+
+/** node/<name>, or no pod with no -l (or with -A): the node view or the overview; null for a pod's diagnosis. */
+function viewOptions(args: Parsed, connection: ConnectionOptions, namespace: string | null): OverviewOptions | NodeOptions | null {
+  const target = targetArg(text('target', args.target));
+  const selector = text('--selector', args.selector);
+  const from = text('--from', args.from);
+  const overviewFlags = args.deep === true || args.containers === true || args.sort !== 'risk';
+  const out: ViewOutput = { output: oneOf('--output', args.output, OUTPUTS), color: (args.color as unknown) === false ? 'never' : oneOf('--color', args.color, COLORS), now: nowValue(text('--now', args.now)) };
+  if (target?.kind === 'node') {
+    if (from !== null || text('--save', args.save) !== null) usage('node/<name> reads the cluster: --from and --save are for a pod');
+    if (selector !== null || args.allNamespaces === true || overviewFlags) usage('node/<name> takes no -l, -A, --deep, --containers or --sort');
+    return { kind: 'node', ...connection, ...out, node: target.name, readerEnabled: args.reader !== false };
+  }
+  const wantsOverview = target === null && from === null && (selector === null || args.allNamespaces === true);
+  if (!wantsOverview) {
+    if (overviewFlags) usage('--deep, --containers and --sort go with the overview (no pod)', 'drop the pod name, or these flags');
+    return null;
+  }
+  if (args.allNamespaces === true && namespace !== null) usage('use either -n or -A, not both');
+  if (text('--save', args.save) !== null) usage('--save writes one pod\'s snapshot: name the pod');
+  if (selector !== null) {
+    const bad = badRequirement(selector);
+    if (bad !== null) usage(`-l ${JSON.stringify(selector)} is not a label selector: cannot read ${JSON.stringify(bad)}`, 'write it as kubectl does: app=web, tier!=db, env in (a,b), !canary');
+  }
+  return { kind: 'overview', ...connection, ...out, allNamespaces: args.allNamespaces === true, selector, deep: args.deep === true, containers: args.containers === true, sort: oneOf('--sort', args.sort, SORTS) };
+}
+
 /**
+ * `node/<name>` (also `nodes/`, `no/`) → a node;
  * `web-0`, `pod/web-0`, `pods/web-0`, `po/web-0` → a pod; `deployment/api` (and kubectl's short names) → a
  * workload; any other kind is refused.
  */
@@ -310,9 +381,10 @@ function targetArg(arg: string | null): TargetArg | null {
   const name = slash >= 0 ? arg.slice(slash + 1) : arg;
   if (!DNS_SUBDOMAIN.test(name)) usage(`${JSON.stringify(arg)} is not a valid name`, 'names are lowercase letters, digits, "-" and "."');
   if (kind === 'pod' || kind === 'pods' || kind === 'po') return { kind: 'pod', name };
+  if (kind === 'node' || kind === 'nodes' || kind === 'no') return { kind: 'node', name };
   const resource = WORKLOADS[kind];
   if (resource) return { kind: 'workload', resource, name };
-  return usage(`memwhy explains pods, not ${arg}`, 'pass a pod, pod/<name>, or deployment|statefulset|daemonset|replicaset|job/<name>');
+  return usage(`memwhy explains pods and nodes, not ${arg}`, 'pass a pod, pod/<name>, deployment|statefulset|daemonset|replicaset|job/<name>, or node/<name>');
 }
 
 function nowValue(value: string | null): string | null {

@@ -49,6 +49,13 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
       return ExitCode.Ok;
     }
     if (options.kind === 'cleanup') return await cleanup(options, env, io);
+    if (options.kind === 'overview' || options.kind === 'node') {
+      if (io.runtimeProblem) throw io.runtimeProblem;
+      const { runView } = await import('./views.js');
+      // The views have no TUI yet: on a terminal, auto means text.
+      const mode = options.output === 'auto' ? 'text' : options.output;
+      return await runView(options, mode, env, io, io.cwd ?? process.cwd(), io.home ?? homedir(), options.now ?? new Date().toISOString());
+    }
     const mode = outputMode(options.output, io, env);
     if (io.runtimeProblem && (mode === 'tui' || options.from === null)) throw io.runtimeProblem;
     const session: Session = { facts: null, live: null };

@@ -110,12 +110,20 @@ describe('parseArgs', () => {
   test('usage errors', () => {
     usageError(['--bogus'], 'unknown flag --bogus');
     usageError(['a', 'b'], 'unexpected argument "b"');
-    usageError([], 'no pod given');
+    // No pod: the overview of the context's namespace, as kubectl top pods (issue 10).
+    assert.deepEqual(parseArgs([]), { kind: 'overview', namespace: null, context: null, kubeconfig: null, cluster: null, user: null, requestTimeout: null, output: 'auto', color: 'auto', now: null, allNamespaces: false, selector: null, deep: false, containers: false, sort: 'risk' });
+    assert.equal((parseArgs(['-A', '-l', 'app=web', '--deep', '--sort', 'working-set']) as { kind: string; sort: string }).sort, 'working-set');
+    assert.deepEqual(parseArgs(['node/worker-1', '-o', 'json']), { kind: 'node', namespace: null, context: null, kubeconfig: null, cluster: null, user: null, requestTimeout: null, output: 'json', color: 'auto', now: null, node: 'worker-1', readerEnabled: true });
+    usageError(['web', '--deep'], '--deep, --containers and --sort go with the overview (no pod)');
+    usageError(['-A', '-n', 'shop'], 'use either -n or -A, not both');
+    usageError(['--sort', 'size'], '--sort must be one of risk, working-set, usage, request, limit, name, restarts, not "size"');
+    usageError(['node/n1', '-l', 'a=b'], 'node/<name> takes no -l, -A, --deep, --containers or --sort');
+    usageError(['-A', '--save', 'x'], "--save writes one pod's snapshot: name the pod");
     usageError(['-o', 'xml', 'x'], '--output must be one of auto, tui, text, json, yaml, not "xml"');
     usageError(['--color', 'sometimes', 'x'], '--color must be one of auto, always, never, not "sometimes"');
     usageError(['x', '--from'], '--from needs a value');
     usageError(['x', '-n'], '-n needs a value');
-    usageError(['service/web'], 'memwhy explains pods, not service/web');
+    usageError(['service/web'], 'memwhy explains pods and nodes, not service/web');
     usageError(['Web_0'], '"Web_0" is not a valid name');
     usageError(['x', '-n', 'Shop'], '"Shop" is not a valid namespace name');
     usageError(['x', '--now', 'yesterday'], /^--now must be an ISO 8601 time with a zone/);
@@ -124,7 +132,7 @@ describe('parseArgs', () => {
     usageError(['x', '--reader-timeout', '2'], /^--reader-timeout must be a whole number of seconds from 5 to 3600/);
     usageError(['deployment/api', '--from', 'snap'], '--from reads one pod: drop the workload or selector');
     usageError(['cleanup', '-n', 'a', '-A'], 'use either -n or -A with cleanup, not both');
-    usageError(['x', '-A'], '-A goes with cleanup only');
+    usageError(['x', '-A'], '-A goes with no pod (the overview) or with cleanup');
   });
 
   test('help and version come back as text', () => {

@@ -152,3 +152,24 @@ test('with deploy/rbac.yaml but without --reader-namespace: the default (the tar
   assert.match(JSON.stringify(r.json.notices), /--reader-namespace memwhy/);
   assert.equal(r.leftover, 0);
 });
+
+test('with exactly the ClusterRole, the views read everything they need: `memwhy -A --deep` and `memwhy node/<name>` miss no part', async () => {
+  const state = loadSnapshotState('examples/oomkilled-container');
+  state.users = [{ name: 'admin', groups: ['system:masters'] }, { name: 'alice', rules: clusterRoleRules() }];
+  const c = await startCluster(state, { kubelet: KUBELET });
+  const home = mkdtempSync(join(tmpdir(), 'memwhy-rbac-'));
+  try {
+    for (const argv of [['-A', '--deep'], ['node/lab-node-1']]) {
+      let out = '';
+      let err = '';
+      const code = await run([...argv, '-o', 'json', '--kubeconfig', c.kubeconfig('alice'), '--now', NOW], {}, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: home, home });
+      assert.equal(code, 0, err);
+      const report = JSON.parse(out) as { missing: Array<{ part: string; reason: string }> };
+      assert.deepEqual(report.missing.filter((m) => m.part !== 'cgroup'), [], `${argv.join(' ')}: ${JSON.stringify(report.missing)}`);
+    }
+    assert.deepEqual(c.requests.filter((q) => q.status === 403).map((q) => `${q.method} ${q.path}`), []);
+  } finally {
+    await c.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,34 @@
+// Optional parts of a view: read them, or record why not; an abort always propagates.
+import { ExitCode, MemwhyError } from '../../cli/exit-codes.js';
+import type { MissingPart } from './ports.js';
+
+export function reasonOf(e: unknown): string {
+  if (e instanceof MemwhyError) return e.hint ? `${e.message} (${e.hint})` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function partReader(missing: MissingPart[], signal: AbortSignal) {
+  return async <T>(part: string, run: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await run();
+    } catch (e) {
+      if (signal.aborted || (e instanceof MemwhyError && e.code === ExitCode.Interrupted)) throw e;
+      missing.push({ part, reason: reasonOf(e) });
+      return null;
+    }
+  };
+}
+
+/** Runs `work` over `items` with at most `limit` at a time; results in input order. */
+export async function mapBounded<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
