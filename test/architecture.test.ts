@@ -7,6 +7,8 @@
 // - client-node-in-kube: only src/kube imports @kubernetes/client-node (types too).
 // - process-in-cli:    only src/cli touches `process` (the global, globalThis.process, or node:process).
 // - views-not-kube:    src/render and src/tui (renderers and screens) import nothing from src/kube.
+// - cli-on-top:        nothing outside src/cli imports src/cli (types too): the CLI wires the layers, no layer
+//                      reaches up into it (errors live in src/errors.ts for that reason).
 //
 // KNOWN_VIOLATIONS lists exact file + rule pairs that break a rule today, in files other branches are reshaping.
 // The test fails when a violation is not listed AND when a listed one is gone (remove the entry then).
@@ -24,12 +26,9 @@ type TsNode = import('../tools/lint/node_modules/typescript/lib/typescript.js').
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ts = createRequire(path.join(ROOT, 'tools/lint/package.json'))('typescript') as Ts;
 
-type Rule = 'core-is-pure' | 'client-node-in-kube' | 'process-in-cli' | 'views-not-kube';
+type Rule = 'core-is-pure' | 'client-node-in-kube' | 'process-in-cli' | 'views-not-kube' | 'cli-on-top';
 
-const KNOWN_VIOLATIONS: { file: string; rule: Rule; why: string }[] = [
-  // h/ux: the TUI reads NO_COLOR from process.env when no env is passed in; the CLI should always pass it.
-  { file: 'src/tui/index.tsx', rule: 'process-in-cli', why: 'options.env ?? process.env' },
-];
+const KNOWN_VIOLATIONS: { file: string; rule: Rule; why: string }[] = [];
 
 interface Use {
   /** The import specifier, or `process` for a use of the global. */
@@ -153,6 +152,7 @@ function broken(root: string, rel: string, abs: string, use: Use): Rule | null {
   if ((use.what === 'process' || use.what === 'node:process') && !within(rel, 'src/cli')) return 'process-in-cli';
   if ((within(rel, 'src/render') || within(rel, 'src/tui')) && to !== null && within(to, 'src/kube'))
     return 'views-not-kube';
+  if (!within(rel, 'src/cli') && to !== null && within(to, 'src/cli')) return 'cli-on-top';
   return null;
 }
 
@@ -179,7 +179,7 @@ const all = violations(ROOT);
 const known = (v: { file: string; rule: Rule }): boolean =>
   KNOWN_VIOLATIONS.some((k) => k.file === v.file && k.rule === v.rule);
 
-for (const rule of ['core-is-pure', 'client-node-in-kube', 'process-in-cli', 'views-not-kube'] as const) {
+for (const rule of ['core-is-pure', 'client-node-in-kube', 'process-in-cli', 'views-not-kube', 'cli-on-top'] as const) {
   test(`architecture: ${rule}`, () => {
     const found = all.filter((v) => v.rule === rule && !known(v)).map((v) => v.detail);
     assert.deepEqual(found, [], `${rule} is broken (fix it; see docs/ARCHITECTURE.md):\n${found.join('\n')}`);
@@ -227,6 +227,7 @@ test('architecture: the checker sees what it checks (known shapes, and one breac
       'export const cwd = () => process.cwd();',
     ]);
     write('src/tui/d.tsx', ["import type { Live } from '../kube/live.js';"]);
+    write('src/kube/h.ts', ["import { ExitCode } from '../cli/exit-codes.js';"]);
     write('src/cli/e.ts', ['process.exit(0);']);
     write('src/kube/f.ts', [
       "import { KubeConfig } from '@kubernetes/client-node';",
@@ -236,6 +237,7 @@ test('architecture: the checker sees what it checks (known shapes, and one breac
       .map((v) => `${v.rule} ${v.detail}`)
       .sort();
     assert.deepEqual(found, [
+      'cli-on-top src/kube/h.ts:1 ../cli/exit-codes.js',
       'client-node-in-kube src/app/c.ts:1 type @kubernetes/client-node',
       'core-is-pure src/core/a.ts:1 type ../cli/main.js',
       'core-is-pure src/core/b.ts:1 node:fs',

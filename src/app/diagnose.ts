@@ -2,7 +2,7 @@
 // the reader pod when that makes sense, and hand the facts to the pure analysis. A part that cannot be read
 // (forbidden, unreachable, not applicable) becomes a `missing` entry with the reason; only the pod itself is
 // required.
-import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
+import { ExitCode, MemwhyError } from '../errors.js';
 import type { Facts, KNode, KPod, OtherPod } from '../core/types.js';
 import { visibleDeep } from '../core/visible.js';
 import type { Cluster, ProgressSink, Target } from './ports.js';

@@ -1,5 +1,5 @@
 // What the diagnosis needs from a cluster. src/kube implements it with @kubernetes/client-node; tests
-// implement it from snapshot folders. Every method throws MemwhyError (src/cli/exit-codes.ts) on failure,
+// implement it from snapshot folders. Every method throws MemwhyError (src/errors.ts) on failure,
 // with ExitCode.NotFound, Forbidden or Unreachable, so the caller can tell a missing part from a broken one.
 import type { CgroupFiles, KEvent, KNode, KPod, KubeletSummary, PodMetrics } from '../core/types.js';
 

@@ -17,7 +17,7 @@
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
+import { ExitCode, MemwhyError } from '../errors.js';
 import { normalizeFacts } from '../core/normalize.js';
 import { visibleFacts } from './visible-facts.js';
 import type { CgroupFiles, Facts, KContainerStatus, KEvent, KMeta, KNode, KPod, KubeletSummary, PodMetrics } from '../core/types.js';

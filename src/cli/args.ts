@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import pkg from '../../package.json' with { type: 'json' };
 import { ExitCode, MemwhyError } from './exit-codes.js';
+import { DEFAULT_READER_IMAGE } from '../kube/reader-image.js';
 import { badRequirement } from './selector.js';
 
 export type OutputMode = 'auto' | 'tui' | 'text' | 'json' | 'yaml';
@@ -94,7 +95,8 @@ const SORTS: readonly OverviewSortArg[] = ['risk', 'working-set', 'usage', 'requ
 export type Options = RunOptions | CleanupOptions | OverviewOptions | NodeOptions | { kind: 'help'; text: string } | { kind: 'version'; text: string };
 
 export const VERSION: string = pkg.version;
-export const DEFAULT_IMAGE = 'busybox:1.36';
+/** The reader pod's image unless --image says otherwise (one definition, src/kube/reader-image.ts). */
+export const DEFAULT_IMAGE = DEFAULT_READER_IMAGE;
 
 const OUTPUTS: readonly OutputMode[] = ['auto', 'tui', 'text', 'json', 'yaml'];
 const COLORS: readonly ColorMode[] = ['auto', 'always', 'never'];

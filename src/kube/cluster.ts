@@ -1,6 +1,6 @@
 // The Cluster port over the Kubernetes REST API. Every read is one request; failures are MemwhyErrors
 // (see http.ts) that name the missing RBAC permission when the API says Forbidden.
-import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
+import { ExitCode, MemwhyError } from '../errors.js';
 import type { Cluster, PodRef, ProgressSink, ReaderRequest, ReaderResult, Target } from '../app/ports.js';
 import type { KEvent, KList, KNode, KPod, KubeletSummary, PodMetrics } from '../core/types.js';
 import { visible } from '../core/visible.js';

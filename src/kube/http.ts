@@ -8,7 +8,7 @@
 // 503 and a connection reset; every body is read with a size limit.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { request, type Dispatcher } from 'undici';
-import { ExitCode, MemwhyError, type ExitCodeValue } from '../cli/exit-codes.js';
+import { ExitCode, MemwhyError, type ExitCodeValue } from '../errors.js';
 import { visible } from '../core/visible.js';
 
 /** The Status object the API server returns with errors. */

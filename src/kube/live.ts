@@ -1,7 +1,7 @@
 // Wires the live path together: kubeconfig (like kubectl) → raw API client → reader pod runner → Cluster.
 // Imported lazily by the CLI, so `--help` and `--from` never load @kubernetes/client-node.
 import { randomBytes } from 'node:crypto';
-import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
+import { ExitCode, MemwhyError } from '../errors.js';
 import type { ReaderRequest, ReaderResult } from '../app/ports.js';
 import type { KPod } from '../core/types.js';
 import { parseFrames } from '../core/frames.js';

@@ -28,7 +28,9 @@ export const READER_APP_NAME = 'memwhy-reader';
 export const READER_CONTAINER_NAME = 'reader';
 export const READER_VOLUME_NAME = 'host-cgroup';
 export const READER_NAME_PREFIX = 'memwhy-reader-';
-export const DEFAULT_READER_IMAGE = 'busybox:1.36';
+import { DEFAULT_READER_IMAGE } from './reader-image.js';
+
+export { DEFAULT_READER_IMAGE };
 export const READER_UID = 65534;
 
 export interface ReaderTarget {

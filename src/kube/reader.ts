@@ -9,7 +9,7 @@
 //
 // One watch does two jobs, to keep a diagnosis within ten API requests: it is label-selected on every
 // memwhy reader in the namespace, so its initial ADDED events also reveal leftovers from earlier runs.
-import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
+import { ExitCode, MemwhyError } from '../errors.js';
 import type { ProgressSink, ReaderRequest, ReaderResult } from '../app/ports.js';
 import type { KPod } from '../core/types.js';
 import { visible } from '../core/visible.js';

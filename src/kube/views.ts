@@ -3,7 +3,7 @@
 import type { PodListQuery, ViewsSource } from '../app/views/ports.js';
 import type { KEvent, KList, KNode, KPod, KubeletSummary, PodMetrics } from '../core/types.js';
 import { parseBytes } from '../core/quantity.js';
-import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
+import { ExitCode, MemwhyError } from '../errors.js';
 import { rbacFor } from './cluster.js';
 import { ApiError, type KubeHttp } from './http.js';
 

@@ -12,11 +12,11 @@
 // The reader pod is built, created, and deleted by the same code as the one-shot reader's (live.ts buildReader,
 // reader.ts createReaderPod/removeReaderPod/stuckReason); what differs is following the log of a running pod.
 import { readerObstacle } from '../app/diagnose.js';
-import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
+import { ExitCode, MemwhyError } from '../errors.js';
 import { analyse } from '../core/analyse.js';
 import { parseFrameSets, type ParsedFrames } from '../core/frames.js';
 import type { Analysis, Facts, KPod } from '../core/types.js';
-import { ApiError, type KubeHttp } from './http.js';
+import type { KubeHttp } from './http.js';
 import { buildReader, readerTarget } from './live.js';
 import { DEFAULT_READER_IMAGE, READER_CONTAINER_NAME, type ReaderPod } from './reader-pod.js';
 import { createReaderPod, INTERRUPTED_CLEANUP_MS, MAX_READER_LOG_BYTES, removeReaderPod, stuckReason } from './reader.js';

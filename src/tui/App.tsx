@@ -2,7 +2,7 @@
 // from `watch`; saving is the caller's `save`. Phases: gathering (progress lines) → the answer, or an error.
 import { Box, Text, useStdout } from 'ink';
 import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../errors.js';
 import type { Analysis } from '../core/types.js';
 import { errorText, useGather, useLiveWatch, useProgressLines, useSave, type Phase } from './app-hooks.js';
 import { truncate } from './format.js';

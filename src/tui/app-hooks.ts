@@ -2,7 +2,7 @@
 // saving. Each hook owns its subscription and cleans it up; the view state itself stays in the pure reducer
 // (navigation.ts), reached through `dispatch`.
 import { useEffect, useState, type Dispatch } from 'react';
-import { ExitCode, MemwhyError } from '../cli/exit-codes.js';
+import { ExitCode, MemwhyError } from '../errors.js';
 import type { Analysis } from '../core/types.js';
 import type { NavAction } from './navigation.js';
 import type { ProgressEvent, ProgressSource } from './progress.js';

@@ -2,7 +2,7 @@
 // answer, and resolves with the exit code when the user quits. The CLI decides when to use it (both streams
 // TTYs) and what `load`, `progress`, `save` and `watch` do.
 import { render } from 'ink';
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../errors.js';
 import type { Analysis } from '../core/types.js';
 import { App, errorText, type TuiResult } from './App.js';
 import { toProgressSource, type ProgressEvent, type ProgressSource } from './progress.js';
@@ -38,7 +38,7 @@ export interface RunTuiOptions {
   container?: string | null;
   /** Why `watch` is not given (`--no-reader`, a snapshot), shown when the user presses w. */
   watchUnavailable?: string;
-  /** Environment to read NO_COLOR from; default process.env. */
+  /** Environment to read NO_COLOR from (src/cli passes the process's); none means no NO_COLOR. */
   env?: Record<string, string | undefined>;
   /** Draw on the terminal's alternate screen (default true), like less or htop. */
   alternateScreen?: boolean;
@@ -53,7 +53,7 @@ async function yogaReady(): Promise<void> {
 export async function runTui(options: RunTuiOptions): Promise<{ exitCode: number }> {
   if (!options.load && !options.analysis) throw new TypeError('runTui needs `load` or `analysis`');
   await yogaReady();
-  const env = options.env ?? process.env;
+  const env = options.env ?? {};
   const color = options.color ?? (env.NO_COLOR ?? '') === '';
   const progress = options.progress ? toProgressSource(options.progress) : undefined;
 

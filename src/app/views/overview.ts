@@ -1,6 +1,6 @@
 // The ranked overview of a namespace (-n), of every namespace (-A) or of a selector: the pod list and the
 // metrics API by default (as `kubectl top pods`), plus the kubelet Summary API of each node with --deep.
-import { ExitCode, MemwhyError } from '../../cli/exit-codes.js';
+import { ExitCode, MemwhyError } from '../../errors.js';
 import { nodeContext, overview, type NodeContext, type OverviewRow, type OverviewSort } from '../../core/views/overview.js';
 import type { KubeletSummary } from '../../core/types.js';
 import type { MissingPart, ViewsSource } from './ports.js';

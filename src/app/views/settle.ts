@@ -1,5 +1,5 @@
 // Optional parts of a view: read them, or record why not; an abort always propagates.
-import { ExitCode, MemwhyError } from '../../cli/exit-codes.js';
+import { ExitCode, MemwhyError } from '../../errors.js';
 import type { MissingPart } from './ports.js';
 
 export function reasonOf(e: unknown): string {

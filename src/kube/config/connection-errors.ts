@@ -1,7 +1,7 @@
 // Errors at request time: undici's "fetch failed" and its causes, worded like kubectl's. A refused connection is
 // blamed on whoever refused it: the proxy when requests go through one (they never reach the server directly
 // then), else the server.
-import { MemwhyError } from '../../cli/exit-codes.js';
+import { MemwhyError } from '../../errors.js';
 import { unreachable } from './errors.js';
 import type { LoadedKubeconfig } from './types.js';
 

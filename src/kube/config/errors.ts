@@ -1,6 +1,6 @@
 // The errors loading a kubeconfig can end in. They are MemwhyErrors (message, hint, exit code), typed so that
 // src/cli can tell a kubeconfig problem from any other and map it to its own exit code.
-import { ExitCode, MemwhyError } from '../../cli/exit-codes.js';
+import { ExitCode, MemwhyError } from '../../errors.js';
 
 /**
  * Why the kubeconfig could not be used:

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as yaml from 'js-yaml';
-import { MemwhyError } from '../../cli/exit-codes.js';
+import { MemwhyError } from '../../errors.js';
 import { unusable } from './errors.js';
 import type { Entry, ParsedFile, RawCluster, RawContext, RawUser } from './types.js';
 import {
