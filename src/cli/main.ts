@@ -93,7 +93,18 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
               const analysis = await gather(linked(signal, io.signal), (e) => progress.report(e.message));
               if (session.live && session.facts) {
                 const { watchAnalyses } = await import('../kube/watch.js');
-                live.watch = watchAnalyses({ http: session.live.http, facts: session.facts, namespace: session.live.namespace, image: options.reader.image, intervalSeconds: 2, deadlineSeconds: 300, signal: io.signal });
+                const { readerObstacle } = await import('../app/diagnose.js');
+                live.watch = watchAnalyses({
+                  http: session.live.http,
+                  facts: session.facts,
+                  namespace: session.live.namespace,
+                  image: options.reader.image,
+                  intervalSeconds: 2,
+                  deadlineSeconds: 300,
+                  signal: io.signal,
+                  analyse: (facts, now) => analyse(facts, { now }),
+                  obstacle: (facts) => readerObstacle(facts.pod, facts.node),
+                });
               }
               return analysis;
             } finally {

@@ -11,9 +11,7 @@
 //
 // The reader pod is built, created, and deleted by the same code as the one-shot reader's (live.ts buildReader,
 // reader.ts createReaderPod/removeReaderPod/stuckReason); what differs is following the log of a running pod.
-import { readerObstacle } from '../app/diagnose.js';
 import { ExitCode, MemwhyError } from '../errors.js';
-import { analyse } from '../core/analyse.js';
 import { parseFrameSets, type ParsedFrames } from '../core/frames.js';
 import type { Analysis, Facts, KPod } from '../core/types.js';
 import type { KubeHttp } from './http.js';
@@ -35,6 +33,13 @@ export interface WatchOptions {
   deadlineSeconds?: number;
   /** The clock for each analysis's generatedAt (ISO 8601). */
   now?: () => string;
+  /**
+   * Turns the facts with each new frame set into what the watch yields: the use case (analyse) is the caller's,
+   * this adapter only runs the reader pod.
+   */
+  analyse: (facts: Facts, now: string) => Analysis;
+  /** Why the pod cannot be watched (not scheduled, ended, a Windows node …), or null; checked before any pod is made. */
+  obstacle?: (facts: Facts) => string | null;
   /** Ctrl-C: ends every iteration, deletes its pod; a pending or later next() throws MemwhyError(Interrupted). */
   signal?: AbortSignal;
   /** Called with every reader pod created, and again when it is deleted (tests, diagnostics). */
@@ -223,7 +228,7 @@ class WatchSession implements AsyncIterator<Analysis> {
   private async *run(): AsyncGenerator<Analysis, void, undefined> {
     const { facts, namespace } = this.options;
     if (this.options.signal?.aborted) throw interrupted();
-    const obstacle = readerObstacle(facts.pod, facts.node);
+    const obstacle = this.options.obstacle?.(facts) ?? null;
     if (obstacle) throw new MemwhyError(ExitCode.NotFound, `cannot watch: ${obstacle}`, null);
     let spec = watchReaderPod(facts.pod, namespace, this.image, this.intervalSeconds, this.deadlineSeconds);
     let ns = spec.metadata.namespace;
@@ -337,7 +342,7 @@ class WatchSession implements AsyncIterator<Analysis> {
     delete missing['cgroup'];
     delete missing['cgroup-files'];
     if (set.errors.length) missing['cgroup-files'] = set.errors.map((e) => `${e.path}: ${e.reason}`).join('; ');
-    return analyse({ ...facts, cgroupFiles: set.files, missing }, { now: this.now() });
+    return this.options.analyse({ ...facts, cgroupFiles: set.files, missing }, this.now());
   }
 
   /** How the pod stands, from one watch event. */

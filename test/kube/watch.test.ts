@@ -11,7 +11,9 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { readerObstacle } from '../../src/app/diagnose.js';
 import { loadSnapshot } from '../../src/app/snapshot.js';
+import { analyse } from '../../src/core/analyse.js';
 import { ExitCode, MemwhyError } from '../../src/cli/exit-codes.js';
 import type { Analysis, Facts } from '../../src/core/types.js';
 import { parseFrameSets } from '../../src/core/frames.js';
@@ -67,7 +69,7 @@ describe('watchAnalyses (live watch over a watch-mode reader pod)', () => {
     }
   };
 
-  const options = (extra: Partial<WatchOptions> = {}): WatchOptions => ({ http, facts, namespace: 'default', intervalSeconds: 1, deadlineSeconds: 60, ...extra });
+  const options = (extra: Partial<WatchOptions> = {}): WatchOptions => ({ http, facts, analyse: (f, now) => analyse(f, { now }), obstacle: (f) => readerObstacle(f.pod, f.node), namespace: 'default', intervalSeconds: 1, deadlineSeconds: 60, ...extra });
   const ws = (a: Analysis): number | null => a.containers[0]?.workingSetBytes ?? null;
   const posts = (): number => cluster.requests.filter((r) => r.method === 'POST' && r.resource === 'pods').length;
 
@@ -311,7 +313,7 @@ describe('watchAnalyses (stand-in API: cut streams, bad output, failures)', () =
     for await (const a of iterable) out.push(a);
     return out;
   };
-  const opts = (f: Fake, extra: Partial<WatchOptions> = {}): WatchOptions => ({ http: f.http, facts, namespace: 'default', intervalSeconds: 1, deadlineSeconds: 60, ...extra });
+  const opts = (f: Fake, extra: Partial<WatchOptions> = {}): WatchOptions => ({ http: f.http, facts, analyse: (x, now) => analyse(x, { now }), obstacle: (x) => readerObstacle(x.pod, x.node), namespace: 'default', intervalSeconds: 1, deadlineSeconds: 60, ...extra });
 
   it('a log stream cut while the pod runs is followed again; the sets it sends again are not repeated', async () => {
     const [s1, s2, s3, s4] = sets as [string, string, string, string];
