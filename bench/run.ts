@@ -60,7 +60,16 @@ const SECTIONS = ['api', 'reader', 'startup', 'tui'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { runs: 20, readerRuns: 15, tuiRuns: 9, warmup: 3, hyperfine: true, write: true, only: new Set(SECTIONS), pollGapMs: 2 };
+  const o: Options = {
+    runs: 20,
+    readerRuns: 15,
+    tuiRuns: 9,
+    warmup: 3,
+    hyperfine: true,
+    write: true,
+    only: new Set(SECTIONS),
+    pollGapMs: 2,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const num = (): number => {
@@ -78,12 +87,14 @@ function parseOptions(argv: string[]): Options {
     else if (a === '--only') {
       const want = (argv[++i] ?? '').split(',');
       const bad = want.filter((w) => !(SECTIONS as readonly string[]).includes(w));
-      if (bad.length || want.length === 0) throw new Error(`--only takes a comma-separated list of ${SECTIONS.join(', ')}`);
+      if (bad.length || want.length === 0)
+        throw new Error(`--only takes a comma-separated list of ${SECTIONS.join(', ')}`);
       o.only = new Set(want as Section[]);
       o.write = false;
-    }
-    else if (a === '-h' || a === '--help') {
-      console.log('npm run bench -- [--runs N] [--reader-runs N] [--tui-runs N] [--warmup N] [--poll-gap MS] [--no-hyperfine] [--no-write] [--only api,reader,startup,tui]');
+    } else if (a === '-h' || a === '--help') {
+      console.log(
+        'npm run bench -- [--runs N] [--reader-runs N] [--tui-runs N] [--warmup N] [--poll-gap MS] [--no-hyperfine] [--no-write] [--only api,reader,startup,tui]',
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -95,18 +106,37 @@ function parseOptions(argv: string[]): Options {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs a command to completion (async: the test cluster serves from this process). */
-function run(cmd: string, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    execFile(cmd, args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      res({ code, stdout, stderr: stderr || (err && code === 1 ? String(err.message) : '') });
-    });
+    execFile(
+      cmd,
+      args,
+      {
+        cwd: opts.cwd ?? ROOT,
+        env: opts.env ?? process.env,
+        timeout: opts.timeoutMs ?? 60_000,
+        maxBuffer: 64 << 20,
+        encoding: 'utf8',
+      },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 1
+          : 0;
+        res({ code, stdout, stderr: stderr || (err && code === 1 ? String(err.message) : '') });
+      },
+    );
   });
 }
 
 async function has(cmd: string, args: string[] = ['--version']): Promise<string | null> {
   const r = await run(cmd, args, { timeoutMs: 10_000 });
-  return r.code === 0 ? (r.stdout || r.stderr).trim().split('\n')[0] ?? '' : null;
+  return r.code === 0 ? ((r.stdout || r.stderr).trim().split('\n')[0] ?? '') : null;
 }
 
 /** Wall time of one run, from spawn to exit, in ms; throws when it fails. */
@@ -130,7 +160,12 @@ function timeOnce(argv: string[], timeoutMs = 60_000): Promise<{ ms: number; sta
       // Let the pipes drain ('close') for the output, without counting it.
       child.on('close', () => {
         if (code === 0) res({ ms, startedAt, stdout });
-        else rej(new Error(`${argv.join(' ')} exited ${code ?? signal}: ${stderr.trim().split('\n').slice(0, 3).join(' | ')}`));
+        else
+          rej(
+            new Error(
+              `${argv.join(' ')} exited ${code ?? signal}: ${stderr.trim().split('\n').slice(0, 3).join(' | ')}`,
+            ),
+          );
       });
     });
   });
@@ -155,7 +190,14 @@ function stats(xs: number[]): Stats {
     const hi = Math.ceil(pos);
     return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
   };
-  return { n: s.length, median: q(0.5), p90: q(0.9), mean: s.reduce((a, b) => a + b, 0) / s.length, min: s[0]!, max: s[s.length - 1]! };
+  return {
+    n: s.length,
+    median: q(0.5),
+    p90: q(0.9),
+    mean: s.reduce((a, b) => a + b, 0) / s.length,
+    min: s[0]!,
+    max: s[s.length - 1]!,
+  };
 }
 
 const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
@@ -169,18 +211,37 @@ interface Series {
 }
 
 /** Times each command `runs` times: with hyperfine (-N, no shell) when wanted and present, else here. */
-async function measure(cmds: Array<{ name: string; argv: string[] }>, o: Options, hyperfine: string | null): Promise<Series[]> {
+async function measure(
+  cmds: Array<{ name: string; argv: string[] }>,
+  o: Options,
+  hyperfine: string | null,
+): Promise<Series[]> {
   const plain = cmds.every((c) => c.argv.every((a) => /^[\w./=:@,+-]+$/.test(a)));
   if (o.hyperfine && hyperfine && plain) {
     const dir = mkdtempSync(join(os.tmpdir(), 'memwhy-bench-hf-'));
     try {
       const json = join(dir, 'out.json');
-      const args = ['-N', '--style', 'none', '--runs', String(o.runs), '--warmup', String(o.warmup), '--export-json', json];
+      const args = [
+        '-N',
+        '--style',
+        'none',
+        '--runs',
+        String(o.runs),
+        '--warmup',
+        String(o.warmup),
+        '--export-json',
+        json,
+      ];
       for (const c of cmds) args.push('-n', c.name, c.argv.join(' '));
       const r = await run('hyperfine', args, { timeoutMs: 10 * 60_000 });
       if (r.code !== 0) throw new Error(`hyperfine failed (${r.code}): ${r.stderr.trim()}`);
       const out = JSON.parse(readFileSync(json, 'utf8')) as { results: Array<{ command: string; times: number[] }> };
-      return cmds.map((c, i) => ({ name: c.name, command: c.argv.join(' '), times: out.results[i]!.times.map((t) => t * 1000), tool: `hyperfine -N, ${o.warmup} warm-up runs` }));
+      return cmds.map((c, i) => ({
+        name: c.name,
+        command: c.argv.join(' '),
+        times: out.results[i]!.times.map((t) => t * 1000),
+        tool: `hyperfine -N, ${o.warmup} warm-up runs`,
+      }));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -190,7 +251,12 @@ async function measure(cmds: Array<{ name: string; argv: string[] }>, o: Options
     for (let i = 0; i < o.warmup; i++) await timeOnce(c.argv);
     const times: number[] = [];
     for (let i = 0; i < o.runs; i++) times.push((await timeOnce(c.argv)).ms);
-    series.push({ name: c.name, command: c.argv.join(' '), times, tool: `timed here (spawn → exit), ${o.warmup} warm-up runs` });
+    series.push({
+      name: c.name,
+      command: c.argv.join(' '),
+      times,
+      tool: `timed here (spawn → exit), ${o.warmup} warm-up runs`,
+    });
   }
   return series;
 }
@@ -210,8 +276,10 @@ async function settle(cluster: Cluster, maxMs = 1000): Promise<void> {
   }
 }
 
-const readers = (cluster: Cluster) => cluster.state.pods.filter((p) => p.metadata?.labels?.[MANAGED_BY[0]] === MANAGED_BY[1]);
-const describeRequest = (r: RequestLog) => `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query).toString()}` : ''} → ${r.status}`;
+const readers = (cluster: Cluster) =>
+  cluster.state.pods.filter((p) => p.metadata?.labels?.[MANAGED_BY[0]] === MANAGED_BY[1]);
+const describeRequest = (r: RequestLog) =>
+  `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query).toString()}` : ''} → ${r.status}`;
 
 // ---------------------------------------------------------------------------------------------- sections
 
@@ -234,7 +302,11 @@ interface ReaderRun {
   afterLastMs: number;
 }
 
-async function readerRuns(cluster: Cluster, kc: string, o: Options): Promise<{ runs: ReaderRun[]; sample: RequestLog[] }> {
+async function readerRuns(
+  cluster: Cluster,
+  kc: string,
+  o: Options,
+): Promise<{ runs: ReaderRun[]; sample: RequestLog[] }> {
   const argv = [NODE, CLI, POD, '-n', NAMESPACE, '--kubeconfig', kc, '-o', 'text'];
   const out: ReaderRun[] = [];
   let sample: RequestLog[] = [];
@@ -260,11 +332,20 @@ async function readerRuns(cluster: Cluster, kc: string, o: Options): Promise<{ r
     }
     await settle(cluster);
     const reqs = cluster.requests.slice(before);
-    if (!r.stdout.includes('cgroup v1')) throw new Error(`the diagnosis did not read the cgroups through the reader pod:\n${r.stdout.slice(0, 500)}`);
-    if (readers(cluster).length) throw new Error(`a reader pod was left in the cluster: ${readers(cluster).map((p) => p.metadata?.name).join(', ')}`);
+    if (!r.stdout.includes('cgroup v1'))
+      throw new Error(`the diagnosis did not read the cgroups through the reader pod:\n${r.stdout.slice(0, 500)}`);
+    if (readers(cluster).length)
+      throw new Error(
+        `a reader pod was left in the cluster: ${readers(cluster)
+          .map((p) => p.metadata?.name)
+          .join(', ')}`,
+      );
     const create = reqs.find((q) => q.verb === 'create' && q.resource === 'pods');
     const log = reqs.find((q) => q.subresource === 'log');
-    if (!create || !log || endedAt === null) throw new Error(`run ${i + 1}: no reader pod seen (create ${!!create}, log ${!!log}, ended ${endedAt !== null}, pod ${name})`);
+    if (!create || !log || endedAt === null)
+      throw new Error(
+        `run ${i + 1}: no reader pod seen (create ${!!create}, log ${!!log}, ended ${endedAt !== null}, pod ${name})`,
+      );
     const createAt = Date.parse(create.time);
     const readerMs = endedAt - createAt;
     const ends = reqs.map((q) => Date.parse(q.time) + q.durationMs);
@@ -277,7 +358,8 @@ async function readerRuns(cluster: Cluster, kc: string, o: Options): Promise<{ r
       firstRequestMs: Math.min(...reqs.map((q) => Date.parse(q.time))) - r.startedAt,
       afterLastMs: r.startedAt + r.ms - Math.max(...ends),
     };
-    if (i === 0) sample = reqs; // the first run is the warm-up
+    if (i === 0)
+      sample = reqs; // the first run is the warm-up
     else out.push(run);
   }
   return { runs: out, sample };
@@ -297,7 +379,10 @@ class TmuxControl {
   private exited = false;
 
   constructor(socket: string, env: NodeJS.ProcessEnv, session: string) {
-    this.child = spawn('tmux', ['-L', socket, '-u', '-f', '/dev/null', '-C', 'attach-session', '-t', session], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn('tmux', ['-L', socket, '-u', '-f', '/dev/null', '-C', 'attach-session', '-t', session], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => this.onData(d));
     this.child.on('exit', () => {
       this.exited = true;
@@ -348,11 +433,14 @@ class TmuxControl {
 }
 
 /** TUI: from `date +%s%N` in the pane (just before exec node) to the first non-empty capture, in ms. */
-async function firstFrames(o: Options): Promise<{ first: number[]; firstLow: number[]; answer: number[]; pollMs: number[] }> {
+async function firstFrames(
+  o: Options,
+): Promise<{ first: number[]; firstLow: number[]; answer: number[]; pollMs: number[] }> {
   const socket = `memwhy-bench-${process.pid}`;
   const env: NodeJS.ProcessEnv = { ...process.env, LANG: process.env.LANG || 'C.UTF-8' };
   for (const k of ['CI', 'NO_COLOR', 'TMUX', 'TMUX_PANE']) delete env[k];
-  const tmux = (args: string[]) => run('tmux', ['-L', socket, '-u', '-f', '/dev/null', ...args], { env, timeoutMs: 10_000 });
+  const tmux = (args: string[]) =>
+    run('tmux', ['-L', socket, '-u', '-f', '/dev/null', ...args], { env, timeoutMs: 10_000 });
   const dir = mkdtempSync(join(os.tmpdir(), 'memwhy-bench-tui-'));
   const first: number[] = [];
   const firstLow: number[] = [];
@@ -425,7 +513,10 @@ async function machine(tools: Record<string, string | null>): Promise<string[]> 
   return [
     `- date: ${new Date().toISOString()}`,
     `- commit: ${commit.code === 0 ? commit.stdout.trim() : '?'}${dirty.code === 0 && dirty.stdout.trim() ? ' (with uncommitted changes)' : ''}`,
-    `- CPU: ${cpus[0]?.model ?? '?'} × ${cpus.length}; memory ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `- CPU: ${cpus[0]?.model ?? '?'} × ${cpus.length}; memory ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     `- OS: ${distro || os.type()} · kernel ${os.release()} · ${os.arch()}`,
     `- node (pinned, runs dist/cli.js): ${tools.node ?? '?'} · kubectl: ${tools.kubectl ?? 'missing'} · hyperfine: ${tools.hyperfine ?? 'not installed'} · tmux: ${tools.tmux ?? 'not installed'}`,
   ];
@@ -434,8 +525,11 @@ async function machine(tools: Record<string, string | null>): Promise<string[]> 
 function table(rows: Row[]): string {
   const head: Row = { measure: 'measure', median: 'median', p90: 'p90', n: 'n', goal: 'goal', result: 'result' };
   const cols = Object.keys(head) as Array<keyof Row>;
-  const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[head, ...rows].map((r) => [...r[c]].length))])) as Record<keyof Row, number>;
-  const line = (r: Row) => `| ${cols.map((c) => (c === 'measure' || c === 'goal' ? r[c].padEnd(width[c]) : r[c].padStart(width[c]))).join(' | ')} |`;
+  const width = Object.fromEntries(
+    cols.map((c) => [c, Math.max(...[head, ...rows].map((r) => [...r[c]].length))]),
+  ) as Record<keyof Row, number>;
+  const line = (r: Row) =>
+    `| ${cols.map((c) => (c === 'measure' || c === 'goal' ? r[c].padEnd(width[c]) : r[c].padStart(width[c]))).join(' | ')} |`;
   const rule = `|${cols.map((c) => (c === 'measure' || c === 'goal' ? `:${'-'.repeat(width[c] + 1)}` : `${'-'.repeat(width[c] + 1)}:`)).join('|')}|`;
   return [line(head), rule, ...rows.map(line)].join('\n');
 }
@@ -450,7 +544,8 @@ async function ensureBuilt(): Promise<void> {
   if (!existsSync(BINARY)) {
     console.log('out/kubectl-memwhy is missing: npm run package (a few minutes the first time)');
     const r = await run('npm', ['run', 'package'], { timeoutMs: 15 * 60_000 });
-    if (r.code !== 0 || !existsSync(BINARY)) throw new Error(`npm run package failed: ${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
+    if (r.code !== 0 || !existsSync(BINARY))
+      throw new Error(`npm run package failed: ${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
   }
 }
 
@@ -478,7 +573,18 @@ async function main(): Promise<void> {
     if (o.only.has('api')) {
       console.log(`1/4 API-only diagnosis vs kubectl describe pod (${o.runs} runs each)…`);
       const memwhyApi = [NODE, CLI, POD, '-n', NAMESPACE, '--kubeconfig', kc, '--no-reader', '-o', 'text'];
-      const describe = ['kubectl', '--kubeconfig', kc, '--cache-dir', kubectlCache, 'describe', 'pod', POD, '-n', NAMESPACE];
+      const describe = [
+        'kubectl',
+        '--kubeconfig',
+        kc,
+        '--cache-dir',
+        kubectlCache,
+        'describe',
+        'pod',
+        POD,
+        '-n',
+        NAMESPACE,
+      ];
       // Check both once (and count their requests) before timing them.
       for (const [label, argv, expect] of [
         ['memwhy', memwhyApi, 'OOM-killed by its own memory limit'],
@@ -487,8 +593,11 @@ async function main(): Promise<void> {
         const before = cluster.requests.length;
         const r = await timeOnce([...argv]);
         await settle(cluster);
-        if (!r.stdout.includes(expect)) throw new Error(`${label} did not print the expected answer:\n${r.stdout.slice(0, 400)}`);
-        notes.push(`- ${label === 'memwhy' ? '`memwhy --no-reader`' : '`kubectl describe pod` (first run, cold discovery cache)'}: ${cluster.requests.length - before} API requests`);
+        if (!r.stdout.includes(expect))
+          throw new Error(`${label} did not print the expected answer:\n${r.stdout.slice(0, 400)}`);
+        notes.push(
+          `- ${label === 'memwhy' ? '`memwhy --no-reader`' : '`kubectl describe pod` (first run, cold discovery cache)'}: ${cluster.requests.length - before} API requests`,
+        );
       }
       const api = await measure(
         [
@@ -500,10 +609,33 @@ async function main(): Promise<void> {
       );
       const [m, k] = api.map((s) => stats(s.times)) as [Stats, Stats];
       const apiRatio = m.median / k.median;
-      rows.push({ measure: 'API-only: memwhy <pod> --no-reader -o text', median: ms(m.median), p90: ms(m.p90), n: String(m.n), goal: '', result: '' });
-      rows.push({ measure: 'API-only: kubectl describe pod <pod>', median: ms(k.median), p90: ms(k.p90), n: String(k.n), goal: '', result: '' });
-      rows.push({ measure: '  ratio memwhy / kubectl (median)', median: `${apiRatio.toFixed(2)}×`, p90: `${(m.p90 / k.p90).toFixed(2)}×`, n: '', goal: `≤ ${GOALS.apiRatio.toFixed(1)}×`, result: verdict(apiRatio <= GOALS.apiRatio) });
-      goals.push(`API-only diagnosis vs kubectl describe: ${apiRatio.toFixed(2)}× (goal ≤ ${GOALS.apiRatio.toFixed(1)}×): ${verdict(apiRatio <= GOALS.apiRatio)}`);
+      rows.push({
+        measure: 'API-only: memwhy <pod> --no-reader -o text',
+        median: ms(m.median),
+        p90: ms(m.p90),
+        n: String(m.n),
+        goal: '',
+        result: '',
+      });
+      rows.push({
+        measure: 'API-only: kubectl describe pod <pod>',
+        median: ms(k.median),
+        p90: ms(k.p90),
+        n: String(k.n),
+        goal: '',
+        result: '',
+      });
+      rows.push({
+        measure: '  ratio memwhy / kubectl (median)',
+        median: `${apiRatio.toFixed(2)}×`,
+        p90: `${(m.p90 / k.p90).toFixed(2)}×`,
+        n: '',
+        goal: `≤ ${GOALS.apiRatio.toFixed(1)}×`,
+        result: verdict(apiRatio <= GOALS.apiRatio),
+      });
+      goals.push(
+        `API-only diagnosis vs kubectl describe: ${apiRatio.toFixed(2)}× (goal ≤ ${GOALS.apiRatio.toFixed(1)}×): ${verdict(apiRatio <= GOALS.apiRatio)}`,
+      );
       notes.push(`- API-only series timed with ${api[0]!.tool}.`);
       // Where memwhy's API-only time goes, from the request log: before the first request, and after the last.
       const firsts: number[] = [];
@@ -523,10 +655,26 @@ async function main(): Promise<void> {
       rows.splice(
         rows.length - 2,
         0,
-        { measure: '  memwhy: process start → first API request', median: ms(fs.median), p90: ms(fs.p90), n: String(fs.n), goal: '', result: '' },
-        { measure: '  memwhy: last API response → process exit', median: ms(ts.median), p90: ms(ts.p90), n: String(ts.n), goal: '', result: '' },
+        {
+          measure: '  memwhy: process start → first API request',
+          median: ms(fs.median),
+          p90: ms(fs.p90),
+          n: String(fs.n),
+          goal: '',
+          result: '',
+        },
+        {
+          measure: '  memwhy: last API response → process exit',
+          median: ms(ts.median),
+          p90: ms(ts.p90),
+          n: String(ts.n),
+          goal: '',
+          result: '',
+        },
       );
-      notes.push(`- API-only split (${fs.n} more runs timed here, with the request log): process start → first API request, last API response → exit.`);
+      notes.push(
+        `- API-only split (${fs.n} more runs timed here, with the request log): process start → first API request, last API response → exit.`,
+      );
     }
 
     // 2. With the reader pod.
@@ -541,16 +689,71 @@ async function main(): Promise<void> {
       const reqs = stats(runs.map((r) => r.requests));
       const firstReq = stats(runs.map((r) => r.firstRequestMs));
       const afterLast = stats(runs.map((r) => r.afterLastMs));
-      rows.push({ measure: 'reader: wall time of memwhy <pod> -o text', median: ms(wall.median), p90: ms(wall.p90), n: String(wall.n), goal: '', result: '' });
-      rows.push({ measure: '  reader pod in the cluster (create → Succeeded)', median: ms(reader.median), p90: ms(reader.p90), n: String(reader.n), goal: '', result: '' });
-      rows.push({ measure: "  memwhy's own time (wall − reader pod)", median: ms(own.median), p90: ms(own.p90), n: String(own.n), goal: `≤ ${GOALS.ownMs} ms`, result: verdict(own.median <= GOALS.ownMs) });
-      rows.push({ measure: '  same, with create → log read as the pod time', median: ms(ownByLog.median), p90: ms(ownByLog.p90), n: String(ownByLog.n), goal: '', result: '' });
-      rows.push({ measure: '  process start → first API request', median: ms(firstReq.median), p90: ms(firstReq.p90), n: String(firstReq.n), goal: '', result: '' });
-      rows.push({ measure: '  last API response → process exit', median: ms(afterLast.median), p90: ms(afterLast.p90), n: String(afterLast.n), goal: '', result: '' });
-      rows.push({ measure: '  API requests per diagnosis', median: String(reqs.median), p90: String(reqs.p90), n: String(reqs.n), goal: `≤ ${GOALS.requests} (max)`, result: verdict(reqs.max <= GOALS.requests) });
-      goals.push(`memwhy's own time beyond the reader pod: ${ms(own.median)} median (goal ≤ ${GOALS.ownMs} ms): ${verdict(own.median <= GOALS.ownMs)}`);
-      goals.push(`API requests per diagnosis: ${reqs.max} max (goal ≤ ${GOALS.requests}): ${verdict(reqs.max <= GOALS.requests)}`);
-      notes.push(`- Reader runs timed here (spawn → exit) after 1 warm-up run. The reader pod's time is from the create request's arrival (request log) to the first moment the cluster's stored pod has phase Succeeded/Failed (sampled every 1 ms in-process); create → log read uses the request log only (it also counts memwhy's reaction to the watch event). Median create → log read: ${ms(createToLog.median)}.`);
+      rows.push({
+        measure: 'reader: wall time of memwhy <pod> -o text',
+        median: ms(wall.median),
+        p90: ms(wall.p90),
+        n: String(wall.n),
+        goal: '',
+        result: '',
+      });
+      rows.push({
+        measure: '  reader pod in the cluster (create → Succeeded)',
+        median: ms(reader.median),
+        p90: ms(reader.p90),
+        n: String(reader.n),
+        goal: '',
+        result: '',
+      });
+      rows.push({
+        measure: "  memwhy's own time (wall − reader pod)",
+        median: ms(own.median),
+        p90: ms(own.p90),
+        n: String(own.n),
+        goal: `≤ ${GOALS.ownMs} ms`,
+        result: verdict(own.median <= GOALS.ownMs),
+      });
+      rows.push({
+        measure: '  same, with create → log read as the pod time',
+        median: ms(ownByLog.median),
+        p90: ms(ownByLog.p90),
+        n: String(ownByLog.n),
+        goal: '',
+        result: '',
+      });
+      rows.push({
+        measure: '  process start → first API request',
+        median: ms(firstReq.median),
+        p90: ms(firstReq.p90),
+        n: String(firstReq.n),
+        goal: '',
+        result: '',
+      });
+      rows.push({
+        measure: '  last API response → process exit',
+        median: ms(afterLast.median),
+        p90: ms(afterLast.p90),
+        n: String(afterLast.n),
+        goal: '',
+        result: '',
+      });
+      rows.push({
+        measure: '  API requests per diagnosis',
+        median: String(reqs.median),
+        p90: String(reqs.p90),
+        n: String(reqs.n),
+        goal: `≤ ${GOALS.requests} (max)`,
+        result: verdict(reqs.max <= GOALS.requests),
+      });
+      goals.push(
+        `memwhy's own time beyond the reader pod: ${ms(own.median)} median (goal ≤ ${GOALS.ownMs} ms): ${verdict(own.median <= GOALS.ownMs)}`,
+      );
+      goals.push(
+        `API requests per diagnosis: ${reqs.max} max (goal ≤ ${GOALS.requests}): ${verdict(reqs.max <= GOALS.requests)}`,
+      );
+      notes.push(
+        `- Reader runs timed here (spawn → exit) after 1 warm-up run. The reader pod's time is from the create request's arrival (request log) to the first moment the cluster's stored pod has phase Succeeded/Failed (sampled every 1 ms in-process); create → log read uses the request log only (it also counts memwhy's reaction to the watch event). Median create → log read: ${ms(createToLog.median)}.`,
+      );
       notes.push(`- The API requests of one diagnosis with the reader (${sample.length}):`);
       for (const q of sample) notes.push(`  - \`${describeRequest(q)}\` (${q.durationMs} ms)`);
     }
@@ -570,13 +773,52 @@ async function main(): Promise<void> {
       );
       const [bin, kv, dist, floor] = startup.map((s) => stats(s.times)) as [Stats, Stats, Stats, Stats];
       const startupRatio = bin.median / kv.median;
-      rows.push({ measure: 'start-up: out/kubectl-memwhy --help', median: ms(bin.median), p90: ms(bin.p90), n: String(bin.n), goal: '', result: '' });
-      rows.push({ measure: 'start-up: kubectl version --client', median: ms(kv.median), p90: ms(kv.p90), n: String(kv.n), goal: '', result: '' });
-      rows.push({ measure: '  ratio binary / kubectl (median)', median: `${startupRatio.toFixed(2)}×`, p90: `${(bin.p90 / kv.p90).toFixed(2)}×`, n: '', goal: `≤ ${GOALS.startupRatio.toFixed(1)}×`, result: verdict(startupRatio <= GOALS.startupRatio) });
-      rows.push({ measure: 'start-up: node dist/cli.js --help', median: ms(dist.median), p90: ms(dist.p90), n: String(dist.n), goal: '', result: '' });
-      rows.push({ measure: 'start-up: node -e 0 (pinned node, the floor)', median: ms(floor.median), p90: ms(floor.p90), n: String(floor.n), goal: '', result: '' });
-      goals.push(`start-up, binary --help vs kubectl version --client: ${startupRatio.toFixed(2)}× (goal ≤ ${GOALS.startupRatio.toFixed(1)}×): ${verdict(startupRatio <= GOALS.startupRatio)}`);
-      notes.push(`- Start-up series timed with ${startup[0]!.tool}. out/kubectl-memwhy is ${(readFileSync(BINARY).length / 2 ** 20).toFixed(0)} MiB; dist/cli.js is ${(readFileSync(CLI).length / 2 ** 20).toFixed(1)} MiB.`);
+      rows.push({
+        measure: 'start-up: out/kubectl-memwhy --help',
+        median: ms(bin.median),
+        p90: ms(bin.p90),
+        n: String(bin.n),
+        goal: '',
+        result: '',
+      });
+      rows.push({
+        measure: 'start-up: kubectl version --client',
+        median: ms(kv.median),
+        p90: ms(kv.p90),
+        n: String(kv.n),
+        goal: '',
+        result: '',
+      });
+      rows.push({
+        measure: '  ratio binary / kubectl (median)',
+        median: `${startupRatio.toFixed(2)}×`,
+        p90: `${(bin.p90 / kv.p90).toFixed(2)}×`,
+        n: '',
+        goal: `≤ ${GOALS.startupRatio.toFixed(1)}×`,
+        result: verdict(startupRatio <= GOALS.startupRatio),
+      });
+      rows.push({
+        measure: 'start-up: node dist/cli.js --help',
+        median: ms(dist.median),
+        p90: ms(dist.p90),
+        n: String(dist.n),
+        goal: '',
+        result: '',
+      });
+      rows.push({
+        measure: 'start-up: node -e 0 (pinned node, the floor)',
+        median: ms(floor.median),
+        p90: ms(floor.p90),
+        n: String(floor.n),
+        goal: '',
+        result: '',
+      });
+      goals.push(
+        `start-up, binary --help vs kubectl version --client: ${startupRatio.toFixed(2)}× (goal ≤ ${GOALS.startupRatio.toFixed(1)}×): ${verdict(startupRatio <= GOALS.startupRatio)}`,
+      );
+      notes.push(
+        `- Start-up series timed with ${startup[0]!.tool}. out/kubectl-memwhy is ${(readFileSync(BINARY).length / 2 ** 20).toFixed(0)} MiB; dist/cli.js is ${(readFileSync(CLI).length / 2 ** 20).toFixed(1)} MiB.`,
+      );
     }
 
     // 4. TUI first frame.
@@ -589,13 +831,45 @@ async function main(): Promise<void> {
       const low = stats(f.firstLow);
       const ans = stats(f.answer);
       const poll = stats(f.pollMs);
-      rows.push({ measure: 'TUI: process start → first frame', median: ms(first.median), p90: ms(first.p90), n: String(first.n), goal: `≤ ${GOALS.firstFrameMs} ms`, result: verdict(first.median <= GOALS.firstFrameMs) });
-      rows.push({ measure: '  lower bound (previous poll)', median: ms(low.median), p90: ms(low.p90), n: String(low.n), goal: '', result: '' });
-      rows.push({ measure: '  process start → the answer on screen', median: ms(ans.median), p90: ms(ans.p90), n: String(ans.n), goal: '', result: '' });
-      goals.push(`TUI time to first frame: ${ms(first.median)} median (goal ≤ ${GOALS.firstFrameMs} ms): ${verdict(first.median <= GOALS.firstFrameMs)}`);
-      notes.push(`- TUI: a new detached 100x30 tmux session runs \`sh\` on \`date +%s%N > t0; exec node_modules/.bin/node dist/cli.js --from ${EXAMPLE} -o tui\`; \`capture-pane -p\` every ~${o.pollGapMs} ms through one tmux control-mode client (\`tmux -C\`, so polling starts no processes; each poll takes ${ms(poll.median)} median); the frame time is the end of the first poll that saw a non-empty screen (an upper bound; the lower bound is the start of the poll before it). 1 warm-up run not counted.`);
+      rows.push({
+        measure: 'TUI: process start → first frame',
+        median: ms(first.median),
+        p90: ms(first.p90),
+        n: String(first.n),
+        goal: `≤ ${GOALS.firstFrameMs} ms`,
+        result: verdict(first.median <= GOALS.firstFrameMs),
+      });
+      rows.push({
+        measure: '  lower bound (previous poll)',
+        median: ms(low.median),
+        p90: ms(low.p90),
+        n: String(low.n),
+        goal: '',
+        result: '',
+      });
+      rows.push({
+        measure: '  process start → the answer on screen',
+        median: ms(ans.median),
+        p90: ms(ans.p90),
+        n: String(ans.n),
+        goal: '',
+        result: '',
+      });
+      goals.push(
+        `TUI time to first frame: ${ms(first.median)} median (goal ≤ ${GOALS.firstFrameMs} ms): ${verdict(first.median <= GOALS.firstFrameMs)}`,
+      );
+      notes.push(
+        `- TUI: a new detached 100x30 tmux session runs \`sh\` on \`date +%s%N > t0; exec node_modules/.bin/node dist/cli.js --from ${EXAMPLE} -o tui\`; \`capture-pane -p\` every ~${o.pollGapMs} ms through one tmux control-mode client (\`tmux -C\`, so polling starts no processes; each poll takes ${ms(poll.median)} median); the frame time is the end of the first poll that saw a non-empty screen (an upper bound; the lower bound is the start of the poll before it). 1 warm-up run not counted.`,
+      );
     } else {
-      rows.push({ measure: 'TUI: process start → first frame', median: '–', p90: '–', n: '0', goal: `≤ ${GOALS.firstFrameMs} ms`, result: 'SKIP (no tmux)' });
+      rows.push({
+        measure: 'TUI: process start → first frame',
+        median: '–',
+        p90: '–',
+        n: '0',
+        goal: `≤ ${GOALS.firstFrameMs} ms`,
+        result: 'SKIP (no tmux)',
+      });
       goals.push('TUI time to first frame: not measured (tmux is not installed)');
     }
   } finally {

@@ -76,7 +76,12 @@ function seaCompat({ entry, split }) {
         // output), where Node would also expose its named exports. Refuse it rather than break at run time.
         b.onResolve({ filter: /^[^./]/ }, async (args) => {
           if (args.kind !== 'dynamic-import' || args.pluginData?.memwhyInner) return undefined;
-          const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { memwhyInner: true } });
+          const r = await b.resolve(args.path, {
+            kind: args.kind,
+            importer: args.importer,
+            resolveDir: args.resolveDir,
+            pluginData: { memwhyInner: true },
+          });
           if (r.errors.length === 0 && !r.external && r.path && isCommonJs(r.path)) {
             return {
               errors: [
@@ -104,7 +109,12 @@ function seaCompat({ entry, split }) {
       b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, async (args) => {
         let s = await readFile(args.path, 'utf8');
         // DEV=true only: connect to React devtools. Never in a release binary.
-        s = rewrite(s, args.path, "await import('./devtools.js');", '/* memwhy: devtools removed from the SEA bundle */');
+        s = rewrite(
+          s,
+          args.path,
+          "await import('./devtools.js');",
+          '/* memwhy: devtools removed from the SEA bundle */',
+        );
         // DEV=true only: read ink's package.json for renderer metadata; the fallback is fine.
         s = rewrite(s, args.path, 'const loaded = await loadPackageJson();', 'const loaded = {};');
         return { contents: s, loader: 'js' };
@@ -209,11 +219,22 @@ export function esbuildOptions(entry, split = true) {
  * shared chunk, as in ESM.
  * split: false: one plain CommonJS file, dynamic imports inlined (evaluated lazily, parsed at start).
  */
-export async function buildSeaBundle({ entry = 'src/cli/main.ts', outfile = 'build/sea/cli.cjs', minify = true, split = true } = {}) {
+export async function buildSeaBundle({
+  entry = 'src/cli/main.ts',
+  outfile = 'build/sea/cli.cjs',
+  minify = true,
+  split = true,
+} = {}) {
   const outAbs = resolve(root, outfile);
   await mkdir(dirname(outAbs), { recursive: true });
   if (!split) {
-    const result = await build({ ...esbuildOptions(entry, false), outfile: outAbs, format: 'cjs', minify, banner: { js: BANNER } });
+    const result = await build({
+      ...esbuildOptions(entry, false),
+      outfile: outAbs,
+      format: 'cjs',
+      minify,
+      banner: { js: BANNER },
+    });
     await writeFile(join(dirname(outAbs), 'meta.json'), JSON.stringify(result.metafile));
     return { outfile: outAbs, metafile: result.metafile, bytes: statSync(outAbs).size, chunks: 1 };
   }
@@ -229,7 +250,9 @@ export async function buildSeaBundle({ entry = 'src/cli/main.ts', outfile = 'bui
   });
   const chunks = {};
   for (const file of result.outputFiles) {
-    const name = relative(join(dirname(outAbs), 'chunks'), file.path).split('\\').join('/');
+    const name = relative(join(dirname(outAbs), 'chunks'), file.path)
+      .split('\\')
+      .join('/');
     // ESM → CommonJS, one chunk at a time; import() becomes a promise around require().
     const cjs = await transform(file.text, {
       format: 'cjs',
@@ -246,7 +269,10 @@ export async function buildSeaBundle({ entry = 'src/cli/main.ts', outfile = 'bui
   // are inflated (a few ms) only when their import() runs. Everything is escaped to ASCII so V8 keeps
   // the script a one-byte string.
   const table = Object.fromEntries(
-    Object.entries(chunks).map(([name, code]) => [name, name === 'main.js' ? code : gzipSync(code, { level: 9 }).toString('base64')]),
+    Object.entries(chunks).map(([name, code]) => [
+      name,
+      name === 'main.js' ? code : gzipSync(code, { level: 9 }).toString('base64'),
+    ]),
   );
   const loader = [
     '"use strict";',
@@ -265,7 +291,12 @@ export async function buildSeaBundle({ entry = 'src/cli/main.ts', outfile = 'bui
   ].join('\n');
   await writeFile(outAbs, loader);
   await writeFile(join(dirname(outAbs), 'meta.json'), JSON.stringify(result.metafile));
-  return { outfile: outAbs, metafile: result.metafile, bytes: statSync(outAbs).size, chunks: Object.keys(chunks).length };
+  return {
+    outfile: outAbs,
+    metafile: result.metafile,
+    bytes: statSync(outAbs).size,
+    chunks: Object.keys(chunks).length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -304,7 +335,7 @@ function licenseField(pj) {
 
 function authorOf(pj) {
   const a = pj.author;
-  return typeof a === 'string' ? a : a?.name ?? null;
+  return typeof a === 'string' ? a : (a?.name ?? null);
 }
 
 function licenseTexts(dir) {
@@ -344,10 +375,19 @@ export function thirdPartyNotice(metafile, { nodeVersion, nodeLicense }) {
     if (texts.length > 0) out.push(texts.join('\n\n'), '');
     else if (holder) {
       // No licence file in the package (yoga-layout): the MIT text with the notice from its sources.
-      out.push(`(The package ships no licence file; this is the MIT licence its package.json names, with the`, `copyright notice from its source files.)`, '', MIT_LICENSE.replace('<COPYRIGHT>', holder), '');
+      out.push(
+        `(The package ships no licence file; this is the MIT licence its package.json names, with the`,
+        `copyright notice from its source files.)`,
+        '',
+        MIT_LICENSE.replace('<COPYRIGHT>', holder),
+        '',
+      );
     } else {
       missing.push(p.name);
-      out.push(`Licensed under ${p.license}${p.author ? ` by ${p.author}` : ''} (the package ships no licence file).`, '');
+      out.push(
+        `Licensed under ${p.license}${p.author ? ` by ${p.author}` : ''} (the package ships no licence file).`,
+        '',
+      );
     }
   }
   return { text: `${out.join('\n').trimEnd()}\n`, packages, missing };
@@ -405,7 +445,9 @@ if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.m
     outfile: flag(argv, '--outfile', 'build/sea/cli.cjs'),
     split: !argv.includes('--no-split'),
   });
-  console.log(`built ${relative(root, outfile)} (${(bytes / 1024).toFixed(0)} KiB, ${chunks} chunk(s), ${Math.round(performance.now() - started)} ms)`);
+  console.log(
+    `built ${relative(root, outfile)} (${(bytes / 1024).toFixed(0)} KiB, ${chunks} chunk(s), ${Math.round(performance.now() - started)} ms)`,
+  );
   if (argv.includes('--licenses')) {
     const { homedir } = await import('node:os');
     const nodeVersion = flag(argv, '--node-version', 'v22.23.3');
@@ -414,7 +456,8 @@ if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.m
       nodeLicense: seededNodeLicense(join(homedir(), '.pkg-cache', 'sea'), nodeVersion),
     });
     await writeFile(join(root, 'LICENSE-THIRD-PARTY'), text);
-    console.log(`wrote LICENSE-THIRD-PARTY (${packages.length} packages${missing.length ? `; no licence file: ${missing.join(', ')}` : ''})`);
+    console.log(
+      `wrote LICENSE-THIRD-PARTY (${packages.length} packages${missing.length ? `; no licence file: ${missing.join(', ')}` : ''})`,
+    );
   }
 }
-

@@ -22,7 +22,13 @@ try {
   // Wait for the shell's prompt: keys sent before sh reads its terminal are lost.
   while (tmux('capture-pane', '-p', '-t', 'm').trim() === '') execFileSync('sleep', ['0.05']);
   for (let i = 0; i < runs; i++) {
-    tmux('send-keys', '-t', 'm', '-l', `clear; ${root}node_modules/.bin/node dist/cli.js ${args.join(' ')} -o tui; echo EXIT=$?`);
+    tmux(
+      'send-keys',
+      '-t',
+      'm',
+      '-l',
+      `clear; ${root}node_modules/.bin/node dist/cli.js ${args.join(' ')} -o tui; echo EXIT=$?`,
+    );
     const t0 = performance.now();
     tmux('send-keys', '-t', 'm', 'Enter');
     let sawFirst = null;
@@ -51,4 +57,6 @@ try {
   } catch {}
 }
 const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ')[0];
-console.log(`load average ${load}; runs ${runs}: first frame median ${median(first).toFixed(0)} ms (min ${Math.min(...first).toFixed(0)}), Summary median ${median(summary).toFixed(0)} ms (min ${Math.min(...summary).toFixed(0)})`);
+console.log(
+  `load average ${load}; runs ${runs}: first frame median ${median(first).toFixed(0)} ms (min ${Math.min(...first).toFixed(0)}), Summary median ${median(summary).toFixed(0)} ms (min ${Math.min(...summary).toFixed(0)})`,
+);

@@ -55,7 +55,9 @@ export function releaseUrl(key, tag = VERSION_TAG) {
 
 export function binaryPath(key) {
   const t = TARGETS[key];
-  return key === hostTarget() ? join(root, 'out', `kubectl-memwhy${t.exe}`) : join(root, 'out', `${t.goos}_${t.goarch}`, `kubectl-memwhy${t.exe}`);
+  return key === hostTarget()
+    ? join(root, 'out', `kubectl-memwhy${t.exe}`)
+    : join(root, 'out', `${t.goos}_${t.goarch}`, `kubectl-memwhy${t.exe}`);
 }
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -97,17 +99,25 @@ async function main(argv) {
     await mkdir(join(binary, '..'), { recursive: true });
     const pinnedNode = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'node.exe' : 'node');
     const pkgBin = join(root, 'node_modules', '@yao-pkg', 'pkg', 'lib-es5', 'bin.js');
-    const run = spawnSync(pinnedNode, [pkgBin, '--sea', '-t', pkgTarget(target, nodeVersion), '-o', relative(root, binary), BUNDLE], {
-      cwd: root,
-      stdio: 'inherit',
-    });
+    const run = spawnSync(
+      pinnedNode,
+      [pkgBin, '--sea', '-t', pkgTarget(target, nodeVersion), '-o', relative(root, binary), BUNDLE],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
     if (run.status !== 0) throw new Error(`pkg failed (exit ${run.status ?? run.signal})`);
     const tPkg = performance.now();
     const size = (await readFile(binary)).length;
-    console.log(`binary    ${relative(root, binary)} ${mib(size)} (pkg ${seconds(tPkg - tSeed)}, total ${seconds(tPkg - t0)})`);
+    console.log(
+      `binary    ${relative(root, binary)} ${mib(size)} (pkg ${seconds(tPkg - tSeed)}, total ${seconds(tPkg - t0)})`,
+    );
 
     const completion = await installCompletion(binary);
-    console.log(`complete  ${relative(root, completion)} (kubectl's shell completion: keep it on PATH beside the binary)`);
+    console.log(
+      `complete  ${relative(root, completion)} (kubectl's shell completion: keep it on PATH beside the binary)`,
+    );
 
     if (target === hostTarget() && !has('--no-verify')) verify(binary);
   }
@@ -139,15 +149,28 @@ export function verify(binary) {
   check('--help with no node on PATH', help.status === 0 && help.stdout.includes('kubectl memwhy'));
   const version = spawnSync(binary, ['--version'], { env: bare, encoding: 'utf8' });
   check(`--version prints ${pkgJson.version}`, version.status === 0 && version.stdout.trim() === pkgJson.version);
-  const diag = spawnSync(binary, ['--from', 'examples/oomkilled-container', '-o', 'json'], { cwd: root, env: bare, encoding: 'utf8' });
+  const diag = spawnSync(binary, ['--from', 'examples/oomkilled-container', '-o', 'json'], {
+    cwd: root,
+    env: bare,
+    encoding: 'utf8',
+  });
   let parsed = null;
   try {
     parsed = JSON.parse(diag.stdout);
   } catch {}
-  check('--from examples/oomkilled-container -o json is a diagnosis', diag.status === 0 && Array.isArray(parsed?.verdicts));
+  check(
+    '--from examples/oomkilled-container -o json is a diagnosis',
+    diag.status === 0 && Array.isArray(parsed?.verdicts),
+  );
 
-  const completion = spawnSync(join(binary, '..', 'kubectl_complete-memwhy'), ['--fro'], { env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' });
-  check('kubectl_complete-memwhy beside it completes --fro', completion.status === 0 && completion.stdout === '--from\n:4\n');
+  const completion = spawnSync(join(binary, '..', 'kubectl_complete-memwhy'), ['--fro'], {
+    env: { PATH: '/usr/bin:/bin' },
+    encoding: 'utf8',
+  });
+  check(
+    'kubectl_complete-memwhy beside it completes --fro',
+    completion.status === 0 && completion.stdout === '--from\n:4\n',
+  );
 
   const kubectl = findOnPath('kubectl');
   if (!kubectl) {
@@ -156,7 +179,10 @@ export function verify(binary) {
   }
   const env = { ...process.env, PATH: `${join(binary, '..')}${delimiter}${process.env.PATH}` };
   const list = spawnSync(kubectl, ['plugin', 'list'], { env, encoding: 'utf8' });
-  check('kubectl plugin list finds it', list.stdout.split('\n').some((l) => l.trim() === binary));
+  check(
+    'kubectl plugin list finds it',
+    list.stdout.split('\n').some((l) => l.trim() === binary),
+  );
   const viaKubectl = spawnSync(kubectl, ['memwhy', '--help'], { env, encoding: 'utf8' });
   check('kubectl memwhy --help', viaKubectl.status === 0 && viaKubectl.stdout.includes('kubectl memwhy'));
 }
@@ -181,7 +207,11 @@ export async function writeArchive(key, binary = binaryPath(key)) {
     { name: `kubectl-memwhy${t.exe}`, data: await readFile(binary), mode: 0o755 },
     { name: 'LICENSE', data: await readFile(join(root, 'LICENSE')), mode: 0o644 },
     { name: 'LICENSE-THIRD-PARTY', data: await readFile(join(root, 'LICENSE-THIRD-PARTY')), mode: 0o644 },
-    { name: 'kubectl_complete-memwhy', data: await readFile(join(root, 'completion', 'kubectl_complete-memwhy')), mode: 0o755 },
+    {
+      name: 'kubectl_complete-memwhy',
+      data: await readFile(join(root, 'completion', 'kubectl_complete-memwhy')),
+      mode: 0o755,
+    },
   ];
   const gz = gzipSync(tarEntries(entries, mtime), { level: 9 });
   const file = join(root, 'out', archiveName(key));
@@ -198,7 +228,11 @@ async function archiveSums() {
   const present = existsSync(join(root, 'out')) ? await readdir(join(root, 'out')) : [];
   for (const key of Object.keys(TARGETS)) {
     const name = archiveName(key);
-    sums[key] = present.includes(name) ? createHash('sha256').update(await readFile(join(root, 'out', name))).digest('hex') : null;
+    sums[key] = present.includes(name)
+      ? createHash('sha256')
+          .update(await readFile(join(root, 'out', name)))
+          .digest('hex')
+      : null;
   }
   return sums;
 }
@@ -226,7 +260,8 @@ export async function updateManifest(file = join(root, 'plugin.yaml')) {
     const sha = sums[key] ?? PLACEHOLDER_SHA256;
     let p = part.replace(/^(    uri: ).*$/m, `$1${releaseUrl(key)}`);
     p = p.replace(/^(    sha256: ).*$/m, `$1"${sha}"`); // quoted: an all-digit checksum must stay a string
-    if (!/^    uri: /m.test(p) || !/^    sha256: /m.test(p)) throw new Error(`plugin.yaml: ${os}/${arch} has no uri/sha256 line`);
+    if (!/^    uri: /m.test(p) || !/^    sha256: /m.test(p))
+      throw new Error(`plugin.yaml: ${os}/${arch} has no uri/sha256 line`);
     return p;
   });
   await writeFile(file, out.join(''));

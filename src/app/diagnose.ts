@@ -37,7 +37,9 @@ export function trouble(pod: KPod): { score: number; why: string } {
   const st = pod.status ?? {};
   const statuses = [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])];
   const restarts = statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0);
-  const oom = statuses.some((s) => s.state?.terminated?.reason === 'OOMKilled' || s.lastState?.terminated?.reason === 'OOMKilled');
+  const oom = statuses.some(
+    (s) => s.state?.terminated?.reason === 'OOMKilled' || s.lastState?.terminated?.reason === 'OOMKilled',
+  );
   if (st.reason === 'Evicted') return { score: 400, why: 'evicted' };
   if (oom) return { score: 300 + Math.min(restarts, 99), why: `OOMKilled, ${restarts} restart(s)` };
   if (st.phase === 'Pending' && !pod.spec?.nodeName) return { score: 200, why: 'pending (unscheduled)' };
@@ -48,7 +50,10 @@ export function trouble(pod: KPod): { score: number; why: string } {
 
 /** Worst off first; ties keep the API's order. */
 export function rankPods(pods: KPod[]): KPod[] {
-  return pods.map((p, i) => ({ p, i, s: trouble(p).score })).sort((a, b) => b.s - a.s || a.i - b.i).map((x) => x.p);
+  return pods
+    .map((p, i) => ({ p, i, s: trouble(p).score }))
+    .sort((a, b) => b.s - a.s || a.i - b.i)
+    .map((x) => x.p);
 }
 
 function reason(e: unknown): string {
@@ -64,11 +69,14 @@ function isAbort(e: unknown): boolean {
 export function readerObstacle(pod: KPod, node: KNode | null): string | null {
   if (!pod.spec?.nodeName) return 'the pod is not scheduled: it has no node and no cgroups yet';
   const phase = pod.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') return `the pod has ended (${pod.status?.reason ?? phase}): the kubelet removed its cgroups`;
+  if (phase === 'Succeeded' || phase === 'Failed')
+    return `the pod has ended (${pod.status?.reason ?? phase}): the kubelet removed its cgroups`;
   if (!node) return null;
   const labels = node.metadata?.labels ?? {};
-  if (labels['kubernetes.io/os'] === 'windows' || node.status?.nodeInfo?.operatingSystem === 'windows') return `node ${pod.spec.nodeName} runs Windows: there are no Linux cgroups to read`;
-  if (labels['type'] === 'virtual-kubelet' || /virtual-kubelet/i.test(node.status?.nodeInfo?.kubeletVersion ?? '')) return `node ${pod.spec.nodeName} is a virtual node (virtual-kubelet): its pods have no kubelet cgroups`;
+  if (labels['kubernetes.io/os'] === 'windows' || node.status?.nodeInfo?.operatingSystem === 'windows')
+    return `node ${pod.spec.nodeName} runs Windows: there are no Linux cgroups to read`;
+  if (labels['type'] === 'virtual-kubelet' || /virtual-kubelet/i.test(node.status?.nodeInfo?.kubeletVersion ?? ''))
+    return `node ${pod.spec.nodeName} is a virtual node (virtual-kubelet): its pods have no kubelet cgroups`;
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
   if (ready && ready.status !== 'True') return `node ${pod.spec.nodeName} is NotReady: a reader pod cannot start there`;
   return null;
@@ -76,11 +84,17 @@ export function readerObstacle(pod: KPod, node: KNode | null): string | null {
 
 export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Promise<Diagnosis> {
   const { progress, signal } = options;
-  if (options.reader.enabled) cluster.checkReader?.({ image: options.reader.image, namespace: options.reader.namespace });
+  if (options.reader.enabled)
+    cluster.checkReader?.({ image: options.reader.image, namespace: options.reader.namespace });
   progress({ stage: 'pod', message: 'finding the pod' });
   const pods = rankPods(await cluster.resolvePods(options.target, signal));
   const pod = pods[0];
-  if (!pod) throw new MemwhyError(ExitCode.NotFound, `no pods match ${describeTarget(options.target)}`, 'check the name, the namespace (-n) and the selector');
+  if (!pod)
+    throw new MemwhyError(
+      ExitCode.NotFound,
+      `no pods match ${describeTarget(options.target)}`,
+      'check the name, the namespace (-n) and the selector',
+    );
   const namespace = pod.metadata?.namespace ?? options.target.namespace;
   const name = pod.metadata?.name ?? '';
   const nodeName = pod.spec?.nodeName ?? null;
@@ -102,12 +116,16 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
   };
 
   progress({ stage: 'facts', message: `reading ${namespace}/${name}${nodeName ? ` and node ${nodeName}` : ''}` });
-  const nodeP = nodeName ? part('node', () => cluster.getNode(nodeName, signal)) : skip('node', 'the pod is not scheduled');
+  const nodeP = nodeName
+    ? part('node', () => cluster.getNode(nodeName, signal))
+    : skip('node', 'the pod is not scheduled');
   const unscheduled = !nodeName && pod.status?.phase === 'Pending';
   // The kubelet summary carries the working set metrics-server would report; PodMetrics is read only when
   // the summary cannot be (one request fewer per diagnosis).
   const usageP = (async () => {
-    const summary = nodeName ? await part('summary', () => cluster.getNodeSummary(nodeName, signal)) : await skip('summary', 'the pod has no node');
+    const summary = nodeName
+      ? await part('summary', () => cluster.getNodeSummary(nodeName, signal))
+      : await skip('summary', 'the pod has no node');
     const podMetrics =
       pod.status?.phase !== 'Running'
         ? await skip('podmetrics', 'the pod is not running')
@@ -118,7 +136,11 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
   })();
   const [node, nodePods, events, { summary, podMetrics }, nodes, cgroups] = await Promise.all([
     nodeP,
-    nodeName ? part('node-pods', () => cluster.listPodsOnNode(nodeName, signal)) : unscheduled ? part('node-pods', () => cluster.listBoundPods(signal)) : skip('node-pods', 'the pod has no node'),
+    nodeName
+      ? part('node-pods', () => cluster.listPodsOnNode(nodeName, signal))
+      : unscheduled
+        ? part('node-pods', () => cluster.listBoundPods(signal))
+        : skip('node-pods', 'the pod has no node'),
     part('events', () => cluster.listEvents({ namespace, name }, nodeName, signal)),
     usageP,
     unscheduled ? part('nodes', () => cluster.listNodes(signal)) : Promise.resolve(null),
@@ -126,7 +148,19 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
       if (!options.reader.enabled) return skip('cgroup', 'the node reader was turned off (--no-reader)');
       const obstacle = readerObstacle(pod, await nodeP);
       if (obstacle) return skip('cgroup', obstacle);
-      return part('cgroup', () => cluster.readCgroups({ pod, namespace: options.reader.namespace ?? namespace, image: options.reader.image, deadlineSeconds: options.reader.deadlineSeconds, kernelLog: options.reader.kernelLog, signal }, progress));
+      return part('cgroup', () =>
+        cluster.readCgroups(
+          {
+            pod,
+            namespace: options.reader.namespace ?? namespace,
+            image: options.reader.image,
+            deadlineSeconds: options.reader.deadlineSeconds,
+            kernelLog: options.reader.kernelLog,
+            signal,
+          },
+          progress,
+        ),
+      );
     })(),
   ]);
   // A read that finished just before the signal: the run still ends as interrupted.
@@ -134,7 +168,8 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
   if (cgroups?.problems.length) missing['cgroup-files'] = cgroups.problems.join('; ');
   if (cgroups?.cleanup) missing['reader-cleanup'] = cgroups.cleanup;
   if (cgroups?.kernelLogMissing) missing['kernel.log'] = missing['kernel.log-failed'] = cgroups.kernelLogMissing;
-  if (options.reader.enabled && !options.reader.kernelLog && !missing['kernel.log']) missing['kernel.log'] = 'not read (add --kernel-log to read the kernel OOM lines; it needs more privilege)';
+  if (options.reader.enabled && !options.reader.kernelLog && !missing['kernel.log'])
+    missing['kernel.log'] = 'not read (add --kernel-log to read the kernel OOM lines; it needs more privilege)';
   progress({ stage: 'done', message: 'analysing' });
 
   return {
@@ -152,7 +187,14 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
       missing,
       ...(cgroups?.unreadable?.length ? { unreadable: cgroups.unreadable } : {}),
     }),
-    others: pods.slice(1).map((p) => visibleDeep({ namespace: p.metadata?.namespace ?? null, name: p.metadata?.name ?? null, phase: p.status?.phase ?? null, why: trouble(p).why })),
+    others: pods.slice(1).map((p) =>
+      visibleDeep({
+        namespace: p.metadata?.namespace ?? null,
+        name: p.metadata?.name ?? null,
+        phase: p.status?.phase ?? null,
+        why: trouble(p).why,
+      }),
+    ),
   };
 }
 

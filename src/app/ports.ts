@@ -11,7 +11,12 @@ export interface PodRef {
 /** What the user asked about: a pod, a workload whose pods to examine, or a label selector. */
 export type Target =
   | { kind: 'pod'; namespace: string; name: string }
-  | { kind: 'workload'; namespace: string; resource: 'deployment' | 'statefulset' | 'daemonset' | 'replicaset' | 'job'; name: string }
+  | {
+      kind: 'workload';
+      namespace: string;
+      resource: 'deployment' | 'statefulset' | 'daemonset' | 'replicaset' | 'job';
+      name: string;
+    }
   | { kind: 'selector'; namespace: string; selector: string };
 
 export interface ReaderRequest {

@@ -20,7 +20,17 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { ExitCode, MemwhyError } from '../errors.js';
 import { normalizeFacts } from '../core/normalize.js';
 import { visibleFacts } from './visible-facts.js';
-import type { CgroupFiles, Facts, KContainerStatus, KEvent, KMeta, KNode, KPod, KubeletSummary, PodMetrics } from '../core/types.js';
+import type {
+  CgroupFiles,
+  Facts,
+  KContainerStatus,
+  KEvent,
+  KMeta,
+  KNode,
+  KPod,
+  KubeletSummary,
+  PodMetrics,
+} from '../core/types.js';
 
 /** The reason recorded in `facts.missing` for an optional part the folder does not hold. */
 export const NOT_IN_SNAPSHOT = 'not in the snapshot';
@@ -31,7 +41,8 @@ const LAYOUT_HINT =
   'a snapshot folder holds pod.json (required: kubectl get pod <name> -n <namespace> -o json > pod.json) and optionally ' +
   'node.json, nodes.json, node-pods.json, events.json, summary.json, podmetrics.json, kernel.log and cgroup/';
 
-const FOLDER_HINT = '--from takes a snapshot folder that holds pod.json and the optional parts (see kubectl memwhy --help)';
+const FOLDER_HINT =
+  '--from takes a snapshot folder that holds pod.json and the optional parts (see kubectl memwhy --help)';
 
 /** How to produce each JSON file, for hints. */
 const HOW = {
@@ -92,19 +103,35 @@ export async function loadSnapshot(dir: string): Promise<Facts> {
   if (cgroupStat === null) {
     missing.cgroup = NOT_IN_SNAPSHOT;
   } else if (cgroupStat.isSymbolicLink()) {
-    throw new MemwhyError(ExitCode.BadInput, `${cgroupDir} is a symbolic link: a snapshot is read only from inside its folder`, 'copy the cgroup files into the folder (cp -r) instead of linking them');
+    throw new MemwhyError(
+      ExitCode.BadInput,
+      `${cgroupDir} is a symbolic link: a snapshot is read only from inside its folder`,
+      'copy the cgroup files into the folder (cp -r) instead of linking them',
+    );
   } else if (!cgroupStat.isDirectory()) {
     throw new MemwhyError(
       ExitCode.BadInput,
       `${cgroupDir} is not a folder`,
-      'cgroup/ must be a folder holding a copy of files under the node\'s /sys/fs/cgroup, same relative paths',
+      "cgroup/ must be a folder holding a copy of files under the node's /sys/fs/cgroup, same relative paths",
     );
   } else {
     cgroupFiles = await readCgroupTree(cgroupDir, missing);
   }
 
   const unreadableFiles = await readUnreadable(dir);
-  return visibleFacts({ pod, node, nodes, nodePods, events, summary, podMetrics, kernelLog, cgroupFiles, missing, ...(unreadableFiles ? { unreadable: unreadableFiles } : {}) });
+  return visibleFacts({
+    pod,
+    node,
+    nodes,
+    nodePods,
+    events,
+    summary,
+    podMetrics,
+    kernelLog,
+    cgroupFiles,
+    missing,
+    ...(unreadableFiles ? { unreadable: unreadableFiles } : {}),
+  });
 }
 
 /** unreadable.json: the reader's files that failed their checks when the snapshot was taken (optional). */
@@ -116,10 +143,17 @@ async function readUnreadable(dir: string): Promise<Array<{ file: string; proble
   try {
     value = JSON.parse(text);
   } catch {
-    throw new MemwhyError(ExitCode.BadInput, `${file}: invalid JSON`, 'it lists the files the reader could not deliver intact, [{"file": …, "problem": …}]; fix it or delete it');
+    throw new MemwhyError(
+      ExitCode.BadInput,
+      `${file}: invalid JSON`,
+      'it lists the files the reader could not deliver intact, [{"file": …, "problem": …}]; fix it or delete it',
+    );
   }
-  const ok = Array.isArray(value) && value.every((u) => isObject(u) && typeof u.file === 'string' && typeof u.problem === 'string');
-  if (!ok) throw new MemwhyError(ExitCode.BadInput, `${file}: expected a list of {"file", "problem"}`, 'fix it or delete it');
+  const ok =
+    Array.isArray(value) &&
+    value.every((u) => isObject(u) && typeof u.file === 'string' && typeof u.problem === 'string');
+  if (!ok)
+    throw new MemwhyError(ExitCode.BadInput, `${file}: expected a list of {"file", "problem"}`, 'fix it or delete it');
   return value as Array<{ file: string; problem: string }>;
 }
 
@@ -151,7 +185,11 @@ async function exists(path: string): Promise<boolean> {
 }
 
 function unreadable(path: string, err: NodeJS.ErrnoException): MemwhyError {
-  return new MemwhyError(ExitCode.BadInput, `cannot read ${path}: ${err.code ?? err.message}`, 'check the file\'s permissions');
+  return new MemwhyError(
+    ExitCode.BadInput,
+    `cannot read ${path}: ${err.code ?? err.message}`,
+    "check the file's permissions",
+  );
 }
 
 /** The largest snapshot file read (node-pods.json of a big node is a few MB). */
@@ -169,8 +207,18 @@ async function readText(file: string): Promise<string | null> {
   });
   if (st === null) return null;
   if (st.isDirectory()) throw new MemwhyError(ExitCode.BadInput, `${file} is a folder, not a file`, LAYOUT_HINT);
-  if (st.isSymbolicLink()) throw new MemwhyError(ExitCode.BadInput, `${file} is a symbolic link: a snapshot is read only from inside its folder`, 'copy the file into the folder instead of linking it');
-  if (!st.isFile()) throw new MemwhyError(ExitCode.BadInput, `${file} is not a regular file (a FIFO, socket or device)`, 'a snapshot holds plain files; copy the data into one');
+  if (st.isSymbolicLink())
+    throw new MemwhyError(
+      ExitCode.BadInput,
+      `${file} is a symbolic link: a snapshot is read only from inside its folder`,
+      'copy the file into the folder instead of linking it',
+    );
+  if (!st.isFile())
+    throw new MemwhyError(
+      ExitCode.BadInput,
+      `${file} is not a regular file (a FIFO, socket or device)`,
+      'a snapshot holds plain files; copy the data into one',
+    );
   if (st.size > MAX_SNAPSHOT_FILE_BYTES) throw tooLarge(file, st.size);
   let handle;
   try {
@@ -181,7 +229,8 @@ async function readText(file: string): Promise<string | null> {
   }
   try {
     const now = await handle.stat();
-    if (!now.isFile()) throw new MemwhyError(ExitCode.BadInput, `${file} is not a regular file`, 'a snapshot holds plain files');
+    if (!now.isFile())
+      throw new MemwhyError(ExitCode.BadInput, `${file} is not a regular file`, 'a snapshot holds plain files');
     if (now.size > MAX_SNAPSHOT_FILE_BYTES) throw tooLarge(file, now.size);
     const buf = Buffer.alloc(now.size);
     let got = 0;
@@ -197,7 +246,11 @@ async function readText(file: string): Promise<string | null> {
 }
 
 function tooLarge(file: string, size: number): MemwhyError {
-  return new MemwhyError(ExitCode.BadInput, `${file} is ${Math.round(size / 1024 / 1024)} MiB, larger than the ${MAX_SNAPSHOT_FILE_BYTES / 1024 / 1024} MiB a snapshot file may be`, 'it is not what kubectl get -o json writes for one object; re-create it');
+  return new MemwhyError(
+    ExitCode.BadInput,
+    `${file} is ${Math.round(size / 1024 / 1024)} MiB, larger than the ${MAX_SNAPSHOT_FILE_BYTES / 1024 / 1024} MiB a snapshot file may be`,
+    'it is not what kubectl get -o json writes for one object; re-create it',
+  );
 }
 
 function decode(buf: Buffer): string {
@@ -257,7 +310,9 @@ export function locateJsonError(s: string): { pos: number; problem: string } | n
   const found = (p: number): string => {
     if (p >= s.length) return 'the end of the file';
     const c = s.codePointAt(p)!;
-    return c < 0x20 ? `control character U+${c.toString(16).padStart(4, '0').toUpperCase()}` : `'${String.fromCodePoint(c)}'`;
+    return c < 0x20
+      ? `control character U+${c.toString(16).padStart(4, '0').toUpperCase()}`
+      : `'${String.fromCodePoint(c)}'`;
   };
   const fail = (problem: string, pos = i): never => {
     throw new Stop(pos, problem);
@@ -403,10 +458,12 @@ function toPod(v: unknown, file: string): KPod {
 }
 
 function toNode(v: unknown, file: string): KNode {
-  const hint = isObject(v) && Array.isArray(v.items)
-    ? 'node.json holds the one Node the pod is bound to; a list of nodes goes in nodes.json'
-    : `node.json must hold one Node: ${HOW.node}`;
-  if (!isObject(v) || (v.kind !== undefined && v.kind !== 'Node')) throw bad(file, `expected a Node, found ${describe(v)}`, hint);
+  const hint =
+    isObject(v) && Array.isArray(v.items)
+      ? 'node.json holds the one Node the pod is bound to; a list of nodes goes in nodes.json'
+      : `node.json must hold one Node: ${HOW.node}`;
+  if (!isObject(v) || (v.kind !== undefined && v.kind !== 'Node'))
+    throw bad(file, `expected a Node, found ${describe(v)}`, hint);
   return v as KNode;
 }
 
@@ -416,7 +473,10 @@ function toList<T>(v: unknown, file: string, itemKind: string, part: JsonPart): 
   let items: unknown;
   if (Array.isArray(v)) {
     items = v;
-  } else if (isObject(v) && (v.kind === `${itemKind}List` || v.kind === 'List' || (v.kind === undefined && 'items' in v))) {
+  } else if (
+    isObject(v) &&
+    (v.kind === `${itemKind}List` || v.kind === 'List' || (v.kind === undefined && 'items' in v))
+  ) {
     items = v.items ?? [];
   } else {
     throw bad(file, `expected a ${itemKind}List, a List or an array, found ${describe(v)}`, hint);
@@ -436,13 +496,15 @@ function normaliseEvent(e: KEvent): KEvent {
   if (typeof x.apiVersion !== 'string' || !x.apiVersion.startsWith('events.k8s.io/')) return e;
   const series = isObject(x.series) ? x.series : {};
   const out: KEvent & Obj = { ...x };
-  if (out.involvedObject === undefined && isObject(x.regarding)) out.involvedObject = x.regarding as KEvent['involvedObject'];
+  if (out.involvedObject === undefined && isObject(x.regarding))
+    out.involvedObject = x.regarding as KEvent['involvedObject'];
   if (out.message === undefined && typeof x.note === 'string') out.message = x.note;
   if (out.count === undefined) {
     const count = typeof series.count === 'number' ? series.count : x.deprecatedCount;
     if (typeof count === 'number') out.count = count;
   }
-  if (out.firstTimestamp === undefined && typeof x.deprecatedFirstTimestamp === 'string') out.firstTimestamp = x.deprecatedFirstTimestamp;
+  if (out.firstTimestamp === undefined && typeof x.deprecatedFirstTimestamp === 'string')
+    out.firstTimestamp = x.deprecatedFirstTimestamp;
   if (out.lastTimestamp === undefined) {
     const last = typeof series.lastObservedTime === 'string' ? series.lastObservedTime : x.deprecatedLastTimestamp;
     if (typeof last === 'string') out.lastTimestamp = last;
@@ -465,7 +527,8 @@ function toSummary(v: unknown, file: string): KubeletSummary {
 
 function toPodMetrics(v: unknown, file: string): PodMetrics {
   const hint = `podmetrics.json must hold the metrics.k8s.io PodMetrics of this pod: ${HOW.podmetrics}`;
-  if (!isObject(v) || (v.kind !== undefined && v.kind !== 'PodMetrics')) throw bad(file, `expected a PodMetrics, found ${describe(v)}`, hint);
+  if (!isObject(v) || (v.kind !== undefined && v.kind !== 'PodMetrics'))
+    throw bad(file, `expected a PodMetrics, found ${describe(v)}`, hint);
   return v as PodMetrics;
 }
 
@@ -519,7 +582,8 @@ export async function checkSaveTarget(dir: string): Promise<string> {
   const abs = resolve(dir);
   const st = await lstat(abs).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
-    if (err.code === 'ENOTDIR') throw new MemwhyError(ExitCode.Usage, `${dir}: a parent of it is not a folder`, SAVE_HINT);
+    if (err.code === 'ENOTDIR')
+      throw new MemwhyError(ExitCode.Usage, `${dir}: a parent of it is not a folder`, SAVE_HINT);
     throw unreadable(dir, err);
   });
   let real: string;
@@ -530,20 +594,32 @@ export async function checkSaveTarget(dir: string): Promise<string> {
     if (!pst.isDirectory()) throw new MemwhyError(ExitCode.Usage, `${dir}: ${parent} is not a folder`, SAVE_HINT);
     real = join(await realpath(parent), relative(parent, abs));
   } else {
-    if (st.isSymbolicLink()) throw new MemwhyError(ExitCode.Usage, `${dir} is a symbolic link`, `${SAVE_HINT} (memwhy does not write through links)`);
+    if (st.isSymbolicLink())
+      throw new MemwhyError(
+        ExitCode.Usage,
+        `${dir} is a symbolic link`,
+        `${SAVE_HINT} (memwhy does not write through links)`,
+      );
     if (!st.isDirectory()) throw new MemwhyError(ExitCode.Usage, `${dir} exists and is not a folder`, SAVE_HINT);
     real = await realpath(abs);
   }
   const pseudo = PSEUDO_ROOTS.find((r) => real === r || real.startsWith(`${r}/`));
   if (pseudo) throw new MemwhyError(ExitCode.Usage, `${dir} is under ${pseudo}, not a place for files`, SAVE_HINT);
-  if (st !== null && (await readdir(abs)).length > 0) throw new MemwhyError(ExitCode.Usage, `${dir} already exists and is not empty`, SAVE_HINT);
+  if (st !== null && (await readdir(abs)).length > 0)
+    throw new MemwhyError(ExitCode.Usage, `${dir} already exists and is not empty`, SAVE_HINT);
   return abs;
 }
 
 /** Pod annotations the analysis reads: a static pod's cgroups are named after the kubelet's config hash. */
 const POD_ANNOTATIONS = ['kubernetes.io/config.mirror', 'kubernetes.io/config.hash', 'kubernetes.io/config.source'];
 /** Event annotations the analysis reads: the kubelet's eviction details. */
-const EVENT_ANNOTATIONS = ['starved_resource', 'offending_containers', 'offending_containers_usage', 'offending_pod', 'offending_pod_usage'];
+const EVENT_ANNOTATIONS = [
+  'starved_resource',
+  'offending_containers',
+  'offending_containers_usage',
+  'offending_pod',
+  'offending_pod_usage',
+];
 
 function keepAnnotations<T extends { metadata?: KMeta }>(o: T, keys: readonly string[]): T {
   const all = o.metadata?.annotations;
@@ -558,7 +634,8 @@ function keepAnnotations<T extends { metadata?: KMeta }>(o: T, keys: readonly st
  * for another pod on the node, its pod-level message and conditions are not read either.
  */
 function withoutMessages(pod: KPod, podLevel: boolean): KPod {
-  const strip = (s: KContainerStatus): KContainerStatus => JSON.parse(JSON.stringify(s, (k, v: unknown) => (k === 'message' ? undefined : v))) as KContainerStatus;
+  const strip = (s: KContainerStatus): KContainerStatus =>
+    JSON.parse(JSON.stringify(s, (k, v: unknown) => (k === 'message' ? undefined : v))) as KContainerStatus;
   const st = pod.status;
   if (!st) return pod;
   const { message, conditions, containerStatuses, initContainerStatuses, ...rest } = st;
@@ -580,8 +657,10 @@ function withoutMessages(pod: KPod, podLevel: boolean): KPod {
  */
 export function snapshotFacts(facts: Facts): Facts {
   const n = normalizeFacts(facts);
-  const node = (x: KNode): KNode => keepAnnotations({ ...x, metadata: x.metadata ? { ...x.metadata, annotations: undefined } : undefined }, []);
-  const nodeWithLabels = (x: KNode): KNode => (x.metadata?.labels ? { ...node(x), metadata: { ...node(x).metadata, labels: x.metadata.labels } } : node(x));
+  const node = (x: KNode): KNode =>
+    keepAnnotations({ ...x, metadata: x.metadata ? { ...x.metadata, annotations: undefined } : undefined }, []);
+  const nodeWithLabels = (x: KNode): KNode =>
+    x.metadata?.labels ? { ...node(x), metadata: { ...node(x).metadata, labels: x.metadata.labels } } : node(x);
   return {
     ...n,
     pod: withoutMessages(keepAnnotations(n.pod, POD_ANNOTATIONS), true),
@@ -608,7 +687,12 @@ export async function saveSnapshot(dir: string, input: Facts): Promise<void> {
   const cgroupKeys = Object.keys(facts.cgroupFiles ?? {});
   for (const key of cgroupKeys) {
     const parts = key.split('/');
-    if (key === '' || key.includes('\\') || key.includes('\0') || parts.some((p) => p === '' || p === '.' || p === '..')) {
+    if (
+      key === '' ||
+      key.includes('\\') ||
+      key.includes('\0') ||
+      parts.some((p) => p === '' || p === '.' || p === '..')
+    ) {
       throw new Error(`refusing to save cgroup file with unsafe path ${JSON.stringify(key)}`);
     }
   }

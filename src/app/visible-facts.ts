@@ -17,7 +17,15 @@ export function visibleFacts(facts: Facts): Facts {
     summary: visibleDeep(facts.summary),
     podMetrics: visibleDeep(facts.podMetrics),
     kernelLog: facts.kernelLog === null ? null : visible(facts.kernelLog, { newlines: true, tabs: true }),
-    cgroupFiles: files === null ? null : Object.fromEntries(Object.entries(files).map(([k, v]) => [visible(k), typeof v === 'string' ? visible(v, { newlines: true, tabs: true }) : v])),
+    cgroupFiles:
+      files === null
+        ? null
+        : Object.fromEntries(
+            Object.entries(files).map(([k, v]) => [
+              visible(k),
+              typeof v === 'string' ? visible(v, { newlines: true, tabs: true }) : v,
+            ]),
+          ),
     missing: visibleDeep(facts.missing),
     ...(facts.unreadable ? { unreadable: visibleDeep(facts.unreadable) } : {}),
   };

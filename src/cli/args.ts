@@ -92,7 +92,13 @@ export interface NodeOptions extends ConnectionOptions, ViewOutput {
 export type OverviewSortArg = 'risk' | 'working-set' | 'usage' | 'request' | 'limit' | 'name' | 'restarts';
 const SORTS: readonly OverviewSortArg[] = ['risk', 'working-set', 'usage', 'request', 'limit', 'name', 'restarts'];
 
-export type Options = RunOptions | CleanupOptions | OverviewOptions | NodeOptions | { kind: 'help'; text: string } | { kind: 'version'; text: string };
+export type Options =
+  | RunOptions
+  | CleanupOptions
+  | OverviewOptions
+  | NodeOptions
+  | { kind: 'help'; text: string }
+  | { kind: 'version'; text: string };
 
 export const VERSION: string = pkg.version;
 /** The reader pod's image unless --image says otherwise (one definition, src/kube/reader-image.ts). */
@@ -101,17 +107,26 @@ export const DEFAULT_IMAGE = DEFAULT_READER_IMAGE;
 const OUTPUTS: readonly OutputMode[] = ['auto', 'tui', 'text', 'json', 'yaml'];
 const COLORS: readonly ColorMode[] = ['auto', 'always', 'never'];
 const WORKLOADS: Record<string, WorkloadKind> = {
-  deployment: 'deployment', deployments: 'deployment', deploy: 'deployment',
-  statefulset: 'statefulset', statefulsets: 'statefulset', sts: 'statefulset',
-  daemonset: 'daemonset', daemonsets: 'daemonset', ds: 'daemonset',
-  replicaset: 'replicaset', replicasets: 'replicaset', rs: 'replicaset',
-  job: 'job', jobs: 'job',
+  deployment: 'deployment',
+  deployments: 'deployment',
+  deploy: 'deployment',
+  statefulset: 'statefulset',
+  statefulsets: 'statefulset',
+  sts: 'statefulset',
+  daemonset: 'daemonset',
+  daemonsets: 'daemonset',
+  ds: 'daemonset',
+  replicaset: 'replicaset',
+  replicasets: 'replicaset',
+  rs: 'replicaset',
+  job: 'job',
+  jobs: 'job',
 };
 const HELP_HINT = 'run `kubectl memwhy --help` for usage';
 
 // One string per paragraph: yargs wraps each to the terminal (hand-made line breaks wrapped mid-sentence).
 const EPILOGUE = [
-  "The node reader: memwhy starts a short-lived pod (busybox, uid 65534, read-only /sys/fs/cgroup of the host, " +
+  'The node reader: memwhy starts a short-lived pod (busybox, uid 65534, read-only /sys/fs/cgroup of the host, ' +
     "no capabilities, deleted afterwards) on the pod's node to read its cgroup files. Its namespace must allow " +
     'hostPath volumes (Pod Security level privileged): use --reader-namespace, or --no-reader for API data only. ' +
     '`kubectl memwhy cleanup [-n ns | -A]` deletes reader pods left behind by a killed run.',
@@ -121,34 +136,116 @@ const EPILOGUE = [
     '6 bad input, 7 Node.js too old, 10 problem found (--exit-code), 130 interrupted.',
 ].join('\n\n');
 
-type Options_ = { alias?: string; type: 'string' | 'boolean' | 'number'; requiresArg?: boolean; default?: string | number | boolean; hidden?: boolean; describe: string };
+type Options_ = {
+  alias?: string;
+  type: 'string' | 'boolean' | 'number';
+  requiresArg?: boolean;
+  default?: string | number | boolean;
+  hidden?: boolean;
+  describe: string;
+};
 
 /** Every flag, once: yargs is configured from this table and the README's flags table is generated from it. */
 export const FLAGS = {
-  'namespace': { alias: 'n', type: 'string', requiresArg: true, describe: 'namespace of the pod (default: from the context)' },
-  'selector': { alias: 'l', type: 'string', requiresArg: true, describe: 'explain the pods matching this label selector (the worst off first)' },
-  'container': { alias: 'c', type: 'string', requiresArg: true, describe: 'the container to focus on' },
-  'output': { alias: 'o', type: 'string', requiresArg: true, default: 'auto', describe: 'auto (the TUI on a terminal, else text), tui, text, json or yaml' },
-  'context': { type: 'string', requiresArg: true, describe: 'kubeconfig context to use' },
-  'kubeconfig': { type: 'string', requiresArg: true, describe: 'path to the kubeconfig file' },
-  'cluster': { type: 'string', requiresArg: true, describe: 'kubeconfig cluster to use' },
-  'user': { type: 'string', requiresArg: true, describe: 'kubeconfig user to use' },
-  'request-timeout': { type: 'string', requiresArg: true, describe: 'time to wait for one API request (0 = no limit; 30s, 1m)' },
-  'image': { type: 'string', requiresArg: true, default: DEFAULT_IMAGE, describe: 'image of the node reader pod (mirror it for air-gapped clusters)' },
-  'reader-namespace': { type: 'string', requiresArg: true, describe: 'namespace for the reader pod (default: the pod\'s)' },
-  'reader-timeout': { type: 'number', requiresArg: true, default: 60, describe: 'seconds the reader pod may take (its activeDeadlineSeconds)' },
-  'reader': { type: 'boolean', default: true, describe: 'do not start the reader pod: API data only (no cgroup breakdown)' },
-  'kernel-log': { type: 'boolean', default: false, describe: "also read the kernel's OOM lines from the node's /var/log (a second container, root but without capabilities, read-only)" },
-  'save': { type: 'string', requiresArg: true, describe: 'write what was gathered to this folder (a snapshot for --from)' },
-  'from': { type: 'string', requiresArg: true, describe: 'read a snapshot folder instead of the cluster' },
-  'all-namespaces': { alias: 'A', type: 'boolean', default: false, describe: 'with no pod: the overview of every namespace; with cleanup: every namespace' },
-  'deep': { type: 'boolean', default: false, describe: "overview: also read each node's kubelet Summary API (the usage the kernel compares with the limit)" },
-  'containers': { type: 'boolean', default: false, describe: 'overview: one row per container' },
-  'sort': { type: 'string', requiresArg: true, default: 'risk', describe: 'overview order: risk, working-set, usage, request, limit, name or restarts' },
-  'color': { type: 'string', requiresArg: true, default: 'auto', describe: 'colour: auto, always or never (auto honours NO_COLOR)' },
+  namespace: {
+    alias: 'n',
+    type: 'string',
+    requiresArg: true,
+    describe: 'namespace of the pod (default: from the context)',
+  },
+  selector: {
+    alias: 'l',
+    type: 'string',
+    requiresArg: true,
+    describe: 'explain the pods matching this label selector (the worst off first)',
+  },
+  container: { alias: 'c', type: 'string', requiresArg: true, describe: 'the container to focus on' },
+  output: {
+    alias: 'o',
+    type: 'string',
+    requiresArg: true,
+    default: 'auto',
+    describe: 'auto (the TUI on a terminal, else text), tui, text, json or yaml',
+  },
+  context: { type: 'string', requiresArg: true, describe: 'kubeconfig context to use' },
+  kubeconfig: { type: 'string', requiresArg: true, describe: 'path to the kubeconfig file' },
+  cluster: { type: 'string', requiresArg: true, describe: 'kubeconfig cluster to use' },
+  user: { type: 'string', requiresArg: true, describe: 'kubeconfig user to use' },
+  'request-timeout': {
+    type: 'string',
+    requiresArg: true,
+    describe: 'time to wait for one API request (0 = no limit; 30s, 1m)',
+  },
+  image: {
+    type: 'string',
+    requiresArg: true,
+    default: DEFAULT_IMAGE,
+    describe: 'image of the node reader pod (mirror it for air-gapped clusters)',
+  },
+  'reader-namespace': {
+    type: 'string',
+    requiresArg: true,
+    describe: "namespace for the reader pod (default: the pod's)",
+  },
+  'reader-timeout': {
+    type: 'number',
+    requiresArg: true,
+    default: 60,
+    describe: 'seconds the reader pod may take (its activeDeadlineSeconds)',
+  },
+  reader: {
+    type: 'boolean',
+    default: true,
+    describe: 'do not start the reader pod: API data only (no cgroup breakdown)',
+  },
+  'kernel-log': {
+    type: 'boolean',
+    default: false,
+    describe:
+      "also read the kernel's OOM lines from the node's /var/log (a second container, root but without capabilities, read-only)",
+  },
+  save: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'write what was gathered to this folder (a snapshot for --from)',
+  },
+  from: { type: 'string', requiresArg: true, describe: 'read a snapshot folder instead of the cluster' },
+  'all-namespaces': {
+    alias: 'A',
+    type: 'boolean',
+    default: false,
+    describe: 'with no pod: the overview of every namespace; with cleanup: every namespace',
+  },
+  deep: {
+    type: 'boolean',
+    default: false,
+    describe: "overview: also read each node's kubelet Summary API (the usage the kernel compares with the limit)",
+  },
+  containers: { type: 'boolean', default: false, describe: 'overview: one row per container' },
+  sort: {
+    type: 'string',
+    requiresArg: true,
+    default: 'risk',
+    describe: 'overview order: risk, working-set, usage, request, limit, name or restarts',
+  },
+  color: {
+    type: 'string',
+    requiresArg: true,
+    default: 'auto',
+    describe: 'colour: auto, always or never (auto honours NO_COLOR)',
+  },
   'exit-code': { type: 'boolean', default: false, describe: 'exit 10 when a critical or warning verdict is found' },
-  'all': { type: 'boolean', default: false, describe: 'text: the full chain of every container (a container no verdict names is one line otherwise)' },
-  'now': { type: 'string', requiresArg: true, hidden: true, describe: 'pin the analysis time (ISO 8601), for reproducible output' },
+  all: {
+    type: 'boolean',
+    default: false,
+    describe: 'text: the full chain of every container (a container no verdict names is one line otherwise)',
+  },
+  now: {
+    type: 'string',
+    requiresArg: true,
+    hidden: true,
+    describe: 'pin the analysis time (ISO 8601), for reproducible output',
+  },
 } as const satisfies Record<string, Options_>;
 
 /** The README's flags table (markdown), generated from FLAGS; test/cli/readme.test.ts keeps the README in step. */
@@ -159,10 +256,17 @@ export function flagsTable(): string {
       // A boolean that defaults to on is used as --no-<name>.
       const negated = o.type === 'boolean' && o.default === true;
       const flag = `${o.alias ? `\`-${o.alias}\`, ` : ''}\`--${negated ? 'no-' : ''}${name}${o.type === 'boolean' ? '' : ` <${o.type === 'number' ? 'n' : 'value'}>`}\``;
-      const def = o.default === undefined || typeof o.default === 'boolean' ? '' : ` (default \`${String(o.default)}\`)`;
+      const def =
+        o.default === undefined || typeof o.default === 'boolean' ? '' : ` (default \`${String(o.default)}\`)`;
       return `| ${flag} | ${o.describe.replace(/\|/g, '\\|')}${def} |`;
     });
-  return ['| flag | meaning |', '|---|---|', ...rows, '| `-h`, `--help` | show the help |', '| `--version` | print the version |'].join('\n');
+  return [
+    '| flag | meaning |',
+    '|---|---|',
+    ...rows,
+    '| `-h`, `--help` | show the help |',
+    '| `--version` | print the version |',
+  ].join('\n');
 }
 
 /**
@@ -190,7 +294,12 @@ function cliParser(argv: readonly string[], width: number) {
     .exitProcess(false)
     .strict()
     .parserConfiguration({ 'duplicate-arguments-array': false })
-    .command('$0 [target]', false, (y) => y.positional('target', { type: 'string', describe: 'pod name, pod/<name>, deployment|statefulset|daemonset|replicaset|job/<name>, or node/<name>' }))
+    .command('$0 [target]', false, (y) =>
+      y.positional('target', {
+        type: 'string',
+        describe: 'pod name, pod/<name>, deployment|statefulset|daemonset|replicaset|job/<name>, or node/<name>',
+      }),
+    )
     .command('cleanup', false)
     .usage(
       "Usage: $0 <pod> [flags]\n       $0 [-n <namespace> | -A] [--deep]\n       $0 node/<name>\n       $0 cleanup [-n <namespace> | -A]\n\nExplain a pod's memory: requests, limits, working set and cgroup breakdown, " +
@@ -224,7 +333,8 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
   if (args.version === true) return { kind: 'version', text: output || VERSION };
 
   const namespace = text('--namespace', args.namespace);
-  if (namespace !== null && !DNS_LABEL.test(namespace)) usage(`${JSON.stringify(namespace)} is not a valid namespace name`);
+  if (namespace !== null && !DNS_LABEL.test(namespace))
+    usage(`${JSON.stringify(namespace)} is not a valid namespace name`);
   const connection: ConnectionOptions = {
     namespace,
     context: text('--context', args.context),
@@ -243,7 +353,11 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
   if (args._.length > 0) usage(`unexpected argument ${JSON.stringify(String(args._[0]))}`);
   const view = viewOptions(args, connection, namespace);
   if (view !== null) return view;
-  if (args.allNamespaces === true) usage('-A goes with no pod (the overview) or with cleanup', 'drop the pod name for the overview of every namespace, or -A for cleanup');
+  if (args.allNamespaces === true)
+    usage(
+      '-A goes with no pod (the overview) or with cleanup',
+      'drop the pod name for the overview of every namespace, or -A for cleanup',
+    );
 
   const output_ = oneOf('--output', args.output, OUTPUTS);
   const color = (args.color as unknown) === false ? 'never' : oneOf('--color', args.color, COLORS); // --no-color
@@ -255,22 +369,36 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
   if (selector !== null) {
     const bad = badRequirement(selector);
     if (bad !== null) {
-      usage(`-l ${JSON.stringify(selector)} is not a label selector: cannot read ${JSON.stringify(bad)}`, 'write it as kubectl does: app=web, tier!=db, env in (a,b), !canary');
+      usage(
+        `-l ${JSON.stringify(selector)} is not a label selector: cannot read ${JSON.stringify(bad)}`,
+        'write it as kubectl does: app=web, tier!=db, env in (a,b), !canary',
+      );
     }
     if (target !== null) usage('give either a pod/workload or -l, not both');
     target = { kind: 'selector', selector };
   }
   const now = nowValue(text('--now', args.now));
-  if (target === null && from === null) usage('no pod given', 'usage: kubectl memwhy <pod> [flags]; run `kubectl memwhy --help` for more');
-  if (from !== null && target !== null && target.kind !== 'pod') usage('--from reads one pod: drop the workload or selector');
+  if (target === null && from === null)
+    usage('no pod given', 'usage: kubectl memwhy <pod> [flags]; run `kubectl memwhy --help` for more');
+  if (from !== null && target !== null && target.kind !== 'pod')
+    usage('--from reads one pod: drop the workload or selector');
   const timeoutSeconds = args.readerTimeout as unknown;
-  if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 5 || timeoutSeconds > 3600) {
-    usage(`--reader-timeout must be a whole number of seconds from 5 to 3600, not ${JSON.stringify(rawValue(argv, '--reader-timeout') ?? String(timeoutSeconds))}`);
+  if (
+    typeof timeoutSeconds !== 'number' ||
+    !Number.isInteger(timeoutSeconds) ||
+    timeoutSeconds < 5 ||
+    timeoutSeconds > 3600
+  ) {
+    usage(
+      `--reader-timeout must be a whole number of seconds from 5 to 3600, not ${JSON.stringify(rawValue(argv, '--reader-timeout') ?? String(timeoutSeconds))}`,
+    );
   }
   const readerNamespace = text('--reader-namespace', args.readerNamespace);
-  if (readerNamespace !== null && !DNS_LABEL.test(readerNamespace)) usage(`${JSON.stringify(readerNamespace)} is not a valid namespace name`);
+  if (readerNamespace !== null && !DNS_LABEL.test(readerNamespace))
+    usage(`${JSON.stringify(readerNamespace)} is not a valid namespace name`);
   const container = text('--container', args.container);
-  if (container !== null && !DNS_LABEL.test(container)) usage(`${JSON.stringify(container)} is not a valid container name`);
+  if (container !== null && !DNS_LABEL.test(container))
+    usage(`${JSON.stringify(container)} is not a valid container name`);
 
   return {
     kind: 'run',
@@ -300,13 +428,17 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 /** yargs' wording, made one line and phrased like ours ("Unknown argument: bogus" → "unknown flag --bogus"). */
 function yargsMessage(message: string, argv: readonly string[]): string {
   const flag = (name: string): string => (name.length === 1 ? `-${name}` : `--${name}`);
-  const isFlag = (name: string): boolean => argv.some((a) => a === flag(name) || a.startsWith(`${flag(name)}=`) || a === `--${name}`);
+  const isFlag = (name: string): boolean =>
+    argv.some((a) => a === flag(name) || a.startsWith(`${flag(name)}=`) || a === `--${name}`);
   const unknown = /^Unknown arguments?: (.*)$/s.exec(message.trim());
   if (unknown) {
     const names = unknown[1]!.split(', ');
     const flags = names.filter(isFlag).map(flag);
     const words = names.filter((n) => !isFlag(n)).map((n) => JSON.stringify(n));
-    return [flags.length > 0 ? `unknown flag ${flags.join(', ')}` : '', words.length > 0 ? `unexpected argument ${words.join(', ')}` : '']
+    return [
+      flags.length > 0 ? `unknown flag ${flags.join(', ')}` : '',
+      words.length > 0 ? `unexpected argument ${words.join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join('; ');
   }
@@ -346,29 +478,53 @@ function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly
 type Parsed = Record<string, unknown> & { _: Array<string | number> };
 
 /** node/<name>, or no pod with no -l (or with -A): the node view or the overview; null for a pod's diagnosis. */
-function viewOptions(args: Parsed, connection: ConnectionOptions, namespace: string | null): OverviewOptions | NodeOptions | null {
+function viewOptions(
+  args: Parsed,
+  connection: ConnectionOptions,
+  namespace: string | null,
+): OverviewOptions | NodeOptions | null {
   const target = targetArg(text('target', args.target));
   const selector = text('--selector', args.selector);
   const from = text('--from', args.from);
   const overviewFlags = args.deep === true || args.containers === true || args.sort !== 'risk';
-  const out: ViewOutput = { output: oneOf('--output', args.output, OUTPUTS), color: (args.color as unknown) === false ? 'never' : oneOf('--color', args.color, COLORS), now: nowValue(text('--now', args.now)) };
+  const out: ViewOutput = {
+    output: oneOf('--output', args.output, OUTPUTS),
+    color: (args.color as unknown) === false ? 'never' : oneOf('--color', args.color, COLORS),
+    now: nowValue(text('--now', args.now)),
+  };
   if (target?.kind === 'node') {
-    if (from !== null || text('--save', args.save) !== null) usage('node/<name> reads the cluster: --from and --save are for a pod');
-    if (selector !== null || args.allNamespaces === true || overviewFlags) usage('node/<name> takes no -l, -A, --deep, --containers or --sort');
+    if (from !== null || text('--save', args.save) !== null)
+      usage('node/<name> reads the cluster: --from and --save are for a pod');
+    if (selector !== null || args.allNamespaces === true || overviewFlags)
+      usage('node/<name> takes no -l, -A, --deep, --containers or --sort');
     return { kind: 'node', ...connection, ...out, node: target.name, readerEnabled: args.reader !== false };
   }
   const wantsOverview = target === null && from === null && (selector === null || args.allNamespaces === true);
   if (!wantsOverview) {
-    if (overviewFlags) usage('--deep, --containers and --sort go with the overview (no pod)', 'drop the pod name, or these flags');
+    if (overviewFlags)
+      usage('--deep, --containers and --sort go with the overview (no pod)', 'drop the pod name, or these flags');
     return null;
   }
   if (args.allNamespaces === true && namespace !== null) usage('use either -n or -A, not both');
-  if (text('--save', args.save) !== null) usage('--save writes one pod\'s snapshot: name the pod');
+  if (text('--save', args.save) !== null) usage("--save writes one pod's snapshot: name the pod");
   if (selector !== null) {
     const bad = badRequirement(selector);
-    if (bad !== null) usage(`-l ${JSON.stringify(selector)} is not a label selector: cannot read ${JSON.stringify(bad)}`, 'write it as kubectl does: app=web, tier!=db, env in (a,b), !canary');
+    if (bad !== null)
+      usage(
+        `-l ${JSON.stringify(selector)} is not a label selector: cannot read ${JSON.stringify(bad)}`,
+        'write it as kubectl does: app=web, tier!=db, env in (a,b), !canary',
+      );
   }
-  return { kind: 'overview', ...connection, ...out, allNamespaces: args.allNamespaces === true, selector, deep: args.deep === true, containers: args.containers === true, sort: oneOf('--sort', args.sort, SORTS) };
+  return {
+    kind: 'overview',
+    ...connection,
+    ...out,
+    allNamespaces: args.allNamespaces === true,
+    selector,
+    deep: args.deep === true,
+    containers: args.containers === true,
+    sort: oneOf('--sort', args.sort, SORTS),
+  };
 }
 
 /**
@@ -381,12 +537,16 @@ function targetArg(arg: string | null): TargetArg | null {
   const slash = arg.indexOf('/');
   const kind = slash >= 0 ? arg.slice(0, slash).toLowerCase() : 'pod';
   const name = slash >= 0 ? arg.slice(slash + 1) : arg;
-  if (!DNS_SUBDOMAIN.test(name)) usage(`${JSON.stringify(arg)} is not a valid name`, 'names are lowercase letters, digits, "-" and "."');
+  if (!DNS_SUBDOMAIN.test(name))
+    usage(`${JSON.stringify(arg)} is not a valid name`, 'names are lowercase letters, digits, "-" and "."');
   if (kind === 'pod' || kind === 'pods' || kind === 'po') return { kind: 'pod', name };
   if (kind === 'node' || kind === 'nodes' || kind === 'no') return { kind: 'node', name };
   const resource = WORKLOADS[kind];
   if (resource) return { kind: 'workload', resource, name };
-  return usage(`memwhy explains pods and nodes, not ${arg}`, 'pass a pod, pod/<name>, deployment|statefulset|daemonset|replicaset|job/<name>, or node/<name>');
+  return usage(
+    `memwhy explains pods and nodes, not ${arg}`,
+    'pass a pod, pod/<name>, deployment|statefulset|daemonset|replicaset|job/<name>, or node/<name>',
+  );
 }
 
 function nowValue(value: string | null): string | null {

@@ -54,17 +54,32 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
       const { runView } = await import('./views.js');
       // The views have no TUI yet: on a terminal, auto means text.
       const mode = options.output === 'auto' ? 'text' : options.output;
-      return await runView(options, mode, env, io, io.cwd ?? process.cwd(), io.home ?? homedir(), options.now ?? new Date().toISOString());
+      return await runView(
+        options,
+        mode,
+        env,
+        io,
+        io.cwd ?? process.cwd(),
+        io.home ?? homedir(),
+        options.now ?? new Date().toISOString(),
+      );
     }
     const mode = outputMode(options.output, io, env);
     if (io.runtimeProblem && (mode === 'tui' || options.from === null)) throw io.runtimeProblem;
     const session: Session = { facts: null, live: null };
-    const gather = (signal: AbortSignal, progress: (e: ProgressEvent) => void) => gatherAnalysis(options, env, io, session, signal, progress);
+    const gather = (signal: AbortSignal, progress: (e: ProgressEvent) => void) =>
+      gatherAnalysis(options, env, io, session, signal, progress);
     const color = useColor(options.color, env, io.stdout);
     if (mode === 'tui') {
       // Loading Ink, React and yoga takes ~100 ms: show a plain first frame at once, on the alternate screen
       // the TUI is about to use (entering it again clears this frame).
-      const what = options.from ?? (options.target ? (options.target.kind === 'selector' ? `-l ${options.target.selector}` : options.target.name) : '');
+      const what =
+        options.from ??
+        (options.target
+          ? options.target.kind === 'selector'
+            ? `-l ${options.target.selector}`
+            : options.target.name
+          : '');
       io.stdout.write(`\u001b[?1049h\u001b[H\u001b[2J memwhy  ${what}\n\n  gathering…\n`);
       let tui: typeof import('../tui/index.js');
       try {
@@ -137,7 +152,12 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
         ? renderJson(analysis)
         : mode === 'yaml'
           ? renderYaml(analysis)
-          : renderText(analysis, { color, width: textWidth(io.stdout, env), container: options.container, all: options.all });
+          : renderText(analysis, {
+              color,
+              width: textWidth(io.stdout, env),
+              container: options.container,
+              all: options.all,
+            });
     io.stdout.write(withNewline(rendered));
     const problem = analysis.verdicts.some((v) => v.severity === 'critical' || v.severity === 'warning');
     return options.exitCode && problem ? ExitCode.ProblemFound : ExitCode.Ok;
@@ -176,7 +196,14 @@ function linked(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
 }
 
 /** Facts from the snapshot folder or the cluster, saved when asked, analysed. */
-async function gatherAnalysis(options: RunOptions, env: Env, io: Io, session: Session, signal: AbortSignal, progress: (e: ProgressEvent) => void): Promise<Analysis> {
+async function gatherAnalysis(
+  options: RunOptions,
+  env: Env,
+  io: Io,
+  session: Session,
+  signal: AbortSignal,
+  progress: (e: ProgressEvent) => void,
+): Promise<Analysis> {
   // A --save target that cannot be written is refused before anything is gathered (issue 13 item 3).
   const saveTo = options.save !== null ? await checkSaveTarget(resolve(io.cwd ?? process.cwd(), options.save)) : null;
   let facts: Facts;
@@ -191,13 +218,26 @@ async function gatherAnalysis(options: RunOptions, env: Env, io: Io, session: Se
     const { diagnose } = await import('../app/diagnose.js');
     const namespace = live.namespace;
     const d = await diagnose(live.cluster, {
-      target: target.kind === 'pod' ? { kind: 'pod', namespace, name: target.name } : target.kind === 'workload' ? { kind: 'workload', namespace, resource: target.resource, name: target.name } : { kind: 'selector', namespace, selector: target.selector },
-      reader: { enabled: options.reader.enabled, namespace: options.reader.namespace, image: options.reader.image, deadlineSeconds: options.reader.timeoutSeconds, kernelLog: options.reader.kernelLog },
+      target:
+        target.kind === 'pod'
+          ? { kind: 'pod', namespace, name: target.name }
+          : target.kind === 'workload'
+            ? { kind: 'workload', namespace, resource: target.resource, name: target.name }
+            : { kind: 'selector', namespace, selector: target.selector },
+      reader: {
+        enabled: options.reader.enabled,
+        namespace: options.reader.namespace,
+        image: options.reader.image,
+        deadlineSeconds: options.reader.timeoutSeconds,
+        kernelLog: options.reader.kernelLog,
+      },
       signal,
       progress,
     });
     facts = d.facts;
-    session.live = options.reader.enabled ? { http: live.http, namespace: options.reader.namespace ?? d.facts.pod.metadata?.namespace ?? namespace } : null;
+    session.live = options.reader.enabled
+      ? { http: live.http, namespace: options.reader.namespace ?? d.facts.pod.metadata?.namespace ?? namespace }
+      : null;
     if (d.others.length) facts.otherPods = d.others;
   }
   if (saveTo !== null) {
@@ -207,7 +247,11 @@ async function gatherAnalysis(options: RunOptions, env: Env, io: Io, session: Se
   session.facts = facts;
   const analysis = analyse(facts, { now: options.now ?? new Date().toISOString() });
   if (options.container !== null && !analysis.containers.some((c) => c.name === options.container)) {
-    throw new MemwhyError(ExitCode.NotFound, `container ${options.container} is not in pod ${analysis.pod.name}`, `its containers: ${analysis.containers.map((c) => c.name).join(', ')}`);
+    throw new MemwhyError(
+      ExitCode.NotFound,
+      `container ${options.container} is not in pod ${analysis.pod.name}`,
+      `its containers: ${analysis.containers.map((c) => c.name).join(', ')}`,
+    );
   }
   return analysis;
 }
@@ -216,8 +260,16 @@ async function cleanup(options: CleanupOptions, env: Env, io: Io): Promise<numbe
   if (io.runtimeProblem) throw io.runtimeProblem;
   const { openLive, cleanupReaders } = await import('../kube/live.js');
   const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir(), execTerminal(io));
-  const removed = await cleanupReaders(live.http, options.allNamespaces ? 'all' : [live.namespace], io.signal ?? new AbortController().signal);
-  io.stdout.write(removed.length ? removed.map((p) => `pod/${p.name} deleted (namespace ${p.namespace})\n`).join('') : `no memwhy reader pods in ${options.allNamespaces ? 'any namespace' : `namespace ${live.namespace}`}\n`);
+  const removed = await cleanupReaders(
+    live.http,
+    options.allNamespaces ? 'all' : [live.namespace],
+    io.signal ?? new AbortController().signal,
+  );
+  io.stdout.write(
+    removed.length
+      ? removed.map((p) => `pod/${p.name} deleted (namespace ${p.namespace})\n`).join('')
+      : `no memwhy reader pods in ${options.allNamespaces ? 'any namespace' : `namespace ${live.namespace}`}\n`,
+  );
   return ExitCode.Ok;
 }
 
@@ -238,7 +290,11 @@ function checkSnapshotPod(options: RunOptions, facts: Facts): void {
     throw new MemwhyError(ExitCode.NotFound, `pod ${pod} is not in the snapshot ${options.from}`, hint);
   }
   if (options.namespace !== null && meta.namespace !== undefined && meta.namespace !== options.namespace) {
-    throw new MemwhyError(ExitCode.NotFound, `the snapshot ${options.from} holds no pod in namespace ${options.namespace}`, hint);
+    throw new MemwhyError(
+      ExitCode.NotFound,
+      `the snapshot ${options.from} holds no pod in namespace ${options.namespace}`,
+      hint,
+    );
   }
 }
 
@@ -289,7 +345,12 @@ function isEntryPoint(): boolean {
 }
 
 /** What the first signal is called in the "cleaning up" line. */
-const SIGNAL_WORDS: Partial<Record<NodeJS.Signals, string>> = { SIGINT: 'interrupted', SIGTERM: 'terminated', SIGHUP: 'hung up', SIGQUIT: 'quit' };
+const SIGNAL_WORDS: Partial<Record<NodeJS.Signals, string>> = {
+  SIGINT: 'interrupted',
+  SIGTERM: 'terminated',
+  SIGHUP: 'hung up',
+  SIGQUIT: 'quit',
+};
 /** After the first signal the process ends within this long, whatever the API server does. */
 const CLEANUP_BACKSTOP_MS = 4_000;
 
@@ -323,7 +384,10 @@ export async function main(settings: { runtimeProblem?: MemwhyError | null } = {
     controller.abort();
     // Whatever the server does, the run ends soon after the first signal (the cleanup itself is bounded shorter).
     setTimeout(() => {
-      safeWrite(process.stderr, `error: cleanup did not finish in ${CLEANUP_BACKSTOP_MS / 1000}s; a reader pod may remain: run kubectl memwhy cleanup\n`);
+      safeWrite(
+        process.stderr,
+        `error: cleanup did not finish in ${CLEANUP_BACKSTOP_MS / 1000}s; a reader pod may remain: run kubectl memwhy cleanup\n`,
+      );
       process.exit(ExitCode.Interrupted);
     }, CLEANUP_BACKSTOP_MS).unref();
   };

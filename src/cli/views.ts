@@ -12,23 +12,58 @@ function dump(report: unknown, mode: 'json' | 'yaml', yaml: typeof import('js-ya
 }
 
 /** Prints the view; `mode` is already resolved from -o (auto → text: the views have no TUI yet). */
-export async function runView(options: ViewOptions, mode: 'tui' | 'text' | 'json' | 'yaml', env: Env, io: Io, cwd: string, home: string, now: string): Promise<number> {
-  if (mode === 'tui') throw new MemwhyError(ExitCode.Usage, `the ${options.kind === 'node' ? 'node view' : 'overview'} has no interactive view yet`, 'use -o text, json or yaml');
+export async function runView(
+  options: ViewOptions,
+  mode: 'tui' | 'text' | 'json' | 'yaml',
+  env: Env,
+  io: Io,
+  cwd: string,
+  home: string,
+  now: string,
+): Promise<number> {
+  if (mode === 'tui')
+    throw new MemwhyError(
+      ExitCode.Usage,
+      `the ${options.kind === 'node' ? 'node view' : 'overview'} has no interactive view yet`,
+      'use -o text, json or yaml',
+    );
   const signal = io.signal ?? new AbortController().signal;
   const [{ openLive }, { KubeViews }] = await Promise.all([import('../kube/live.js'), import('../kube/views.js')]);
-  const live = await openLive(options, env, cwd, home, { stdinIsTerminal: io.stdin?.isTTY === true, execStderr: io.stderr });
+  const live = await openLive(options, env, cwd, home, {
+    stdinIsTerminal: io.stdin?.isTTY === true,
+    execStderr: io.stderr,
+  });
   const source = new KubeViews(live.http);
   const yaml = mode === 'yaml' ? await import('js-yaml') : null;
   if (options.kind === 'node') {
     const { gatherNodeView } = await import('../app/views/node-view.js');
-    const report = await gatherNodeView(source, { name: options.node, reader: null, readerMissing: options.readerEnabled ? 'the node reader for node/<name> is not built yet' : 'the node reader was turned off (--no-reader)', signal, now });
+    const report = await gatherNodeView(source, {
+      name: options.node,
+      reader: null,
+      readerMissing: options.readerEnabled
+        ? 'the node reader for node/<name> is not built yet'
+        : 'the node reader was turned off (--no-reader)',
+      signal,
+      now,
+    });
     if (mode === 'text') io.stdout.write((await import('../render/views/node-text.js')).renderNodeText(report));
     else io.stdout.write(dump(report, mode, yaml!));
     return ExitCode.Ok;
   }
   const { gatherOverview } = await import('../app/views/overview.js');
-  const report = await gatherOverview(source, { namespace: options.allNamespaces ? null : live.namespace, labelSelector: options.selector, deep: options.deep, containers: options.containers, sort: options.sort, signal, now });
-  if (mode === 'text') io.stdout.write((await import('../render/views/overview-text.js')).renderOverviewText(report, { containers: options.containers }));
+  const report = await gatherOverview(source, {
+    namespace: options.allNamespaces ? null : live.namespace,
+    labelSelector: options.selector,
+    deep: options.deep,
+    containers: options.containers,
+    sort: options.sort,
+    signal,
+    now,
+  });
+  if (mode === 'text')
+    io.stdout.write(
+      (await import('../render/views/overview-text.js')).renderOverviewText(report, { containers: options.containers }),
+    );
   else io.stdout.write(dump(report, mode, yaml!));
   return ExitCode.Ok;
 }

@@ -28,10 +28,25 @@ export function owningWorkload(pod: KPod): Workload | null {
   if (owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) {
     return { ref: `deployment/${owner.name.slice(0, -hash.length - 1)}`, kind: 'Deployment', blocked: null };
   }
-  if (owner.kind === 'Node') return { ref: `pod/${meta.name}`, kind: 'Node', blocked: 'a static pod: change the manifest in the kubelet\'s static pod directory on the node' };
-  if (owner.kind === 'Job') return { ref: `job/${owner.name}`, kind: 'Job', blocked: "a Job's pod template cannot be changed: set the memory in the Job's (or CronJob's) source" };
+  if (owner.kind === 'Node')
+    return {
+      ref: `pod/${meta.name}`,
+      kind: 'Node',
+      blocked: "a static pod: change the manifest in the kubelet's static pod directory on the node",
+    };
+  if (owner.kind === 'Job')
+    return {
+      ref: `job/${owner.name}`,
+      kind: 'Job',
+      blocked: "a Job's pod template cannot be changed: set the memory in the Job's (or CronJob's) source",
+    };
   const known = ['ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController'];
-  if (!known.includes(owner.kind)) return { ref: `${owner.kind.toLowerCase()}/${owner.name}`, kind: owner.kind, blocked: `owned by a ${owner.kind}: set the memory in that object's pod template` };
+  if (!known.includes(owner.kind))
+    return {
+      ref: `${owner.kind.toLowerCase()}/${owner.name}`,
+      kind: owner.kind,
+      blocked: `owned by a ${owner.kind}: set the memory in that object's pod template`,
+    };
   return { ref: `${owner.kind.toLowerCase()}/${owner.name}`, kind: owner.kind, blocked: null };
 }
 
@@ -46,7 +61,12 @@ function memoryResources(requestBytes: number | null, limitBytes: number): strin
 }
 
 /** `kubectl set resources` for a controller; an in-place resize patch for a bare pod. */
-export function containerCommand(pod: KPod, container: string, requestBytes: number | null, limitBytes: number): string | null {
+export function containerCommand(
+  pod: KPod,
+  container: string,
+  requestBytes: number | null,
+  limitBytes: number,
+): string | null {
   const w = owningWorkload(pod);
   if (!w || w.blocked) return null;
   if (w.kind === 'Pod') {
@@ -70,6 +90,7 @@ export function commandBlocked(pod: KPod, podLevel: boolean): string | null {
   const w = owningWorkload(pod);
   if (!w) return 'the pod has no name';
   if (w.blocked) return w.blocked;
-  if (podLevel && w.kind === 'Pod') return 'a bare pod: pod-level resources of a running pod cannot be patched here; recreate the pod with them';
+  if (podLevel && w.kind === 'Pod')
+    return 'a bare pod: pod-level resources of a running pod cannot be patched here; recreate the pod with them';
   return null;
 }

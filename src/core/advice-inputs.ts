@@ -19,7 +19,10 @@ export function unreclaimableFloor(b: Breakdown): Floor | null {
   const shmem = b.shmemBytes ?? 0;
   const reclaimableSlab = b.kernelParts.slab_reclaimable ?? 0;
   const kernel = b.kernelBytes === null ? null : Math.max(0, b.kernelBytes - reclaimableSlab);
-  const kernelText = kernel === null ? 'kernel memory unknown' : `unreclaimable kernel ${formatBytes(kernel)}${reclaimableSlab > 0 ? ` (kernel ${formatBytes(b.kernelBytes)} − slab_reclaimable ${formatBytes(reclaimableSlab)})` : ''}`;
+  const kernelText =
+    kernel === null
+      ? 'kernel memory unknown'
+      : `unreclaimable kernel ${formatBytes(kernel)}${reclaimableSlab > 0 ? ` (kernel ${formatBytes(b.kernelBytes)} − slab_reclaimable ${formatBytes(reclaimableSlab)})` : ''}`;
   return {
     bytes: b.anonBytes + shmem + (kernel ?? 0),
     text: `anon ${formatBytes(b.anonBytes)} + shmem ${formatBytes(shmem)} + ${kernelText}`,
@@ -67,13 +70,25 @@ export function kernelOomUsage(a: Analysis, ids: Set<string>): OomUsage | null {
   const rss = rssSum(last);
   const memcg = last.oomMemcg ? classifyCgroupPath(last.oomMemcg) : null;
   const own = memcg?.level === 'container' && memcg.containerId !== null && ids.has(memcg.containerId);
-  const holds = own || (memcg?.level === 'pod' && last.taskMemcg !== null && last.oomMemcg !== null && last.taskMemcg.startsWith(last.oomMemcg));
+  const holds =
+    own ||
+    (memcg?.level === 'pod' &&
+      last.taskMemcg !== null &&
+      last.oomMemcg !== null &&
+      last.taskMemcg.startsWith(last.oomMemcg));
   const usage = holds ? last.memcgUsageBytes : null;
   const pid = `pid ${last.pid ?? '?'}`;
   if (usage !== null && (own || rss === null || rss > usage)) {
-    return { bytes: usage, source: `kernel.log: the ${own ? 'container' : 'pod'} cgroup's usage at the kill (${pid})${!own && rss !== null ? `, below the victim's rss ${formatBytes(rss)}` : ''}` };
+    return {
+      bytes: usage,
+      source: `kernel.log: the ${own ? 'container' : 'pod'} cgroup's usage at the kill (${pid})${!own && rss !== null ? `, below the victim's rss ${formatBytes(rss)}` : ''}`,
+    };
   }
-  if (rss !== null) return { bytes: rss, source: `kernel.log: anon-rss + file-rss + shmem-rss of the killed ${last.task ?? 'process'} (${pid})` };
+  if (rss !== null)
+    return {
+      bytes: rss,
+      source: `kernel.log: anon-rss + file-rss + shmem-rss of the killed ${last.task ?? 'process'} (${pid})`,
+    };
   return null;
 }
 

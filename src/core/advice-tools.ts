@@ -71,7 +71,13 @@ export function vpaWorking(input: VpaInput): VpaWorking | null {
   const sample = Math.max(peak, bump);
   const bucketEnd = vpaBucketEnd(sample);
   const minimum = VPA_POD_MIN_MEMORY_BYTES / Math.max(1, input.containers);
-  return { target: Math.ceil(Math.max(bucketEnd * (1 + VPA_SAFETY_MARGIN), minimum)), sample, bucketEnd, minimum, bumped: bump > peak };
+  return {
+    target: Math.ceil(Math.max(bucketEnd * (1 + VPA_SAFETY_MARGIN), minimum)),
+    sample,
+    bucketEnd,
+    minimum,
+    bumped: bump > peak,
+  };
 }
 
 export function vpaTargetBytes(input: VpaInput): number | null {

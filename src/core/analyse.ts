@@ -6,7 +6,17 @@
 import { adviseSizing } from './advice.js';
 import { classifyCgroupPath, detectCgroupVersion, locatePod, parseContainerId } from './cgroup.js';
 import { emptyFigures, figuresFromLevel, figuresFromMetrics, figuresFromSummary, workingSet } from './figures.js';
-import { containerSpecs, effectiveRequest, flattenState, holdsResources, oomScoreAdj, oomScoreRequests, qosClass, requestSummary, type ContainerSpec } from './ladder.js';
+import {
+  containerSpecs,
+  effectiveRequest,
+  flattenState,
+  holdsResources,
+  oomScoreAdj,
+  oomScoreRequests,
+  qosClass,
+  requestSummary,
+  type ContainerSpec,
+} from './ladder.js';
 import { parseEvictionMessage, parseKernelOomLog } from './messages.js';
 import { normalizeFacts } from './normalize.js';
 import { evictionFacts } from './eviction.js';
@@ -72,7 +82,11 @@ function counters(level: CgroupLevel): Counters {
       localLimitHits: null,
       oomGroupKills: null,
       psi: level.psi,
-      sources: { oomKills: `${where}/memory.oom_control oom_kill`, limitHits: `${where}/memory.failcnt`, psi: `${where}/memory.pressure` },
+      sources: {
+        oomKills: `${where}/memory.oom_control oom_kill`,
+        limitHits: `${where}/memory.failcnt`,
+        psi: `${where}/memory.pressure`,
+      },
     };
   }
   return {
@@ -82,7 +96,14 @@ function counters(level: CgroupLevel): Counters {
     localLimitHits: level.eventsLocal?.max ?? null,
     oomGroupKills: level.events?.oomGroupKill ?? null,
     psi: level.psi,
-    sources: { oomKills: `${where}/memory.events oom_kill`, limitHits: `${where}/memory.events max`, localOoms: `${where}/memory.events.local oom`, localLimitHits: `${where}/memory.events.local max`, oomGroupKills: `${where}/memory.events oom_group_kill`, psi: `${where}/memory.pressure` },
+    sources: {
+      oomKills: `${where}/memory.events oom_kill`,
+      limitHits: `${where}/memory.events max`,
+      localOoms: `${where}/memory.events.local oom`,
+      localLimitHits: `${where}/memory.events.local max`,
+      oomGroupKills: `${where}/memory.events oom_group_kill`,
+      psi: `${where}/memory.pressure`,
+    },
   };
 }
 
@@ -90,17 +111,35 @@ function counters(level: CgroupLevel): Counters {
  * A level whose memory.stat failed its check (or could not be read) has no inactive_file: its working set is
  * unknown, not its usage (usage includes the page cache, so it would raise false NearLimit/AboveRequest verdicts).
  */
-function withoutDamagedStat(figures: MemoryFigures, level: CgroupLevel, damage: ReadonlyArray<{ file: string }>): MemoryFigures {
+function withoutDamagedStat(
+  figures: MemoryFigures,
+  level: CgroupLevel,
+  damage: ReadonlyArray<{ file: string }>,
+): MemoryFigures {
   const stat = `${level.path ? `${level.path}/` : ''}memory.stat`;
   const damaged = damage.some((d) => d.file === stat || d.file.endsWith(`/${stat}`));
   if (!damaged || level.stat) return figures;
-  return { ...figures, workingSetBytes: null, sources: { ...figures.sources, workingSetBytes: `unknown: ${stat} failed its check` } };
+  return {
+    ...figures,
+    workingSetBytes: null,
+    sources: { ...figures.sources, workingSetBytes: `unknown: ${stat} failed its check` },
+  };
 }
 
 function levelSummary(level: CgroupLevel, damage: ReadonlyArray<{ file: string }> = []): LevelSummary {
   const f = withoutDamagedStat(figuresFromLevel(level, levelWhere(level)), level, damage);
   const c = counters(level);
-  return { ...f, path: levelWhere(level), oomKills: c.oomKills, limitHits: c.limitHits, localOoms: c.localOoms, localLimitHits: c.localLimitHits, oomGroupKills: c.oomGroupKills, psi: c.psi, sources: { ...f.sources, ...c.sources } };
+  return {
+    ...f,
+    path: levelWhere(level),
+    oomKills: c.oomKills,
+    limitHits: c.limitHits,
+    localOoms: c.localOoms,
+    localLimitHits: c.localLimitHits,
+    oomGroupKills: c.oomGroupKills,
+    psi: c.psi,
+    sources: { ...f.sources, ...c.sources },
+  };
 }
 
 function summaryLevel(memory: SummaryMemory | undefined, where: string): LevelSummary | null {
@@ -108,11 +147,34 @@ function summaryLevel(memory: SummaryMemory | undefined, where: string): LevelSu
   const f = figuresFromSummary(memory, where);
   const psi = memory.psi
     ? {
-        some: memory.psi.some ? { avg10: memory.psi.some.avg10 ?? 0, avg60: memory.psi.some.avg60 ?? 0, avg300: memory.psi.some.avg300 ?? 0, totalUsec: memory.psi.some.total ?? 0 } : null,
-        full: memory.psi.full ? { avg10: memory.psi.full.avg10 ?? 0, avg60: memory.psi.full.avg60 ?? 0, avg300: memory.psi.full.avg300 ?? 0, totalUsec: memory.psi.full.total ?? 0 } : null,
+        some: memory.psi.some
+          ? {
+              avg10: memory.psi.some.avg10 ?? 0,
+              avg60: memory.psi.some.avg60 ?? 0,
+              avg300: memory.psi.some.avg300 ?? 0,
+              totalUsec: memory.psi.some.total ?? 0,
+            }
+          : null,
+        full: memory.psi.full
+          ? {
+              avg10: memory.psi.full.avg10 ?? 0,
+              avg60: memory.psi.full.avg60 ?? 0,
+              avg300: memory.psi.full.avg300 ?? 0,
+              totalUsec: memory.psi.full.total ?? 0,
+            }
+          : null,
       }
     : null;
-  return { ...f, path: where, oomKills: null, limitHits: null, localOoms: null, localLimitHits: null, oomGroupKills: null, psi };
+  return {
+    ...f,
+    path: where,
+    oomKills: null,
+    limitHits: null,
+    localOoms: null,
+    localLimitHits: null,
+    oomGroupKills: null,
+    psi,
+  };
 }
 
 function ratio(a: number | null, b: number | null): number | null {
@@ -141,7 +203,6 @@ function sumRequestsOn(node: string, pods: KPod[], self: KPod | null): { bytes: 
   return { bytes, count };
 }
 
-
 /** What every step reads: the normalised facts and what was worked out from the spec. */
 interface Context {
   facts: Facts;
@@ -167,7 +228,11 @@ type SummaryPod = NonNullable<KubeletSummary['pods']>[number];
 function containerContext(facts: Facts): Context {
   const pod = facts.pod;
   const meta = pod.metadata ?? {};
-  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])];
+  const statuses = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+    ...(pod.status?.ephemeralContainerStatuses ?? []),
+  ];
   const containerIds = new Map<string, string>();
   for (const s of statuses) {
     for (const raw of [s.containerID, s.lastState?.terminated?.containerID, s.state?.terminated?.containerID]) {
@@ -193,12 +258,21 @@ function containerContext(facts: Facts): Context {
 
 function damageText(ctx: Context): string {
   const d = ctx.damage;
-  return d.slice(0, 3).map((x) => `${x.file}: ${x.problem}`).join('; ') + (d.length > 3 ? `; ${d.length - 3} more` : '');
+  return (
+    d
+      .slice(0, 3)
+      .map((x) => `${x.file}: ${x.problem}`)
+      .join('; ') + (d.length > 3 ? `; ${d.length - 3} more` : '')
+  );
 }
 
 /** Damaged reader output is named, and what it would have decided stays unknown (never a fallback). */
 function damageNotice(ctx: Context): void {
-  if (ctx.damage.length > 0) ctx.notices.push({ part: 'cgroup-files', message: `Not used, the reader's output failed its checks: ${damageText(ctx)}. Figures from these files are unknown; verdicts that need them are not given.` });
+  if (ctx.damage.length > 0)
+    ctx.notices.push({
+      part: 'cgroup-files',
+      message: `Not used, the reader's output failed its checks: ${damageText(ctx)}. Figures from these files are unknown; verdicts that need them are not given.`,
+    });
 }
 
 /** Where the pod's cgroups are in the files, with a notice for each reason they cannot be found. */
@@ -206,12 +280,20 @@ function locateCgroups(ctx: Context): CgroupLocation | null {
   const files = ctx.facts.cgroupFiles;
   if (!files || Object.keys(files).length === 0) return null;
   const say = (message: string) => ctx.notices.push({ part: 'cgroup', message });
-  if (!detectCgroupVersion(files)) return say('The cgroup folder holds no memory controller files; figures come from the API instead.'), null;
-  if (!ctx.cgroupUid) return say('pod.json has no metadata.uid, so the pod cgroup cannot be found.'), null;
+  if (!detectCgroupVersion(files))
+    return (say('The cgroup folder holds no memory controller files; figures come from the API instead.'), null);
+  if (!ctx.cgroupUid) return (say('pod.json has no metadata.uid, so the pod cgroup cannot be found.'), null);
   const location = locatePod(files, { podUid: ctx.cgroupUid, containerIds: [...ctx.containerIds.keys()] });
-  if (!location && ctx.damage.length > 0) say(`The pod's cgroup directory is not in the reader's output, which was damaged (${damageText(ctx)}): the pod may well be there; run again.`);
-  else if (!location) say(`No cgroup directory for pod UID ${ctx.meta.uid} in the cgroup files (the pod may have been deleted or run on another node).`);
-  else if (!location.pod) say(`The pod cgroup directory holds no memory files in the snapshot: pod-level figures are unknown.`);
+  if (!location && ctx.damage.length > 0)
+    say(
+      `The pod's cgroup directory is not in the reader's output, which was damaged (${damageText(ctx)}): the pod may well be there; run again.`,
+    );
+  else if (!location)
+    say(
+      `No cgroup directory for pod UID ${ctx.meta.uid} in the cgroup files (the pod may have been deleted or run on another node).`,
+    );
+  else if (!location.pod)
+    say(`The pod cgroup directory holds no memory files in the snapshot: pod-level figures are unknown.`);
   return location;
 }
 
@@ -231,33 +313,58 @@ function memoryControls(level: CgroupLevel | null, swap: SummarySwap | undefined
 }
 
 /** Figures of one container: its cgroup first, then the kubelet Summary API, then metrics.k8s.io. */
-function containerFigures(ctx: Context, spec: ContainerSpec, location: CgroupLocation | null, summaryPod: SummaryPod | undefined, running: boolean) {
+function containerFigures(
+  ctx: Context,
+  spec: ContainerSpec,
+  location: CgroupLocation | null,
+  summaryPod: SummaryPod | undefined,
+  running: boolean,
+) {
   const st = ctx.statusOf(spec.name);
-  const currentId = st?.containerID ? parseContainerId(st.containerID)?.id ?? null : null;
+  const currentId = st?.containerID ? (parseContainerId(st.containerID)?.id ?? null) : null;
   const found = currentId ? location?.containers[currentId] : undefined;
   const sc = summaryPod?.containers?.find((c) => c.name === spec.name);
   if (found) {
     const cgroupPath = levelWhere(found.level);
     const figures = withoutDamagedStat(figuresFromLevel(found.level, cgroupPath), found.level, ctx.damage);
-    return { currentId, level: found.level, cgroupPath, figures, ctr: counters(found.level) as Counters | null, swap: sc?.swap };
+    return {
+      currentId,
+      level: found.level,
+      cgroupPath,
+      figures,
+      ctr: counters(found.level) as Counters | null,
+      swap: sc?.swap,
+    };
   }
   let figures: MemoryFigures = emptyFigures();
   const metric = ctx.facts.podMetrics?.containers?.find((c) => c.name === spec.name);
   const metricBytes = parseBytes(metric?.usage?.memory ?? null);
-  if (sc?.memory) figures = figuresFromSummary(sc.memory, `summary.json pods[${ctx.meta.name}].containers[${spec.name}].memory`);
-  else if (metricBytes !== null) figures = figuresFromMetrics(metricBytes, `podmetrics.json containers[${spec.name}].usage.memory`);
+  if (sc?.memory)
+    figures = figuresFromSummary(sc.memory, `summary.json pods[${ctx.meta.name}].containers[${spec.name}].memory`);
+  else if (metricBytes !== null)
+    figures = figuresFromMetrics(metricBytes, `podmetrics.json containers[${spec.name}].usage.memory`);
   if (location?.pod && running && currentId) {
-    const message = ctx.damage.length > 0 ? `The cgroup directory of container ${spec.name} (${currentId.slice(0, 12)}) is not in the reader's output, which was damaged: its cgroup figures are unknown.` : `No cgroup directory for container ${spec.name} (${currentId.slice(0, 12)}) under the pod cgroup.`;
+    const message =
+      ctx.damage.length > 0
+        ? `The cgroup directory of container ${spec.name} (${currentId.slice(0, 12)}) is not in the reader's output, which was damaged: its cgroup figures are unknown.`
+        : `No cgroup directory for container ${spec.name} (${currentId.slice(0, 12)}) under the pod cgroup.`;
     ctx.notices.push({ part: 'cgroup', message });
   }
   return { currentId, level: null, cgroupPath: null, figures, ctr: null as Counters | null, swap: sc?.swap };
 }
 
-const UNKNOWN_STATE: ContainerState = { state: 'unknown', reason: null, exitCode: null, startedAt: null, finishedAt: null };
+const UNKNOWN_STATE: ContainerState = {
+  state: 'unknown',
+  reason: null,
+  exitCode: null,
+  startedAt: null,
+  finishedAt: null,
+};
 
 /** Where each spec-side number of a container comes from. */
 function specSources(spec: ContainerSpec): Record<string, string> {
-  const field = spec.kind === 'container' ? 'containers' : spec.kind === 'ephemeral' ? 'ephemeralContainers' : 'initContainers';
+  const field =
+    spec.kind === 'container' ? 'containers' : spec.kind === 'ephemeral' ? 'ephemeralContainers' : 'initContainers';
   const status = `pod.status.${spec.kind === 'container' ? 'containerStatuses' : spec.kind === 'ephemeral' ? 'ephemeralContainerStatuses' : 'initContainerStatuses'}[${spec.name}].resources`;
   const limit: Record<typeof spec.limitSource, string> = {
     container: `pod.spec.${field}[${spec.name}].resources.limits.memory`,
@@ -266,10 +373,20 @@ function specSources(spec: ContainerSpec): Record<string, string> {
     none: `pod.spec.${field}[${spec.name}].resources`,
   };
   const requestFromStatus = spec.actualRequestBytes !== spec.requestBytes;
-  return { requestBytes: requestFromStatus ? `${status}.requests.memory` : `pod.spec.${field}[${spec.name}].resources.requests.memory`, limitBytes: limit[spec.limitSource] };
+  return {
+    requestBytes: requestFromStatus
+      ? `${status}.requests.memory`
+      : `pod.spec.${field}[${spec.name}].resources.requests.memory`,
+    limitBytes: limit[spec.limitSource],
+  };
 }
 
-function analyseContainer(ctx: Context, spec: ContainerSpec, location: CgroupLocation | null, summaryPod: SummaryPod | undefined): ContainerAnalysis {
+function analyseContainer(
+  ctx: Context,
+  spec: ContainerSpec,
+  location: CgroupLocation | null,
+  summaryPod: SummaryPod | undefined,
+): ContainerAnalysis {
   const st = ctx.statusOf(spec.name);
   const state = flattenState(st?.state) ?? UNKNOWN_STATE;
   const read = containerFigures(ctx, spec, location, summaryPod, state.state === 'running');
@@ -289,7 +406,13 @@ function analyseContainer(ctx: Context, spec: ContainerSpec, location: CgroupLoc
     specLimitBytes: spec.limitBytes,
     specRequestBytes: spec.requestBytes,
     ...memoryControls(read.level, read.swap),
-    oomScoreAdj: oomScoreAdj(ctx.qos, adj.requestBytes, ctx.capacityBytes, ctx.pod.spec?.priorityClassName, adj.sidecarFloorRequestBytes),
+    oomScoreAdj: oomScoreAdj(
+      ctx.qos,
+      adj.requestBytes,
+      ctx.capacityBytes,
+      ctx.pod.spec?.priorityClassName,
+      adj.sidecarFloorRequestBytes,
+    ),
     restartCount: typeof st?.restartCount === 'number' ? st.restartCount : null,
     state,
     lastState: flattenState(st?.lastState),
@@ -302,7 +425,8 @@ function analyseContainer(ctx: Context, spec: ContainerSpec, location: CgroupLoc
       usageOfLimit: ratio(figures.usageBytes, limitForHeadroom),
       workingSetOfLimit: ratio(figures.workingSetBytes, limit ?? figures.cgroupLimitBytes),
       workingSetOfRequest: ratio(figures.workingSetBytes, spec.actualRequestBytes),
-      bytesToLimit: figures.usageBytes !== null && limitForHeadroom !== null ? limitForHeadroom - figures.usageBytes : null,
+      bytesToLimit:
+        figures.usageBytes !== null && limitForHeadroom !== null ? limitForHeadroom - figures.usageBytes : null,
     },
     sources: { ...figureSources, ...(ctr?.sources ?? {}), ...specSources(spec) },
   };
@@ -315,25 +439,51 @@ function podKernelOoms(ctx: Context): KernelOomEvent[] {
   const mine = all.filter((e) => {
     const task = e.taskMemcg ? classifyCgroupPath(e.taskMemcg) : null;
     const memcg = e.oomMemcg ? classifyCgroupPath(e.oomMemcg) : null;
-    return (!!uid && (task?.podUid === uid || memcg?.podUid === uid)) || (!!task?.containerId && ctx.containerIds.has(task.containerId));
+    return (
+      (!!uid && (task?.podUid === uid || memcg?.podUid === uid)) ||
+      (!!task?.containerId && ctx.containerIds.has(task.containerId))
+    );
   });
-  if (mine.length === 0 && all.length > 0) ctx.notices.push({ part: 'kernel.log', message: 'The kernel log has OOM kills, but none of a process of this pod.' });
+  if (mine.length === 0 && all.length > 0)
+    ctx.notices.push({
+      part: 'kernel.log',
+      message: 'The kernel log has OOM kills, but none of a process of this pod.',
+    });
   return mine;
 }
 
-function analyseNode(ctx: Context, location: CgroupLocation | null, thresholdBytes: number | null): NodeAnalysis | null {
+function analyseNode(
+  ctx: Context,
+  location: CgroupLocation | null,
+  thresholdBytes: number | null,
+): NodeAnalysis | null {
   const { facts, pod, capacityBytes } = ctx;
   const podNode = pod.spec?.nodeName;
   if (!podNode) return null;
   const allocatableBytes = parseBytes(facts.node?.status?.allocatable?.memory ?? null);
   const requested = facts.nodePods ? sumRequestsOn(podNode, facts.nodePods, pod) : null;
-  const kubepods = location?.kubepods ? levelSummary(location.kubepods, ctx.damage) : summaryLevel(facts.summary?.node?.systemContainers?.find((s) => s.name === 'pods')?.memory, 'summary.json node.systemContainers[pods].memory');
-  const root = location?.root ? levelSummary(location.root, ctx.damage) : summaryLevel(facts.summary?.node?.memory, 'summary.json node.memory');
+  const kubepods = location?.kubepods
+    ? levelSummary(location.kubepods, ctx.damage)
+    : summaryLevel(
+        facts.summary?.node?.systemContainers?.find((s) => s.name === 'pods')?.memory,
+        'summary.json node.systemContainers[pods].memory',
+      );
+  const root = location?.root
+    ? levelSummary(location.root, ctx.damage)
+    : summaryLevel(facts.summary?.node?.memory, 'summary.json node.memory');
   const pressure = facts.node?.status?.conditions?.find((c) => c.type === 'MemoryPressure');
   const summaryAvailable = facts.summary?.node?.memory?.availableBytes;
   const rootWs = root && location?.root ? workingSet(root.usageBytes, root.breakdown.inactiveFileBytes) : null;
-  if (!facts.node) ctx.notices.push({ part: 'node', message: `${facts.missing.node ?? 'No node object'}: ${capacityBytes === null ? 'capacity, allocatable and oom_score_adj are unknown' : `allocatable is unknown (capacity from the ${ctx.capacity.source})`}.` });
-  if (!facts.nodePods) ctx.notices.push({ part: 'node-pods', message: `${facts.missing['node-pods'] ?? 'No pod list'}: the requests already bound to the node are unknown.` });
+  if (!facts.node)
+    ctx.notices.push({
+      part: 'node',
+      message: `${facts.missing.node ?? 'No node object'}: ${capacityBytes === null ? 'capacity, allocatable and oom_score_adj are unknown' : `allocatable is unknown (capacity from the ${ctx.capacity.source})`}.`,
+    });
+  if (!facts.nodePods)
+    ctx.notices.push({
+      part: 'node-pods',
+      message: `${facts.missing['node-pods'] ?? 'No pod list'}: the requests already bound to the node are unknown.`,
+    });
   return {
     name: podNode,
     capacityBytes,
@@ -342,8 +492,16 @@ function analyseNode(ctx: Context, location: CgroupLocation | null, thresholdByt
     requestedBytes: requested?.bytes ?? null,
     podsCounted: requested?.count ?? null,
     memoryPressure: pressure ? pressure.status === 'True' : null,
-    memoryAvailableBytes: typeof summaryAvailable === 'number' ? summaryAvailable : capacityBytes !== null && rootWs !== null ? capacityBytes - rootWs : null,
-    allocatableAvailableBytes: kubepods && kubepods.cgroupLimitBytes !== null && kubepods.workingSetBytes !== null ? kubepods.cgroupLimitBytes - kubepods.workingSetBytes : null,
+    memoryAvailableBytes:
+      typeof summaryAvailable === 'number'
+        ? summaryAvailable
+        : capacityBytes !== null && rootWs !== null
+          ? capacityBytes - rootWs
+          : null,
+    allocatableAvailableBytes:
+      kubepods && kubepods.cgroupLimitBytes !== null && kubepods.workingSetBytes !== null
+        ? kubepods.cgroupLimitBytes - kubepods.workingSetBytes
+        : null,
     reservedBytes: capacityBytes !== null && allocatableBytes !== null ? capacityBytes - allocatableBytes : null,
     evictionThresholdBytes: thresholdBytes,
     kubepods,
@@ -371,11 +529,24 @@ function nodeFitsFor(ctx: Context, requests: RequestSummary): NodeFit[] {
     const marginBytes = freeBytes !== null && req !== null ? freeBytes - req : null;
     const notes: string[] = [];
     if (n.spec?.unschedulable) notes.push('cordoned');
-    if (n.spec?.taints?.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')) notes.push('has NoSchedule/NoExecute taints');
+    if (n.spec?.taints?.some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'))
+      notes.push('has NoSchedule/NoExecute taints');
     if (requested === null) notes.push('requests of its pods unknown (no node-pods.json)');
-    fits.push({ node: name, allocatableBytes, requestedBytes: requested, freeBytes, marginBytes, fits: marginBytes === null ? null : marginBytes >= 0, note: notes.length ? notes.join('; ') : null });
+    fits.push({
+      node: name,
+      allocatableBytes,
+      requestedBytes: requested,
+      freeBytes,
+      marginBytes,
+      fits: marginBytes === null ? null : marginBytes >= 0,
+      note: notes.length ? notes.join('; ') : null,
+    });
   }
-  if (candidates.size === 0) ctx.notices.push({ part: 'nodes', message: `${facts.missing.nodes ?? 'No node list'}: the per-node fit of the request cannot be computed.` });
+  if (candidates.size === 0)
+    ctx.notices.push({
+      part: 'nodes',
+      message: `${facts.missing.nodes ?? 'No node list'}: the per-node fit of the request cannot be computed.`,
+    });
   return fits;
 }
 
@@ -383,7 +554,9 @@ function isPodEventOf(meta: KMeta) {
   return (e: KEvent): boolean => {
     const o = e.involvedObject;
     if (!o || o.kind === 'Node') return false;
-    return (!!meta.uid && o.uid === meta.uid) || (o.name === meta.name && (o.namespace ?? meta.namespace) === meta.namespace);
+    return (
+      (!!meta.uid && o.uid === meta.uid) || (o.name === meta.name && (o.namespace ?? meta.namespace) === meta.namespace)
+    );
   };
 }
 
@@ -410,10 +583,19 @@ function eventRows(ctx: Context): Analysis['events'] {
 export function podResize(pod: KPod): PodResize | null {
   const conditions = pod.status?.conditions ?? [];
   const pending = conditions.find((c) => c.type === 'PodResizePending' && c.status === 'True');
-  if (pending) return { state: pending.reason === 'Infeasible' ? 'infeasible' : 'pending', message: pending.message ?? pending.reason ?? null };
+  if (pending)
+    return {
+      state: pending.reason === 'Infeasible' ? 'infeasible' : 'pending',
+      message: pending.message ?? pending.reason ?? null,
+    };
   const progress = conditions.find((c) => c.type === 'PodResizeInProgress' && c.status === 'True');
   if (progress) return { state: 'in-progress', message: progress.message ?? progress.reason ?? null };
-  const legacy: Record<string, PodResize['state']> = { Proposed: 'pending', Deferred: 'pending', Infeasible: 'infeasible', InProgress: 'in-progress' };
+  const legacy: Record<string, PodResize['state']> = {
+    Proposed: 'pending',
+    Deferred: 'pending',
+    Infeasible: 'infeasible',
+    InProgress: 'in-progress',
+  };
   const old = pod.status?.resize ? legacy[pod.status.resize] : undefined;
   return old ? { state: old, message: `status.resize ${pod.status?.resize}` } : null;
 }
@@ -423,12 +605,21 @@ export function podResize(pod: KPod): PodResize | null {
  * those the gatherer reported (a reader frame with a bad checksum, a file over the size cap).
  */
 function unreadableFiles(facts: Facts, location: CgroupLocation | null): UnreadableFile[] {
-  const levels = location ? [location.root, location.kubepods, location.qos, location.pod, ...Object.values(location.containers).map((c) => c.level)] : [];
+  const levels = location
+    ? [
+        location.root,
+        location.kubepods,
+        location.qos,
+        location.pod,
+        ...Object.values(location.containers).map((c) => c.level),
+      ]
+    : [];
   const dirs = new Set(levels.filter((l): l is CgroupLevel => l !== null).map((l) => levelWhere(l)));
   const out: UnreadableFile[] = levels.flatMap((l) => l?.unreadable ?? []);
   for (const [file, why] of Object.entries(facts.missing)) {
     const dir = file.slice(0, file.lastIndexOf('/'));
-    if (why !== undefined && file.startsWith('cgroup/') && why.startsWith('skipped') && (!location || dirs.has(dir))) out.push({ file, problem: why });
+    if (why !== undefined && file.startsWith('cgroup/') && why.startsWith('skipped') && (!location || dirs.has(dir)))
+      out.push({ file, problem: why });
   }
   out.push(...(facts.unreadable ?? []));
   const seen = new Set<string>();
@@ -441,25 +632,50 @@ function cgroupV1Note(ctx: Context, location: CgroupLocation | null): void {
   if (location?.version !== 'v1' || !version) return;
   const [major, minor] = [Number(version[1]), Number(version[2])];
   if (major === 1 && minor >= 35) {
-    ctx.notices.push({ part: 'cgroup', message: `Node ${ctx.pod.spec?.nodeName ?? '?'} runs cgroup v1 with kubelet ${ctx.facts.node?.status?.nodeInfo?.kubeletVersion}: since 1.35 the kubelet refuses v1 unless failCgroupV1 is set to false, so this node was explicitly opted out (cgroup v1 is deprecated; KEP-5573).` });
+    ctx.notices.push({
+      part: 'cgroup',
+      message: `Node ${ctx.pod.spec?.nodeName ?? '?'} runs cgroup v1 with kubelet ${ctx.facts.node?.status?.nodeInfo?.kubeletVersion}: since 1.35 the kubelet refuses v1 unless failCgroupV1 is set to false, so this node was explicitly opted out (cgroup v1 is deprecated; KEP-5573).`,
+    });
   }
 }
 
 /** Say what is unknown only where it matters for this pod. */
-function closingNotices(ctx: Context, draft: Draft, found: Analysis['verdicts'], summaryPod: SummaryPod | undefined, location: CgroupLocation | null): void {
+function closingNotices(
+  ctx: Context,
+  draft: Draft,
+  found: Analysis['verdicts'],
+  summaryPod: SummaryPod | undefined,
+  location: CgroupLocation | null,
+): void {
   const { facts, notices } = ctx;
-  const blind = draft.containers.filter((c) => c.state.state === 'running' && c.usageBytes === null && c.workingSetBytes === null);
+  const blind = draft.containers.filter(
+    (c) => c.state.state === 'running' && c.usageBytes === null && c.workingSetBytes === null,
+  );
   if (blind.length > 0) {
-    const why = [facts.missing.cgroup ?? (facts.cgroupFiles ? null : 'no cgroup files'), facts.missing.summary ?? (facts.summary ? null : 'no kubelet summary'), facts.missing.podmetrics ?? (facts.podMetrics ? null : 'no pod metrics')].filter(Boolean);
-    notices.push({ part: 'usage', message: `Usage, working set and breakdown of ${blind.map((c) => c.name).join(', ')} are unknown (${why.join('; ') || 'not in the data read'}).` });
+    const why = [
+      facts.missing.cgroup ?? (facts.cgroupFiles ? null : 'no cgroup files'),
+      facts.missing.summary ?? (facts.summary ? null : 'no kubelet summary'),
+      facts.missing.podmetrics ?? (facts.podMetrics ? null : 'no pod metrics'),
+    ].filter(Boolean);
+    notices.push({
+      part: 'usage',
+      message: `Usage, working set and breakdown of ${blind.map((c) => c.name).join(', ')} are unknown (${why.join('; ') || 'not in the data read'}).`,
+    });
   } else if (!location && (summaryPod || facts.podMetrics)) {
-    notices.push({ part: 'cgroup', message: `${facts.missing.cgroup ?? 'No cgroup files'}: figures come from the ${summaryPod ? 'kubelet Summary API' : 'metrics API'}, without the page cache, shmem and kernel breakdown.` });
+    notices.push({
+      part: 'cgroup',
+      message: `${facts.missing.cgroup ?? 'No cgroup files'}: figures come from the ${summaryPod ? 'kubelet Summary API' : 'metrics API'}, without the page cache, shmem and kernel breakdown.`,
+    });
   }
   if (found.some((v) => v.kind === 'OOMKilled') && !facts.kernelLog) {
-    notices.push({ part: 'kernel.log', message: `${facts.missing['kernel.log'] ?? 'No kernel log'}: the OOM level comes from cgroup counters or the spec, not from the kernel's own oom_memcg line.` });
+    notices.push({
+      part: 'kernel.log',
+      message: `${facts.missing['kernel.log'] ?? 'No kernel log'}: the OOM level comes from cgroup counters or the spec, not from the kernel's own oom_memcg line.`,
+    });
   }
   if (!facts.events && facts.missing.events) notices.push({ part: 'events', message: facts.missing.events });
-  if (facts.missing['kernel.log-failed'] && !found.some((v) => v.kind === 'OOMKilled')) notices.push({ part: 'kernel.log', message: facts.missing['kernel.log-failed'] });
+  if (facts.missing['kernel.log-failed'] && !found.some((v) => v.kind === 'OOMKilled'))
+    notices.push({ part: 'kernel.log', message: facts.missing['kernel.log-failed'] });
   if (facts.missing['reader-cleanup']) notices.push({ part: 'reader', message: facts.missing['reader-cleanup'] });
 }
 
@@ -486,11 +702,18 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
   damageNotice(ctx);
   const location = locateCgroups(ctx);
   cgroupV1Note(ctx, location);
-  const summaryPod = facts.summary?.pods?.find((p) => (meta.uid && p.podRef?.uid === meta.uid) || (p.podRef?.name === meta.name && p.podRef?.namespace === meta.namespace));
+  const summaryPod = facts.summary?.pods?.find(
+    (p) =>
+      (meta.uid && p.podRef?.uid === meta.uid) ||
+      (p.podRef?.name === meta.name && p.podRef?.namespace === meta.namespace),
+  );
   const containers = ctx.specs.map((spec) => analyseContainer(ctx, spec, location, summaryPod));
-  const podLevel = location?.pod ? levelSummary(location.pod, ctx.damage) : summaryLevel(summaryPod?.memory, `summary.json pods[${meta.name}].memory`);
+  const podLevel = location?.pod
+    ? levelSummary(location.pod, ctx.damage)
+    : summaryLevel(summaryPod?.memory, `summary.json pods[${meta.name}].memory`);
   const kernelOoms = podKernelOoms(ctx);
-  const evictionMessage = pod.status?.reason === 'Evicted' && pod.status.message ? parseEvictionMessage(pod.status.message) : null;
+  const evictionMessage =
+    pod.status?.reason === 'Evicted' && pod.status.message ? parseEvictionMessage(pod.status.message) : null;
   const node = analyseNode(ctx, location, evictionMessage?.thresholdBytes ?? null);
   const nodeFits = nodeFitsFor(ctx, requests);
   const podEvents = (facts.events ?? []).filter(isPodEventOf(meta));
@@ -499,7 +722,9 @@ export function analyse(input: Facts, options: AnalyseOptions): Analysis {
     generatedAt: options.now,
     pod: podHeader(pod, meta, ctx.qos),
     requests,
-    cgroup: location ? { version: location.version, driver: location.driver, podPath: location.pod ? levelWhere(location.pod) : null } : null,
+    cgroup: location
+      ? { version: location.version, driver: location.driver, podPath: location.pod ? levelWhere(location.pod) : null }
+      : null,
     podLevel,
     containers,
     node,

@@ -194,11 +194,32 @@ function hasMemoryFile(files: CgroupFiles, prefix: string): boolean {
 }
 
 /** Keys every memory.stat has (v2 since 4.5 / v1 always): without them the file was cut short. */
-const STAT_KEYS = { v2: ['anon', 'file', 'active_file', 'inactive_file'], v1: ['total_rss', 'total_cache', 'total_active_file', 'total_inactive_file'] } as const;
+const STAT_KEYS = {
+  v2: ['anon', 'file', 'active_file', 'inactive_file'],
+  v1: ['total_rss', 'total_cache', 'total_active_file', 'total_inactive_file'],
+} as const;
 const EVENT_KEYS = ['max', 'oom', 'oom_kill'];
 /** Files holding one number (or a limit, `max` allowed). */
-const COUNT_FILES = ['memory.current', 'memory.peak', 'memory.swap.current', 'memory.usage_in_bytes', 'memory.max_usage_in_bytes', 'memory.failcnt', 'memory.memsw.usage_in_bytes', 'memory.kmem.usage_in_bytes'];
-const LIMIT_FILES = ['memory.max', 'memory.high', 'memory.low', 'memory.min', 'memory.swap.max', 'memory.limit_in_bytes', 'memory.soft_limit_in_bytes', 'memory.memsw.limit_in_bytes'];
+const COUNT_FILES = [
+  'memory.current',
+  'memory.peak',
+  'memory.swap.current',
+  'memory.usage_in_bytes',
+  'memory.max_usage_in_bytes',
+  'memory.failcnt',
+  'memory.memsw.usage_in_bytes',
+  'memory.kmem.usage_in_bytes',
+];
+const LIMIT_FILES = [
+  'memory.max',
+  'memory.high',
+  'memory.low',
+  'memory.min',
+  'memory.swap.max',
+  'memory.limit_in_bytes',
+  'memory.soft_limit_in_bytes',
+  'memory.memsw.limit_in_bytes',
+];
 
 function quoted(text: string): string {
   const t = text.trim();
@@ -210,10 +231,13 @@ function flatKeyedProblem(text: string, required: readonly string[]): string | n
   if (text.trim() === '') return 'empty file';
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const bad = lines.findIndex((l) => !/^[a-z][a-z0-9_]* -?\d+$/i.test(l.trim()));
-  if (bad >= 0) return `line ${bad + 1} is not "key value": ${quoted(lines[bad] as string)}${bad === lines.length - 1 ? ' (cut short?)' : ''}`;
+  if (bad >= 0)
+    return `line ${bad + 1} is not "key value": ${quoted(lines[bad] as string)}${bad === lines.length - 1 ? ' (cut short?)' : ''}`;
   const keys = new Set(lines.map((l) => l.trim().split(/\s+/)[0]));
   const absent = required.filter((k) => !keys.has(k));
-  return absent.length ? `truncated: no ${absent.join(', ')} key${absent.length > 1 ? 's' : ''} (the kernel always writes them)` : null;
+  return absent.length
+    ? `truncated: no ${absent.join(', ')} key${absent.length > 1 ? 's' : ''} (the kernel always writes them)`
+    : null;
 }
 
 /** Every file of the directory that is present but unusable, with the reason. */
@@ -224,11 +248,16 @@ function levelProblems(read: (name: string) => string | null, version: CgroupVer
   };
   for (const name of COUNT_FILES) {
     const t = read(name);
-    if (t !== null) note(name, t.trim() === '' ? 'empty file' : parseCount(t) === null ? `not a byte count: ${quoted(t)}` : null);
+    if (t !== null)
+      note(name, t.trim() === '' ? 'empty file' : parseCount(t) === null ? `not a byte count: ${quoted(t)}` : null);
   }
   for (const name of LIMIT_FILES) {
     const t = read(name);
-    if (t !== null) note(name, t.trim() === '' ? 'empty file' : parseLimit(t).unlimited === null ? `not a limit: ${quoted(t)}` : null);
+    if (t !== null)
+      note(
+        name,
+        t.trim() === '' ? 'empty file' : parseLimit(t).unlimited === null ? `not a limit: ${quoted(t)}` : null,
+      );
   }
   const stat = read('memory.stat');
   if (stat !== null) note('memory.stat', flatKeyedProblem(stat, STAT_KEYS[version]));
@@ -237,11 +266,28 @@ function levelProblems(read: (name: string) => string | null, version: CgroupVer
     if (t !== null) note(name, flatKeyedProblem(t, EVENT_KEYS));
   }
   const oc = read('memory.oom_control');
-  if (oc !== null) note('memory.oom_control', parseOomControl(oc) === null ? (oc.trim() === '' ? 'empty file' : `no oom_kill_disable/under_oom/oom_kill: ${quoted(oc)}`) : null);
+  if (oc !== null)
+    note(
+      'memory.oom_control',
+      parseOomControl(oc) === null
+        ? oc.trim() === ''
+          ? 'empty file'
+          : `no oom_kill_disable/under_oom/oom_kill: ${quoted(oc)}`
+        : null,
+    );
   const group = read('memory.oom.group');
-  if (group !== null) note('memory.oom.group', toFlag(parseKernelInt(group)) === null ? (group.trim() === '' ? 'empty file' : `not 0 or 1: ${quoted(group)}`) : null);
+  if (group !== null)
+    note(
+      'memory.oom.group',
+      toFlag(parseKernelInt(group)) === null
+        ? group.trim() === ''
+          ? 'empty file'
+          : `not 0 or 1: ${quoted(group)}`
+        : null,
+    );
   const psi = read('memory.pressure');
-  if (psi !== null && psi.trim() !== '') note('memory.pressure', parsePsi(psi) === null ? `no some/full line: ${quoted(psi)}` : null);
+  if (psi !== null && psi.trim() !== '')
+    note('memory.pressure', parsePsi(psi) === null ? `no some/full line: ${quoted(psi)}` : null);
   return out;
 }
 
@@ -482,7 +528,8 @@ export function classifyCgroupPath(path: string): {
   prefix: string | null;
 } {
   const segments = typeof path === 'string' ? splitPath(path.trim()) : null;
-  if (segments !== null && segments.length === 0) return { level: 'root', podUid: null, containerId: null, qos: null, prefix: '' };
+  if (segments !== null && segments.length === 0)
+    return { level: 'root', podUid: null, containerId: null, qos: null, prefix: '' };
   const parsed = segments === null ? null : parseKubepodsPath(segments);
   if (parsed === null) return { level: 'other', podUid: null, containerId: null, qos: null, prefix: null };
   return {
@@ -521,7 +568,10 @@ function normalisePodUid(uid: string): string | null {
  * (`containerd://…`) or bare IDs; IDs not found as a child directory of the pod are left out of `containers`.
  * null when the files are not cgroup files or the pod directory is not there.
  */
-export function locatePod(files: CgroupFiles, query: { podUid: string; containerIds: string[] }): CgroupLocation | null {
+export function locatePod(
+  files: CgroupFiles,
+  query: { podUid: string; containerIds: string[] },
+): CgroupLocation | null {
   const version = detectCgroupVersion(files);
   const uid = normalisePodUid(query.podUid);
   if (version === null || uid === null) return null;

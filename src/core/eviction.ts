@@ -14,7 +14,9 @@ export interface EvictionFacts extends EvictionMessage {
 export function evictionFacts(pod: KPod, events: readonly KEvent[] | null): EvictionFacts | null {
   const candidates: Array<[string | undefined, string]> = [
     [pod.status?.message, 'pod.status.message'],
-    ...(events ?? []).filter((e) => e.reason === 'Evicted').map((e): [string | undefined, string] => [e.message, 'events[Evicted].message']),
+    ...(events ?? [])
+      .filter((e) => e.reason === 'Evicted')
+      .map((e): [string | undefined, string] => [e.message, 'events[Evicted].message']),
   ];
   for (const [message, source] of candidates) {
     const parsed = message ? parseEvictionMessage(message) : null;

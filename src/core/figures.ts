@@ -14,24 +14,58 @@ const CADVISOR_SOURCE = 'cAdvisor metrics/prometheus.go; container/libcontainer/
  * The cAdvisor metrics these figures equal (the kubelet's /metrics/cadvisor, what Grafana dashboards plot).
  * `version` null: the figures came from the kubelet Summary API, which shares cAdvisor's working set and usage.
  */
-export function prometheusViews(version: CgroupVersion | null, f: Pick<MemoryFigures, 'usageBytes' | 'workingSetBytes' | 'rssBytes' | 'cacheBytes' | 'peakBytes'>): PrometheusView[] {
+export function prometheusViews(
+  version: CgroupVersion | null,
+  f: Pick<MemoryFigures, 'usageBytes' | 'workingSetBytes' | 'rssBytes' | 'cacheBytes' | 'peakBytes'>,
+): PrometheusView[] {
   const v1 = version === 'v1';
   const usage = version === null ? 'kubelet Summary usageBytes' : v1 ? 'memory.usage_in_bytes' : 'memory.current';
   const inactive = v1 ? 'memory.stat total_inactive_file' : 'memory.stat inactive_file';
-  const view = (metric: string, bytes: number | null, computedAs: string): PrometheusView => ({ metric, bytes, computedAs, cadvisorSource: CADVISOR_SOURCE });
+  const view = (metric: string, bytes: number | null, computedAs: string): PrometheusView => ({
+    metric,
+    bytes,
+    computedAs,
+    cadvisorSource: CADVISOR_SOURCE,
+  });
   const out = [
-    view('container_memory_working_set_bytes', f.workingSetBytes, version === null ? 'kubelet Summary workingSetBytes (the same computation)' : `${usage} − ${inactive}, floored at 0`),
+    view(
+      'container_memory_working_set_bytes',
+      f.workingSetBytes,
+      version === null
+        ? 'kubelet Summary workingSetBytes (the same computation)'
+        : `${usage} − ${inactive}, floored at 0`,
+    ),
     view('container_memory_usage_bytes', f.usageBytes, usage),
-    view('container_memory_rss', f.rssBytes, version === null ? 'kubelet Summary rssBytes' : v1 ? 'memory.stat total_rss' : 'memory.stat anon'),
+    view(
+      'container_memory_rss',
+      f.rssBytes,
+      version === null ? 'kubelet Summary rssBytes' : v1 ? 'memory.stat total_rss' : 'memory.stat anon',
+    ),
   ];
   if (version === null) return out;
   out.push(view('container_memory_cache', f.cacheBytes, v1 ? 'memory.stat total_cache' : 'memory.stat file'));
-  out.push(view('container_memory_max_usage_bytes', f.peakBytes, v1 ? 'memory.max_usage_in_bytes' : 'memory.peak (0 where the runtime library does not read it; absent before kernel 5.19)'));
+  out.push(
+    view(
+      'container_memory_max_usage_bytes',
+      f.peakBytes,
+      v1
+        ? 'memory.max_usage_in_bytes'
+        : 'memory.peak (0 where the runtime library does not read it; absent before kernel 5.19)',
+    ),
+  );
   return out;
 }
 
 /** Kernel memory parts reported in v2 memory.stat. `kernel` (5.18+) already holds all but `sock`. */
-const KERNEL_PARTS = ['kernel_stack', 'pagetables', 'sec_pagetables', 'percpu', 'vmalloc', 'slab_reclaimable', 'slab_unreclaimable'] as const;
+const KERNEL_PARTS = [
+  'kernel_stack',
+  'pagetables',
+  'sec_pagetables',
+  'percpu',
+  'vmalloc',
+  'slab_reclaimable',
+  'slab_unreclaimable',
+] as const;
 
 function sub(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a - b;
@@ -78,7 +112,12 @@ export function workingSet(usage: number | null, inactiveFile: number | null): n
 }
 
 /** Kernel memory charged to the cgroup, its parts, and where the number came from. */
-function kernelMemory(level: CgroupLevel, get: (name: string) => number | null, where: string, statFile: string): { bytes: number | null; parts: Record<string, number>; source: string } {
+function kernelMemory(
+  level: CgroupLevel,
+  get: (name: string) => number | null,
+  where: string,
+  statFile: string,
+): { bytes: number | null; parts: Record<string, number>; source: string } {
   const parts: Record<string, number> = {};
   if (level.version === 'v1') {
     const bytes = level.kmemUsageBytes;
@@ -99,7 +138,10 @@ function kernelMemory(level: CgroupLevel, get: (name: string) => number | null, 
   return {
     bytes: base === null ? null : base + (sock ?? 0),
     parts,
-    source: kernelKey !== null ? `${statFile} kernel + sock` : `${statFile} kernel_stack + pagetables + percpu + slab (+ sec_pagetables, vmalloc, sock)`,
+    source:
+      kernelKey !== null
+        ? `${statFile} kernel + sock`
+        : `${statFile} kernel_stack + pagetables + percpu + slab (+ sec_pagetables, vmalloc, sock)`,
   };
 }
 
@@ -130,7 +172,12 @@ export function figuresFromLevel(level: CgroupLevel, where: string): MemoryFigur
   // Without a usable memory.stat the working set is unknown (usage alone would overstate it by the page cache).
   const statUnreadable = level.unreadable.some((u) => u.file.endsWith('/memory.stat'));
   const ws = statUnreadable ? null : workingSet(usage, inactiveFile);
-  const dockerNew = usage === null || statUnreadable ? null : inactiveFile !== null && inactiveFile < usage ? usage - inactiveFile : usage;
+  const dockerNew =
+    usage === null || statUnreadable
+      ? null
+      : inactiveFile !== null && inactiveFile < usage
+        ? usage - inactiveFile
+        : usage;
   const legacyCache = get(v1 ? 'cache' : 'file');
 
   const breakdown: Breakdown = {
@@ -159,7 +206,13 @@ export function figuresFromLevel(level: CgroupLevel, where: string): MemoryFigur
       kubectlTopBytes: ws,
       dockerStatsBytes: dockerNew,
       dockerStatsLegacyBytes: usage === null || legacyCache === null ? null : usage - legacyCache,
-      prometheus: prometheusViews(level.version, { usageBytes: usage, workingSetBytes: ws, rssBytes: anon, cacheBytes: cache, peakBytes: level.peakBytes }),
+      prometheus: prometheusViews(level.version, {
+        usageBytes: usage,
+        workingSetBytes: ws,
+        rssBytes: anon,
+        cacheBytes: cache,
+        peakBytes: level.peakBytes,
+      }),
     },
     sources: {
       usageBytes: usageFile,
@@ -195,7 +248,8 @@ export function figuresFromSummary(memory: SummaryMemory, where: string): Memory
   const available = num(memory.availableBytes);
   // The kubelet reports availableBytes = limit − workingSet only when the cgroup has a limit.
   if (available !== null && f.workingSetBytes !== null) f.cgroupLimitBytes = available + f.workingSetBytes;
-  for (const n of ['usageBytes', 'workingSetBytes', 'rssBytes'] as const) if (f[n] !== null) f.sources[n] = `${where}.${n}`;
+  for (const n of ['usageBytes', 'workingSetBytes', 'rssBytes'] as const)
+    if (f[n] !== null) f.sources[n] = `${where}.${n}`;
   if (f.workingSetBytes !== null) f.sources.kubectlTopBytes = `${where}.workingSetBytes`;
   if (f.cgroupLimitBytes !== null) f.sources.cgroupLimitBytes = `${where}.availableBytes + workingSetBytes`;
   f.views.prometheus = prometheusViews(null, f);

@@ -64,7 +64,7 @@ interface AdlerState {
 
 function adlerUpdate(state: AdlerState, bytes: Uint8Array, start: number, end: number): void {
   let { a, b } = state;
-  for (let i = start; i < end; ) {
+  for (let i = start; i < end;) {
     const stop = Math.min(end, i + ADLER_CHUNK);
     for (; i < stop; i++) {
       a += bytes[i] as number;
@@ -102,7 +102,9 @@ const MAX_PROBLEMS = 20;
 function validKey(key: string): boolean {
   if (key === '' || key.length > 4096 || key.startsWith('/')) return false;
   if (/[\u0000-\u001f\u007f]/.test(key)) return false;
-  return key.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && s !== '__proto__' && s !== 'constructor' && s !== 'prototype');
+  return key
+    .split('/')
+    .every((s) => s !== '' && s !== '.' && s !== '..' && s !== '__proto__' && s !== 'constructor' && s !== 'prototype');
 }
 
 function excerpt(text: string): string {
@@ -185,7 +187,8 @@ function parseSet(r: Reader): SetParse {
     problemCount++;
     if (problemCount <= MAX_PROBLEMS) res.problems.push(msg);
     const about = file === READER_OUTPUT ? msg : msg.slice(file.length + 2);
-    if (res.unreadable.length < MAX_PROBLEMS && !res.unreadable.some((u) => u.file === file && u.problem === about)) res.unreadable.push({ file, problem: about });
+    if (res.unreadable.length < MAX_PROBLEMS && !res.unreadable.some((u) => u.file === file && u.problem === about))
+      res.unreadable.push({ file, problem: about });
   };
   const finish = (ended: boolean): SetParse => {
     if (problemCount > MAX_PROBLEMS) res.problems.push(`… and ${problemCount - MAX_PROBLEMS} more problems`);
@@ -208,7 +211,7 @@ function parseSet(r: Reader): SetParse {
   }
   if (skipped > 0) problem(`${skipped} line(s) of garbage before the reader's header, first ${excerpt(firstSkipped)}`);
   if (header === null || res.header === null) {
-    problem(skipped === 0 ? 'the reader printed nothing' : 'no memwhy-reader header line: not the reader\'s output');
+    problem(skipped === 0 ? 'the reader printed nothing' : "no memwhy-reader header line: not the reader's output");
     return finish(false);
   }
   if (res.header.version !== FRAME_FORMAT_VERSION) {
@@ -260,10 +263,15 @@ function parseSet(r: Reader): SetParse {
       }
       const [files, errors] = [Number(m[1]), Number(m[2])];
       if (files !== begins || errors !== errorsSeen) {
-        problem(`the reader printed ${files} file frame(s) and ${errors} error line(s), ${begins} and ${errorsSeen} arrived: lines lost`);
+        problem(
+          `the reader printed ${files} file frame(s) and ${errors} error line(s), ${begins} and ${errorsSeen} arrived: lines lost`,
+        );
       }
       const computed = hex8(meta.b * 65536 + meta.a);
-      if (m[3] !== computed) problem(`frame set checksum mismatch (${m[3]} stated, ${computed} computed): a header or frame line was altered`);
+      if (m[3] !== computed)
+        problem(
+          `frame set checksum mismatch (${m[3]} stated, ${computed} computed): a header or frame line was altered`,
+        );
       if (problemCount === 0) res.complete = true;
       break;
     }
@@ -371,7 +379,10 @@ export function parseFrames(input: string | Uint8Array): ParsedFrames {
     if (ended && !r.atEnd()) {
       const rest = decoder.decode(r.bytes.subarray(r.pos, Math.min(r.bytes.length, r.pos + 200)));
       result.problems.push(`data after the end of the frame set, starting ${excerpt(rest)}`);
-      result.unreadable.push({ file: READER_OUTPUT, problem: `data after the end of the frame set, starting ${excerpt(rest)}` });
+      result.unreadable.push({
+        file: READER_OUTPUT,
+        problem: `data after the end of the frame set, starting ${excerpt(rest)}`,
+      });
       result.complete = false;
     }
     return result;
@@ -414,6 +425,12 @@ export function parseFrameSets(input: string): { sets: ParsedFrames[]; rest: str
     }
     return { sets, rest: '' };
   } catch (e) {
-    return { sets: [...sets, { ...emptyResult(), problems: [`reader output could not be parsed: ${(e as Error)?.message ?? String(e)}`] }], rest: '' };
+    return {
+      sets: [
+        ...sets,
+        { ...emptyResult(), problems: [`reader output could not be parsed: ${(e as Error)?.message ?? String(e)}`] },
+      ],
+      rest: '',
+    };
   }
 }

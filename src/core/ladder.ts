@@ -1,7 +1,16 @@
 // The spec side of the chain: requests and limits per container, the pod's effective request as the
 // scheduler counts it, the QoS class and the oom_score_adj the kubelet gives each container.
 import { parseBytes, parseQuantity } from './quantity.js';
-import type { ContainerState, KContainer, KContainerState, KContainerStatus, KPod, LimitSource, QosClass, RequestSummary } from './types.js';
+import type {
+  ContainerState,
+  KContainer,
+  KContainerState,
+  KContainerStatus,
+  KPod,
+  LimitSource,
+  QosClass,
+  RequestSummary,
+} from './types.js';
 
 export interface ContainerSpec {
   name: string;
@@ -39,7 +48,12 @@ export function podLevelMemory(pod: KPod): { requestBytes: number | null; limitB
 
 /** A resize the kubelet cannot do on this node: the scheduler then counts what is allocated and actual only. */
 function resizeInfeasible(pod: KPod): boolean {
-  return pod.status?.resize === 'Infeasible' || (pod.status?.conditions ?? []).some((c) => c.type === 'PodResizePending' && c.status === 'True' && c.reason === 'Infeasible');
+  return (
+    pod.status?.resize === 'Infeasible' ||
+    (pod.status?.conditions ?? []).some(
+      (c) => c.type === 'PodResizePending' && c.status === 'True' && c.reason === 'Infeasible',
+    )
+  );
 }
 
 /**
@@ -47,7 +61,11 @@ function resizeInfeasible(pod: KPod): boolean {
  * else its own spec limit, else the pod-level limit (getMemoryLimit in kuberuntime_container_linux.go gives a
  * container without a limit the pod's), else none. Ephemeral containers have no resources of their own.
  */
-function limitInForce(specLimit: number | null, statusLimit: number | null, podLimit: number | null): { bytes: number | null; source: LimitSource } {
+function limitInForce(
+  specLimit: number | null,
+  statusLimit: number | null,
+  podLimit: number | null,
+): { bytes: number | null; source: LimitSource } {
   if (statusLimit !== null) {
     if (statusLimit === specLimit) return { bytes: statusLimit, source: 'container' };
     if (specLimit === null && statusLimit === podLimit) return { bytes: statusLimit, source: 'pod-level' };
@@ -58,10 +76,15 @@ function limitInForce(specLimit: number | null, statusLimit: number | null, podL
   return { bytes: null, source: 'none' };
 }
 
-const maxKnown = (...values: Array<number | null>): number | null => values.reduce<number | null>((m, v) => (v === null ? m : m === null ? v : Math.max(m, v)), null);
+const maxKnown = (...values: Array<number | null>): number | null =>
+  values.reduce<number | null>((m, v) => (v === null ? m : m === null ? v : Math.max(m, v)), null);
 
 function statusesByName(pod: KPod): Map<string, KContainerStatus> {
-  const all = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])];
+  const all = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+    ...(pod.status?.ephemeralContainerStatuses ?? []),
+  ];
   return new Map(all.filter((s) => s.name).map((s) => [s.name as string, s]));
 }
 
@@ -82,8 +105,16 @@ export function containerSpecs(pod: KPod): ContainerSpec[] {
     const st = kind === 'ephemeral' ? undefined : statuses.get(c.name ?? '');
     const statusRequest = parseBytes(st?.resources?.requests?.memory ?? null);
     const allocatedRequestBytes = parseBytes(st?.allocatedResources?.memory ?? null);
-    const inForce = limitInForce(limitBytes, parseBytes(st?.resources?.limits?.memory ?? null), kind === 'ephemeral' ? null : podLimit);
-    const schedulerRequestBytes = st?.resources ? (infeasible ? maxKnown(statusRequest, allocatedRequestBytes) : maxKnown(requestBytes, statusRequest, allocatedRequestBytes)) : requestBytes;
+    const inForce = limitInForce(
+      limitBytes,
+      parseBytes(st?.resources?.limits?.memory ?? null),
+      kind === 'ephemeral' ? null : podLimit,
+    );
+    const schedulerRequestBytes = st?.resources
+      ? infeasible
+        ? maxKnown(statusRequest, allocatedRequestBytes)
+        : maxKnown(requestBytes, statusRequest, allocatedRequestBytes)
+      : requestBytes;
     return {
       name: c.name ?? '?',
       kind,
@@ -113,7 +144,9 @@ export function qosClass(pod: KPod): QosClass | null {
   const s = pod.status?.qosClass;
   if (s === 'Guaranteed' || s === 'Burstable' || s === 'BestEffort') return s;
   const podLevel = pod.spec?.resources;
-  const hasPodLevel = podLevel && ['memory', 'cpu'].some((r) => podLevel.requests?.[r] !== undefined || podLevel.limits?.[r] !== undefined);
+  const hasPodLevel =
+    podLevel &&
+    ['memory', 'cpu'].some((r) => podLevel.requests?.[r] !== undefined || podLevel.limits?.[r] !== undefined);
   if (podLevel && hasPodLevel) return podLevelQos(podLevel);
   const all = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
   if (all.length === 0) return null;
@@ -139,7 +172,11 @@ function podLevelQos(r: NonNullable<KContainer['resources']>): QosClass {
   const limited = ['memory', 'cpu'].filter((n) => positive(r.limits?.[n]));
   const requested = ['memory', 'cpu'].filter((n) => positive(r.requests?.[n]) || positive(r.limits?.[n]));
   if (limited.length === 0 && requested.length === 0) return 'BestEffort';
-  const equal = ['memory', 'cpu'].every((n) => r.requests?.[n] === undefined || parseQuantity(r.requests[n] as string | number) === parseQuantity(r.limits?.[n] ?? null));
+  const equal = ['memory', 'cpu'].every(
+    (n) =>
+      r.requests?.[n] === undefined ||
+      parseQuantity(r.requests[n] as string | number) === parseQuantity(r.limits?.[n] ?? null),
+  );
   return limited.length === 2 && equal ? 'Guaranteed' : 'Burstable';
 }
 
@@ -175,7 +212,9 @@ export function requestSummary(pod: KPod, specs: ContainerSpec[] = containerSpec
   };
 
   const req = aggregate((c) => c.schedulerRequestBytes);
-  const containersRequestBytes = specs.filter((c) => c.kind === 'container' || c.kind === 'sidecar').reduce((s, c) => s + (c.schedulerRequestBytes ?? 0), 0);
+  const containersRequestBytes = specs
+    .filter((c) => c.kind === 'container' || c.kind === 'sidecar')
+    .reduce((s, c) => s + (c.schedulerRequestBytes ?? 0), 0);
   const { requestBytes: podLevelRequest, limitBytes: podLevelLimit } = podLevelMemory(pod);
   const effectiveRequestBytes = (podLevelRequest ?? req.total) + (overheadBytes ?? 0);
 
@@ -199,13 +238,19 @@ export function requestSummary(pod: KPod, specs: ContainerSpec[] = containerSpec
  * (GetContainerOOMScoreAdjust): with pod-level requests, the part of the pod request the containers do not claim
  * is shared equally among all containers (remainingPodMemReqPerContainer).
  */
-export function oomScoreRequests(pod: KPod, specs: ContainerSpec[], c: ContainerSpec): { requestBytes: number; sidecarFloorRequestBytes: number | null } {
+export function oomScoreRequests(
+  pod: KPod,
+  specs: ContainerSpec[],
+  c: ContainerSpec,
+): { requestBytes: number; sidecarFloorRequestBytes: number | null } {
   const regular = specs.filter((s) => s.kind === 'container');
   const counted = specs.filter((s) => s.kind === 'container' || s.kind === 'init' || s.kind === 'sidecar');
   const podRequest = podLevelMemory(pod).requestBytes;
   let share = 0;
   if (podRequest !== null && podRequest > 0 && counted.length > 0) {
-    const claimed = requestSummary({ ...pod, spec: { ...pod.spec, resources: undefined, overhead: undefined } }, specs).effectiveRequestBytes ?? 0;
+    const claimed =
+      requestSummary({ ...pod, spec: { ...pod.spec, resources: undefined, overhead: undefined } }, specs)
+        .effectiveRequestBytes ?? 0;
     share = Math.trunc((podRequest - claimed) / counted.length);
   }
   const own = (c.kind === 'ephemeral' ? 0 : (c.actualRequestBytes ?? 0)) + share;
@@ -232,7 +277,13 @@ const BESTEFFORT_ADJ = 1000;
  * Burstable 1000 − 1000·request/capacity (integer arithmetic), kept within [3, 999].
  * Burstable needs the node's memory capacity; null when unknown.
  */
-export function oomScoreAdj(qos: QosClass | null, requestBytes: number | null, capacityBytes: number | null, priorityClassName?: string, sidecarFloorRequestBytes: number | null = null): number | null {
+export function oomScoreAdj(
+  qos: QosClass | null,
+  requestBytes: number | null,
+  capacityBytes: number | null,
+  priorityClassName?: string,
+  sidecarFloorRequestBytes: number | null = null,
+): number | null {
   if (priorityClassName === 'system-node-critical') return GUARANTEED_ADJ;
   if (qos === 'Guaranteed') return GUARANTEED_ADJ;
   if (qos === 'BestEffort') return BESTEFFORT_ADJ;
@@ -259,7 +310,9 @@ export function flattenState(s: KContainerState | undefined): ContainerState | n
       finishedAt: t.finishedAt ?? null,
     };
   }
-  if (s.running) return { state: 'running', reason: null, exitCode: null, startedAt: s.running.startedAt ?? null, finishedAt: null };
-  if (s.waiting) return { state: 'waiting', reason: s.waiting.reason ?? null, exitCode: null, startedAt: null, finishedAt: null };
+  if (s.running)
+    return { state: 'running', reason: null, exitCode: null, startedAt: s.running.startedAt ?? null, finishedAt: null };
+  if (s.waiting)
+    return { state: 'waiting', reason: s.waiting.reason ?? null, exitCode: null, startedAt: null, finishedAt: null };
   return null;
 }

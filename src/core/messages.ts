@@ -2,7 +2,13 @@
 // annotations, scheduler FailedScheduling messages, kernel OOM-killer logs, and container exit codes.
 // Pure: no I/O. Every parser accepts anything and never throws; what it cannot read is null.
 import { parseBytes, parseKernelInt, UNLIMITED_THRESHOLD } from './quantity.js';
-import type { EvictionAnnotations, EvictionMessage, EvictionUsage, KernelOomEvent, SchedulingMessage } from './types.js';
+import type {
+  EvictionAnnotations,
+  EvictionMessage,
+  EvictionUsage,
+  KernelOomEvent,
+  SchedulingMessage,
+} from './types.js';
 
 /** Folded YAML, `kubectl describe` wrapping and event columns break messages anywhere: compare on single spaces. */
 function oneLine(text: string): string {
@@ -36,7 +42,10 @@ const CONDITION_RESOURCE: Record<string, string> = {
 /** `memory` → `memory`; `[MemoryPressure]` / `[MemoryPressure DiskPressure]` → `memory` (memory wins), unknown conditions as printed. */
 function resourceOf(token: string): string | null {
   if (!token.startsWith('[')) return token;
-  const conditions = token.slice(1, -1).split(/[\s,]+/).filter((c) => c !== '');
+  const conditions = token
+    .slice(1, -1)
+    .split(/[\s,]+/)
+    .filter((c) => c !== '');
   if (conditions.length === 0) return null;
   const mapped = conditions.map((c) => CONDITION_RESOURCE[c] ?? c);
   return mapped.includes('memory') ? 'memory' : (mapped[0] ?? null);
@@ -62,7 +71,14 @@ export function parseEvictionMessage(message: string): EvictionMessage | null {
   if (!low) {
     const condition = NODE_CONDITION.exec(text);
     if (!condition) return null;
-    return { resource: resourceOf(condition[1] ?? condition[2] ?? ''), thresholdBytes: null, availableBytes: null, containers: [], pod: null, format: 'node-condition' };
+    return {
+      resource: resourceOf(condition[1] ?? condition[2] ?? ''),
+      thresholdBytes: null,
+      availableBytes: null,
+      containers: [],
+      pod: null,
+      format: 'node-condition',
+    };
   }
   const rest = text.slice(low.index + low[0].length);
 
@@ -104,7 +120,13 @@ function commaList(value: unknown): string[] {
  */
 export function parseEvictionAnnotations(annotations: Record<string, string>): EvictionAnnotations | null {
   if (annotations === null || typeof annotations !== 'object') return null;
-  const keys = ['starved_resource', 'offending_containers', 'offending_containers_usage', 'offending_pod', 'offending_pod_usage'];
+  const keys = [
+    'starved_resource',
+    'offending_containers',
+    'offending_containers_usage',
+    'offending_pod',
+    'offending_pod_usage',
+  ];
   if (!keys.some((k) => typeof annotations[k] === 'string')) return null;
   const names = commaList(annotations['offending_containers']);
   const usages = commaList(annotations['offending_containers_usage']);
@@ -126,7 +148,8 @@ export function parseEvictionAnnotations(annotations: Record<string, string>): E
 const FIT_ERROR = /(\d+)\/(\d+) nodes are available: /;
 // Before 1.9: "No nodes are available that match all of the (following )?predicates:: Insufficient cpu (9), Insufficient memory (15)."
 // and, older still, "fit failure summary on nodes : Insufficient memory (2), …".
-const PREDICATES = /(?:No nodes are available that match all of the (?:following )?predicates:+|fit failure summary on nodes ?:) ?/;
+const PREDICATES =
+  /(?:No nodes are available that match all of the (?:following )?predicates:+|fit failure summary on nodes ?:) ?/;
 
 /**
  * Splits `text` at commas outside (), {} and [] (taints print as `{key: value}`, possibly with commas), stopping
@@ -222,7 +245,8 @@ const INVOKED = /^\S.* invoked oom-killer:/;
 // ",task_memcg=<path>" + ",task=%s,pid=%d,uid=%d".
 const SUMMARY = /^oom-kill:(.*)$/;
 // Split only before the known keys: cgroup paths, comm names and mems_allowed lists ("0,2") may hold commas.
-const SUMMARY_SPLIT = /,(?=(?:constraint|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=|global_oom(?:,|$))/;
+const SUMMARY_SPLIT =
+  /,(?=(?:constraint|nodemask|cpuset|mems_allowed|oom_memcg|task_memcg|task|pid|uid)=|global_oom(?:,|$))/;
 // mem_cgroup_print_oom_info() before 4.19: "Task in <task memcg> killed as a result of limit of <oom memcg>".
 const LEGACY_TASK_IN = /^Task in (\S+) killed as a result of limit of (\S+)/;
 // mem_cgroup_print_oom_meminfo() / mem_cgroup_print_oom_info(): "memory: usage %llukB, limit %llukB, failcnt %lu"
@@ -493,9 +517,16 @@ export function parseKernelOomLog(text: string): KernelOomEvent[] {
       d.event.memcgFailcnt = parseKernelInt(m[3]);
     } else if ((m = MEMSW_USAGE.exec(t))) {
       const d = openDraft(line.time, (x) => x.event.memsw !== null);
-      d.event.memsw = { usageBytes: kib(parseKernelInt(m[1])), limitBytes: kbLimit(m[2]), failcnt: parseKernelInt(m[3]) };
+      d.event.memsw = {
+        usageBytes: kib(parseKernelInt(m[1])),
+        limitBytes: kbLimit(m[2]),
+        failcnt: parseKernelInt(m[3]),
+      };
     } else if (MEMCG_STATS.test(t)) {
-      readStatsHeader(openDraft(line.time, () => false), t);
+      readStatsHeader(
+        openDraft(line.time, () => false),
+        t,
+      );
     } else if (TASK_HEADER.test(t)) {
       openDraft(line.time, () => false);
     } else if ((m = KILL_CHOSEN.exec(t))) {
@@ -510,7 +541,11 @@ export function parseKernelOomLog(text: string): KernelOomEvent[] {
         if (pid !== null) last.event.groupKill.processes.push({ pid, task });
         continue;
       }
-      readVictim(openDraft(line.time, () => false), m, line.time);
+      readVictim(
+        openDraft(line.time, () => false),
+        m,
+        line.time,
+      );
     } else if ((m = GROUP_KILL.exec(t))) {
       const d: Draft = cur && !cur.event.groupKill ? cur : openDraft(line.time, () => true);
       d.event.groupKill = { memcg: m[1] ?? '', processes: [] };
@@ -526,7 +561,8 @@ export function parseKernelOomLog(text: string): KernelOomEvent[] {
       const frame = TRACE_FRAME.exec(t);
       if (frame && !frame[1]) {
         const fn = (frame[2] ?? '').split('.')[0];
-        if (fn === 'mem_cgroup_out_of_memory' || fn === 'mem_cgroup_oom_synchronize' || fn === 'mem_cgroup_oom') cur.traceMemcg = true;
+        if (fn === 'mem_cgroup_out_of_memory' || fn === 'mem_cgroup_oom_synchronize' || fn === 'mem_cgroup_oom')
+          cur.traceMemcg = true;
         else if (fn === 'out_of_memory') cur.traceGlobal = true;
       }
     }
@@ -538,11 +574,37 @@ export function parseKernelOomLog(text: string): KernelOomEvent[] {
 // Exit codes.
 
 const SIGNALS: Record<number, string> = {
-  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
-  9: 'SIGKILL', 10: 'SIGUSR1', 11: 'SIGSEGV', 12: 'SIGUSR2', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
-  16: 'SIGSTKFLT', 17: 'SIGCHLD', 18: 'SIGCONT', 19: 'SIGSTOP', 20: 'SIGTSTP', 21: 'SIGTTIN', 22: 'SIGTTOU',
-  23: 'SIGURG', 24: 'SIGXCPU', 25: 'SIGXFSZ', 26: 'SIGVTALRM', 27: 'SIGPROF', 28: 'SIGWINCH', 29: 'SIGIO',
-  30: 'SIGPWR', 31: 'SIGSYS',
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  4: 'SIGILL',
+  5: 'SIGTRAP',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  10: 'SIGUSR1',
+  11: 'SIGSEGV',
+  12: 'SIGUSR2',
+  13: 'SIGPIPE',
+  14: 'SIGALRM',
+  15: 'SIGTERM',
+  16: 'SIGSTKFLT',
+  17: 'SIGCHLD',
+  18: 'SIGCONT',
+  19: 'SIGSTOP',
+  20: 'SIGTSTP',
+  21: 'SIGTTIN',
+  22: 'SIGTTOU',
+  23: 'SIGURG',
+  24: 'SIGXCPU',
+  25: 'SIGXFSZ',
+  26: 'SIGVTALRM',
+  27: 'SIGPROF',
+  28: 'SIGWINCH',
+  29: 'SIGIO',
+  30: 'SIGPWR',
+  31: 'SIGSYS',
 };
 
 const SIGNAL_MEANING: Record<number, string> = {
@@ -574,7 +636,10 @@ function describeSignal(signal: number): string {
 export function describeExitCode(exitCode: number | null, signal?: number | null): string {
   const code = typeof exitCode === 'number' && Number.isInteger(exitCode) ? exitCode : null;
   const sig = typeof signal === 'number' && Number.isInteger(signal) && signal > 0 ? signal : null;
-  if (sig !== null) return code === null ? `signal ${sig}, ${describeSignal(sig)}` : `exit code ${code}, signal ${sig}, ${describeSignal(sig)}`;
+  if (sig !== null)
+    return code === null
+      ? `signal ${sig}, ${describeSignal(sig)}`
+      : `exit code ${code}, signal ${sig}, ${describeSignal(sig)}`;
   if (code === null) return 'exit code unknown';
   if (code > 128 && code <= 128 + 64) return `exit code ${code} = 128 + ${code - 128}, ${describeSignal(code - 128)}`;
   switch (code) {
@@ -593,6 +658,8 @@ export function describeExitCode(exitCode: number | null, signal?: number | null
     case 255:
       return 'exit code 255: exit status out of range (often exit(-1))';
     default:
-      return code < 0 || code > 255 ? `exit code ${code}: not a Unix exit status (Windows or runtime-specific)` : `exit code ${code}: application-specific error`;
+      return code < 0 || code > 255
+        ? `exit code ${code}: not a Unix exit status (Windows or runtime-specific)`
+        : `exit code ${code}: application-specific error`;
   }
 }

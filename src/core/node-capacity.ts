@@ -15,7 +15,10 @@ export function nodeCapacity(node: KNode | null, summary: KubeletSummary | null)
   if (stated !== null) return { bytes: stated, source: 'node.status.capacity.memory' };
   const m = summary?.node?.memory;
   if (typeof m?.availableBytes === 'number' && typeof m.workingSetBytes === 'number') {
-    return { bytes: m.availableBytes + m.workingSetBytes, source: 'kubelet summary: memory.available + node working set' };
+    return {
+      bytes: m.availableBytes + m.workingSetBytes,
+      source: 'kubelet summary: memory.available + node working set',
+    };
   }
   return { bytes: null, source: null };
 }

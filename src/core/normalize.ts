@@ -1,7 +1,21 @@
 // Facts arrive from a cluster or a hand-made snapshot, so any field may have any type. analyse() first
 // rebuilds them keeping only the fields it reads, each with the type the rest of the core relies on; a field
 // of the wrong type is dropped (and so becomes unknown), never passed on to crash a rule.
-import type { Facts, KContainer, KContainerState, KContainerStatus, KEvent, KMeta, KNode, KPod, KResources, KubeletSummary, PodMetrics, SummaryMemory, SummarySwap } from './types.js';
+import type {
+  Facts,
+  KContainer,
+  KContainerState,
+  KContainerStatus,
+  KEvent,
+  KMeta,
+  KNode,
+  KPod,
+  KResources,
+  KubeletSummary,
+  PodMetrics,
+  SummaryMemory,
+  SummarySwap,
+} from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -17,7 +31,11 @@ function strMap(x: unknown): Record<string, string> | undefined;
 function strMap(x: unknown, numbers: true): Record<string, string | number> | undefined;
 function strMap(x: unknown, numbers = false): Record<string, string | number> | undefined {
   if (!isObj(x)) return undefined;
-  return Object.fromEntries(Object.entries(x).filter(([, v]) => typeof v === 'string' || (numbers && typeof v === 'number' && Number.isFinite(v)))) as Record<string, string | number>;
+  return Object.fromEntries(
+    Object.entries(x).filter(
+      ([, v]) => typeof v === 'string' || (numbers && typeof v === 'number' && Number.isFinite(v)),
+    ),
+  ) as Record<string, string | number>;
 }
 
 /** Drops undefined values so the result looks like what the API would have sent. */
@@ -46,7 +64,12 @@ function resources(x: unknown): KResources | undefined {
 }
 
 function container(c: Obj): KContainer {
-  return clean({ name: str(c.name), image: str(c.image), resources: resources(c.resources), restartPolicy: str(c.restartPolicy) });
+  return clean({
+    name: str(c.name),
+    image: str(c.image),
+    resources: resources(c.resources),
+    restartPolicy: str(c.restartPolicy),
+  });
 }
 
 function state(x: unknown): KContainerState | undefined {
@@ -57,7 +80,15 @@ function state(x: unknown): KContainerState | undefined {
   const w = obj(s.waiting);
   return clean({
     terminated: t
-      ? clean({ reason: str(t.reason), exitCode: num(t.exitCode), signal: num(t.signal), message: str(t.message), startedAt: str(t.startedAt), finishedAt: str(t.finishedAt), containerID: str(t.containerID) })
+      ? clean({
+          reason: str(t.reason),
+          exitCode: num(t.exitCode),
+          signal: num(t.signal),
+          message: str(t.message),
+          startedAt: str(t.startedAt),
+          finishedAt: str(t.finishedAt),
+          containerID: str(t.containerID),
+        })
       : undefined,
     running: r ? clean({ startedAt: str(r.startedAt) }) : undefined,
     waiting: w ? clean({ reason: str(w.reason), message: str(w.message) }) : undefined,
@@ -99,7 +130,10 @@ export function normalizePod(x: unknown): KPod {
           priorityClassName: str(spec.priorityClassName),
           volumes: objs(spec.volumes)?.map((v) => {
             const e = obj(v.emptyDir);
-            return clean({ name: str(v.name), emptyDir: e ? clean({ medium: str(e.medium), sizeLimit: str(e.sizeLimit) }) : undefined });
+            return clean({
+              name: str(v.name),
+              emptyDir: e ? clean({ medium: str(e.medium), sizeLimit: str(e.sizeLimit) }) : undefined,
+            });
           }),
         })
       : undefined,
@@ -110,7 +144,15 @@ export function normalizePod(x: unknown): KPod {
           message: str(st.message),
           qosClass: str(st.qosClass),
           startTime: str(st.startTime),
-          conditions: objs(st.conditions)?.map((c) => clean({ type: str(c.type), status: str(c.status), reason: str(c.reason), message: str(c.message), lastTransitionTime: str(c.lastTransitionTime) })),
+          conditions: objs(st.conditions)?.map((c) =>
+            clean({
+              type: str(c.type),
+              status: str(c.status),
+              reason: str(c.reason),
+              message: str(c.message),
+              lastTransitionTime: str(c.lastTransitionTime),
+            }),
+          ),
           containerStatuses: objs(st.containerStatuses)?.map(status),
           initContainerStatuses: objs(st.initContainerStatuses)?.map(status),
           ephemeralContainerStatuses: objs(st.ephemeralContainerStatuses)?.map(status),
@@ -130,14 +172,27 @@ export function normalizeNode(x: unknown): KNode | null {
     apiVersion: str(n.apiVersion),
     kind: str(n.kind),
     metadata: meta(n.metadata),
-    spec: spec ? clean({ unschedulable: bool(spec.unschedulable), taints: objs(spec.taints)?.map((t) => clean({ key: str(t.key), effect: str(t.effect) })) }) : undefined,
+    spec: spec
+      ? clean({
+          unschedulable: bool(spec.unschedulable),
+          taints: objs(spec.taints)?.map((t) => clean({ key: str(t.key), effect: str(t.effect) })),
+        })
+      : undefined,
     status: st
       ? clean({
           capacity: strMap(st.capacity),
           allocatable: strMap(st.allocatable),
-          conditions: objs(st.conditions)?.map((c) => clean({ type: str(c.type), status: str(c.status), reason: str(c.reason), message: str(c.message) })),
+          conditions: objs(st.conditions)?.map((c) =>
+            clean({ type: str(c.type), status: str(c.status), reason: str(c.reason), message: str(c.message) }),
+          ),
           nodeInfo: info
-            ? clean({ kernelVersion: str(info.kernelVersion), containerRuntimeVersion: str(info.containerRuntimeVersion), kubeletVersion: str(info.kubeletVersion), osImage: str(info.osImage), operatingSystem: str(info.operatingSystem) })
+            ? clean({
+                kernelVersion: str(info.kernelVersion),
+                containerRuntimeVersion: str(info.containerRuntimeVersion),
+                kubeletVersion: str(info.kubeletVersion),
+                osImage: str(info.osImage),
+                operatingSystem: str(info.operatingSystem),
+              })
             : undefined,
         })
       : undefined,
@@ -149,7 +204,15 @@ function event(e: Obj): KEvent {
   const src = obj(e.source);
   return clean({
     metadata: meta(e.metadata),
-    involvedObject: o ? clean({ kind: str(o.kind), name: str(o.name), namespace: str(o.namespace), uid: str(o.uid), fieldPath: str(o.fieldPath) }) : undefined,
+    involvedObject: o
+      ? clean({
+          kind: str(o.kind),
+          name: str(o.name),
+          namespace: str(o.namespace),
+          uid: str(o.uid),
+          fieldPath: str(o.fieldPath),
+        })
+      : undefined,
     reason: str(e.reason),
     message: str(e.message),
     type: str(e.type),
@@ -163,7 +226,9 @@ function event(e: Obj): KEvent {
 
 function psiLine(x: unknown) {
   const l = obj(x);
-  return l ? clean({ total: num(l.total), avg10: num(l.avg10), avg60: num(l.avg60), avg300: num(l.avg300) }) : undefined;
+  return l
+    ? clean({ total: num(l.total), avg10: num(l.avg10), avg60: num(l.avg60), avg300: num(l.avg300) })
+    : undefined;
 }
 
 function memory(x: unknown): SummaryMemory | undefined {
@@ -184,7 +249,9 @@ function memory(x: unknown): SummaryMemory | undefined {
 
 function swap(x: unknown): SummarySwap | undefined {
   const w = obj(x);
-  return w ? clean({ time: str(w.time), swapAvailableBytes: num(w.swapAvailableBytes), swapUsageBytes: num(w.swapUsageBytes) }) : undefined;
+  return w
+    ? clean({ time: str(w.time), swapAvailableBytes: num(w.swapAvailableBytes), swapUsageBytes: num(w.swapUsageBytes) })
+    : undefined;
 }
 
 export function normalizeSummary(x: unknown): KubeletSummary | null {
@@ -192,14 +259,24 @@ export function normalizeSummary(x: unknown): KubeletSummary | null {
   if (!s) return null;
   const n = obj(s.node);
   return clean({
-    node: n ? clean({ nodeName: str(n.nodeName), memory: memory(n.memory), systemContainers: objs(n.systemContainers)?.map((c) => clean({ name: str(c.name), memory: memory(c.memory) })) }) : undefined,
+    node: n
+      ? clean({
+          nodeName: str(n.nodeName),
+          memory: memory(n.memory),
+          systemContainers: objs(n.systemContainers)?.map((c) =>
+            clean({ name: str(c.name), memory: memory(c.memory) }),
+          ),
+        })
+      : undefined,
     pods: objs(s.pods)?.map((p) => {
       const ref = obj(p.podRef);
       return clean({
         podRef: ref ? clean({ name: str(ref.name), namespace: str(ref.namespace), uid: str(ref.uid) }) : undefined,
         memory: memory(p.memory),
         swap: swap(p.swap),
-        containers: objs(p.containers)?.map((c) => clean({ name: str(c.name), memory: memory(c.memory), swap: swap(c.swap) })),
+        containers: objs(p.containers)?.map((c) =>
+          clean({ name: str(c.name), memory: memory(c.memory), swap: swap(c.swap) }),
+        ),
       });
     }),
   });
@@ -208,7 +285,12 @@ export function normalizeSummary(x: unknown): KubeletSummary | null {
 export function normalizePodMetrics(x: unknown): PodMetrics | null {
   const m = obj(x);
   if (!m) return null;
-  return clean({ metadata: meta(m.metadata), timestamp: str(m.timestamp), window: str(m.window), containers: objs(m.containers)?.map((c) => clean({ name: str(c.name), usage: strMap(c.usage) })) });
+  return clean({
+    metadata: meta(m.metadata),
+    timestamp: str(m.timestamp),
+    window: str(m.window),
+    containers: objs(m.containers)?.map((c) => clean({ name: str(c.name), usage: strMap(c.usage) })),
+  });
 }
 
 /** Facts with every object rebuilt to its declared shape. */
@@ -226,7 +308,16 @@ export function normalizeFacts(f: Facts): Facts {
     kernelLog: str(f.kernelLog) ?? null,
     cgroupFiles: files ? (strMap(files) ?? null) : null,
     missing: strMap(f.missing) ?? {},
-    unreadable: objs(f.unreadable)?.flatMap((u) => (typeof u.file === 'string' && typeof u.problem === 'string' ? [{ file: u.file, problem: u.problem }] : [])) ?? [],
-    otherPods: list(f.otherPods, (o) => ({ namespace: str(o.namespace) ?? null, name: str(o.name) ?? null, phase: str(o.phase) ?? null, why: str(o.why) ?? '?' })) ?? [],
+    unreadable:
+      objs(f.unreadable)?.flatMap((u) =>
+        typeof u.file === 'string' && typeof u.problem === 'string' ? [{ file: u.file, problem: u.problem }] : [],
+      ) ?? [],
+    otherPods:
+      list(f.otherPods, (o) => ({
+        namespace: str(o.namespace) ?? null,
+        name: str(o.name) ?? null,
+        phase: str(o.phase) ?? null,
+        why: str(o.why) ?? '?',
+      })) ?? [],
   };
 }

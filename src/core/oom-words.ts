@@ -24,9 +24,13 @@ export function rssAboveLimit(k: KernelOomEvent): string {
 
 /** The verdict's sentence: the container was killed (it restarted or ended), or only a process in it was. */
 export function oomSummary(container: string, byWhat: string | null, containerEnded: boolean): string {
-  const who = containerEnded ? `Container ${container} was OOM-killed` : `A process in container ${container} was OOM-killed`;
+  const who = containerEnded
+    ? `Container ${container} was OOM-killed`
+    : `A process in container ${container} was OOM-killed`;
   const kept = containerEnded ? '' : '; the container kept running';
-  return byWhat !== null ? `${who} by ${byWhat}${kept}.` : `${who}${kept}; which limit fired is unknown without the kernel log or cgroup counters.`;
+  return byWhat !== null
+    ? `${who} by ${byWhat}${kept}.`
+    : `${who}${kept}; which limit fired is unknown without the kernel log or cgroup counters.`;
 }
 
 /** Where the log before the kill is: the previous instance after a restart, else the running one. */

@@ -114,7 +114,13 @@ export interface KNode {
     capacity?: Record<string, string>;
     allocatable?: Record<string, string>;
     conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string }>;
-    nodeInfo?: { kernelVersion?: string; containerRuntimeVersion?: string; kubeletVersion?: string; osImage?: string; operatingSystem?: string };
+    nodeInfo?: {
+      kernelVersion?: string;
+      containerRuntimeVersion?: string;
+      kubeletVersion?: string;
+      osImage?: string;
+      operatingSystem?: string;
+    };
   };
 }
 
@@ -677,7 +683,14 @@ export interface Analysis {
   kernelOoms: KernelOomEvent[];
   /** The kubelet's eviction message, parsed (src/core/eviction.ts); null when the pod has none. */
   eviction: EvictionFacts | null;
-  events: Array<{ type: string | null; reason: string | null; message: string | null; count: number | null; lastSeen: string | null; object: string | null }>;
+  events: Array<{
+    type: string | null;
+    reason: string | null;
+    message: string | null;
+    count: number | null;
+    lastSeen: string | null;
+    object: string | null;
+  }>;
   verdicts: Verdict[];
   /** What is unknown and why (missing inputs, unreadable files). */
   notices: Notice[];

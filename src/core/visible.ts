@@ -19,7 +19,9 @@ function escapeOne(ch: string): string {
 
 /** `text` with every control or hiding character written as an escape (`\e`, `\x07`, `\u202e`). */
 export function visible(text: string, keep: { newlines?: boolean; tabs?: boolean } = {}): string {
-  return text.replace(HIDDEN, (ch) => ((ch === '\n' && keep.newlines) || (ch === '\t' && keep.tabs) ? ch : escapeOne(ch)));
+  return text.replace(HIDDEN, (ch) =>
+    (ch === '\n' && keep.newlines) || (ch === '\t' && keep.tabs) ? ch : escapeOne(ch),
+  );
 }
 
 /** Whether `text` holds anything visible() would change. */

@@ -60,7 +60,11 @@ const MAX_RETRY_AFTER_MS = 5_000;
 /** A body longer than a read's limit. */
 export class TooLargeError extends MemwhyError {
   constructor(what: string, limit: number) {
-    super(ExitCode.Unreachable, `${what} is larger than ${Math.round(limit / 1024 / 1024)} MiB: not read`, 'this is not what the API server normally sends; check for a proxy in between');
+    super(
+      ExitCode.Unreachable,
+      `${what} is larger than ${Math.round(limit / 1024 / 1024)} MiB: not read`,
+      'this is not what the API server normally sends; check for a proxy in between',
+    );
   }
 }
 
@@ -95,7 +99,11 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
 
 /** A connection that broke (reset, closed) rather than one that could not be made. */
 function isConnectionReset(e: unknown): boolean {
-  for (let x = e as { code?: string; cause?: unknown } | undefined, depth = 0; x && depth < 5; x = x.cause as typeof x, depth++) {
+  for (
+    let x = e as { code?: string; cause?: unknown } | undefined, depth = 0;
+    x && depth < 5;
+    x = x.cause as typeof x, depth++
+  ) {
     if (x.code === 'ECONNRESET' || x.code === 'UND_ERR_SOCKET' || x.code === 'EPIPE') return true;
   }
   return false;
@@ -104,7 +112,10 @@ function isConnectionReset(e: unknown): boolean {
 interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer> & { destroy(e?: Error): unknown; on(event: 'error', listener: (e: Error) => void): unknown };
+  body: AsyncIterable<Buffer> & {
+    destroy(e?: Error): unknown;
+    on(event: 'error', listener: (e: Error) => void): unknown;
+  };
 }
 
 /** Drops a body not (fully) read; undici then reports an AbortError on it, which is expected here. */
@@ -115,7 +126,9 @@ function discard(body: Answer['body']): void {
 
 function withQuery(path: string, query?: Query): string {
   if (!query) return path;
-  const q = Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  const q = Object.entries(query)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
   return q.length ? `${path}?${q.join('&')}` : path;
 }
 
@@ -129,17 +142,38 @@ export function statusError(httpStatus: number, body: string, what: string): Api
     // not JSON: keep the text
   }
   // The server's words reach the terminal: control characters are shown, never sent raw.
-  const message = visible(((typeof s.message === 'string' ? s.message : null) ?? body.trim().slice(0, 2000)) || `HTTP ${httpStatus}`);
+  const message = visible(
+    ((typeof s.message === 'string' ? s.message : null) ?? body.trim().slice(0, 2000)) || `HTTP ${httpStatus}`,
+  );
   const reason = s.reason ?? null;
   switch (httpStatus) {
     case 401:
-      return new ApiError(ExitCode.Forbidden, 401, reason, `the API server did not accept the credentials: ${message}`, 'log in again or check the user in your kubeconfig (kubectl auth whoami)');
+      return new ApiError(
+        ExitCode.Forbidden,
+        401,
+        reason,
+        `the API server did not accept the credentials: ${message}`,
+        'log in again or check the user in your kubeconfig (kubectl auth whoami)',
+      );
     case 403:
-      return new ApiError(ExitCode.Forbidden, 403, reason, message, /PodSecurity/.test(message) ? null : `ask for that permission (see the RBAC section of the README)`);
+      return new ApiError(
+        ExitCode.Forbidden,
+        403,
+        reason,
+        message,
+        /PodSecurity/.test(message) ? null : `ask for that permission (see the RBAC section of the README)`,
+      );
     case 404:
       return new ApiError(ExitCode.NotFound, 404, reason, message, null);
     default:
-      if (httpStatus >= 500) return new ApiError(ExitCode.Unreachable, httpStatus, reason, `the API server failed ${what}: ${message}`, 'try again; if it persists, check the cluster');
+      if (httpStatus >= 500)
+        return new ApiError(
+          ExitCode.Unreachable,
+          httpStatus,
+          reason,
+          `the API server failed ${what}: ${message}`,
+          'try again; if it persists, check the cluster',
+        );
       return new ApiError(ExitCode.Bug, httpStatus, reason, `${what}: ${message}`, null);
   }
 }
@@ -165,7 +199,12 @@ export class KubeHttp {
     private options: HttpOptions,
   ) {
     const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new MemwhyError(ExitCode.Unreachable, 'the kubeconfig context names no cluster', 'check kubectl config view --minify');
+    if (!cluster)
+      throw new MemwhyError(
+        ExitCode.Unreachable,
+        'the kubeconfig context names no cluster',
+        'check kubectl config view --minify',
+      );
     this.server = cluster.server.replace(/\/+$/, '');
   }
 
@@ -176,22 +215,39 @@ export class KubeHttp {
   private async authContext(): Promise<AuthContext> {
     const ctx = new AuthContext();
     // The interface is client-node's RequestContext; only these two methods are used.
-    await this.kc.applySecurityAuthentication(ctx as unknown as Parameters<KubeConfig['applySecurityAuthentication']>[0]);
+    await this.kc.applySecurityAuthentication(
+      ctx as unknown as Parameters<KubeConfig['applySecurityAuthentication']>[0],
+    );
     return ctx;
   }
 
-  private async send(method: string, path: string, init: { body?: string; accept?: string; signal?: AbortSignal; stream?: boolean }): Promise<Answer> {
+  private async send(
+    method: string,
+    path: string,
+    init: { body?: string; accept?: string; signal?: AbortSignal; stream?: boolean },
+  ): Promise<Answer> {
     if (init.signal?.aborted) throw new MemwhyError(ExitCode.Interrupted, 'interrupted');
     const auth = await this.authContext();
-    const signals = [init.signal, !init.stream && this.options.timeoutMs ? AbortSignal.timeout(this.options.timeoutMs) : undefined].filter((s): s is AbortSignal => !!s);
+    const signals = [
+      init.signal,
+      !init.stream && this.options.timeoutMs ? AbortSignal.timeout(this.options.timeoutMs) : undefined,
+    ].filter((s): s is AbortSignal => !!s);
     const started = Date.now();
     const record: RequestRecord = { method, path, status: null, ms: 0 };
     this.log.push(record);
     try {
-      const url = init.stream || !this.options.timeoutParam ? path : `${path}${path.includes('?') ? '&' : '?'}timeout=${encodeURIComponent(this.options.timeoutParam)}`;
+      const url =
+        init.stream || !this.options.timeoutParam
+          ? path
+          : `${path}${path.includes('?') ? '&' : '?'}timeout=${encodeURIComponent(this.options.timeoutParam)}`;
       const res = await request(`${this.server}${url}`, {
         method: method as Dispatcher.HttpMethod,
-        headers: { Accept: init.accept ?? 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}), 'User-Agent': 'kubectl-memwhy', ...auth.headers },
+        headers: {
+          Accept: init.accept ?? 'application/json',
+          ...(init.body ? { 'Content-Type': 'application/json' } : {}),
+          'User-Agent': 'kubectl-memwhy',
+          ...auth.headers,
+        },
         body: init.body,
         dispatcher: auth.dispatcher,
         signal: signals.length ? AbortSignal.any(signals) : undefined,
@@ -203,7 +259,8 @@ export class KubeHttp {
       record.ms = Date.now() - started;
       const err = this.networkError(e, init.signal);
       // Kept for sendGet, which tries a reset connection again.
-      if (err !== e && (err as { cause?: unknown }).cause === undefined) Object.defineProperty(err, 'cause', { value: e, enumerable: false });
+      if (err !== e && (err as { cause?: unknown }).cause === undefined)
+        Object.defineProperty(err, 'cause', { value: e, enumerable: false });
       throw err;
     }
   }
@@ -213,16 +270,28 @@ export class KubeHttp {
     if (signal?.aborted) return new MemwhyError(ExitCode.Interrupted, 'interrupted');
     const err = e as Error & { cause?: Error & { code?: string } };
     if (err.name === 'TimeoutError' || err.cause?.name === 'TimeoutError') {
-      return new MemwhyError(ExitCode.Unreachable, `the API server at ${this.server} did not answer within ${(this.options.timeoutMs ?? 0) / 1000}s`, 'raise --request-timeout, or check the cluster');
+      return new MemwhyError(
+        ExitCode.Unreachable,
+        `the API server at ${this.server} did not answer within ${(this.options.timeoutMs ?? 0) / 1000}s`,
+        'raise --request-timeout, or check the cluster',
+      );
     }
     // A reset after the server has answered this run is the connection breaking, not a wrong URL, TLS or proxy.
     if (isConnectionReset(e) && this.log.some((r) => r.status !== null)) {
-      return new MemwhyError(ExitCode.Unreachable, `the connection to the API server at ${this.server} was reset (${err.cause?.message ?? err.message})`, 'run again; if it keeps happening, check the network path to the cluster (load balancer, VPN)');
+      return new MemwhyError(
+        ExitCode.Unreachable,
+        `the connection to the API server at ${this.server} was reset (${err.cause?.message ?? err.message})`,
+        'run again; if it keeps happening, check the network path to the cluster (load balancer, VPN)',
+      );
     }
     const explained = this.options.explain?.(e);
     if (explained) return explained;
     const cause = err.cause?.message ?? err.message;
-    return new MemwhyError(ExitCode.Unreachable, `cannot reach the API server at ${this.server}: ${cause}`, 'check --context/--kubeconfig and that the cluster is reachable (kubectl cluster-info)');
+    return new MemwhyError(
+      ExitCode.Unreachable,
+      `cannot reach the API server at ${this.server}: ${cause}`,
+      'check --context/--kubeconfig and that the cluster is reachable (kubectl cluster-info)',
+    );
   }
 
   /**
@@ -234,14 +303,28 @@ export class KubeHttp {
     if (signal?.aborted) return new MemwhyError(ExitCode.Interrupted, 'interrupted');
     const err = e as Error & { cause?: Error };
     if (err.name === 'TimeoutError' || err.cause?.name === 'TimeoutError') {
-      return new MemwhyError(ExitCode.Unreachable, `the API server at ${this.server} did not finish ${what} within ${(this.options.timeoutMs ?? 0) / 1000}s`, 'raise --request-timeout, or check the cluster');
+      return new MemwhyError(
+        ExitCode.Unreachable,
+        `the API server at ${this.server} did not finish ${what} within ${(this.options.timeoutMs ?? 0) / 1000}s`,
+        'raise --request-timeout, or check the cluster',
+      );
     }
     const cause = err.cause?.message ?? err.message;
-    return new MemwhyError(ExitCode.Unreachable, `the API server at ${this.server} broke off ${what}: ${cause}`, 'run again; if it keeps happening, check for a proxy or load balancer that cuts long requests');
+    return new MemwhyError(
+      ExitCode.Unreachable,
+      `the API server at ${this.server} broke off ${what}: ${cause}`,
+      'run again; if it keeps happening, check for a proxy or load balancer that cuts long requests',
+    );
   }
 
   /** The whole body as text, at most `limit` bytes (more → TooLargeError, or cut when `cut` is set). */
-  private async readBody(res: Answer, signal: AbortSignal | undefined, what: string, limit: number, cut = false): Promise<{ text: string; cut: boolean }> {
+  private async readBody(
+    res: Answer,
+    signal: AbortSignal | undefined,
+    what: string,
+    limit: number,
+    cut = false,
+  ): Promise<{ text: string; cut: boolean }> {
     const chunks: Buffer[] = [];
     let size = 0;
     try {
@@ -261,8 +344,18 @@ export class KubeHttp {
     return { text: Buffer.concat(chunks).toString('utf8'), cut: false };
   }
 
-  private async expectOk(res: Answer, what: string, signal: AbortSignal | undefined, limit = MAX_JSON_BYTES): Promise<string> {
-    const { text } = await this.readBody(res, signal, what, res.status >= 200 && res.status < 300 ? limit : 1024 * 1024);
+  private async expectOk(
+    res: Answer,
+    what: string,
+    signal: AbortSignal | undefined,
+    limit = MAX_JSON_BYTES,
+  ): Promise<string> {
+    const { text } = await this.readBody(
+      res,
+      signal,
+      what,
+      res.status >= 200 && res.status < 300 ? limit : 1024 * 1024,
+    );
     if (res.status >= 200 && res.status < 300) return text;
     throw statusError(res.status, text, what);
   }
@@ -296,15 +389,25 @@ export class KubeHttp {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new MemwhyError(ExitCode.Unreachable, `GET ${path}: the API server's answer is not JSON`, 'check for a proxy in between');
+      throw new MemwhyError(
+        ExitCode.Unreachable,
+        `GET ${path}: the API server's answer is not JSON`,
+        'check for a proxy in between',
+      );
     }
   }
 
   /** A text body (a pod's log), cut at `limit` bytes (`cut` then says so). */
-  async getTextBounded(path: string, query: Query | undefined, signal: AbortSignal | undefined, limit: number): Promise<{ text: string; cut: boolean }> {
+  async getTextBounded(
+    path: string,
+    query: Query | undefined,
+    signal: AbortSignal | undefined,
+    limit: number,
+  ): Promise<{ text: string; cut: boolean }> {
     const full = withQuery(path, query);
     const res = await this.sendGet(full, { signal, accept: '*/*' });
-    if (res.status < 200 || res.status >= 300) throw statusError(res.status, (await this.readBody(res, signal, `GET ${path}`, 1024 * 1024)).text, `GET ${path}`);
+    if (res.status < 200 || res.status >= 300)
+      throw statusError(res.status, (await this.readBody(res, signal, `GET ${path}`, 1024 * 1024)).text, `GET ${path}`);
     return this.readBody(res, signal, `GET ${path}`, limit, true);
   }
 
@@ -314,7 +417,11 @@ export class KubeHttp {
   }
 
   async postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-    const text = await this.expectOk(await this.send('POST', path, { body: JSON.stringify(body), signal }), `POST ${path}`, signal);
+    const text = await this.expectOk(
+      await this.send('POST', path, { body: JSON.stringify(body), signal }),
+      `POST ${path}`,
+      signal,
+    );
     return JSON.parse(text) as T;
   }
 
@@ -325,7 +432,8 @@ export class KubeHttp {
   /** A streamed text body (pods/log?follow=true): yields chunks as they arrive until the stream ends or `signal` aborts. */
   async *streamText(path: string, query: Query, signal: AbortSignal): AsyncGenerator<string> {
     const res = await this.send('GET', withQuery(path, query), { signal, stream: true, accept: '*/*' });
-    if (res.status < 200 || res.status >= 300) throw statusError(res.status, (await this.readBody(res, signal, `GET ${path}`, 1024 * 1024)).text, `GET ${path}`);
+    if (res.status < 200 || res.status >= 300)
+      throw statusError(res.status, (await this.readBody(res, signal, `GET ${path}`, 1024 * 1024)).text, `GET ${path}`);
     const decoder = new TextDecoder();
     try {
       for await (const chunk of res.body) yield decoder.decode(chunk, { stream: true });
@@ -340,22 +448,38 @@ export class KubeHttp {
    * A watch: calls `onEvent` for each event until the server ends the stream, `signal` aborts, or
    * `onEvent` returns true (done). Resolves with whether `onEvent` said done.
    */
-  async watch<T>(path: string, query: Query, onEvent: (type: string, object: T) => boolean | void, signal: AbortSignal): Promise<boolean> {
+  async watch<T>(
+    path: string,
+    query: Query,
+    onEvent: (type: string, object: T) => boolean | void,
+    signal: AbortSignal,
+  ): Promise<boolean> {
     const res = await this.send('GET', withQuery(path, { ...query, watch: true }), { signal, stream: true });
-    if (res.status < 200 || res.status >= 300) throw statusError(res.status, (await this.readBody(res, signal, `watch ${path}`, 1024 * 1024)).text, `watch ${path}`);
+    if (res.status < 200 || res.status >= 300)
+      throw statusError(
+        res.status,
+        (await this.readBody(res, signal, `watch ${path}`, 1024 * 1024)).text,
+        `watch ${path}`,
+      );
     const decoder = new TextDecoder();
     let buffered = '';
     try {
       for await (const chunk of res.body) {
         buffered += decoder.decode(chunk, { stream: true });
-        if (buffered.length > MAX_JSON_BYTES) throw new TooLargeError(`an event of the watch of ${path}`, MAX_JSON_BYTES);
+        if (buffered.length > MAX_JSON_BYTES)
+          throw new TooLargeError(`an event of the watch of ${path}`, MAX_JSON_BYTES);
         let nl: number;
         while ((nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl).trim();
           buffered = buffered.slice(nl + 1);
           if (!line) continue;
           const ev = JSON.parse(line) as { type?: string; object?: T };
-          if (ev.type === 'ERROR') throw statusError(((ev.object as KStatus | undefined)?.code ?? 500), JSON.stringify(ev.object), `watch ${path}`);
+          if (ev.type === 'ERROR')
+            throw statusError(
+              (ev.object as KStatus | undefined)?.code ?? 500,
+              JSON.stringify(ev.object),
+              `watch ${path}`,
+            );
           if (onEvent(ev.type ?? '', ev.object as T)) return true;
         }
       }

@@ -9,7 +9,13 @@ import { visible } from '../core/visible.js';
 import { KubeCluster } from './cluster.js';
 import { explainConnectionError, loadKubeconfig, type TextSink } from './config.js';
 import { KubeHttp } from './http.js';
-import { buildReaderPod, withKernelLog, type ReaderPod, type ReaderPodOptions, type ReaderTarget } from './reader-pod.js';
+import {
+  buildReaderPod,
+  withKernelLog,
+  type ReaderPod,
+  type ReaderPodOptions,
+  type ReaderTarget,
+} from './reader-pod.js';
 import { ReaderArgError } from './reader-script.js';
 import { ReaderPodRunner } from './reader.js';
 
@@ -42,7 +48,9 @@ export function readerSuffix(): string {
 
 /** What the reader needs to know about the target pod (buildReaderPod validates every field). */
 export function readerTarget(pod: KPod): ReaderTarget {
-  const ids = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].map((s) => s.containerID).filter((id): id is string => !!id);
+  const ids = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
+    .map((s) => s.containerID)
+    .filter((id): id is string => !!id);
   return {
     namespace: pod.metadata?.namespace ?? '',
     name: pod.metadata?.name ?? '',
@@ -60,7 +68,11 @@ export function buildReader(options: Omit<ReaderPodOptions, 'nameSuffix'>, what 
     return buildReaderPod({ ...options, nameSuffix: readerSuffix() });
   } catch (e) {
     if (e instanceof ReaderArgError || (e instanceof Error && /must|invalid|not a/i.test(e.message))) {
-      throw new MemwhyError(ExitCode.BadInput, `cannot build ${what}: ${e.message}`, 'the pod object has unexpected values; report it with the pod JSON');
+      throw new MemwhyError(
+        ExitCode.BadInput,
+        `cannot build ${what}: ${e.message}`,
+        'the pod object has unexpected values; report it with the pod JSON',
+      );
     }
     throw e;
   }
@@ -68,7 +80,13 @@ export function buildReader(options: Omit<ReaderPodOptions, 'nameSuffix'>, what 
 
 /** The one-shot reader pod for a diagnosis (with the kernel-log container when asked). */
 export function readerPod(request: ReaderRequest): ReaderPod {
-  const built = buildReader({ target: readerTarget(request.pod), readerNamespace: request.namespace, image: request.image, deadlineSeconds: request.deadlineSeconds, mode: 'once' });
+  const built = buildReader({
+    target: readerTarget(request.pod),
+    readerNamespace: request.namespace,
+    image: request.image,
+    deadlineSeconds: request.deadlineSeconds,
+    mode: 'once',
+  });
   return request.kernelLog ? withKernelLog(built) : built;
 }
 
@@ -77,10 +95,18 @@ export function readerResult(log: string): ReaderResult & { complete: boolean } 
   const parsed = parseFrames(log);
   const problems = [...parsed.problems, ...parsed.errors.map((e) => `${e.path}: ${e.reason}`)].map((p) => visible(p));
   if (parsed.notFound) {
-    throw new MemwhyError(ExitCode.NotFound, 'the reader found no cgroup directory for the pod on its node', 'the pod may have just been deleted or restarted; run again');
+    throw new MemwhyError(
+      ExitCode.NotFound,
+      'the reader found no cgroup directory for the pod on its node',
+      'the pod may have just been deleted or restarted; run again',
+    );
   }
   if (parsed.fatal) {
-    throw new MemwhyError(ExitCode.Unreachable, `the reader pod could not read the node's cgroups: ${visible(parsed.fatal)}`, parsed.fatal.includes('memory') ? 'the node has no memory cgroup controller mounted' : null);
+    throw new MemwhyError(
+      ExitCode.Unreachable,
+      `the reader pod could not read the node's cgroups: ${visible(parsed.fatal)}`,
+      parsed.fatal.includes('memory') ? 'the node has no memory cgroup controller mounted' : null,
+    );
   }
   return { files: parsed.files, kernelLog: null, problems, unreadable: parsed.unreadable, complete: parsed.complete };
 }
@@ -91,7 +117,13 @@ export interface ExecTerminal {
   execStderr: TextSink | null;
 }
 
-export async function openLive(options: LiveConnection, env: Record<string, string | undefined>, cwd: string, home: string, terminal: ExecTerminal = { stdinIsTerminal: false, execStderr: null }): Promise<Live> {
+export async function openLive(
+  options: LiveConnection,
+  env: Record<string, string | undefined>,
+  cwd: string,
+  home: string,
+  terminal: ExecTerminal = { stdinIsTerminal: false, execStderr: null },
+): Promise<Live> {
   const loaded = await loadKubeconfig({
     kubeconfig: options.kubeconfig ?? undefined,
     context: options.context ?? undefined,
@@ -105,7 +137,11 @@ export async function openLive(options: LiveConnection, env: Record<string, stri
     stdinIsTerminal: terminal.stdinIsTerminal,
     execStderr: terminal.execStderr,
   });
-  const http = new KubeHttp(loaded.kc, { timeoutMs: loaded.requestTimeoutMs, timeoutParam: loaded.requestTimeoutParam, explain: (e) => explainConnectionError(e, loaded) });
+  const http = new KubeHttp(loaded.kc, {
+    timeoutMs: loaded.requestTimeoutMs,
+    timeoutParam: loaded.requestTimeoutParam,
+    explain: (e) => explainConnectionError(e, loaded),
+  });
   const runner = new ReaderPodRunner({ http, build: readerPod, parse: readerResult, now: () => Date.now() });
   return { http, cluster: new KubeCluster(http, runner), namespace: loaded.namespace, server: loaded.server };
 }

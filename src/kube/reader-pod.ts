@@ -107,7 +107,9 @@ export function toLabelValue(value: string): string {
  */
 export function readerPodName(nodeName: string, nameSuffix: string): string {
   if (typeof nameSuffix !== 'string' || !/^[a-z0-9]{1,16}$/.test(nameSuffix)) {
-    throw new ReaderArgError(`name suffix must be 1 to 16 lower-case letters or digits, got ${JSON.stringify(String(nameSuffix).slice(0, 40))}`);
+    throw new ReaderArgError(
+      `name suffix must be 1 to 16 lower-case letters or digits, got ${JSON.stringify(String(nameSuffix).slice(0, 40))}`,
+    );
   }
   const room = 63 - READER_NAME_PREFIX.length - 1 - nameSuffix.length;
   const nodeish = String(nodeName)
@@ -117,7 +119,8 @@ export function readerPodName(nodeName: string, nameSuffix: string): string {
     .slice(0, room)
     .replace(/^-+|-+$/g, '');
   const name = nodeish ? `${READER_NAME_PREFIX}${nodeish}-${nameSuffix}` : `${READER_NAME_PREFIX}${nameSuffix}`;
-  if (!isDns1123Label(name)) throw new ReaderArgError(`could not make a valid pod name from ${JSON.stringify(nodeName)}`);
+  if (!isDns1123Label(name))
+    throw new ReaderArgError(`could not make a valid pod name from ${JSON.stringify(nodeName)}`);
   return name;
 }
 
@@ -161,13 +164,29 @@ export function withKernelLog(pod: ReaderPod): ReaderPod {
       securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
       volumes: [...spec.volumes, { name: KERNEL_LOG_VOLUME_NAME, hostPath: { path: '/var/log', type: 'Directory' } }],
       containers: [
-        { ...reader, securityContext: { ...(reader.securityContext as object), runAsNonRoot: true, runAsUser: READER_UID, runAsGroup: READER_UID } },
+        {
+          ...reader,
+          securityContext: {
+            ...(reader.securityContext as object),
+            runAsNonRoot: true,
+            runAsUser: READER_UID,
+            runAsGroup: READER_UID,
+          },
+        },
         {
           name: KERNEL_LOG_CONTAINER_NAME,
           image: reader.image,
           imagePullPolicy: 'IfNotPresent',
           command: ['sh', '-c', KERNEL_LOG_SCRIPT],
-          securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ['ALL'] } },
+          securityContext: {
+            runAsNonRoot: false,
+            runAsUser: 0,
+            runAsGroup: 0,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            privileged: false,
+            capabilities: { drop: ['ALL'] },
+          },
           resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '32Mi' } },
           volumeMounts: [{ name: KERNEL_LOG_VOLUME_NAME, mountPath: KERNEL_LOG_ROOT, readOnly: true }],
           terminationMessagePolicy: 'FallbackToLogsOnError',
@@ -194,15 +213,19 @@ export function buildReaderPod(options: ReaderPodOptions): ReaderPod {
   // Validate everything that goes into the command first.
   const args = readerArgs({
     podUid: target.uid,
-    containerIds: Array.isArray(target.containerIds) ? target.containerIds.map(bareContainerId) : (target.containerIds as never),
+    containerIds: Array.isArray(target.containerIds)
+      ? target.containerIds.map(bareContainerId)
+      : (target.containerIds as never),
     qosClass: target.qosClass,
     root: DEFAULT_READER_ROOT,
     mode,
     ...(mode === 'watch' ? { intervalSeconds, count: Math.ceil(deadlineSeconds / intervalSeconds) } : {}),
   });
 
-  if (!isDns1123Label(readerNamespace)) throw new ReaderArgError(`reader namespace ${JSON.stringify(readerNamespace)} is not a valid namespace name`);
-  if (!isDns1123Label(target.namespace)) throw new ReaderArgError(`target namespace ${JSON.stringify(target.namespace)} is not a valid namespace name`);
+  if (!isDns1123Label(readerNamespace))
+    throw new ReaderArgError(`reader namespace ${JSON.stringify(readerNamespace)} is not a valid namespace name`);
+  if (!isDns1123Label(target.namespace))
+    throw new ReaderArgError(`target namespace ${JSON.stringify(target.namespace)} is not a valid namespace name`);
   if (typeof target.name !== 'string' || !DNS1123_SUBDOMAIN.test(target.name)) {
     throw new ReaderArgError(`target pod name ${JSON.stringify(target.name)} is not a valid pod name`);
   }
@@ -210,7 +233,8 @@ export function buildReaderPod(options: ReaderPodOptions): ReaderPod {
     throw new ReaderArgError(`node name ${JSON.stringify(target.nodeName)} is not a valid node name`);
   }
   const image = options.image ?? DEFAULT_READER_IMAGE;
-  if (!isImageReference(image)) throw new ReaderArgError(`image ${JSON.stringify(image)} is not a valid image reference`);
+  if (!isImageReference(image))
+    throw new ReaderArgError(`image ${JSON.stringify(image)} is not a valid image reference`);
   const name = readerPodName(target.nodeName, nameSuffix);
 
   return {

@@ -346,12 +346,20 @@ export function readerArgs(input: ReaderArgsInput): string[] {
     throw new ReaderArgError(`QoS class must be Guaranteed, Burstable or BestEffort, got ${describe(qosClass)}`);
   }
   const rawRoot: unknown = input.root ?? DEFAULT_READER_ROOT;
-  if (typeof rawRoot !== 'string' || !ROOT_RE.test(rawRoot) || rawRoot.includes('//') || /(?:^|\/)\.\.?(?:\/|$)/.test(rawRoot)) {
-    throw new ReaderArgError(`root must be an absolute path (not /) of letters, digits, '.', '_', '-' and '/', got ${describe(rawRoot)}`);
+  if (
+    typeof rawRoot !== 'string' ||
+    !ROOT_RE.test(rawRoot) ||
+    rawRoot.includes('//') ||
+    /(?:^|\/)\.\.?(?:\/|$)/.test(rawRoot)
+  ) {
+    throw new ReaderArgError(
+      `root must be an absolute path (not /) of letters, digits, '.', '_', '-' and '/', got ${describe(rawRoot)}`,
+    );
   }
   const root = rawRoot.length > 1 && rawRoot.endsWith('/') ? rawRoot.slice(0, -1) : rawRoot;
   const mode = input.mode ?? 'once';
-  if (mode !== 'once' && mode !== 'watch') throw new ReaderArgError(`mode must be once or watch, got ${describe(mode)}`);
+  if (mode !== 'once' && mode !== 'watch')
+    throw new ReaderArgError(`mode must be once or watch, got ${describe(mode)}`);
   const interval = mode === 'once' ? 0 : checkInt('intervalSeconds', input.intervalSeconds ?? 2, 1, 3600);
   const count = mode === 'once' ? 1 : checkInt('count', input.count ?? 0, 0, 100_000);
   return [mode, String(interval), String(count), root, qos, podUid, ...ids];

@@ -54,7 +54,17 @@ const enc = encodeURIComponent;
 export function stuckReason(pod: KPod): { reason: string; message: string } | null {
   for (const s of pod.status?.containerStatuses ?? []) {
     const w = s.state?.waiting;
-    if (w && ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError'].includes(w.reason ?? '')) {
+    if (
+      w &&
+      [
+        'ErrImagePull',
+        'ImagePullBackOff',
+        'InvalidImageName',
+        'CreateContainerConfigError',
+        'CreateContainerError',
+        'RunContainerError',
+      ].includes(w.reason ?? '')
+    ) {
       return { reason: visible(w.reason ?? ''), message: visible(w.message ?? '') };
     }
   }
@@ -66,14 +76,28 @@ export function readerCreateError(e: unknown, ns: string, name: string): unknown
   if (!(e instanceof MemwhyError)) return e;
   if (/PodSecurity/.test(e.message)) {
     const level = /violates PodSecurity "([a-z]+)(?::[^"]*)?"/.exec(e.message)?.[1];
-    const enforces = level ? `namespace ${ns} enforces Pod Security level ${level}, which forbids hostPath volumes` : `namespace ${ns} enforces a Pod Security level that forbids hostPath volumes`;
-    return new MemwhyError(ExitCode.Forbidden, `the reader pod was rejected: ${e.message}`, `${enforces}: use --reader-namespace with a namespace labelled pod-security.kubernetes.io/enforce=privileged`);
+    const enforces = level
+      ? `namespace ${ns} enforces Pod Security level ${level}, which forbids hostPath volumes`
+      : `namespace ${ns} enforces a Pod Security level that forbids hostPath volumes`;
+    return new MemwhyError(
+      ExitCode.Forbidden,
+      `the reader pod was rejected: ${e.message}`,
+      `${enforces}: use --reader-namespace with a namespace labelled pod-security.kubernetes.io/enforce=privileged`,
+    );
   }
   if (e instanceof ApiError && e.status === 409) {
-    return new MemwhyError(ExitCode.Unreachable, `could not create the reader pod: a pod named ${name} already exists in namespace ${ns} (a second name collided too)`, 'run again');
+    return new MemwhyError(
+      ExitCode.Unreachable,
+      `could not create the reader pod: a pod named ${name} already exists in namespace ${ns} (a second name collided too)`,
+      'run again',
+    );
   }
   if (e instanceof ApiError && e.status === 403) {
-    return new MemwhyError(ExitCode.Forbidden, e.message, `memwhy needs RBAC: create, get, delete pods and get pods/log in namespace ${ns} (or choose --reader-namespace; with deploy/rbac.yaml: --reader-namespace memwhy)`);
+    return new MemwhyError(
+      ExitCode.Forbidden,
+      e.message,
+      `memwhy needs RBAC: create, get, delete pods and get pods/log in namespace ${ns} (or choose --reader-namespace; with deploy/rbac.yaml: --reader-namespace memwhy)`,
+    );
   }
   return e;
 }
@@ -83,13 +107,18 @@ export function readerExpired(pod: KPod, now: number): boolean {
   const created = Date.parse(pod.metadata?.creationTimestamp ?? '');
   if (!Number.isFinite(created)) return false;
   const deadline = (pod.spec as { activeDeadlineSeconds?: unknown } | undefined)?.activeDeadlineSeconds;
-  if (typeof deadline === 'number' && Number.isFinite(deadline) && deadline > 0) return now - created > deadline * 1000 + SWEEP_GRACE_MS;
+  if (typeof deadline === 'number' && Number.isFinite(deadline) && deadline > 0)
+    return now - created > deadline * 1000 + SWEEP_GRACE_MS;
   return now - created > LEFTOVER_AGE_MS;
 }
 
 /** A create whose outcome memwhy could not learn: the pod may exist, and will end by its deadline. */
 function unsureCreate(ns: string, name: string, code: MemwhyError['code'], message: string): MemwhyError {
-  return new MemwhyError(code, message, `reader pod ${ns}/${name} may have been created after memwhy stopped waiting; it ends by its deadline, and kubectl memwhy cleanup -n ${ns} removes it now`);
+  return new MemwhyError(
+    code,
+    message,
+    `reader pod ${ns}/${name} may have been created after memwhy stopped waiting; it ends by its deadline, and kubectl memwhy cleanup -n ${ns} removes it now`,
+  );
 }
 
 /**
@@ -97,12 +126,22 @@ function unsureCreate(ns: string, name: string, code: MemwhyError['code'], messa
  * While the create's outcome is unknown a 404 proves nothing (the API server may store it later), so deleting
  * goes on until `boundMs`. Resolves true when the pod is known gone.
  */
-async function deleteUntilGone(http: KubeHttp, ns: string, name: string, boundMs: number, createSettled: () => boolean): Promise<boolean> {
+async function deleteUntilGone(
+  http: KubeHttp,
+  ns: string,
+  name: string,
+  boundMs: number,
+  createSettled: () => boolean,
+): Promise<boolean> {
   const deadline = Date.now() + boundMs;
   for (;;) {
     const left = deadline - Date.now();
     try {
-      await http.delete(`/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}`, { gracePeriodSeconds: 0 }, AbortSignal.timeout(Math.max(100, left)));
+      await http.delete(
+        `/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}`,
+        { gracePeriodSeconds: 0 },
+        AbortSignal.timeout(Math.max(100, left)),
+      );
       return true;
     } catch (e) {
       if (e instanceof ApiError && e.status === 404 && createSettled()) return true;
@@ -118,7 +157,12 @@ async function deleteUntilGone(http: KubeHttp, ns: string, name: string, boundMs
  * store the pod all the same, so its name is deleted until it is known gone (see deleteUntilGone); when that
  * cannot be known in time, the error says so and names the cleanup command.
  */
-export async function createReaderPod(http: KubeHttp, build: () => ReaderPod, signal: AbortSignal, onAttempt?: (ns: string, name: string) => void): Promise<ReaderPod> {
+export async function createReaderPod(
+  http: KubeHttp,
+  build: () => ReaderPod,
+  signal: AbortSignal,
+  onAttempt?: (ns: string, name: string) => void,
+): Promise<ReaderPod> {
   let spec = build();
   for (let attempt = 1; ; attempt++) {
     const ns = spec.metadata.namespace;
@@ -140,7 +184,13 @@ export async function createReaderPod(http: KubeHttp, build: () => ReaderPod, si
       throw signal.aborted ? new MemwhyError(ExitCode.Interrupted, 'interrupted') : readerCreateError(e, ns, name);
     }
     // No answer, or a 5xx: the pod may be stored, now or in a moment.
-    const gone = await deleteUntilGone(http, ns, name, signal.aborted ? INTERRUPTED_CLEANUP_MS : UNANSWERED_CREATE_MS, () => outcome.settled());
+    const gone = await deleteUntilGone(
+      http,
+      ns,
+      name,
+      signal.aborted ? INTERRUPTED_CLEANUP_MS : UNANSWERED_CREATE_MS,
+      () => outcome.settled(),
+    );
     if (signal.aborted) {
       if (gone) throw new MemwhyError(ExitCode.Interrupted, 'interrupted');
       throw unsureCreate(ns, name, ExitCode.Interrupted, 'interrupted while the reader pod was being created');
@@ -151,7 +201,10 @@ export async function createReaderPod(http: KubeHttp, build: () => ReaderPod, si
   }
 }
 
-type PostOutcome = { kind: 'created' } | { kind: 'refused'; error: unknown } | { kind: 'unknown'; error: unknown; settled: () => boolean };
+type PostOutcome =
+  | { kind: 'created' }
+  | { kind: 'refused'; error: unknown }
+  | { kind: 'unknown'; error: unknown; settled: () => boolean };
 
 /**
  * POSTs the pod. On an interruption the request is not dropped at once: its answer, when it comes within
@@ -169,7 +222,13 @@ async function postReader(http: KubeHttp, spec: ReaderPod, signal: AbortSignal):
   } catch (e) {
     const refused = e instanceof ApiError && e.status < 500;
     settled = refused;
-    return refused ? { kind: 'refused', error: e } : { kind: 'unknown', error: signal.aborted ? new MemwhyError(ExitCode.Interrupted, 'interrupted') : e, settled: () => settled };
+    return refused
+      ? { kind: 'refused', error: e }
+      : {
+          kind: 'unknown',
+          error: signal.aborted ? new MemwhyError(ExitCode.Interrupted, 'interrupted') : e,
+          settled: () => settled,
+        };
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
@@ -194,7 +253,11 @@ export async function removeReaderPod(http: KubeHttp, ns: string, name: string, 
         if (!deadline.aborted) continue;
       }
       const why = deadline.aborted ? `no answer within ${boundMs / 1000}s` : (e as Error).message;
-      throw new MemwhyError(ExitCode.Unreachable, `could not delete reader pod ${ns}/${name}: ${why}`, `it ends by its deadline; delete it now with kubectl delete pod -n ${ns} ${name}, or run kubectl memwhy cleanup -n ${ns}`);
+      throw new MemwhyError(
+        ExitCode.Unreachable,
+        `could not delete reader pod ${ns}/${name}: ${why}`,
+        `it ends by its deadline; delete it now with kubectl delete pod -n ${ns} ${name}, or run kubectl memwhy cleanup -n ${ns}`,
+      );
     }
   }
 }
@@ -205,7 +268,12 @@ export class ReaderPodRunner {
   async run(request: ReaderRequest, progress: ProgressSink): Promise<ReaderResult> {
     const { http } = this.deps;
     const node = request.pod.spec?.nodeName ?? '?';
-    const spec = await createReaderPod(http, () => this.deps.build(request), request.signal, (ns, name) => progress({ stage: 'reader-create', message: `starting reader pod ${ns}/${name} on node ${node}` }));
+    const spec = await createReaderPod(
+      http,
+      () => this.deps.build(request),
+      request.signal,
+      (ns, name) => progress({ stage: 'reader-create', message: `starting reader pod ${ns}/${name} on node ${node}` }),
+    );
     const ns = spec.metadata.namespace;
     const name = spec.metadata.name;
     this.deps.track?.('created', ns, name);
@@ -247,7 +315,10 @@ export class ReaderPodRunner {
     const path = `/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/log`;
     const log = await http.getTextBounded(path, { container: 'reader' }, request.signal, MAX_READER_LOG_BYTES);
     const result = this.deps.parse(log.text);
-    if (log.cut) result.problems.unshift(`the reader's log is longer than ${MAX_READER_LOG_BYTES / 1024 / 1024} MiB and was cut there`);
+    if (log.cut)
+      result.problems.unshift(
+        `the reader's log is longer than ${MAX_READER_LOG_BYTES / 1024 / 1024} MiB and was cut there`,
+      );
     if (request.kernelLog) {
       // The opt-in kernel-log container: its output is kernel log lines, or its own explanation.
       const kernel = await http
@@ -261,7 +332,11 @@ export class ReaderPodRunner {
       else result.kernelLog = kernel;
     }
     if (!result.complete && Object.keys(result.files).length === 0) {
-      throw new MemwhyError(ExitCode.Unreachable, `the reader pod's output was unusable: ${result.problems.join('; ') || 'empty'}`, 'run again; if it persists, report it with MEMWHY_DEBUG=1');
+      throw new MemwhyError(
+        ExitCode.Unreachable,
+        `the reader pod's output was unusable: ${result.problems.join('; ') || 'empty'}`,
+        'run again; if it persists, report it with MEMWHY_DEBUG=1',
+      );
     }
     return result;
   }
@@ -294,7 +369,11 @@ export class ReaderPodRunner {
         return false;
       }
       if (type === 'DELETED') {
-        failure = new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} was deleted before it finished`, 'someone or something deleted it; run again');
+        failure = new MemwhyError(
+          ExitCode.Unreachable,
+          `reader pod ${ns}/${name} was deleted before it finished`,
+          'someone or something deleted it; run again',
+        );
         return true;
       }
       const phase = pod.status?.phase;
@@ -302,41 +381,75 @@ export class ReaderPodRunner {
       if (phase === 'Failed') {
         // A failed reader still printed what it could (e.g. "pod not found on this node"): read the log.
         const t = pod.status?.containerStatuses?.[0]?.state?.terminated;
-        if (pod.status?.reason === 'DeadlineExceeded') failure = new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} ran past its deadline of ${request.deadlineSeconds}s`, 'the node may be overloaded; raise --reader-timeout');
-        else if (!t) failure = new MemwhyError(ExitCode.Unreachable, visible(`reader pod ${ns}/${name} failed: ${pod.status?.reason ?? ''} ${pod.status?.message ?? ''}`.trim()), null);
+        if (pod.status?.reason === 'DeadlineExceeded')
+          failure = new MemwhyError(
+            ExitCode.Unreachable,
+            `reader pod ${ns}/${name} ran past its deadline of ${request.deadlineSeconds}s`,
+            'the node may be overloaded; raise --reader-timeout',
+          );
+        else if (!t)
+          failure = new MemwhyError(
+            ExitCode.Unreachable,
+            visible(`reader pod ${ns}/${name} failed: ${pod.status?.reason ?? ''} ${pod.status?.message ?? ''}`.trim()),
+            null,
+          );
         return true;
       }
       const s = stuckReason(pod);
       if (s) {
-        failure = new MemwhyError(ExitCode.Unreachable, `the reader image ${request.image} cannot be started: ${s.reason}${s.message ? ` (${s.message})` : ''}`, 'in an air-gapped cluster, mirror busybox and pass --image <registry>/busybox:1.36');
+        failure = new MemwhyError(
+          ExitCode.Unreachable,
+          `the reader image ${request.image} cannot be started: ${s.reason}${s.message ? ` (${s.message})` : ''}`,
+          'in an air-gapped cluster, mirror busybox and pass --image <registry>/busybox:1.36',
+        );
         return true;
       }
       if (phase === 'Running') say('reader-running', `reader pod running on ${pod.spec?.nodeName ?? '?'}`);
       else if (pod.status?.containerStatuses?.[0]?.state?.waiting) {
         say('reader-pulling', `pulling image ${request.image}`);
-        eventsWatch ??= podStuckByEvents(this.deps.http, ns, name, signal).then((stuckOn) => {
-          if (!stuckOn || failure) return;
-          failure = stuckOn.volume === KERNEL_LOG_VOLUME_NAME && request.kernelLog ? new KernelLogMountError(stuckOn.message) : new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} cannot start: ${stuckOn.reason}: ${stuckOn.message}`, 'the node refuses the reader\'s volumes; see kubectl describe pod');
-          stuck.abort();
-        }, () => undefined);
-      }
-      else if (pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True')) say('reader-scheduled', `reader pod scheduled on ${pod.spec?.nodeName ?? '?'}`);
+        eventsWatch ??= podStuckByEvents(this.deps.http, ns, name, signal).then(
+          (stuckOn) => {
+            if (!stuckOn || failure) return;
+            failure =
+              stuckOn.volume === KERNEL_LOG_VOLUME_NAME && request.kernelLog
+                ? new KernelLogMountError(stuckOn.message)
+                : new MemwhyError(
+                    ExitCode.Unreachable,
+                    `reader pod ${ns}/${name} cannot start: ${stuckOn.reason}: ${stuckOn.message}`,
+                    "the node refuses the reader's volumes; see kubectl describe pod",
+                  );
+            stuck.abort();
+          },
+          () => undefined,
+        );
+      } else if (pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True'))
+        say('reader-scheduled', `reader pod scheduled on ${pod.spec?.nodeName ?? '?'}`);
       return false;
     };
     try {
       const ended = await watchOrPoll(this.deps.http, ns, name, onEvent, signal, () => failure !== null);
       if (failure) throw failure;
-      if (!ended) throw new MemwhyError(ExitCode.Unreachable, `the watch on reader pod ${ns}/${name} ended before the pod did`, 'run again');
+      if (!ended)
+        throw new MemwhyError(
+          ExitCode.Unreachable,
+          `the watch on reader pod ${ns}/${name} ended before the pod did`,
+          'run again',
+        );
     } catch (e) {
       if (stuck.signal.aborted && failure && !request.signal.aborted) throw failure;
       if (timeout.signal.aborted && !request.signal.aborted) {
-        throw new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} did not finish within ${request.deadlineSeconds}s`, 'the node may be busy or the image slow to pull; raise --reader-timeout or pass --image');
+        throw new MemwhyError(
+          ExitCode.Unreachable,
+          `reader pod ${ns}/${name} did not finish within ${request.deadlineSeconds}s`,
+          'the node may be busy or the image slow to pull; raise --reader-timeout or pass --image',
+        );
       }
       throw e;
     } finally {
       clearTimeout(timer);
       stuck.abort(); // ends the events poll
-      for (const l of leftovers) await this.remove(ns, l, request.signal.aborted ? INTERRUPTED_CLEANUP_MS : undefined).catch(() => undefined);
+      for (const l of leftovers)
+        await this.remove(ns, l, request.signal.aborted ? INTERRUPTED_CLEANUP_MS : undefined).catch(() => undefined);
     }
   }
 }
@@ -346,7 +459,14 @@ export class ReaderPodRunner {
  * is opened again (WATCH_ATTEMPTS); a watch that sends nothing for WATCH_SILENCE_MS (a proxy that buffers
  * streams) is replaced by polling the pod every second, as kubectl wait would still see it end.
  */
-async function watchOrPoll(http: KubeHttp, ns: string, name: string, onEvent: (type: string, pod: KPod) => boolean, signal: AbortSignal, failed: () => boolean): Promise<boolean> {
+async function watchOrPoll(
+  http: KubeHttp,
+  ns: string,
+  name: string,
+  onEvent: (type: string, pod: KPod) => boolean,
+  signal: AbortSignal,
+  failed: () => boolean,
+): Promise<boolean> {
   let heard = false;
   const silence = new AbortController();
   const timer = setTimeout(() => heard || silence.abort(), WATCH_SILENCE_MS);
@@ -358,7 +478,12 @@ async function watchOrPoll(http: KubeHttp, ns: string, name: string, onEvent: (t
     for (let attempt = 1; ; attempt++) {
       let ended = false;
       try {
-        ended = await http.watch<KPod>(`/api/v1/namespaces/${enc(ns)}/pods`, { labelSelector: MANAGED_BY }, listen, AbortSignal.any([signal, silence.signal]));
+        ended = await http.watch<KPod>(
+          `/api/v1/namespaces/${enc(ns)}/pods`,
+          { labelSelector: MANAGED_BY },
+          listen,
+          AbortSignal.any([signal, silence.signal]),
+        );
       } catch (e) {
         if (silence.signal.aborted && !signal.aborted) return await pollReader(http, ns, name, onEvent, signal);
         // A broken stream (connection reset, a proxy's idle timeout, 410 Gone, a 5xx ERROR event): watch again.
@@ -375,11 +500,20 @@ async function watchOrPoll(http: KubeHttp, ns: string, name: string, onEvent: (t
 }
 
 /** GETs the reader pod every second and hands it to `onEvent` (a 404 as DELETED) until it says done. */
-async function pollReader(http: KubeHttp, ns: string, name: string, onEvent: (type: string, pod: KPod) => boolean, signal: AbortSignal): Promise<boolean> {
+async function pollReader(
+  http: KubeHttp,
+  ns: string,
+  name: string,
+  onEvent: (type: string, pod: KPod) => boolean,
+  signal: AbortSignal,
+): Promise<boolean> {
   for (;;) {
     let done: boolean;
     try {
-      done = onEvent('MODIFIED', await http.getJson<KPod>(`/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}`, undefined, signal));
+      done = onEvent(
+        'MODIFIED',
+        await http.getJson<KPod>(`/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}`, undefined, signal),
+      );
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 404)) throw e;
       done = onEvent('DELETED', { metadata: { name } } as KPod);
@@ -403,10 +537,19 @@ export class KernelLogMountError extends MemwhyError {
  * Lists the reader pod's events every 1.5 s while it waits to start, until `signal` aborts; resolves with the
  * first event that says it cannot start (and the volume it names), or null.
  */
-async function podStuckByEvents(http: KubeHttp, ns: string, name: string, signal: AbortSignal): Promise<{ reason: string; message: string; volume: string | null } | null> {
+async function podStuckByEvents(
+  http: KubeHttp,
+  ns: string,
+  name: string,
+  signal: AbortSignal,
+): Promise<{ reason: string; message: string; volume: string | null } | null> {
   for (let round = 0; round < 200; round++) {
     await pause(round === 0 ? 500 : 1_500, signal);
-    const list = await http.getJson<{ items?: Array<{ reason?: string; message?: string; type?: string }> }>(`/api/v1/namespaces/${enc(ns)}/events`, { fieldSelector: `involvedObject.name=${name}` }, signal);
+    const list = await http.getJson<{ items?: Array<{ reason?: string; message?: string; type?: string }> }>(
+      `/api/v1/namespaces/${enc(ns)}/events`,
+      { fieldSelector: `involvedObject.name=${name}` },
+      signal,
+    );
     const hit = (list.items ?? []).find((e) => e.type === 'Warning' && STUCK_EVENT_REASONS.includes(e.reason ?? ''));
     if (hit) {
       const message = visible(hit.message ?? '').slice(0, 300);
@@ -417,13 +560,25 @@ async function podStuckByEvents(http: KubeHttp, ns: string, name: string, signal
 }
 
 /** `kubectl memwhy cleanup`: deletes every memwhy reader pod in the namespaces given. */
-export async function cleanupReaders(http: KubeHttp, namespaces: string[] | 'all', signal: AbortSignal): Promise<Array<{ namespace: string; name: string }>> {
+export async function cleanupReaders(
+  http: KubeHttp,
+  namespaces: string[] | 'all',
+  signal: AbortSignal,
+): Promise<Array<{ namespace: string; name: string }>> {
   const paths = namespaces === 'all' ? ['/api/v1/pods'] : namespaces.map((ns) => `/api/v1/namespaces/${enc(ns)}/pods`);
-  const lists = await Promise.all(paths.map((path) => http.getJson<{ items?: KPod[] }>(path, { labelSelector: MANAGED_BY }, signal)));
-  const pods = lists.flatMap((l) => l.items ?? []).map((p) => ({ namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' }));
+  const lists = await Promise.all(
+    paths.map((path) => http.getJson<{ items?: KPod[] }>(path, { labelSelector: MANAGED_BY }, signal)),
+  );
+  const pods = lists
+    .flatMap((l) => l.items ?? [])
+    .map((p) => ({ namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '' }));
   for (const p of pods) {
     try {
-      await http.delete(`/api/v1/namespaces/${enc(p.namespace)}/pods/${enc(p.name)}`, { gracePeriodSeconds: 0 }, signal);
+      await http.delete(
+        `/api/v1/namespaces/${enc(p.namespace)}/pods/${enc(p.name)}`,
+        { gracePeriodSeconds: 0 },
+        signal,
+      );
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 404)) throw e;
     }

@@ -21,7 +21,8 @@ export class KubeViews implements ViewsSource {
     try {
       return await this.http.getJson<T>(path, query, signal);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 403) throw new MemwhyError(ExitCode.Forbidden, e.message, `memwhy needs RBAC: ${rbacFor(verb, path)}`);
+      if (e instanceof ApiError && e.status === 403)
+        throw new MemwhyError(ExitCode.Forbidden, e.message, `memwhy needs RBAC: ${rbacFor(verb, path)}`);
       throw e;
     }
   }
@@ -31,7 +32,12 @@ export class KubeViews implements ViewsSource {
     const items: T[] = [];
     let cont: string | undefined;
     do {
-      const page = await this.get<KList<T> & { metadata?: { continue?: string } }>(path, { ...query, limit: String(CHUNK_SIZE), continue: cont }, 'list', signal);
+      const page = await this.get<KList<T> & { metadata?: { continue?: string } }>(
+        path,
+        { ...query, limit: String(CHUNK_SIZE), continue: cont },
+        'list',
+        signal,
+      );
       items.push(...(page.items ?? []));
       cont = page.metadata?.continue || undefined;
     } while (cont);
@@ -40,12 +46,23 @@ export class KubeViews implements ViewsSource {
 
   listPods(q: PodListQuery, signal: AbortSignal): Promise<KPod[]> {
     const path = q.namespace === null ? '/api/v1/pods' : `/api/v1/namespaces/${enc(q.namespace)}/pods`;
-    return this.listAll<KPod>(path, { labelSelector: q.labelSelector ?? undefined, fieldSelector: q.fieldSelector ?? undefined }, signal);
+    return this.listAll<KPod>(
+      path,
+      { labelSelector: q.labelSelector ?? undefined, fieldSelector: q.fieldSelector ?? undefined },
+      signal,
+    );
   }
 
-  async listPodMetrics(namespace: string | null, labelSelector: string | null, signal: AbortSignal): Promise<PodMetrics[]> {
+  async listPodMetrics(
+    namespace: string | null,
+    labelSelector: string | null,
+    signal: AbortSignal,
+  ): Promise<PodMetrics[]> {
     const path = namespace === null ? `${METRICS}/pods` : `${METRICS}/namespaces/${enc(namespace)}/pods`;
-    return (await this.get<KList<PodMetrics>>(path, { labelSelector: labelSelector ?? undefined }, 'list', signal)).items ?? [];
+    return (
+      (await this.get<KList<PodMetrics>>(path, { labelSelector: labelSelector ?? undefined }, 'list', signal)).items ??
+      []
+    );
   }
 
   listNodes(signal: AbortSignal): Promise<KNode[]> {
@@ -54,13 +71,19 @@ export class KubeViews implements ViewsSource {
 
   getNode(name: string, signal: AbortSignal): Promise<KNode> {
     return this.get<KNode>(`/api/v1/nodes/${enc(name)}`, undefined, 'get', signal).catch((e: unknown) => {
-      if (e instanceof MemwhyError && e.code === ExitCode.NotFound) throw new MemwhyError(ExitCode.NotFound, `node "${name}" not found`, 'list the nodes with kubectl get nodes');
+      if (e instanceof MemwhyError && e.code === ExitCode.NotFound)
+        throw new MemwhyError(ExitCode.NotFound, `node "${name}" not found`, 'list the nodes with kubectl get nodes');
       throw e;
     });
   }
 
   async listNodeMetrics(signal: AbortSignal): Promise<Map<string, number>> {
-    const list = await this.get<KList<{ metadata?: { name?: string }; usage?: Record<string, string> }>>(`${METRICS}/nodes`, undefined, 'list', signal);
+    const list = await this.get<KList<{ metadata?: { name?: string }; usage?: Record<string, string> }>>(
+      `${METRICS}/nodes`,
+      undefined,
+      'list',
+      signal,
+    );
     const out = new Map<string, number>();
     for (const m of list.items ?? []) {
       const bytes = parseBytes(m.usage?.memory ?? null);
@@ -81,8 +104,14 @@ export class KubeViews implements ViewsSource {
     // Node events (EvictionThresholdMet, SystemOOM) are in the default namespace; the kubelet's Evicted events
     // are in each pod's namespace, found by the reporting host.
     const [own, evictions] = await Promise.all([
-      this.listAll<KEvent>('/api/v1/namespaces/default/events', { fieldSelector: `involvedObject.kind=Node,involvedObject.name=${node}` }, signal),
-      this.listAll<KEvent>('/api/v1/events', { fieldSelector: 'reason=Evicted' }, signal).then((es) => es.filter((e) => e.source?.host === node)),
+      this.listAll<KEvent>(
+        '/api/v1/namespaces/default/events',
+        { fieldSelector: `involvedObject.kind=Node,involvedObject.name=${node}` },
+        signal,
+      ),
+      this.listAll<KEvent>('/api/v1/events', { fieldSelector: 'reason=Evicted' }, signal).then((es) =>
+        es.filter((e) => e.source?.host === node),
+      ),
     ]);
     return [...own, ...evictions];
   }

@@ -17,7 +17,13 @@ import type { Analysis, Facts, KPod } from '../core/types.js';
 import type { KubeHttp } from './http.js';
 import { buildReader, readerTarget } from './live.js';
 import { DEFAULT_READER_IMAGE, READER_CONTAINER_NAME, type ReaderPod } from './reader-pod.js';
-import { createReaderPod, INTERRUPTED_CLEANUP_MS, MAX_READER_LOG_BYTES, removeReaderPod, stuckReason } from './reader.js';
+import {
+  createReaderPod,
+  INTERRUPTED_CLEANUP_MS,
+  MAX_READER_LOG_BYTES,
+  removeReaderPod,
+  stuckReason,
+} from './reader.js';
 
 export interface WatchOptions {
   http: KubeHttp;
@@ -83,8 +89,17 @@ export function watchAnalyses(options: WatchOptions): LiveWatch {
 // The reader pod in watch mode (glue as in live.ts readerPod, with mode 'watch').
 
 /** The watch-mode reader pod for the target pod (the same builder and checks as the one-shot reader). */
-export function watchReaderPod(pod: KPod, namespace: string, image: string, intervalSeconds: number, deadlineSeconds: number): ReaderPod {
-  return buildReader({ target: readerTarget(pod), readerNamespace: namespace, image, deadlineSeconds, mode: 'watch', intervalSeconds }, 'the watch reader pod');
+export function watchReaderPod(
+  pod: KPod,
+  namespace: string,
+  image: string,
+  intervalSeconds: number,
+  deadlineSeconds: number,
+): ReaderPod {
+  return buildReader(
+    { target: readerTarget(pod), readerNamespace: namespace, image, deadlineSeconds, mode: 'watch', intervalSeconds },
+    'the watch reader pod',
+  );
 }
 
 function oneLine(text: string): string {
@@ -241,7 +256,11 @@ class WatchSession implements AsyncIterator<Analysis> {
     try {
       try {
         // createReaderPod deletes the pod itself when a create went unanswered, and retries a name clash.
-        spec = await createReaderPod(this.http, () => watchReaderPod(facts.pod, namespace, this.image, this.intervalSeconds, this.deadlineSeconds), this.signal);
+        spec = await createReaderPod(
+          this.http,
+          () => watchReaderPod(facts.pod, namespace, this.image, this.intervalSeconds, this.deadlineSeconds),
+          this.signal,
+        );
       } catch (e) {
         created = false;
         throw e;
@@ -257,17 +276,29 @@ class WatchSession implements AsyncIterator<Analysis> {
       let lastProblems: string[] = [];
       let yielded = 0;
       const nothingUsable = (): MemwhyError =>
-        new MemwhyError(ExitCode.Unreachable, `the watch reader pod ended without a usable sample${lastProblems.length ? `: ${oneLine(lastProblems.join('; '))}` : ''}`, 'run again; if it persists, report it with MEMWHY_DEBUG=1');
+        new MemwhyError(
+          ExitCode.Unreachable,
+          `the watch reader pod ended without a usable sample${lastProblems.length ? `: ${oneLine(lastProblems.join('; '))}` : ''}`,
+          'run again; if it persists, report it with MEMWHY_DEBUG=1',
+        );
       for (let reconnects = 0; ; reconnects++) {
         let buffer = '';
         try {
-          for await (const chunk of this.http.streamText(`/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/log`, { container: READER_CONTAINER_NAME, follow: true }, this.signal)) {
+          for await (const chunk of this.http.streamText(
+            `/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/log`,
+            { container: READER_CONTAINER_NAME, follow: true },
+            this.signal,
+          )) {
             buffer += chunk;
             const { sets, rest } = parseFrameSets(buffer);
             buffer = rest;
             // An unfinished frame set this large is not the reader's output: never hold it all in memory.
             if (buffer.length > MAX_READER_LOG_BYTES) {
-              throw new MemwhyError(ExitCode.Unreachable, `the watch reader printed more than ${MAX_READER_LOG_BYTES / 1024 / 1024} MiB without finishing a frame set`, 'this is not the reader\'s output; check the --image');
+              throw new MemwhyError(
+                ExitCode.Unreachable,
+                `the watch reader printed more than ${MAX_READER_LOG_BYTES / 1024 / 1024} MiB without finishing a frame set`,
+                "this is not the reader's output; check the --image",
+              );
             }
             for (const set of sets) {
               const seq = set.header?.seq ?? 0;
@@ -276,7 +307,11 @@ class WatchSession implements AsyncIterator<Analysis> {
               if (!set.complete) {
                 lastProblems = set.problems;
                 if (++badSets >= MAX_BAD_SETS) {
-                  throw new MemwhyError(ExitCode.Unreachable, `the watch reader's output was unusable: ${oneLine(lastProblems.join('; ') || 'empty')}`, 'run again; if it persists, report it with MEMWHY_DEBUG=1');
+                  throw new MemwhyError(
+                    ExitCode.Unreachable,
+                    `the watch reader's output was unusable: ${oneLine(lastProblems.join('; ') || 'empty')}`,
+                    'run again; if it persists, report it with MEMWHY_DEBUG=1',
+                  );
                 }
                 continue;
               }
@@ -305,7 +340,11 @@ class WatchSession implements AsyncIterator<Analysis> {
           return;
         }
         if (reconnects >= MAX_RECONNECTS) {
-          throw new MemwhyError(ExitCode.Unreachable, `the log of reader pod ${ns}/${name} kept ending while the pod ran`, 'something between memwhy and the API server cuts long requests; run again');
+          throw new MemwhyError(
+            ExitCode.Unreachable,
+            `the log of reader pod ${ns}/${name} kept ending while the pod ran`,
+            'something between memwhy and the API server cuts long requests; run again',
+          );
         }
       }
     } catch (e) {
@@ -313,7 +352,11 @@ class WatchSession implements AsyncIterator<Analysis> {
       failed = !this.stop.signal.aborted;
       if (this.options.signal?.aborted) throw interrupted();
       if (this.deadlineOnly() && e instanceof MemwhyError && e.code === ExitCode.Interrupted) {
-        throw new MemwhyError(ExitCode.Unreachable, `the watch reached its deadline of ${this.deadlineSeconds}s before the reader pod ran`, 'the API server or the node may be slow; run again');
+        throw new MemwhyError(
+          ExitCode.Unreachable,
+          `the watch reached its deadline of ${this.deadlineSeconds}s before the reader pod ran`,
+          'the API server or the node may be slow; run again',
+        );
       }
       throw e;
     } finally {
@@ -329,10 +372,18 @@ class WatchSession implements AsyncIterator<Analysis> {
   /** A frame set that means the watch cannot go on (as live.ts readerResult). */
   private check(set: ParsedFrames): void {
     if (set.notFound) {
-      throw new MemwhyError(ExitCode.NotFound, 'the reader no longer finds a cgroup directory for the pod on its node', 'the pod may have just been deleted or restarted; run memwhy again');
+      throw new MemwhyError(
+        ExitCode.NotFound,
+        'the reader no longer finds a cgroup directory for the pod on its node',
+        'the pod may have just been deleted or restarted; run memwhy again',
+      );
     }
     if (set.fatal) {
-      throw new MemwhyError(ExitCode.Unreachable, `the reader pod could not read the node's cgroups: ${set.fatal}`, set.fatal.includes('memory') ? 'the node has no memory cgroup controller mounted' : null);
+      throw new MemwhyError(
+        ExitCode.Unreachable,
+        `the reader pod could not read the node's cgroups: ${set.fatal}`,
+        set.fatal.includes('memory') ? 'the node has no memory cgroup controller mounted' : null,
+      );
     }
   }
 
@@ -348,25 +399,54 @@ class WatchSession implements AsyncIterator<Analysis> {
   /** How the pod stands, from one watch event. */
   private podState(ns: string, name: string, type: string, pod: KPod): PodState {
     if (type === 'DELETED') {
-      return { kind: 'failed', error: new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} was deleted while watching`, 'someone or something deleted it; start the watch again') };
+      return {
+        kind: 'failed',
+        error: new MemwhyError(
+          ExitCode.Unreachable,
+          `reader pod ${ns}/${name} was deleted while watching`,
+          'someone or something deleted it; start the watch again',
+        ),
+      };
     }
     const phase = pod.status?.phase;
     const terminated = pod.status?.containerStatuses?.find((s) => s.name === READER_CONTAINER_NAME)?.state?.terminated;
     if (phase === 'Succeeded') return { kind: 'ended' };
     if (phase === 'Failed') {
       if (pod.status?.reason === 'DeadlineExceeded') {
-        return terminated ? { kind: 'ended' } : { kind: 'failed', error: new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} did not start within its deadline of ${this.deadlineSeconds}s`, 'the node may be busy or the image slow to pull; pass --image') };
+        return terminated
+          ? { kind: 'ended' }
+          : {
+              kind: 'failed',
+              error: new MemwhyError(
+                ExitCode.Unreachable,
+                `reader pod ${ns}/${name} did not start within its deadline of ${this.deadlineSeconds}s`,
+                'the node may be busy or the image slow to pull; pass --image',
+              ),
+            };
       }
       // 143: stopped by SIGTERM (a graceful delete); the script exits cleanly then.
       if (terminated && (terminated.exitCode === 0 || terminated.exitCode === 143)) return { kind: 'ended' };
-      const why = terminated ? `${terminated.reason ?? 'Error'}, exit code ${terminated.exitCode ?? '?'}${terminated.message ? `: ${oneLine(terminated.message)}` : ''}` : `${pod.status?.reason ?? ''} ${pod.status?.message ?? ''}`.trim();
-      return { kind: 'failed', error: new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} failed: ${oneLine(why) || 'no reason given'}`, null) };
+      const why = terminated
+        ? `${terminated.reason ?? 'Error'}, exit code ${terminated.exitCode ?? '?'}${terminated.message ? `: ${oneLine(terminated.message)}` : ''}`
+        : `${pod.status?.reason ?? ''} ${pod.status?.message ?? ''}`.trim();
+      return {
+        kind: 'failed',
+        error: new MemwhyError(
+          ExitCode.Unreachable,
+          `reader pod ${ns}/${name} failed: ${oneLine(why) || 'no reason given'}`,
+          null,
+        ),
+      };
     }
     const s = stuckReason(pod);
     if (s) {
       return {
         kind: 'failed',
-        error: new MemwhyError(ExitCode.Unreachable, `the reader image ${this.image} cannot be started: ${s.reason}${s.message ? ` (${oneLine(s.message)})` : ''}`, 'in an air-gapped cluster, mirror busybox and pass --image <registry>/busybox:1.36'),
+        error: new MemwhyError(
+          ExitCode.Unreachable,
+          `the reader image ${this.image} cannot be started: ${s.reason}${s.message ? ` (${oneLine(s.message)})` : ''}`,
+          'in an air-gapped cluster, mirror busybox and pass --image <registry>/busybox:1.36',
+        ),
       };
     }
     if (phase === 'Running') return { kind: 'running' };
@@ -374,7 +454,12 @@ class WatchSession implements AsyncIterator<Analysis> {
   }
 
   /** Watches the pod until `done` says so; resolves with the last state (null: the watch ended first). */
-  private async watchPod(ns: string, name: string, done: (s: PodState) => boolean, signal: AbortSignal): Promise<PodState | null> {
+  private async watchPod(
+    ns: string,
+    name: string,
+    done: (s: PodState) => boolean,
+    signal: AbortSignal,
+  ): Promise<PodState | null> {
     let last: PodState | null = null;
     const ended = await this.http.watch<KPod>(
       `/api/v1/namespaces/${enc(ns)}/pods`,
@@ -396,11 +481,20 @@ class WatchSession implements AsyncIterator<Analysis> {
       state = await this.watchPod(ns, name, (s) => s.kind !== 'waiting', this.signal);
     } catch (e) {
       if (this.deadlineOnly()) {
-        throw new MemwhyError(ExitCode.Unreachable, `reader pod ${ns}/${name} did not start within ${this.deadlineSeconds}s`, 'the node may be busy or the image slow to pull; pass --image');
+        throw new MemwhyError(
+          ExitCode.Unreachable,
+          `reader pod ${ns}/${name} did not start within ${this.deadlineSeconds}s`,
+          'the node may be busy or the image slow to pull; pass --image',
+        );
       }
       throw e;
     }
-    if (state === null) throw new MemwhyError(ExitCode.Unreachable, `the watch on reader pod ${ns}/${name} ended before the pod started`, 'run again');
+    if (state === null)
+      throw new MemwhyError(
+        ExitCode.Unreachable,
+        `the watch on reader pod ${ns}/${name} ended before the pod started`,
+        'run again',
+      );
     if (state.kind === 'failed') throw state.error;
   }
 
@@ -409,7 +503,12 @@ class WatchSession implements AsyncIterator<Analysis> {
     const wait = AbortSignal.timeout(END_WAIT_MS);
     let state: PodState | null;
     try {
-      state = await this.watchPod(ns, name, (s) => s.kind === 'ended' || s.kind === 'failed', AbortSignal.any([this.signal, wait]));
+      state = await this.watchPod(
+        ns,
+        name,
+        (s) => s.kind === 'ended' || s.kind === 'failed',
+        AbortSignal.any([this.signal, wait]),
+      );
     } catch (e) {
       if (this.deadlineOnly()) return 'ended';
       if (wait.aborted && !this.signal.aborted) return 'running';

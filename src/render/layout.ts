@@ -61,7 +61,8 @@ export function stateText(c: ContainerAnalysis): string {
   const s = c.state;
   let t = s.state + (s.reason ? ` (${s.reason})` : '');
   if (c.restartCount) t += `, ${c.restartCount} restart${c.restartCount === 1 ? '' : 's'}`;
-  if (c.lastState?.state === 'terminated') t += `, last: ${c.lastState.reason ?? 'terminated'} exit ${c.lastState.exitCode ?? '?'}`;
+  if (c.lastState?.state === 'terminated')
+    t += `, last: ${c.lastState.reason ?? 'terminated'} exit ${c.lastState.exitCode ?? '?'}`;
   return t;
 }
 
@@ -94,7 +95,14 @@ export function proportionalCells(parts: Array<number | null>, width: number): n
 /**
  * The glyph of each part of the stacked breakdown bar and its legend, distinct so the bar reads without colour.
  */
-export const PART_GLYPH = { anon: '█', fileActive: '▓', fileInactive: '░', shmem: '▒', kernel: '■', other: '·' } as const;
+export const PART_GLYPH = {
+  anon: '█',
+  fileActive: '▓',
+  fileInactive: '░',
+  shmem: '▒',
+  kernel: '■',
+  other: '·',
+} as const;
 
 /**
  * A bar of `width` cells showing `value` against a scale of `max`, with marks for the request (┊) and the
@@ -133,4 +141,3 @@ export function shortener(a: Analysis): Shorten {
       .replace(/summary\.json pods\[[^\]]*\]\.containers\[[^\]]*\]\.memory\./g, 'kubelet summary ')
       .replace(/summary\.json pods\[[^\]]*\]\.memory\./g, 'kubelet summary (pod) ');
 }
-

@@ -3,12 +3,27 @@
 import kleur from 'kleur';
 import { formatBytes, formatPercent } from '../core/quantity.js';
 import type { Analysis, ContainerAnalysis, LevelSummary, Severity, SizingAdvice, Verdict } from '../core/types.js';
-import { bar, pad, padLeft, PART_GLYPH, proportionalCells, SEVERITY_MARK, severityTone, shortener, specBytes, stateText, verdictTitle, wrap, type Shorten } from './layout.js';
+import {
+  bar,
+  pad,
+  padLeft,
+  PART_GLYPH,
+  proportionalCells,
+  SEVERITY_MARK,
+  severityTone,
+  shortener,
+  specBytes,
+  stateText,
+  verdictTitle,
+  wrap,
+  type Shorten,
+} from './layout.js';
 
 export { bar, shortener, wrap } from './layout.js';
 
 /** Why the kubepods limit is not allocatable (memory-facts: node_container_manager_linux.go). */
-const KUBEPODS_LIMIT_NOTE = "the pods' cgroup: capacity − kube/system-reserved (allocatable also subtracts the eviction threshold); the kernel OOM-kills pods when it is full";
+const KUBEPODS_LIMIT_NOTE =
+  "the pods' cgroup: capacity − kube/system-reserved (allocatable also subtracts the eviction threshold); the kernel OOM-kills pods when it is full";
 
 export interface TextOptions {
   color: boolean;
@@ -35,7 +50,16 @@ interface Palette {
 function palette(color: boolean): Palette {
   // kleur decides by itself from the process's TTY; memwhy decides once in the CLI and passes `color`.
   kleur.enabled = color;
-  return { bold: kleur.bold, dim: kleur.dim, red: kleur.red, yellow: kleur.yellow, cyan: kleur.cyan, green: kleur.green, magenta: kleur.magenta, blue: kleur.blue };
+  return {
+    bold: kleur.bold,
+    dim: kleur.dim,
+    red: kleur.red,
+    yellow: kleur.yellow,
+    cyan: kleur.cyan,
+    green: kleur.green,
+    magenta: kleur.magenta,
+    blue: kleur.blue,
+  };
 }
 
 function severityColor(p: Palette, s: Severity): Paint {
@@ -44,8 +68,12 @@ function severityColor(p: Palette, s: Severity): Paint {
 
 function renderVerdict(v: Verdict, p: Palette, width: number, short: Shorten): string[] {
   const c = severityColor(p, v.severity);
-  const out = [`  ${c(SEVERITY_MARK[v.severity])} ${c(p.bold(verdictTitle(v)))}`, `    ${wrap(v.summary, width - 4, 4)}`];
-  for (const e of v.evidence) out.push(`    ${p.dim('·')} ${wrap(`${e.text} ${p.dim(`[${short(e.source)}]`)}`, width - 6, 6)}`);
+  const out = [
+    `  ${c(SEVERITY_MARK[v.severity])} ${c(p.bold(verdictTitle(v)))}`,
+    `    ${wrap(v.summary, width - 4, 4)}`,
+  ];
+  for (const e of v.evidence)
+    out.push(`    ${p.dim('·')} ${wrap(`${e.text} ${p.dim(`[${short(e.source)}]`)}`, width - 6, 6)}`);
   for (const s of v.nextSteps) out.push(`    ${p.green('→')} ${wrap(s, width - 6, 6)}`);
   return out;
 }
@@ -60,7 +88,10 @@ interface Row {
 
 function rows(p: Palette, rs: Row[], width: number): string[] {
   const labelW = Math.max(...rs.map((r) => r.label.length)) + 2;
-  return rs.map((r) => `    ${pad(r.label, labelW)}${padLeft(r.spec ? specBytes(r.value) : formatBytes(r.value), 9)}  ${wrap(p.dim(r.note), width - labelW - 15, labelW + 15)}`);
+  return rs.map(
+    (r) =>
+      `    ${pad(r.label, labelW)}${padLeft(r.spec ? specBytes(r.value) : formatBytes(r.value), 9)}  ${wrap(p.dim(r.note), width - labelW - 15, labelW + 15)}`,
+  );
 }
 
 function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: number): string[] {
@@ -69,10 +100,39 @@ function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: 
   const g = PART_GLYPH;
   const parts: Array<[string, number | null, Paint, string, string]> = [
     ['anon', b.anonBytes, p.magenta, g.anon, 'heap, stacks, malloc: only freed by the program (or swap)'],
-    ['file active', b.activeFileBytes, p.blue, g.fileActive, 'page cache used recently: counted in the working set, reclaimable'],
-    ['file inactive', b.inactiveFileBytes, p.cyan, g.fileInactive, 'page cache not used lately: not in the working set, reclaimed first'],
-    ['shmem', b.shmemBytes, p.yellow, g.shmem, 'tmpfs, /dev/shm, memory emptyDir: in the working set, not reclaimable without swap'],
-    ['kernel', b.kernelBytes, p.red, g.kernel, Object.values(b.kernelParts).some((v) => v > 0) ? Object.entries(b.kernelParts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ') : 'slab, stacks, page tables, sockets'],
+    [
+      'file active',
+      b.activeFileBytes,
+      p.blue,
+      g.fileActive,
+      'page cache used recently: counted in the working set, reclaimable',
+    ],
+    [
+      'file inactive',
+      b.inactiveFileBytes,
+      p.cyan,
+      g.fileInactive,
+      'page cache not used lately: not in the working set, reclaimed first',
+    ],
+    [
+      'shmem',
+      b.shmemBytes,
+      p.yellow,
+      g.shmem,
+      'tmpfs, /dev/shm, memory emptyDir: in the working set, not reclaimable without swap',
+    ],
+    [
+      'kernel',
+      b.kernelBytes,
+      p.red,
+      g.kernel,
+      Object.values(b.kernelParts).some((v) => v > 0)
+        ? Object.entries(b.kernelParts)
+            .filter(([, v]) => v > 0)
+            .map(([k, v]) => `${k} ${formatBytes(v)}`)
+            .join(', ')
+        : 'slab, stacks, page tables, sockets',
+    ],
     ['other', b.otherBytes, p.dim, g.other, 'usage − the parts above (accounting batching, unevictable pages)'],
   ];
   const barW = Math.max(10, Math.min(50, width - 26));
@@ -81,17 +141,29 @@ function breakdownLines(c: ContainerAnalysis | LevelSummary, p: Palette, width: 
   const total = Math.max(c.usageBytes, positive);
   // The parts fill their share of the bar (largest remainder, as in the TUI); the rest of usage stays blank.
   const filled = total > 0 ? Math.round((positive / total) * barW) : 0;
-  const cells = proportionalCells(parts.map(([, v]) => v), filled);
+  const cells = proportionalCells(
+    parts.map(([, v]) => v),
+    filled,
+  );
   const stacked = parts.map(([, , paint, glyph], i) => (cells[i]! > 0 ? paint(glyph.repeat(cells[i]!)) : '')).join('');
   const labelW = 15;
   const lines = [`    ${p.bold('breakdown of usage')}  ${stacked}`];
   for (const [label, v, paint, glyph, note] of parts) {
-    lines.push(`      ${paint(glyph)} ${pad(label, labelW - 2)}${padLeft(formatBytes(v), 9)}  ${wrap(p.dim(note), width - labelW - 20, labelW + 20)}`);
+    lines.push(
+      `      ${paint(glyph)} ${pad(label, labelW - 2)}${padLeft(formatBytes(v), 9)}  ${wrap(p.dim(note), width - labelW - 20, labelW + 20)}`,
+    );
   }
   return lines;
 }
 
-function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: Shorten, qos: Analysis['pod']['qosClass'] = null, all = false): string[] {
+function containerChain(
+  c: ContainerAnalysis,
+  p: Palette,
+  width: number,
+  short: Shorten,
+  qos: Analysis['pod']['qosClass'] = null,
+  all = false,
+): string[] {
   const title = `Container ${c.name}${c.kind !== 'container' ? ` (${c.kind})` : ''}`;
   const out = [`  ${p.bold(title)}  ${p.dim(wrap(stateText(c), width - title.length - 4, title.length + 4))}`];
   if (c.cgroupPath) {
@@ -102,12 +174,33 @@ function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: 
   }
   const limit = c.limitBytes;
   const chain: Row[] = [
-    { label: 'request', value: c.requestBytes, spec: true, note: c.requestBytes === null ? 'first in line for eviction under node pressure' : 'reserved by the scheduler; eviction ranks usage above it first' },
+    {
+      label: 'request',
+      value: c.requestBytes,
+      spec: true,
+      note:
+        c.requestBytes === null
+          ? 'first in line for eviction under node pressure'
+          : 'reserved by the scheduler; eviction ranks usage above it first',
+    },
     { label: 'limit', value: limit, spec: true, note: limitNote(c) },
-    { label: 'usage', value: c.usageBytes, note: `${short(c.sources.usageBytes ?? 'unknown')}: what the kernel compares with the limit${c.headroom.usageOfLimit !== null ? ` (${formatPercent(c.headroom.usageOfLimit)})` : ''}` },
-    { label: 'working set', value: c.workingSetBytes, note: `usage − inactive_file: kubectl top, eviction${c.headroom.workingSetOfRequest !== null ? `; ${formatPercent(c.headroom.workingSetOfRequest)} of request` : ''}` },
+    {
+      label: 'usage',
+      value: c.usageBytes,
+      note: `${short(c.sources.usageBytes ?? 'unknown')}: what the kernel compares with the limit${c.headroom.usageOfLimit !== null ? ` (${formatPercent(c.headroom.usageOfLimit)})` : ''}`,
+    },
+    {
+      label: 'working set',
+      value: c.workingSetBytes,
+      note: `usage − inactive_file: kubectl top, eviction${c.headroom.workingSetOfRequest !== null ? `; ${formatPercent(c.headroom.workingSetOfRequest)} of request` : ''}`,
+    },
   ];
-  if (c.peakBytes !== null) chain.push({ label: 'peak', value: c.peakBytes, note: `${short(c.sources.peakBytes ?? '')}: the highest usage since the cgroup was created` });
+  if (c.peakBytes !== null)
+    chain.push({
+      label: 'peak',
+      value: c.peakBytes,
+      note: `${short(c.sources.peakBytes ?? '')}: the highest usage since the cgroup was created`,
+    });
   out.push(...rows(p, chain, width));
   const legend = '█ working set  ┊ request  │ limit';
   const w = Math.max(20, Math.min(60, width - 8 - legend.length));
@@ -120,16 +213,28 @@ function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: 
     const views: Row[] = [
       { label: 'kubectl top', value: v.kubectlTopBytes, note: 'working set = usage − inactive_file' },
       { label: 'docker stats', value: v.dockerStatsBytes, note: 'docker ≥ 20.10: usage − inactive_file' },
-      { label: 'docker ≤ 19.03', value: v.dockerStatsLegacyBytes, note: 'usage − cache: active page cache not counted' },
+      {
+        label: 'docker ≤ 19.03',
+        value: v.dockerStatsLegacyBytes,
+        note: 'usage − cache: active page cache not counted',
+      },
       { label: 'kubelet rss', value: c.rssBytes, note: 'anon memory only (v1 total_rss, v2 anon)' },
     ];
-    out.push(...rows(p, views.filter((r) => r.value !== null), width));
+    out.push(
+      ...rows(
+        p,
+        views.filter((r) => r.value !== null),
+        width,
+      ),
+    );
   }
   out.push(...prometheusLines(c, p, width, all));
   const controls = controlsLine(c, qos);
   if (controls) out.push(`    ${p.dim(wrap(controls, width - 4, 4))}`);
   if (c.oomKills !== null || c.limitHits !== null) {
-    out.push(`    ${p.dim(`cgroup counters: oom_kill ${c.oomKills ?? '?'} · limit hits ${c.limitHits ?? '?'}${c.localOoms !== null ? ` · local oom ${c.localOoms}` : ''}${c.oomScoreAdj !== null ? ` · oom_score_adj ${c.oomScoreAdj}` : ''}`)}`);
+    out.push(
+      `    ${p.dim(`cgroup counters: oom_kill ${c.oomKills ?? '?'} · limit hits ${c.limitHits ?? '?'}${c.localOoms !== null ? ` · local oom ${c.localOoms}` : ''}${c.oomScoreAdj !== null ? ` · oom_score_adj ${c.oomScoreAdj}` : ''}`)}`,
+    );
   } else if (c.oomScoreAdj !== null) out.push(`    ${p.dim(`oom_score_adj ${c.oomScoreAdj}`)}`);
   return out;
 }
@@ -137,7 +242,8 @@ function containerChain(c: ContainerAnalysis, p: Palette, width: number, short: 
 /** Where the limit in force comes from, and what the cgroup says. */
 function limitNote(c: ContainerAnalysis): string {
   if (c.limitBytes === null) return 'bounded only by the node-allocatable cgroup (kubepods)';
-  const cgroup = c.sources.cgroupLimitBytes && c.cgroupLimitBytes !== null ? `cgroup says ${formatBytes(c.cgroupLimitBytes)}` : null;
+  const cgroup =
+    c.sources.cgroupLimitBytes && c.cgroupLimitBytes !== null ? `cgroup says ${formatBytes(c.cgroupLimitBytes)}` : null;
   const from: Record<ContainerAnalysis['limitSource'], string> = {
     container: cgroup ?? 'spec',
     resized: `resized in place; spec says ${c.specLimitBytes === null ? 'none' : formatBytes(c.specLimitBytes)}${cgroup ? `; ${cgroup}` : ''}`,
@@ -150,10 +256,16 @@ function limitNote(c: ContainerAnalysis): string {
 /** Swap, Memory QoS and memory.oom.group, when read. */
 function controlsLine(c: ContainerAnalysis, qos: Analysis['pod']['qosClass']): string | null {
   const parts: string[] = [];
-  if (c.swapBytes !== null) parts.push(`swap ${formatBytes(c.swapBytes)}${c.swapLimitBytes === 0 ? ' (no swap allowed)' : c.swapLimitBytes !== null ? ` of ${formatBytes(c.swapLimitBytes)}` : ''}`);
+  if (c.swapBytes !== null)
+    parts.push(
+      `swap ${formatBytes(c.swapBytes)}${c.swapLimitBytes === 0 ? ' (no swap allowed)' : c.swapLimitBytes !== null ? ` of ${formatBytes(c.swapLimitBytes)}` : ''}`,
+    );
   // LimitedSwap (GetContainerSwapBehavior) gives swap only to Burstable containers whose request differs from their limit.
   const limitedSwapGivesNone = qos !== 'Burstable' || c.requestBytes === c.limitBytes;
-  if (c.swapBytes && limitedSwapGivesNone) parts.push("swap in use although LimitedSwap gives none to this container (only Burstable ones whose request ≠ limit get swap): check the kubelet's memorySwap.swapBehavior");
+  if (c.swapBytes && limitedSwapGivesNone)
+    parts.push(
+      "swap in use although LimitedSwap gives none to this container (only Burstable ones whose request ≠ limit get swap): check the kubelet's memorySwap.swapBehavior",
+    );
   if (c.memoryHighBytes !== null) parts.push(`memory.high ${formatBytes(c.memoryHighBytes)}`);
   if (c.highEvents) parts.push(`throttled over memory.high ${c.highEvents} time(s)`);
   if (c.memoryMinBytes) parts.push(`memory.min ${formatBytes(c.memoryMinBytes)}`);
@@ -173,7 +285,10 @@ function prometheusLines(c: ContainerAnalysis, p: Palette, width: number, all: b
     return [`    ${p.bold('in Prometheus')}  ${wrap(list, width - 19, 19)}`];
   }
   const out = [`    ${p.bold('in Prometheus / Grafana')}  ${p.dim(`(${views[0]?.cadvisorSource ?? 'cAdvisor'})`)}`];
-  for (const v of views) out.push(`    ${pad(v.metric, 36)}${padLeft(formatBytes(v.bytes), 9)}  ${wrap(p.dim(`= ${v.computedAs}`), width - 51, 51)}`);
+  for (const v of views)
+    out.push(
+      `    ${pad(v.metric, 36)}${padLeft(formatBytes(v.bytes), 9)}  ${wrap(p.dim(`= ${v.computedAs}`), width - 51, 51)}`,
+    );
   return out;
 }
 
@@ -182,17 +297,45 @@ function nodeLines(a: Analysis, p: Palette, width: number): string[] {
   if (!n) return [];
   const out = [p.bold(`Node ${n.name}`) + (n.memoryPressure ? ` ${p.red('MemoryPressure')}` : '')];
   out.push(
-    ...rows(p, [
-      { label: 'capacity', value: n.capacityBytes, note: n.capacitySource ?? 'node.status.capacity.memory' },
-      { label: 'allocatable', value: n.allocatableBytes, note: 'capacity − reserved − eviction threshold: what the scheduler hands out' },
-      // Shown as its own number: 126Gi beside 125Gi would hide a 228Mi difference.
-      { label: 'reserved', value: n.reservedBytes, note: 'capacity − allocatable: kube-reserved + system-reserved + eviction threshold' },
-      { label: 'requested', value: n.requestedBytes, note: n.podsCounted !== null ? `sum of requests of ${n.podsCounted} pod(s) on the node` : 'unknown' },
-      { label: 'memory.available', value: n.memoryAvailableBytes, note: 'capacity − node working set: the kubelet evicts below the threshold' },
-      { label: 'kubepods usage', value: n.kubepods?.usageBytes ?? null, note: n.kubepods ? n.kubepods.sources.usageBytes ?? n.kubepods.path : 'unknown' },
-      { label: 'kubepods wset', value: n.kubepods?.workingSetBytes ?? null, note: 'working set of all pods: allocatableMemory.available = limit − this' },
-      { label: 'kubepods limit', value: n.kubepods?.cgroupLimitBytes ?? null, note: KUBEPODS_LIMIT_NOTE },
-    ], width),
+    ...rows(
+      p,
+      [
+        { label: 'capacity', value: n.capacityBytes, note: n.capacitySource ?? 'node.status.capacity.memory' },
+        {
+          label: 'allocatable',
+          value: n.allocatableBytes,
+          note: 'capacity − reserved − eviction threshold: what the scheduler hands out',
+        },
+        // Shown as its own number: 126Gi beside 125Gi would hide a 228Mi difference.
+        {
+          label: 'reserved',
+          value: n.reservedBytes,
+          note: 'capacity − allocatable: kube-reserved + system-reserved + eviction threshold',
+        },
+        {
+          label: 'requested',
+          value: n.requestedBytes,
+          note: n.podsCounted !== null ? `sum of requests of ${n.podsCounted} pod(s) on the node` : 'unknown',
+        },
+        {
+          label: 'memory.available',
+          value: n.memoryAvailableBytes,
+          note: 'capacity − node working set: the kubelet evicts below the threshold',
+        },
+        {
+          label: 'kubepods usage',
+          value: n.kubepods?.usageBytes ?? null,
+          note: n.kubepods ? (n.kubepods.sources.usageBytes ?? n.kubepods.path) : 'unknown',
+        },
+        {
+          label: 'kubepods wset',
+          value: n.kubepods?.workingSetBytes ?? null,
+          note: 'working set of all pods: allocatableMemory.available = limit − this',
+        },
+        { label: 'kubepods limit', value: n.kubepods?.cgroupLimitBytes ?? null, note: KUBEPODS_LIMIT_NOTE },
+      ],
+      width,
+    ),
   );
   return out;
 }
@@ -205,10 +348,15 @@ function showsChain(a: Analysis, c: ContainerAnalysis, options: TextOptions): bo
 
 /** Containers no verdict names, one line each: what they use of what they have. */
 function quietLines(cs: ContainerAnalysis[], p: Palette, width: number): string[] {
-  const out = [`  ${p.bold('Other containers')}  ${p.dim('no verdict names them; --all or -c <name> shows the whole chain')}`];
+  const out = [
+    `  ${p.bold('Other containers')}  ${p.dim('no verdict names them; --all or -c <name> shows the whole chain')}`,
+  ];
   const nameW = Math.max(...cs.map((c) => c.name.length)) + 2;
   for (const c of cs) {
-    const of = c.limitBytes !== null ? ` of limit ${formatBytes(c.limitBytes)}${c.headroom.workingSetOfLimit !== null ? ` (${formatPercent(c.headroom.workingSetOfLimit)})` : ''}` : ', no limit';
+    const of =
+      c.limitBytes !== null
+        ? ` of limit ${formatBytes(c.limitBytes)}${c.headroom.workingSetOfLimit !== null ? ` (${formatPercent(c.headroom.workingSetOfLimit)})` : ''}`
+        : ', no limit';
     const line = `working set ${formatBytes(c.workingSetBytes)}${of} · request ${specBytes(c.requestBytes)} · ${stateText(c)}`;
     out.push(`    ${pad(c.name, nameW)}${wrap(line, width - nameW - 4, nameW + 4)}`);
   }
@@ -228,23 +376,45 @@ export function renderText(a: Analysis, options: TextOptions): string {
   const short = shortener(a);
   const pod = a.pod;
   const title = `Pod ${pod.namespace ?? '?'}/${pod.name ?? '?'}`;
-  const details = [pod.qosClass ?? 'QoS ?', pod.node ? `node ${pod.node}` : pod.phase === 'Pending' ? 'not scheduled' : 'node unknown', pod.phase ?? '?', a.cgroup ? `cgroup ${a.cgroup.version}` : 'no cgroup data'].join(' · ');
-  out.push(title.length + 2 + details.length <= width ? `${p.bold(title)}  ${p.dim(details)}` : `${p.bold(title)}\n  ${p.dim(details)}`);
+  const details = [
+    pod.qosClass ?? 'QoS ?',
+    pod.node ? `node ${pod.node}` : pod.phase === 'Pending' ? 'not scheduled' : 'node unknown',
+    pod.phase ?? '?',
+    a.cgroup ? `cgroup ${a.cgroup.version}` : 'no cgroup data',
+  ].join(' · ');
+  out.push(
+    title.length + 2 + details.length <= width
+      ? `${p.bold(title)}  ${p.dim(details)}`
+      : `${p.bold(title)}\n  ${p.dim(details)}`,
+  );
   const main = a.verdicts[0];
-  out.push(main ? `${severityColor(p, main.severity)(SEVERITY_MARK[main.severity])} ${wrap(main.summary, width - 2, 2)}` : `${p.green('✔')} Nothing wrong found in what was read.`);
-  if (pod.resize) out.push(`  ${p.yellow(`resize ${pod.resize.state}`)}${pod.resize.message ? p.dim(`: ${wrap(pod.resize.message, width - 20, 4)}`) : ''}`);
+  out.push(
+    main
+      ? `${severityColor(p, main.severity)(SEVERITY_MARK[main.severity])} ${wrap(main.summary, width - 2, 2)}`
+      : `${p.green('✔')} Nothing wrong found in what was read.`,
+  );
+  if (pod.resize)
+    out.push(
+      `  ${p.yellow(`resize ${pod.resize.state}`)}${pod.resize.message ? p.dim(`: ${wrap(pod.resize.message, width - 20, 4)}`) : ''}`,
+    );
   out.push('');
 
   // Summary table: one row per container.
   const nameW = Math.max(9, ...a.containers.map((c) => c.name.length)) + 2;
-  out.push(p.dim(`  ${pad('CONTAINER', nameW)}${padLeft('REQUEST', 9)}${padLeft('LIMIT', 9)}${padLeft('WORKSET', 9)}${padLeft('USAGE', 9)}  STATE`));
+  out.push(
+    p.dim(
+      `  ${pad('CONTAINER', nameW)}${padLeft('REQUEST', 9)}${padLeft('LIMIT', 9)}${padLeft('WORKSET', 9)}${padLeft('USAGE', 9)}  STATE`,
+    ),
+  );
   for (const c of a.containers) {
     const row = `  ${pad(c.name, nameW)}${padLeft(specBytes(c.requestBytes), 9)}${padLeft(specBytes(c.limitBytes), 9)}${padLeft(formatBytes(c.workingSetBytes), 9)}${padLeft(formatBytes(c.usageBytes), 9)}  `;
     // Never cut: the state holds the key fact (`last: OOMKilled`), which a `grep` of this row must find.
     out.push(row + stateText(c));
   }
   const r = a.requests;
-  out.push(`  ${p.dim(wrap(`pod request ${formatBytes(r.effectiveRequestBytes)} (scheduler's count) · pod limit ${r.effectiveLimitBytes === null ? 'none' : formatBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`, width - 2, 2))}`);
+  out.push(
+    `  ${p.dim(wrap(`pod request ${formatBytes(r.effectiveRequestBytes)} (scheduler's count) · pod limit ${r.effectiveLimitBytes === null ? 'none' : formatBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`, width - 2, 2))}`,
+  );
   if (a.otherPods.length) out.push(`  ${wrap(otherPodsText(a), width - 2, 2)}`);
   out.push('');
 
@@ -257,7 +427,11 @@ export function renderText(a: Analysis, options: TextOptions): string {
   for (const c of a.containers) {
     if (options.container && c.name !== options.container) continue;
     if (c.kind === 'init' && c.usageBytes === null && !options.container) continue;
-    if (showsChain(a, c, options)) out.push(...containerChain(c, p, width, short, a.pod.qosClass, options.all === true || options.container === c.name), '');
+    if (showsChain(a, c, options))
+      out.push(
+        ...containerChain(c, p, width, short, a.pod.qosClass, options.all === true || options.container === c.name),
+        '',
+      );
     else quiet.push(c);
   }
   if (quiet.length) out.push(...quietLines(quiet, p, width), '');
@@ -266,9 +440,15 @@ export function renderText(a: Analysis, options: TextOptions): string {
 
   if (a.nodeFits.length) {
     out.push(p.bold('Node fit (requests, not usage)'));
-    out.push(p.dim(`  ${pad('NODE', 24)}${padLeft('ALLOCATABLE', 12)}${padLeft('REQUESTED', 11)}${padLeft('FREE', 10)}${padLeft('MARGIN', 10)}  FITS`));
+    out.push(
+      p.dim(
+        `  ${pad('NODE', 24)}${padLeft('ALLOCATABLE', 12)}${padLeft('REQUESTED', 11)}${padLeft('FREE', 10)}${padLeft('MARGIN', 10)}  FITS`,
+      ),
+    );
     for (const f of a.nodeFits) {
-      out.push(`  ${pad(f.node, 24)}${padLeft(formatBytes(f.allocatableBytes), 12)}${padLeft(formatBytes(f.requestedBytes), 11)}${padLeft(formatBytes(f.freeBytes), 10)}${padLeft(formatBytes(f.marginBytes), 10)}  ${f.fits === null ? '?' : f.fits ? p.green('yes') : p.red('no')}${f.note ? p.dim(` (${f.note})`) : ''}`);
+      out.push(
+        `  ${pad(f.node, 24)}${padLeft(formatBytes(f.allocatableBytes), 12)}${padLeft(formatBytes(f.requestedBytes), 11)}${padLeft(formatBytes(f.freeBytes), 10)}${padLeft(formatBytes(f.marginBytes), 10)}  ${f.fits === null ? '?' : f.fits ? p.green('yes') : p.red('no')}${f.note ? p.dim(` (${f.note})`) : ''}`,
+      );
     }
     out.push('');
   }
@@ -297,11 +477,17 @@ function sizingLines(a: Analysis, p: Palette, width: number, options: TextOption
     c.advice!,
     options.all || only === c.name ? 'full' : showsChain(a, c, options) ? 'brief' : 'line',
   ]);
-  if (a.podLevel?.advice && !only) entries.push(['pod (pod-level resources)', a.podLevel.advice, options.all ? 'full' : 'brief']);
+  if (a.podLevel?.advice && !only)
+    entries.push(['pod (pod-level resources)', a.podLevel.advice, options.all ? 'full' : 'brief']);
   if (entries.length === 0) return [];
-  const out = [`${p.bold('Sizing')}  ${p.dim('what to set, from the breakdown; printed, never applied; --all for the reasoning')}`];
+  const out = [
+    `${p.bold('Sizing')}  ${p.dim('what to set, from the breakdown; printed, never applied; --all for the reasoning')}`,
+  ];
   for (const [label, s, depth] of entries) {
-    const head = s.limitBytes === null ? p.dim('no advice') : `request ${formatBytes(s.requestBytes)} · limit ${formatBytes(s.limitBytes)} · confidence ${s.confidence ?? '?'}`;
+    const head =
+      s.limitBytes === null
+        ? p.dim('no advice')
+        : `request ${formatBytes(s.requestBytes)} · limit ${formatBytes(s.limitBytes)} · confidence ${s.confidence ?? '?'}`;
     out.push(`  ${p.bold(label)}  ${head}`);
     if (depth === 'line') continue;
     const figures = `floor ${formatBytes(s.floorBytes)} · active cache ${formatBytes(s.activeFileBytes)} · peak ${formatBytes(s.peakBytes)} · at OOM kill ${s.oomUsageBytes === null ? 'none seen' : formatBytes(s.oomUsageBytes)} · krr ${formatBytes(s.krrBytes)} · VPA ${formatBytes(s.vpaTargetBytes)}`;

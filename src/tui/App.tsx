@@ -88,9 +88,16 @@ export function App(props: AppProps) {
   const bodyH = height - 2;
   const color = props.color ?? true;
 
-  const [phase, setPhase] = useState<Phase>(() => (props.analysis ? { kind: 'ready', analysis: props.analysis } : { kind: 'loading' }));
+  const [phase, setPhase] = useState<Phase>(() =>
+    props.analysis ? { kind: 'ready', analysis: props.analysis } : { kind: 'loading' },
+  );
   const [nav, dispatch] = useReducer(reduce, undefined, () =>
-    props.analysis ? initialNav({ containers: props.analysis.containers.length, container: mainContainer(props.analysis, props.container) }) : initialNav(),
+    props.analysis
+      ? initialNav({
+          containers: props.analysis.containers.length,
+          container: mainContainer(props.analysis, props.container),
+        })
+      : initialNav(),
   );
   const keep = props.sampleLimit ?? DEFAULT_SAMPLE_LIMIT;
   const [samples, setSamples] = useState<Samples>(() => (props.analysis ? addSample({}, props.analysis, keep) : {}));
@@ -109,10 +116,15 @@ export function App(props: AppProps) {
     props.onExit?.(result);
   };
 
-  useGather(props.load, props.analysis !== undefined, (a) => {
-    show(a);
-    dispatch({ type: 'selectContainer', index: mainContainer(a, props.container) });
-  }, (error) => setPhase({ kind: 'error', error }));
+  useGather(
+    props.load,
+    props.analysis !== undefined,
+    (a) => {
+      show(a);
+      dispatch({ type: 'selectContainer', index: mainContainer(a, props.container) });
+    },
+    (error) => setPhase({ kind: 'error', error }),
+  );
   const events = useProgressLines(props.progress);
   const analysis = phase.kind === 'ready' ? phase.analysis : null;
   useLiveWatch(nav.watch && phase.kind === 'ready', props.watch, show, dispatch);
@@ -126,10 +138,19 @@ export function App(props: AppProps) {
       if (phase.kind === 'loading') {
         if (k === 'quit') exit({ exitCode: EXIT_INTERRUPTED });
       } else if (phase.kind === 'error') {
-        if (k === 'quit' || k === 'back' || k === 'enter') exit({ exitCode: errorText(phase.error).code, error: phase.error });
+        if (k === 'quit' || k === 'back' || k === 'enter')
+          exit({ exitCode: errorText(phase.error).code, error: phase.error });
       } else {
         const count = modelRef.current ? rowCount(modelRef.current, bodyH) : undefined;
-        dispatch(keyAction(k, { count, page: Math.max(1, bodyH - 2), canWatch: !!props.watch, watchUnavailable: props.watchUnavailable, canSave: !!props.save }));
+        dispatch(
+          keyAction(k, {
+            count,
+            page: Math.max(1, bodyH - 2),
+            canWatch: !!props.watch,
+            watchUnavailable: props.watchUnavailable,
+            canSave: !!props.save,
+          }),
+        );
       }
     },
     { isActive: !exited.current },
@@ -146,7 +167,15 @@ export function App(props: AppProps) {
   const view = readyView(phase.analysis, nav, samples, width, bodyH);
   modelRef.current = view.model;
   return (
-    <Frame width={width} height={height} color={color} left={view.left} right={view.right} footer={nav.help ? FOOTER_HELP : FOOTER_READY} message={nav.message}>
+    <Frame
+      width={width}
+      height={height}
+      color={color}
+      left={view.left}
+      right={view.right}
+      footer={nav.help ? FOOTER_HELP : FOOTER_READY}
+      message={nav.message}
+    >
       <ScreenView model={view.model} height={bodyH} selected={view.selected} color={color} />
     </Frame>
   );
@@ -161,7 +190,10 @@ function readyView(a: Analysis, nav: NavState, samples: Samples, width: number, 
   const crumbs = [...nav.stack, nav.screen].map((s) => SCREEN_TITLES[s]);
   if (nav.help) crumbs.push('Help');
   const perContainer = !nav.help && (nav.screen === 'chain' || nav.screen === 'breakdown' || nav.screen === 'tools');
-  const sub = perContainer && a.containers.length > 1 ? `${model.subtitle ?? ''} ${nav.container + 1}/${a.containers.length}` : model.subtitle;
+  const sub =
+    perContainer && a.containers.length > 1
+      ? `${model.subtitle ?? ''} ${nav.container + 1}/${a.containers.length}`
+      : model.subtitle;
   const left = `memwhy  ${a.pod.namespace ?? '?'}/${a.pod.name ?? '?'}  ›  ${crumbs.join(' › ')}${sub ? ` · ${sub}` : ''}`;
   const scroll = vp.total > vp.size ? `${vp.offset + 1}–${Math.min(vp.total, vp.offset + vp.size)}/${vp.total}` : '';
   const count = samples[a.containers[nav.container]?.name ?? '']?.workingSet.length;
@@ -172,7 +204,14 @@ function readyView(a: Analysis, nav: NavState, samples: Samples, width: number, 
 function ErrorView({ error, width, height, color }: { error: unknown; width: number; height: number; color: boolean }) {
   const e = errorText(error);
   return (
-    <Frame width={width} height={height} color={color} left="memwhy  error" right={`exit code ${e.code}`} footer="q, Esc or Enter: exit">
+    <Frame
+      width={width}
+      height={height}
+      color={color}
+      left="memwhy  error"
+      right={`exit code ${e.code}`}
+      footer="q, Esc or Enter: exit"
+    >
       <Box flexDirection="column" height={height - 2} paddingLeft={2}>
         <Text color={color ? 'red' : undefined} bold wrap="wrap">
           ✖ error: {e.message}
@@ -184,7 +223,16 @@ function ErrorView({ error, width, height, color }: { error: unknown; width: num
   );
 }
 
-function Frame(props: { width: number; height: number; color: boolean; left: string; right: string; footer: string; message?: string | null; children: ReactNode }) {
+function Frame(props: {
+  width: number;
+  height: number;
+  color: boolean;
+  left: string;
+  right: string;
+  footer: string;
+  message?: string | null;
+  children: ReactNode;
+}) {
   const { width, color } = props;
   const right = props.right ? ` ${props.right} ` : '';
   const left = truncate(` ${props.left}`, Math.max(10, width - right.length));
@@ -208,7 +256,17 @@ function Frame(props: { width: number; height: number; color: boolean; left: str
   );
 }
 
-function Loading({ events, height, width, color }: { events: ProgressEvent[]; height: number; width: number; color: boolean }) {
+function Loading({
+  events,
+  height,
+  width,
+  color,
+}: {
+  events: ProgressEvent[];
+  height: number;
+  width: number;
+  color: boolean;
+}) {
   const shown = events.slice(-(height - 2));
   return (
     <Box flexDirection="column" height={height} paddingLeft={2}>
@@ -219,7 +277,11 @@ function Loading({ events, height, width, color }: { events: ProgressEvent[]; he
         const warn = e.level === 'warn';
         const mark = warn ? '▲' : last ? '…' : '✔';
         return (
-          <Text key={events.length - shown.length + i} wrap="truncate-end" color={color ? (warn ? 'yellow' : last ? 'cyan' : 'green') : undefined}>
+          <Text
+            key={events.length - shown.length + i}
+            wrap="truncate-end"
+            color={color ? (warn ? 'yellow' : last ? 'cyan' : 'green') : undefined}
+          >
             {mark} {truncate(e.message, width - 6)}
           </Text>
         );
@@ -227,4 +289,3 @@ function Loading({ events, height, width, color }: { events: ProgressEvent[]; he
     </Box>
   );
 }
-

@@ -17,7 +17,12 @@ export function errorText(error: unknown): { message: string; hint: string | nul
 }
 
 /** Runs `load` once (aborted on unmount); `onReady` gets the analysis, errors become the error phase. */
-export function useGather(load: ((signal: AbortSignal) => Promise<Analysis>) | undefined, skip: boolean, onReady: (a: Analysis) => void, onError: (e: unknown) => void): void {
+export function useGather(
+  load: ((signal: AbortSignal) => Promise<Analysis>) | undefined,
+  skip: boolean,
+  onReady: (a: Analysis) => void,
+  onError: (e: unknown) => void,
+): void {
   useEffect(() => {
     if (skip || !load) return;
     const controller = new AbortController();
@@ -45,7 +50,12 @@ export function useProgressLines(progress: ProgressSource | undefined): Progress
 }
 
 /** While `on`, each analysis from `watch` goes to `show`; its end or failure turns watch off with a message. */
-export function useLiveWatch(on: boolean, watch: (() => AsyncIterable<Analysis>) | undefined, show: (a: Analysis) => void, dispatch: Dispatch<NavAction>): void {
+export function useLiveWatch(
+  on: boolean,
+  watch: (() => AsyncIterable<Analysis>) | undefined,
+  show: (a: Analysis) => void,
+  dispatch: Dispatch<NavAction>,
+): void {
   useEffect(() => {
     if (!on || !watch) return;
     const stop = (text: string) => {
@@ -80,7 +90,12 @@ export function useLiveWatch(on: boolean, watch: (() => AsyncIterable<Analysis>)
 }
 
 /** When a save is requested: `save` the analysis shown and report where it went. */
-export function useSave(requested: boolean, analysis: Analysis | null, save: ((a: Analysis) => Promise<string | void>) | undefined, dispatch: Dispatch<NavAction>): void {
+export function useSave(
+  requested: boolean,
+  analysis: Analysis | null,
+  save: ((a: Analysis) => Promise<string | void>) | undefined,
+  dispatch: Dispatch<NavAction>,
+): void {
   useEffect(() => {
     if (!requested || !analysis) return;
     if (!save) {

@@ -5,7 +5,18 @@
 import type { Analysis, ContainerAnalysis } from '../core/types.js';
 import { wrap } from '../render/layout.js';
 
-export { bar, pad, padLeft, proportionalCells, SEVERITY_MARK, severityTone, shortener, specBytes, stateText, verdictTitle } from '../render/layout.js';
+export {
+  bar,
+  pad,
+  padLeft,
+  proportionalCells,
+  SEVERITY_MARK,
+  severityTone,
+  shortener,
+  specBytes,
+  stateText,
+  verdictTitle,
+} from '../render/layout.js';
 
 /** The colours the TUI uses; dropped entirely when colour is off (NO_COLOR, `color: false`). */
 export type Tone = 'red' | 'yellow' | 'green' | 'cyan' | 'blue' | 'magenta' | 'gray';
@@ -80,7 +91,11 @@ export function hardWrap(text: string, width: number, indent = 0): string[] {
 }
 
 /** Wrapped text as rows, each row prefixed by `prefix` (first row) / spaces (continuations), all in `style`. */
-export function para(text: string, width: number, options: { prefix?: string; style?: Style; first?: Seg } = {}): Line[] {
+export function para(
+  text: string,
+  width: number,
+  options: { prefix?: string; style?: Style; first?: Seg } = {},
+): Line[] {
   const prefix = options.prefix ?? '';
   const rows = wrapText(text, width - prefix.length, 0);
   return rows.map((r, i) => {
@@ -92,7 +107,8 @@ export function para(text: string, width: number, options: { prefix?: string; st
 /** A bold title and a dim detail: on one row when they fit, else the detail wraps below. */
 export function titled(title: string, detail: string, width: number, detailStyle: Style = { dim: true }): Line[] {
   if (!detail) return [line(seg(title, { bold: true }))];
-  if (title.length + 2 + detail.length <= width) return [line(seg(title, { bold: true }), '  ', seg(detail, detailStyle))];
+  if (title.length + 2 + detail.length <= width)
+    return [line(seg(title, { bold: true }), '  ', seg(detail, detailStyle))];
   return [line(seg(title, { bold: true })), ...para(detail, width, { style: detailStyle })];
 }
 

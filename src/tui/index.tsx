@@ -102,5 +102,11 @@ export async function runTui(options: RunTuiOptions): Promise<{ exitCode: number
 }
 
 export { App, EXIT_INTERRUPTED, type AppProps, type TuiResult } from './App.js';
-export { createProgress, toProgressSource, type ProgressChannel, type ProgressEvent, type ProgressSource } from './progress.js';
+export {
+  createProgress,
+  toProgressSource,
+  type ProgressChannel,
+  type ProgressEvent,
+  type ProgressSource,
+} from './progress.js';
 export { addSample, sparkline, type Samples } from './sparkline.js';

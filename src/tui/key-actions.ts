@@ -38,7 +38,12 @@ export function keyAction(k: KeyName, ctx: KeyContext): NavAction {
     case 'prevContainer':
       return { type: 'prevContainer' };
     case 'watch':
-      return ctx.canWatch ? { type: 'toggleWatch' } : { type: 'message', text: `live watch is not available here${ctx.watchUnavailable ? `: ${ctx.watchUnavailable}` : ''}` };
+      return ctx.canWatch
+        ? { type: 'toggleWatch' }
+        : {
+            type: 'message',
+            text: `live watch is not available here${ctx.watchUnavailable ? `: ${ctx.watchUnavailable}` : ''}`,
+          };
     case 'save':
       return ctx.canSave ? { type: 'save' } : { type: 'message', text: 'saving is not available here' };
     case 'help':

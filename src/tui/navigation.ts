@@ -2,7 +2,19 @@
 // many containers there are and, for moves, how many rows the current screen has (the caller passes `count`,
 // computed from the screen's layout).
 
-export const SCREENS = ['summary', 'chain', 'breakdown', 'tools', 'verdicts', 'verdict', 'node', 'events', 'event', 'help', 'sizing'] as const;
+export const SCREENS = [
+  'summary',
+  'chain',
+  'breakdown',
+  'tools',
+  'verdicts',
+  'verdict',
+  'node',
+  'events',
+  'event',
+  'help',
+  'sizing',
+] as const;
 export type ScreenId = (typeof SCREENS)[number];
 
 export interface MenuItem {
@@ -127,7 +139,10 @@ function push(state: NavState, screen: ScreenId): NavState {
     stack: [...state.stack, state.screen],
     screen,
     // Text screens open at the top.
-    selected: screen === 'verdict' || screen === 'event' || screen === 'chain' || screen === 'tools' || screen === 'node' ? { ...state.selected, [screen]: 0 } : state.selected,
+    selected:
+      screen === 'verdict' || screen === 'event' || screen === 'chain' || screen === 'tools' || screen === 'node'
+        ? { ...state.selected, [screen]: 0 }
+        : state.selected,
   };
 }
 
@@ -165,18 +180,21 @@ export function reduce(prev: NavState, action: NavAction): NavState {
           const rows = count ?? summaryRows(state.containers);
           if (rows <= 0) return state;
           const sel = clamp(state.selected.summary, 0, rows - 1);
-          if (sel < state.containers) return push(setContainer({ ...state, selected: { ...state.selected, summary: sel } }, sel), 'chain');
+          if (sel < state.containers)
+            return push(setContainer({ ...state, selected: { ...state.selected, summary: sel } }, sel), 'chain');
           const item = MENU[sel - state.containers];
           return item ? push(state, item.screen) : state;
         }
         case 'verdicts': {
           if (count === 0) return { ...state, message: 'no verdicts to open' };
-          if (count !== undefined) return push(withSelected(state, 'verdicts', clamp(state.selected.verdicts, 0, count - 1)), 'verdict');
+          if (count !== undefined)
+            return push(withSelected(state, 'verdicts', clamp(state.selected.verdicts, 0, count - 1)), 'verdict');
           return push(state, 'verdict');
         }
         case 'events': {
           if (count === 0) return { ...state, message: 'no events to open' };
-          if (count !== undefined) return push(withSelected(state, 'events', clamp(state.selected.events, 0, count - 1)), 'event');
+          if (count !== undefined)
+            return push(withSelected(state, 'events', clamp(state.selected.events, 0, count - 1)), 'event');
           return push(state, 'event');
         }
         case 'chain':
@@ -206,7 +224,9 @@ export function reduce(prev: NavState, action: NavAction): NavState {
       return { ...state, containers, container };
     }
     case 'toggleHelp':
-      return state.help ? { ...state, help: false } : { ...state, help: true, selected: { ...state.selected, help: 0 } };
+      return state.help
+        ? { ...state, help: false }
+        : { ...state, help: true, selected: { ...state.selected, help: 0 } };
     case 'toggleWatch':
       return { ...state, watch: !state.watch, message: state.watch ? 'watch off' : 'watch on' };
     case 'setWatch':

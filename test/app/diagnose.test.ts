@@ -50,13 +50,24 @@ class FakeCluster implements Cluster {
   }
   async readCgroups(request: ReaderRequest) {
     this.readerRequests.push(request);
-    return this.call('readCgroups', this.facts.cgroupFiles ? { files: this.facts.cgroupFiles, kernelLog: this.facts.kernelLog, problems: [] } : null);
+    return this.call(
+      'readCgroups',
+      this.facts.cgroupFiles ? { files: this.facts.cgroupFiles, kernelLog: this.facts.kernelLog, problems: [] } : null,
+    );
   }
 }
 
-function options(facts: Facts, over: Partial<DiagnoseOptions['reader']> = {}, events: ProgressEvent[] = []): DiagnoseOptions {
+function options(
+  facts: Facts,
+  over: Partial<DiagnoseOptions['reader']> = {},
+  events: ProgressEvent[] = [],
+): DiagnoseOptions {
   return {
-    target: { kind: 'pod', namespace: facts.pod.metadata?.namespace ?? 'default', name: facts.pod.metadata?.name ?? '' },
+    target: {
+      kind: 'pod',
+      namespace: facts.pod.metadata?.namespace ?? 'default',
+      name: facts.pod.metadata?.name ?? '',
+    },
     reader: { enabled: true, namespace: null, image: 'busybox:1.36', deadlineSeconds: 60, kernelLog: true, ...over },
     signal: new AbortController().signal,
     progress: (e) => events.push(e),
@@ -75,12 +86,19 @@ test('live facts give the same answer as the snapshot they were served from', as
   assert.deepEqual(live.verdicts, offline.verdicts);
   assert.deepEqual(live.containers, offline.containers);
   assert.equal(cluster.readerRequests[0]?.namespace, 'default', 'the reader runs in the target namespace by default');
-  assert.deepEqual(events.map((e) => e.stage), ['pod', 'facts', 'done']);
+  assert.deepEqual(
+    events.map((e) => e.stage),
+    ['pod', 'facts', 'done'],
+  );
 });
 
 test('a forbidden read is skipped with the reason; the rest goes on', async () => {
   const facts = await loadSnapshot('examples/oomkilled-container');
-  const forbidden = new MemwhyError(ExitCode.Forbidden, 'events is forbidden: User "alice" cannot list resource "events" in API group "" in the namespace "default"', 'grant list on events');
+  const forbidden = new MemwhyError(
+    ExitCode.Forbidden,
+    'events is forbidden: User "alice" cannot list resource "events" in API group "" in the namespace "default"',
+    'grant list on events',
+  );
   const d = await diagnose(new FakeCluster(facts, { listEvents: forbidden }), options(facts));
   assert.equal(d.facts.events, null);
   assert.match(d.facts.missing.events ?? '', /cannot list resource "events".*grant list on events/);
@@ -91,7 +109,11 @@ test('a forbidden read is skipped with the reason; the rest goes on', async () =
 
 test('the reader failing degrades to the API-level answer with the reason', async () => {
   const facts = await loadSnapshot('examples/oomkilled-container');
-  const psa = new MemwhyError(ExitCode.Forbidden, 'pods "memwhy-reader-x" is forbidden: violates PodSecurity "baseline:latest": hostPath volumes (volume "cgroup")', 'use --reader-namespace with a namespace that allows hostPath');
+  const psa = new MemwhyError(
+    ExitCode.Forbidden,
+    'pods "memwhy-reader-x" is forbidden: violates PodSecurity "baseline:latest": hostPath volumes (volume "cgroup")',
+    'use --reader-namespace with a namespace that allows hostPath',
+  );
   const d = await diagnose(new FakeCluster(facts, { readCgroups: psa }), options(facts));
   assert.equal(d.facts.cgroupFiles, null);
   assert.match(d.facts.missing.cgroup ?? '', /violates PodSecurity.*--reader-namespace/);
@@ -139,16 +161,40 @@ test('--no-reader and the kernel log switch are recorded as reasons', async () =
 
 test('the pod itself is required: not found and interrupted are fatal', async () => {
   const facts = await loadSnapshot('examples/cache-driven');
-  await assert.rejects(diagnose(new FakeCluster(facts, { resolvePods: new MemwhyError(ExitCode.NotFound, 'pods "x" not found') }), options(facts)), (e: MemwhyError) => e.code === ExitCode.NotFound);
-  await assert.rejects(diagnose(new FakeCluster(facts, { readCgroups: new MemwhyError(ExitCode.Interrupted, 'interrupted') }), options(facts)), (e: MemwhyError) => e.code === ExitCode.Interrupted);
+  await assert.rejects(
+    diagnose(
+      new FakeCluster(facts, { resolvePods: new MemwhyError(ExitCode.NotFound, 'pods "x" not found') }),
+      options(facts),
+    ),
+    (e: MemwhyError) => e.code === ExitCode.NotFound,
+  );
+  await assert.rejects(
+    diagnose(
+      new FakeCluster(facts, { readCgroups: new MemwhyError(ExitCode.Interrupted, 'interrupted') }),
+      options(facts),
+    ),
+    (e: MemwhyError) => e.code === ExitCode.Interrupted,
+  );
 });
 
 test('workload pods: the worst off first, the others listed with why', () => {
   const ok: KPod = { metadata: { name: 'ok' }, status: { phase: 'Running', containerStatuses: [{ restartCount: 0 }] } };
-  const restarts: KPod = { metadata: { name: 'restarts' }, status: { phase: 'Running', containerStatuses: [{ restartCount: 3 }] } };
-  const oom: KPod = { metadata: { name: 'oom' }, status: { phase: 'Running', containerStatuses: [{ restartCount: 1, lastState: { terminated: { reason: 'OOMKilled' } } }] } };
+  const restarts: KPod = {
+    metadata: { name: 'restarts' },
+    status: { phase: 'Running', containerStatuses: [{ restartCount: 3 }] },
+  };
+  const oom: KPod = {
+    metadata: { name: 'oom' },
+    status: {
+      phase: 'Running',
+      containerStatuses: [{ restartCount: 1, lastState: { terminated: { reason: 'OOMKilled' } } }],
+    },
+  };
   const evicted: KPod = { metadata: { name: 'evicted' }, status: { phase: 'Failed', reason: 'Evicted' } };
-  assert.deepEqual(rankPods([ok, restarts, oom, evicted]).map((p) => p.metadata?.name), ['evicted', 'oom', 'restarts', 'ok']);
+  assert.deepEqual(
+    rankPods([ok, restarts, oom, evicted]).map((p) => p.metadata?.name),
+    ['evicted', 'oom', 'restarts', 'ok'],
+  );
 });
 
 test('PodMetrics is read only when the kubelet summary cannot be', async () => {
@@ -157,20 +203,25 @@ test('PodMetrics is read only when the kubelet summary cannot be', async () => {
   const withSummary = new FakeCluster(facts);
   await diagnose(withSummary, options(facts));
   assert.ok(!withSummary.calls.includes('getPodMetrics'));
-  const forbidden = new MemwhyError(ExitCode.Forbidden, 'nodes "datagen-1-35" is forbidden: cannot get resource "nodes/proxy"');
+  const forbidden = new MemwhyError(
+    ExitCode.Forbidden,
+    'nodes "datagen-1-35" is forbidden: cannot get resource "nodes/proxy"',
+  );
   const noSummary = new FakeCluster(facts, { getNodeSummary: forbidden });
   const d = await diagnose(noSummary, options(facts));
   assert.ok(noSummary.calls.includes('getPodMetrics'));
   assert.equal(analyse(d.facts, { now: NOW }).containers[0]?.workingSetBytes, 10 * 2 ** 20);
 });
 
-test('every read gets the run\'s abort signal, so Ctrl-C ends a request the API server never answers', async () => {
+test("every read gets the run's abort signal, so Ctrl-C ends a request the API server never answers", async () => {
   const facts = await loadSnapshot('examples/cache-driven');
   const seen: Array<[string, AbortSignal | undefined]> = [];
-  const record = <T>(name: string, value: T) => (...args: unknown[]): Promise<T> => {
-    seen.push([name, args.find((a): a is AbortSignal => a instanceof AbortSignal)]);
-    return Promise.resolve(value);
-  };
+  const record =
+    <T>(name: string, value: T) =>
+    (...args: unknown[]): Promise<T> => {
+      seen.push([name, args.find((a): a is AbortSignal => a instanceof AbortSignal)]);
+      return Promise.resolve(value);
+    };
   const cluster: Cluster = {
     resolvePods: record('resolvePods', [facts.pod]),
     getNode: record('getNode', facts.node!),
@@ -194,7 +245,14 @@ test('every read gets the run\'s abort signal, so Ctrl-C ends a request the API 
 test('a reader that could not be deleted, damaged frames, and a kernel log that could not be mounted reach the facts', async () => {
   const facts = await loadSnapshot('examples/cache-driven');
   const cluster = new FakeCluster(facts);
-  (cluster as Cluster).readCgroups = async () => ({ files: facts.cgroupFiles ?? {}, kernelLog: null, problems: ['x: checksum mismatch'], unreadable: [{ file: 'x', problem: 'checksum mismatch' }], cleanup: 'could not delete reader pod default/r (run kubectl memwhy cleanup -n default)', kernelLogMissing: 'the node\'s /var/log could not be mounted for --kernel-log: FailedMount' });
+  (cluster as Cluster).readCgroups = async () => ({
+    files: facts.cgroupFiles ?? {},
+    kernelLog: null,
+    problems: ['x: checksum mismatch'],
+    unreadable: [{ file: 'x', problem: 'checksum mismatch' }],
+    cleanup: 'could not delete reader pod default/r (run kubectl memwhy cleanup -n default)',
+    kernelLogMissing: "the node's /var/log could not be mounted for --kernel-log: FailedMount",
+  });
   const d = await diagnose(cluster, options(facts));
   assert.deepEqual(d.facts.unreadable, [{ file: 'x', problem: 'checksum mismatch' }]);
   const a = analyse(d.facts, { now: NOW });

@@ -3,7 +3,18 @@
 // the screen with its control characters made visible.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -27,7 +38,16 @@ const fresh = (what: string): string => join(tmp, `${what}-${++n}`);
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await run([...argv, '--now', NOW], {}, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: tmp, home: tmp });
+  const code = await run(
+    [...argv, '--now', NOW],
+    {},
+    {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      cwd: tmp,
+      home: tmp,
+    },
+  );
   return { code, stdout, stderr };
 }
 
@@ -44,11 +64,21 @@ async function rejectsWith(p: Promise<unknown>, code: number, message: RegExp): 
 // ---------------------------------------------------------------------------------------------
 // --save keeps no secret
 
-const SECRETS = ['sk_live_51HxSECRETstripe', 'hunter2-db-password', 'AKIAEXAMPLESECRET', 'ghp_tokenInLastApplied', 'my-db-credentials', 'tls-private-secret', 'panic: password=letmein'];
+const SECRETS = [
+  'sk_live_51HxSECRETstripe',
+  'hunter2-db-password',
+  'AKIAEXAMPLESECRET',
+  'ghp_tokenInLastApplied',
+  'my-db-credentials',
+  'tls-private-secret',
+  'panic: password=letmein',
+];
 
 /** A pod the way the API serves it, full of things that must never leave the cluster. */
 function leakyPod(name: string, uid: string, node: string): KPod {
-  const lastApplied = JSON.stringify({ spec: { containers: [{ env: [{ name: 'GITHUB_TOKEN', value: 'ghp_tokenInLastApplied' }] }] } });
+  const lastApplied = JSON.stringify({
+    spec: { containers: [{ env: [{ name: 'GITHUB_TOKEN', value: 'ghp_tokenInLastApplied' }] }] },
+  });
   const served: Record<string, unknown> = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -58,7 +88,14 @@ function leakyPod(name: string, uid: string, node: string): KPod {
       uid,
       labels: { app: name, 'secret-label': 'AKIAEXAMPLESECRET' },
       annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied },
-      managedFields: [{ manager: 'kubectl', fieldsV1: { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { 'f:env': { 'k:{"name":"DB_PASSWORD"}': {} } } } } } }],
+      managedFields: [
+        {
+          manager: 'kubectl',
+          fieldsV1: {
+            'f:spec': { 'f:containers': { 'k:{"name":"app"}': { 'f:env': { 'k:{"name":"DB_PASSWORD"}': {} } } } },
+          },
+        },
+      ],
     },
     spec: {
       nodeName: node,
@@ -70,17 +107,32 @@ function leakyPod(name: string, uid: string, node: string): KPod {
           image: 'shop/app:1',
           command: ['/bin/app', '--stripe-key=sk_live_51HxSECRETstripe'],
           args: ['--db-password', 'hunter2-db-password'],
-          env: [{ name: 'STRIPE_SECRET_KEY', value: 'sk_live_51HxSECRETstripe' }, { name: 'DB_PASSWORD', value: 'hunter2-db-password' }],
+          env: [
+            { name: 'STRIPE_SECRET_KEY', value: 'sk_live_51HxSECRETstripe' },
+            { name: 'DB_PASSWORD', value: 'hunter2-db-password' },
+          ],
           envFrom: [{ secretRef: { name: 'my-db-credentials' } }],
           resources: { requests: { memory: '64Mi' }, limits: { memory: '128Mi' } },
         } as object,
       ],
-      volumes: [{ name: 'tls', secret: { secretName: 'tls-private-secret' } }, { name: 'conf', configMap: { name: 'my-db-credentials' } }],
+      volumes: [
+        { name: 'tls', secret: { secretName: 'tls-private-secret' } },
+        { name: 'conf', configMap: { name: 'my-db-credentials' } },
+      ],
     },
     status: {
       phase: 'Running',
       qosClass: 'Burstable',
-      containerStatuses: [{ name: 'app', containerID: 'containerd://0123456789abcdef', restartCount: 1, ready: true, state: { running: { startedAt: '2026-11-23T02:00:00Z' } }, lastState: { terminated: { reason: 'Error', exitCode: 2, message: 'panic: password=letmein' } } }],
+      containerStatuses: [
+        {
+          name: 'app',
+          containerID: 'containerd://0123456789abcdef',
+          restartCount: 1,
+          ready: true,
+          state: { running: { startedAt: '2026-11-23T02:00:00Z' } },
+          lastState: { terminated: { reason: 'Error', exitCode: 2, message: 'panic: password=letmein' } },
+        },
+      ],
     },
   };
   return served as KPod;
@@ -89,13 +141,33 @@ function leakyPod(name: string, uid: string, node: string): KPod {
 describe('--save writes only what the analysis reads', () => {
   test('a node whose pods carry env secrets, args, last-applied-configuration, managedFields and secret volumes: none of it is in any saved file', async () => {
     const target = leakyPod('web-0', '0b9e0d5e-1c1b-4a53-9a57-4cfb0e8e7f10', 'node-a');
-    const others = [leakyPod('billing-0', '11111111-2222-3333-4444-555555555555', 'node-a'), leakyPod('db-0', '66666666-2222-3333-4444-555555555555', 'node-a')];
+    const others = [
+      leakyPod('billing-0', '11111111-2222-3333-4444-555555555555', 'node-a'),
+      leakyPod('db-0', '66666666-2222-3333-4444-555555555555', 'node-a'),
+    ];
     const facts: Facts = {
       pod: target,
-      node: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a', labels: { 'kubernetes.io/os': 'linux' }, annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'secret-note': 'AKIAEXAMPLESECRET' } }, status: { capacity: { memory: '8Gi' }, allocatable: { memory: '7Gi' } } },
+      node: {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: {
+          name: 'node-a',
+          labels: { 'kubernetes.io/os': 'linux' },
+          annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'secret-note': 'AKIAEXAMPLESECRET' },
+        },
+        status: { capacity: { memory: '8Gi' }, allocatable: { memory: '7Gi' } },
+      },
       nodes: null,
       nodePods: [target, ...others],
-      events: [{ metadata: { name: 'e1', namespace: 'shop', annotations: { note: 'hunter2-db-password' } }, involvedObject: { kind: 'Pod', name: 'web-0', namespace: 'shop' }, reason: 'BackOff', message: 'Back-off restarting failed container', type: 'Warning' }],
+      events: [
+        {
+          metadata: { name: 'e1', namespace: 'shop', annotations: { note: 'hunter2-db-password' } },
+          involvedObject: { kind: 'Pod', name: 'web-0', namespace: 'shop' },
+          reason: 'BackOff',
+          message: 'Back-off restarting failed container',
+          type: 'Warning',
+        },
+      ],
       summary: null,
       podMetrics: null,
       kernelLog: null,
@@ -104,12 +176,24 @@ describe('--save writes only what the analysis reads', () => {
     };
     const dir = fresh('leaky');
     await saveSnapshot(dir, facts);
-    const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => statSync(join(dir, f)).isFile());
+    const files = readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => statSync(join(dir, f)).isFile());
     assert.deepEqual(files.sort(), ['events.json', 'node-pods.json', 'node.json', 'pod.json']);
     for (const f of files) {
       const text = readFileSync(join(dir, f), 'utf8');
       for (const secret of SECRETS) assert.ok(!text.includes(secret), `${f} holds ${secret}`);
-      for (const field of ['"env"', '"envFrom"', '"args"', '"command"', '"managedFields"', 'last-applied-configuration', '"secretName"', '"configMap"']) assert.ok(!text.includes(field), `${f} holds ${field}`);
+      for (const field of [
+        '"env"',
+        '"envFrom"',
+        '"args"',
+        '"command"',
+        '"managedFields"',
+        'last-applied-configuration',
+        '"secretName"',
+        '"configMap"',
+      ])
+        assert.ok(!text.includes(field), `${f} holds ${field}`);
     }
     // What the analysis reads is all there: the same figures and verdicts from the snapshot as from the cluster's objects.
     const loaded = await loadSnapshot(dir);
@@ -148,7 +232,10 @@ describe('--save writes only what the analysis reads', () => {
     const bad = await cli(['--from', join(ROOT, 'examples', 'cache-driven'), '-o', 'json', '--save', '/proc/x']);
     assert.equal(bad.code, 2, bad.stderr);
     assert.equal(bad.stdout, '');
-    assert.match(bad.stderr, /^error: \/proc\/x is under \/proc, not a place for files\nhint: give --save a new or empty folder\n$/);
+    assert.match(
+      bad.stderr,
+      /^error: \/proc\/x is under \/proc, not a place for files\nhint: give --save a new or empty folder\n$/,
+    );
     const good = await cli(['--from', join(ROOT, 'examples', 'cache-driven'), '-o', 'json', '--save', 'saved-here']);
     assert.equal(good.code, 0, good.stderr);
     assert.equal(good.stderr, `snapshot saved to ${join(tmp, 'saved-here')}\n`);
@@ -226,41 +313,72 @@ describe('damaged reader output is named and never presented as healthy', () => 
     const p = parseFrames(flipped);
     assert.equal(p.complete, false);
     assert.equal(p.files['memory/memory.stat'], undefined);
-    assert.deepEqual(p.unreadable.map((u) => u.file), ['memory/memory.stat']);
+    assert.deepEqual(
+      p.unreadable.map((u) => u.file),
+      ['memory/memory.stat'],
+    );
     assert.match(p.unreadable[0]!.problem, /^checksum mismatch/);
     assert.equal(Object.keys(p.files).length, Object.keys(parseFrames(GOLDEN).files).length - 1);
   });
 
   test('a log cut in half: the output as a whole is named (truncated)', () => {
     const p = parseFrames(GOLDEN.slice(0, Math.floor(GOLDEN.length / 2)));
-    assert.ok(p.unreadable.some((u) => u.file === 'reader output' || /truncated/.test(u.problem)), JSON.stringify(p.unreadable));
+    assert.ok(
+      p.unreadable.some((u) => u.file === 'reader output' || /truncated/.test(u.problem)),
+      JSON.stringify(p.unreadable),
+    );
   });
 
-  test('the container\'s memory.stat unreadable: its working set is unknown (not its usage), no headroom verdict on it, the file is named', async () => {
+  test("the container's memory.stat unreadable: its working set is unknown (not its usage), no headroom verdict on it, the file is named", async () => {
     const facts = await loadSnapshot(join(ROOT, 'examples', 'cache-driven'));
     const key = Object.keys(facts.cgroupFiles!).find((k) => /c1176e8cb7ee.*\/memory\.stat$/.test(k))!;
-    assert.ok(key, 'the app container\'s memory.stat');
+    assert.ok(key, "the app container's memory.stat");
     const intact = analyse(facts, { now: NOW });
     const files = { ...facts.cgroupFiles! };
     delete files[key];
-    const damaged = analyse({ ...facts, cgroupFiles: files, unreadable: [{ file: key, problem: 'checksum mismatch ("00000000" stated, "0bad0bad" computed): data altered' }] }, { now: NOW });
+    const damaged = analyse(
+      {
+        ...facts,
+        cgroupFiles: files,
+        unreadable: [
+          { file: key, problem: 'checksum mismatch ("00000000" stated, "0bad0bad" computed): data altered' },
+        ],
+      },
+      { now: NOW },
+    );
     const app = damaged.containers.find((c) => c.name === 'app')!;
     assert.notEqual(app.usageBytes, null, 'usage is still known');
     assert.equal(app.workingSetBytes, null, 'the working set is unknown, not usage');
     assert.equal(app.headroom.workingSetOfLimit, null);
-    assert.ok(!damaged.verdicts.some((v) => v.kind === 'NearLimit' || v.kind === 'AboveRequest'), damaged.verdicts.map((v) => v.kind).join());
+    assert.ok(
+      !damaged.verdicts.some((v) => v.kind === 'NearLimit' || v.kind === 'AboveRequest'),
+      damaged.verdicts.map((v) => v.kind).join(),
+    );
     const notice = damaged.notices.find((x) => x.part === 'cgroup-files');
     assert.ok(notice, 'a notice names the damaged file');
     assert.ok(notice.message.includes(key) && /checksum mismatch/.test(notice.message));
-    assert.equal(intact.notices.some((x) => x.part === 'cgroup-files'), false);
+    assert.equal(
+      intact.notices.some((x) => x.part === 'cgroup-files'),
+      false,
+    );
     // And the text a user reads says it.
-    assert.match(renderText(damaged, { color: false, width: 200, container: null }), /cgroup-files: Not used, the reader's output failed its checks/);
+    assert.match(
+      renderText(damaged, { color: false, width: 200, container: null }),
+      /cgroup-files: Not used, the reader's output failed its checks/,
+    );
   });
 
   test('a truncated log that lost the container\'s directory: not "No cgroup directory for container app"', async () => {
     const facts = await loadSnapshot(join(ROOT, 'examples', 'cache-driven'));
     const files = Object.fromEntries(Object.entries(facts.cgroupFiles!).filter(([k]) => !k.includes('c1176e8cb7ee')));
-    const a = analyse({ ...facts, cgroupFiles: files, unreadable: [{ file: 'reader output', problem: 'output ends before the DONE line: truncated' }] }, { now: NOW });
+    const a = analyse(
+      {
+        ...facts,
+        cgroupFiles: files,
+        unreadable: [{ file: 'reader output', problem: 'output ends before the DONE line: truncated' }],
+      },
+      { now: NOW },
+    );
     const text = a.notices.map((x) => `${x.part}: ${x.message}`).join('\n');
     assert.doesNotMatch(text, /No cgroup directory for container app/);
     assert.match(text, /container app .* is not in the reader's output, which was damaged/);
@@ -294,7 +412,16 @@ describe('control characters from the cluster are shown, never sent raw', () => 
     const pod = structuredClone(facts.pod);
     pod.status = { ...pod.status, message: `The node was low on resource: memory. ${hostile}` };
     const kernelLog = `[1.0] ${hostile}node invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n`;
-    const events = [...(facts.events ?? []), { metadata: { name: 'x' }, involvedObject: { kind: 'Pod', name: pod.metadata?.name }, reason: 'Evicted', message: `evicted ${hostile}`, type: 'Warning' }];
+    const events = [
+      ...(facts.events ?? []),
+      {
+        metadata: { name: 'x' },
+        involvedObject: { kind: 'Pod', name: pod.metadata?.name },
+        reason: 'Evicted',
+        message: `evicted ${hostile}`,
+        type: 'Warning',
+      },
+    ];
     const safe = visibleFacts({ ...facts, pod, kernelLog, events });
     const a = analyse(safe, { now: NOW });
     const text = renderText(a, { color: false, width: 120, container: null });

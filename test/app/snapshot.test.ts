@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { loadSnapshot, locateJsonError, MAX_CGROUP_FILE_BYTES, NOT_IN_SNAPSHOT, saveSnapshot } from '../../src/app/snapshot.js';
+import {
+  loadSnapshot,
+  locateJsonError,
+  MAX_CGROUP_FILE_BYTES,
+  NOT_IN_SNAPSHOT,
+  saveSnapshot,
+} from '../../src/app/snapshot.js';
 import { ExitCode, MemwhyError } from '../../src/cli/exit-codes.js';
 import type { Facts, KPod } from '../../src/core/types.js';
 
@@ -35,7 +41,10 @@ const POD: KPod = {
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'web-0', namespace: 'shop', uid: '0b9e0d5e-1c1b-4a53-9a57-4cfb0e8e7f10' },
-  spec: { nodeName: 'node-a', containers: [{ name: 'app', resources: { requests: { memory: '100Mi' }, limits: { memory: '200Mi' } } }] },
+  spec: {
+    nodeName: 'node-a',
+    containers: [{ name: 'app', resources: { requests: { memory: '100Mi' }, limits: { memory: '200Mi' } } }],
+  },
   status: {
     phase: 'Running',
     qosClass: 'Burstable',
@@ -57,13 +66,25 @@ async function fullFacts(): Promise<Facts> {
   const podPath = 'kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0b9e0d5e.slice';
   cgroupFiles['cgroup.controllers'] = 'cpuset cpu io memory hugetlb pids rdma misc\n';
   for (const name of (await readdir(cgroupDir)).sort()) {
-    if (name.startsWith('memory.')) cgroupFiles[`${podPath}/cri-containerd-5f1c0d6c.scope/${name}`] = await readFile(new URL(name, cgroupDir), 'utf8');
+    if (name.startsWith('memory.'))
+      cgroupFiles[`${podPath}/cri-containerd-5f1c0d6c.scope/${name}`] = await readFile(
+        new URL(name, cgroupDir),
+        'utf8',
+      );
   }
   cgroupFiles[`${podPath}/memory.max`] = '209715200\n';
   return {
     pod: POD,
-    node: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a' }, status: { capacity: { memory: '8024304Ki' }, allocatable: { memory: '7921904Ki' } } },
-    nodes: [{ kind: 'Node', metadata: { name: 'node-a' } }, { kind: 'Node', metadata: { name: 'node-b' } }],
+    node: {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'node-a' },
+      status: { capacity: { memory: '8024304Ki' }, allocatable: { memory: '7921904Ki' } },
+    },
+    nodes: [
+      { kind: 'Node', metadata: { name: 'node-a' } },
+      { kind: 'Node', metadata: { name: 'node-b' } },
+    ],
     nodePods: [POD, { kind: 'Pod', metadata: { name: 'other', namespace: 'shop' }, spec: { nodeName: 'node-a' } }],
     events: [
       {
@@ -85,7 +106,12 @@ async function fullFacts(): Promise<Facts> {
 }
 
 /** Asserts that `promise` rejects with a MemwhyError of `code` whose message is exactly `message`. */
-async function rejects(promise: Promise<unknown>, code: number, message: string | RegExp, hint?: RegExp): Promise<MemwhyError> {
+async function rejects(
+  promise: Promise<unknown>,
+  code: number,
+  message: string | RegExp,
+  hint?: RegExp,
+): Promise<MemwhyError> {
   let caught: unknown;
   try {
     await promise;
@@ -161,7 +187,14 @@ describe('saveSnapshot + loadSnapshot', () => {
 
   test('empty lists, an empty kernel log and an empty cgroup tree survive as empty, not missing', async () => {
     const dir = join(tmp, `save${n++}`);
-    const facts: Facts = { ...(await fullFacts()), nodes: [], nodePods: [], events: [], kernelLog: '', cgroupFiles: {} };
+    const facts: Facts = {
+      ...(await fullFacts()),
+      nodes: [],
+      nodePods: [],
+      events: [],
+      kernelLog: '',
+      cgroupFiles: {},
+    };
     await saveSnapshot(dir, facts);
     assert.deepEqual(await loadSnapshot(dir), facts);
   });
@@ -192,7 +225,12 @@ describe('saveSnapshot + loadSnapshot', () => {
 describe('loadSnapshot: the folder', () => {
   test('folder missing → NotFound', async () => {
     const dir = join(tmp, 'no-such-folder');
-    await rejects(loadSnapshot(dir), ExitCode.NotFound, `snapshot folder ${dir} does not exist`, /--from takes a snapshot folder/);
+    await rejects(
+      loadSnapshot(dir),
+      ExitCode.NotFound,
+      `snapshot folder ${dir} does not exist`,
+      /--from takes a snapshot folder/,
+    );
   });
 
   test('a file instead of a folder → NotFound', async () => {
@@ -264,14 +302,27 @@ describe('loadSnapshot: pod.json', () => {
 
   test('not an object → BadInput', async () => {
     const dir = await folder({ 'pod.json': '[]' });
-    await rejects(loadSnapshot(dir), ExitCode.BadInput, `${join(dir, 'pod.json')}: expected a Pod object, found an array`);
+    await rejects(
+      loadSnapshot(dir),
+      ExitCode.BadInput,
+      `${join(dir, 'pod.json')}: expected a Pod object, found an array`,
+    );
   });
 
   test('another kind → BadInput', async () => {
     const dir = await folder({ 'pod.json': JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [POD] }) });
-    await rejects(loadSnapshot(dir), ExitCode.BadInput, `${join(dir, 'pod.json')}: expected a Pod, found kind "List"`, /one Pod/);
+    await rejects(
+      loadSnapshot(dir),
+      ExitCode.BadInput,
+      `${join(dir, 'pod.json')}: expected a Pod, found kind "List"`,
+      /one Pod/,
+    );
     const dir2 = await folder({ 'pod.json': JSON.stringify({ kind: 'Deployment', metadata: { name: 'web' } }) });
-    await rejects(loadSnapshot(dir2), ExitCode.BadInput, `${join(dir2, 'pod.json')}: expected a Pod, found kind "Deployment"`);
+    await rejects(
+      loadSnapshot(dir2),
+      ExitCode.BadInput,
+      `${join(dir2, 'pod.json')}: expected a Pod, found kind "Deployment"`,
+    );
   });
 
   test('no metadata.name → BadInput', async () => {
@@ -289,7 +340,9 @@ describe('loadSnapshot: pod.json', () => {
   test('a UTF-8 BOM and UTF-16LE (Windows PowerShell redirect) are read', async () => {
     const bom = await folder({ 'pod.json': `\uFEFF${podJson()}` });
     assert.deepEqual((await loadSnapshot(bom)).pod, POD);
-    const utf16 = await folder({ 'pod.json': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(podJson(), 'utf16le')]) });
+    const utf16 = await folder({
+      'pod.json': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(podJson(), 'utf16le')]),
+    });
     assert.deepEqual((await loadSnapshot(utf16)).pod, POD);
   });
 });
@@ -313,14 +366,29 @@ describe('loadSnapshot: optional parts', () => {
     const dir = await withPod({ 'node.json': JSON.stringify({ kind: 'Pod', metadata: { name: 'x' } }) });
     await rejects(loadSnapshot(dir), ExitCode.BadInput, `${join(dir, 'node.json')}: expected a Node, found kind "Pod"`);
     const dir2 = await withPod({ 'node.json': JSON.stringify({ kind: 'List', items: [] }) });
-    await rejects(loadSnapshot(dir2), ExitCode.BadInput, `${join(dir2, 'node.json')}: expected a Node, found kind "List"`, /nodes\.json/);
+    await rejects(
+      loadSnapshot(dir2),
+      ExitCode.BadInput,
+      `${join(dir2, 'node.json')}: expected a Node, found kind "List"`,
+      /nodes\.json/,
+    );
   });
 
   test('nodes.json of the wrong kind, or with a wrong item → BadInput', async () => {
     const dir = await withPod({ 'nodes.json': JSON.stringify({ kind: 'PodList', items: [] }) });
-    await rejects(loadSnapshot(dir), ExitCode.BadInput, `${join(dir, 'nodes.json')}: expected a NodeList, a List or an array, found kind "PodList"`);
-    const dir2 = await withPod({ 'nodes.json': JSON.stringify({ kind: 'List', items: [{ kind: 'Node' }, { kind: 'Pod' }] }) });
-    await rejects(loadSnapshot(dir2), ExitCode.BadInput, `${join(dir2, 'nodes.json')}: items[1] is not a Node: found kind "Pod"`);
+    await rejects(
+      loadSnapshot(dir),
+      ExitCode.BadInput,
+      `${join(dir, 'nodes.json')}: expected a NodeList, a List or an array, found kind "PodList"`,
+    );
+    const dir2 = await withPod({
+      'nodes.json': JSON.stringify({ kind: 'List', items: [{ kind: 'Node' }, { kind: 'Pod' }] }),
+    });
+    await rejects(
+      loadSnapshot(dir2),
+      ExitCode.BadInput,
+      `${join(dir2, 'nodes.json')}: items[1] is not a Node: found kind "Pod"`,
+    );
   });
 
   test('node-pods.json: PodList, List, bare array and kind-less {items} are accepted', async () => {
@@ -339,23 +407,48 @@ describe('loadSnapshot: optional parts', () => {
 
   test('node-pods.json with a wrong item or items not an array → BadInput', async () => {
     const dir = await withPod({ 'node-pods.json': JSON.stringify([POD, 'web-1']) });
-    await rejects(loadSnapshot(dir), ExitCode.BadInput, `${join(dir, 'node-pods.json')}: items[1] is not a Pod: found a string`);
+    await rejects(
+      loadSnapshot(dir),
+      ExitCode.BadInput,
+      `${join(dir, 'node-pods.json')}: items[1] is not a Pod: found a string`,
+    );
     const dir2 = await withPod({ 'node-pods.json': JSON.stringify({ kind: 'PodList', items: {} }) });
-    await rejects(loadSnapshot(dir2), ExitCode.BadInput, `${join(dir2, 'node-pods.json')}: items is an object without kind, not an array`);
+    await rejects(
+      loadSnapshot(dir2),
+      ExitCode.BadInput,
+      `${join(dir2, 'node-pods.json')}: items is an object without kind, not an array`,
+    );
     const dir3 = await withPod({ 'node-pods.json': JSON.stringify(POD) });
-    await rejects(loadSnapshot(dir3), ExitCode.BadInput, `${join(dir3, 'node-pods.json')}: expected a PodList, a List or an array, found kind "Pod"`);
+    await rejects(
+      loadSnapshot(dir3),
+      ExitCode.BadInput,
+      `${join(dir3, 'node-pods.json')}: expected a PodList, a List or an array, found kind "Pod"`,
+    );
   });
 
   test('events.json: EventList, List and bare array are accepted; wrong kinds are not', async () => {
-    const event = { kind: 'Event', reason: 'OOMKilling', message: 'Memory cgroup out of memory', involvedObject: { kind: 'Node', name: 'node-a' } };
+    const event = {
+      kind: 'Event',
+      reason: 'OOMKilling',
+      message: 'Memory cgroup out of memory',
+      involvedObject: { kind: 'Node', name: 'node-a' },
+    };
     for (const body of [{ kind: 'EventList', items: [event] }, { kind: 'List', items: [event] }, [event]]) {
       const dir = await withPod({ 'events.json': JSON.stringify(body) });
       assert.deepEqual((await loadSnapshot(dir)).events, [event]);
     }
     const dir = await withPod({ 'events.json': JSON.stringify(event) });
-    await rejects(loadSnapshot(dir), ExitCode.BadInput, `${join(dir, 'events.json')}: expected a EventList, a List or an array, found kind "Event"`);
+    await rejects(
+      loadSnapshot(dir),
+      ExitCode.BadInput,
+      `${join(dir, 'events.json')}: expected a EventList, a List or an array, found kind "Event"`,
+    );
     const dir2 = await withPod({ 'events.json': JSON.stringify({ kind: 'PodList', items: [] }) });
-    await rejects(loadSnapshot(dir2), ExitCode.BadInput, `${join(dir2, 'events.json')}: expected a EventList, a List or an array, found kind "PodList"`);
+    await rejects(
+      loadSnapshot(dir2),
+      ExitCode.BadInput,
+      `${join(dir2, 'events.json')}: expected a EventList, a List or an array, found kind "PodList"`,
+    );
   });
 
   test('events.k8s.io/v1 events are mapped to the core/v1 fields', async () => {
@@ -395,7 +488,12 @@ describe('loadSnapshot: optional parts', () => {
 
   test('podmetrics.json of the wrong kind → BadInput', async () => {
     const dir = await withPod({ 'podmetrics.json': await raw('metrics.k8s.io-nodemetrics.k8s-docs-minikube.json') });
-    await rejects(loadSnapshot(dir), ExitCode.BadInput, `${join(dir, 'podmetrics.json')}: expected a PodMetrics, found kind "NodeMetrics"`, /metrics\.k8s\.io/);
+    await rejects(
+      loadSnapshot(dir),
+      ExitCode.BadInput,
+      `${join(dir, 'podmetrics.json')}: expected a PodMetrics, found kind "NodeMetrics"`,
+      /metrics\.k8s\.io/,
+    );
   });
 });
 
@@ -432,7 +530,10 @@ describe('loadSnapshot: cgroup/', () => {
     ]);
     assert.equal(facts.cgroupFiles![`${ctr}/memory.stat`], stat, 'text exactly as in the file');
     assert.equal(facts.cgroupFiles![`${ctr}/memory.max`], 'max\n');
-    assert.deepEqual(facts.missing[`cgroup/${pod}/huge.txt`], `skipped: ${MAX_CGROUP_FILE_BYTES + 1} bytes, larger than 1 MiB`);
+    assert.deepEqual(
+      facts.missing[`cgroup/${pod}/huge.txt`],
+      `skipped: ${MAX_CGROUP_FILE_BYTES + 1} bytes, larger than 1 MiB`,
+    );
     assert.equal(facts.missing.cgroup, undefined);
   });
 
@@ -447,12 +548,21 @@ describe('loadSnapshot: cgroup/', () => {
 
 describe('locateJsonError', () => {
   test('names the place and the problem', () => {
-    assert.deepEqual(locateJsonError('{"a":1,}'), { pos: 7, problem: "expected a property name in double quotes, found '}'" });
-    assert.deepEqual(locateJsonError('[1,2'), { pos: 4, problem: "expected ',' or ']' after an array element, found the end of the file" });
+    assert.deepEqual(locateJsonError('{"a":1,}'), {
+      pos: 7,
+      problem: "expected a property name in double quotes, found '}'",
+    });
+    assert.deepEqual(locateJsonError('[1,2'), {
+      pos: 4,
+      problem: "expected ',' or ']' after an array element, found the end of the file",
+    });
     assert.deepEqual(locateJsonError('{"a": "x\ny"}'), { pos: 8, problem: 'control character U+000A inside a string' });
     assert.deepEqual(locateJsonError('{"a": "abc'), { pos: 6, problem: 'unterminated string' });
     assert.deepEqual(locateJsonError('{} x'), { pos: 3, problem: "unexpected 'x' after the end of the JSON value" });
-    assert.deepEqual(locateJsonError('{"a": 01}'), { pos: 7, problem: "expected ',' or '}' after a property value, found '1'" });
+    assert.deepEqual(locateJsonError('{"a": 01}'), {
+      pos: 7,
+      problem: "expected ',' or '}' after a property value, found '1'",
+    });
     assert.deepEqual(locateJsonError('{"a": "\\x"}'), { pos: 7, problem: 'bad escape in a string' });
     assert.deepEqual(locateJsonError('{"a": tru}'), { pos: 6, problem: "unexpected 't', expected a value" });
     assert.equal(locateJsonError('{"a": [1, -2.5e3, true, null, "\\u00e9"]}'), null);
@@ -469,7 +579,12 @@ describe('locateJsonError', () => {
     };
     const jsonText = fc.json();
     const mutated = fc
-      .tuple(jsonText, fc.nat(), fc.nat(3), fc.constantFrom(',', '}', ']', '"', ':', '\\', '\n', 'x', '0', '-', ' ', '{', '['))
+      .tuple(
+        jsonText,
+        fc.nat(),
+        fc.nat(3),
+        fc.constantFrom(',', '}', ']', '"', ':', '\\', '\n', 'x', '0', '-', ' ', '{', '['),
+      )
       .map(([s, at, cut, ch]) => {
         const i = s.length === 0 ? 0 : at % s.length;
         return s.slice(0, i) + ch + s.slice(i + cut);

@@ -27,7 +27,11 @@ class Sink {
   }
 }
 
-async function cli(argv: string[], env: Env = {}, tty = false): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  argv: string[],
+  env: Env = {},
+  tty = false,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Sink(tty, tty ? 120 : undefined);
   const stderr = new Sink(tty);
   const code = await run(argv, env, { stdout, stderr });
@@ -46,12 +50,19 @@ before(async () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'web-0', namespace: 'shop' },
-      spec: { nodeName: 'node-a', containers: [{ name: 'app', resources: { requests: { memory: '100Mi' }, limits: { memory: '200Mi' } } }] },
+      spec: {
+        nodeName: 'node-a',
+        containers: [{ name: 'app', resources: { requests: { memory: '100Mi' }, limits: { memory: '200Mi' } } }],
+      },
       status: {
         phase: 'Running',
         qosClass: 'Burstable',
         containerStatuses: [
-          { name: 'app', restartCount: 2, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-01-02T03:00:00Z' } } },
+          {
+            name: 'app',
+            restartCount: 2,
+            lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-01-02T03:00:00Z' } },
+          },
         ],
       },
     }),
@@ -82,7 +93,24 @@ describe('parseArgs', () => {
   };
 
   const reader = { enabled: true, image: 'busybox:1.36', namespace: null, timeoutSeconds: 60, kernelLog: false };
-  const defaults = { kind: 'run', namespace: null, context: null, kubeconfig: null, cluster: null, user: null, requestTimeout: null, container: null, output: 'auto', from: null, save: null, color: 'auto', exitCode: false, all: false, now: null, reader };
+  const defaults = {
+    kind: 'run',
+    namespace: null,
+    context: null,
+    kubeconfig: null,
+    cluster: null,
+    user: null,
+    requestTimeout: null,
+    container: null,
+    output: 'auto',
+    from: null,
+    save: null,
+    color: 'auto',
+    exitCode: false,
+    all: false,
+    now: null,
+    reader,
+  };
 
   test('defaults', () => {
     assert.deepEqual(parse('web-0'), { ...defaults, target: { kind: 'pod', name: 'web-0' } });
@@ -90,8 +118,62 @@ describe('parseArgs', () => {
 
   test('every flag', () => {
     assert.deepEqual(
-      parse('pod/web-0', '-n', 'shop', '--context', 'prod', '--kubeconfig', '/k', '--cluster', 'c1', '--user', 'u1', '--request-timeout', '30s', '-c', 'app', '-o', 'json', '--save', 'out', '--color', 'never', '--exit-code', '--now', '2026-01-02T05:04:05+02:00', '--image', 'registry.local/busybox:1.36', '--reader-namespace', 'memwhy', '--reader-timeout', '90', '--kernel-log'),
-      { ...defaults, target: { kind: 'pod', name: 'web-0' }, namespace: 'shop', context: 'prod', kubeconfig: '/k', cluster: 'c1', user: 'u1', requestTimeout: '30s', container: 'app', output: 'json', save: 'out', color: 'never', exitCode: true, now: NOW, reader: { enabled: true, image: 'registry.local/busybox:1.36', namespace: 'memwhy', timeoutSeconds: 90, kernelLog: true } },
+      parse(
+        'pod/web-0',
+        '-n',
+        'shop',
+        '--context',
+        'prod',
+        '--kubeconfig',
+        '/k',
+        '--cluster',
+        'c1',
+        '--user',
+        'u1',
+        '--request-timeout',
+        '30s',
+        '-c',
+        'app',
+        '-o',
+        'json',
+        '--save',
+        'out',
+        '--color',
+        'never',
+        '--exit-code',
+        '--now',
+        '2026-01-02T05:04:05+02:00',
+        '--image',
+        'registry.local/busybox:1.36',
+        '--reader-namespace',
+        'memwhy',
+        '--reader-timeout',
+        '90',
+        '--kernel-log',
+      ),
+      {
+        ...defaults,
+        target: { kind: 'pod', name: 'web-0' },
+        namespace: 'shop',
+        context: 'prod',
+        kubeconfig: '/k',
+        cluster: 'c1',
+        user: 'u1',
+        requestTimeout: '30s',
+        container: 'app',
+        output: 'json',
+        save: 'out',
+        color: 'never',
+        exitCode: true,
+        now: NOW,
+        reader: {
+          enabled: true,
+          image: 'registry.local/busybox:1.36',
+          namespace: 'memwhy',
+          timeoutSeconds: 90,
+          kernelLog: true,
+        },
+      },
     );
     assert.deepEqual(parse('pods/web-0').target, { kind: 'pod', name: 'web-0' });
     assert.equal(parse('po/web-0', '--namespace=shop').namespace, 'shop');
@@ -103,7 +185,16 @@ describe('parseArgs', () => {
     assert.deepEqual(parse('sts/db').target, { kind: 'workload', resource: 'statefulset', name: 'db' });
     assert.deepEqual(parse('-l', 'app=web,tier!=cache').target, { kind: 'selector', selector: 'app=web,tier!=cache' });
     assert.equal(parse('x', '-o', 'yaml').output, 'yaml');
-    assert.deepEqual(parseArgs(['cleanup', '-n', 'memwhy']), { kind: 'cleanup', namespace: 'memwhy', context: null, kubeconfig: null, cluster: null, user: null, requestTimeout: null, allNamespaces: false });
+    assert.deepEqual(parseArgs(['cleanup', '-n', 'memwhy']), {
+      kind: 'cleanup',
+      namespace: 'memwhy',
+      context: null,
+      kubeconfig: null,
+      cluster: null,
+      user: null,
+      requestTimeout: null,
+      allNamespaces: false,
+    });
     assert.equal((parseArgs(['cleanup', '-A']) as { allNamespaces: boolean }).allNamespaces, true);
   });
 
@@ -111,12 +202,47 @@ describe('parseArgs', () => {
     usageError(['--bogus'], 'unknown flag --bogus');
     usageError(['a', 'b'], 'unexpected argument "b"');
     // No pod: the overview of the context's namespace, as kubectl top pods (issue 10).
-    assert.deepEqual(parseArgs([]), { kind: 'overview', namespace: null, context: null, kubeconfig: null, cluster: null, user: null, requestTimeout: null, output: 'auto', color: 'auto', now: null, allNamespaces: false, selector: null, deep: false, containers: false, sort: 'risk' });
-    assert.equal((parseArgs(['-A', '-l', 'app=web', '--deep', '--sort', 'working-set']) as { kind: string; sort: string }).sort, 'working-set');
-    assert.deepEqual(parseArgs(['node/worker-1', '-o', 'json']), { kind: 'node', namespace: null, context: null, kubeconfig: null, cluster: null, user: null, requestTimeout: null, output: 'json', color: 'auto', now: null, node: 'worker-1', readerEnabled: true });
+    assert.deepEqual(parseArgs([]), {
+      kind: 'overview',
+      namespace: null,
+      context: null,
+      kubeconfig: null,
+      cluster: null,
+      user: null,
+      requestTimeout: null,
+      output: 'auto',
+      color: 'auto',
+      now: null,
+      allNamespaces: false,
+      selector: null,
+      deep: false,
+      containers: false,
+      sort: 'risk',
+    });
+    assert.equal(
+      (parseArgs(['-A', '-l', 'app=web', '--deep', '--sort', 'working-set']) as { kind: string; sort: string }).sort,
+      'working-set',
+    );
+    assert.deepEqual(parseArgs(['node/worker-1', '-o', 'json']), {
+      kind: 'node',
+      namespace: null,
+      context: null,
+      kubeconfig: null,
+      cluster: null,
+      user: null,
+      requestTimeout: null,
+      output: 'json',
+      color: 'auto',
+      now: null,
+      node: 'worker-1',
+      readerEnabled: true,
+    });
     usageError(['web', '--deep'], '--deep, --containers and --sort go with the overview (no pod)');
     usageError(['-A', '-n', 'shop'], 'use either -n or -A, not both');
-    usageError(['--sort', 'size'], '--sort must be one of risk, working-set, usage, request, limit, name, restarts, not "size"');
+    usageError(
+      ['--sort', 'size'],
+      '--sort must be one of risk, working-set, usage, request, limit, name, restarts, not "size"',
+    );
     usageError(['node/n1', '-l', 'a=b'], 'node/<name> takes no -l, -A, --deep, --containers or --sort');
     usageError(['-A', '--save', 'x'], "--save writes one pod's snapshot: name the pod");
     usageError(['-o', 'xml', 'x'], '--output must be one of auto, tui, text, json, yaml, not "xml"');
@@ -142,7 +268,17 @@ describe('parseArgs', () => {
     const text = help.kind === 'help' ? help.text : '';
     assert.match(text, /^Usage: kubectl memwhy <pod> \[flags\]/);
     assert.match(text, /Examples:\n {2}kubectl memwhy web-7d9c4-x2x9q -n shop/);
-    for (const flag of ['--namespace', '--context', '--kubeconfig', '--output', '--from', '--color', '--exit-code', '--version', '--help']) {
+    for (const flag of [
+      '--namespace',
+      '--context',
+      '--kubeconfig',
+      '--output',
+      '--from',
+      '--color',
+      '--exit-code',
+      '--version',
+      '--help',
+    ]) {
       assert.ok(text.includes(flag), flag);
     }
     assert.ok(!text.includes('--now'), '--now is hidden');
@@ -152,10 +288,19 @@ describe('parseArgs', () => {
 
 describe('renderJson', () => {
   test('type order at the top, 2-space indent, trailing newline, undefined as null', () => {
-    const a = { notices: [], schemaVersion: 1, generatedAt: NOW, pod: { name: 'x', namespace: undefined } } as unknown as Analysis;
+    const a = {
+      notices: [],
+      schemaVersion: 1,
+      generatedAt: NOW,
+      pod: { name: 'x', namespace: undefined },
+    } as unknown as Analysis;
     const text = renderJson(a);
     assert.ok(text.endsWith('}\n'));
-    assert.ok(text.startsWith('{\n  "schemaVersion": 1,\n  "generatedAt": "2026-01-02T03:04:05.000Z",\n  "pod": {\n    "name": "x",\n    "namespace": null\n  },'));
+    assert.ok(
+      text.startsWith(
+        '{\n  "schemaVersion": 1,\n  "generatedAt": "2026-01-02T03:04:05.000Z",\n  "pod": {\n    "name": "x",\n    "namespace": null\n  },',
+      ),
+    );
     assert.deepEqual(Object.keys(JSON.parse(text)), [
       'schemaVersion',
       'generatedAt',
@@ -233,12 +378,18 @@ describe('run', () => {
     assert.equal(a.schemaVersion, 1);
     assert.equal(a.generatedAt, NOW);
     assert.equal(a.pod.name, 'web-0');
-    assert.equal(r.stdout, (await cli(['web-0', '-n', 'shop', '--from', snap, '-o', 'json', '--now', NOW])).stdout, 'reproducible');
+    assert.equal(
+      r.stdout,
+      (await cli(['web-0', '-n', 'shop', '--from', snap, '-o', 'json', '--now', NOW])).stdout,
+      'reproducible',
+    );
   });
 
   test('--exit-code: 10 exactly when a critical or warning verdict exists', async () => {
     const r = await cli(['--from', snap, '-o', 'json', '--now', NOW, '--exit-code']);
-    const problem = (JSON.parse(r.stdout) as Analysis).verdicts.some((v) => v.severity === 'critical' || v.severity === 'warning');
+    const problem = (JSON.parse(r.stdout) as Analysis).verdicts.some(
+      (v) => v.severity === 'critical' || v.severity === 'warning',
+    );
     assert.ok(problem, 'an OOMKilled last state is a problem verdict');
     assert.equal(r.code, ExitCode.ProblemFound);
     assert.equal((await cli(['--from', snap, '-o', 'json', '--now', NOW])).code, 0, 'without --exit-code: 0');
@@ -247,7 +398,10 @@ describe('run', () => {
   test('a pod name or namespace that does not match the snapshot exits 3', async () => {
     const r = await cli(['web-1', '--from', snap]);
     assert.equal(r.code, ExitCode.NotFound);
-    assert.equal(r.stderr, `error: pod web-1 is not in the snapshot ${snap}\nhint: the snapshot ${snap} holds pod shop/web-0; drop the pod name to explain it\n`);
+    assert.equal(
+      r.stderr,
+      `error: pod web-1 is not in the snapshot ${snap}\nhint: the snapshot ${snap} holds pod shop/web-0; drop the pod name to explain it\n`,
+    );
     const r2 = await cli(['--from', snap, '-n', 'other']);
     assert.equal(r2.code, ExitCode.NotFound);
     assert.match(r2.stderr, /^error: the snapshot .* holds no pod in namespace other\n/);
@@ -263,11 +417,18 @@ describe('run', () => {
     assert.ok((await cli(['--from', snap, '--now', NOW], {}, true)).stdout.includes(ESC), 'auto on a TTY: colour');
     assert.ok(!(await cli(['--from', snap, '--now', NOW], { NO_COLOR: '1' }, true)).stdout.includes(ESC), 'NO_COLOR');
     assert.ok(!(await cli(['--from', snap, '--now', NOW, '--color', 'never'], {}, true)).stdout.includes(ESC));
-    assert.ok((await cli(['--from', snap, '--now', NOW, '--color', 'always'], { NO_COLOR: '1' })).stdout.includes(ESC), 'the flag wins');
+    assert.ok(
+      (await cli(['--from', snap, '--now', NOW, '--color', 'always'], { NO_COLOR: '1' })).stdout.includes(ESC),
+      'the flag wins',
+    );
   });
 
   test('an unexpected error is an internal error, exit 1; the stack only with MEMWHY_DEBUG=1', async () => {
-    const broken = { write: (): never => { throw new TypeError('boom'); } };
+    const broken = {
+      write: (): never => {
+        throw new TypeError('boom');
+      },
+    };
     const stderr = new Sink();
     assert.equal(await run(['--version'], {}, { stdout: broken, stderr }), ExitCode.Bug);
     assert.equal(stderr.text, `error: internal error: boom\nplease report this at ${ISSUES_URL}\n`);

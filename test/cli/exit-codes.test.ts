@@ -28,7 +28,21 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'memwhy-exit-'));
   await writeFile(
     join(dir, 'config'),
-    ['apiVersion: v1', 'kind: Config', 'current-context: one', 'clusters:', '- name: c', '  cluster: {server: "https://127.0.0.1:1"}', 'users:', '- name: u', '  user: {token: t}', 'contexts:', '- name: one', '  context: {cluster: c, user: u}', ''].join('\n'),
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: one',
+      'clusters:',
+      '- name: c',
+      '  cluster: {server: "https://127.0.0.1:1"}',
+      'users:',
+      '- name: u',
+      '  user: {token: t}',
+      'contexts:',
+      '- name: one',
+      '  context: {cluster: c, user: u}',
+      '',
+    ].join('\n'),
   );
 });
 after(() => rm(dir, { recursive: true, force: true }));
@@ -36,14 +50,30 @@ after(() => rm(dir, { recursive: true, force: true }));
 test('a bad selector is a usage error (2) with a hint, before any request (it was 1, "bug in memwhy")', async () => {
   const r = await cli(['-l', 'app in (web', '--kubeconfig', join(dir, 'config')]);
   assert.equal(r.code, ExitCode.Usage);
-  assert.equal(r.stderr, 'error: -l "app in (web" is not a label selector: cannot read "app in (web"\nhint: write it as kubectl does: app=web, tier!=db, env in (a,b), !canary\n');
+  assert.equal(
+    r.stderr,
+    'error: -l "app in (web" is not a label selector: cannot read "app in (web"\nhint: write it as kubectl does: app=web, tier!=db, env in (a,b), !canary\n',
+  );
 });
 
 test('label selector syntax: what kubectl accepts passes, typos do not', () => {
-  for (const ok of ['app=web', 'app==web', 'app!=web', 'app', '!app', 'app=', 'env in (a,b)', 'env notin (a, b),tier=x', 'example.com/role=db', 'n>3', 'a=b, c!=d']) {
+  for (const ok of [
+    'app=web',
+    'app==web',
+    'app!=web',
+    'app',
+    '!app',
+    'app=',
+    'env in (a,b)',
+    'env notin (a, b),tier=x',
+    'example.com/role=db',
+    'n>3',
+    'a=b, c!=d',
+  ]) {
     assert.equal(badRequirement(ok), null, ok);
   }
-  for (const bad of ['app in (web', 'app=we b', '=web', 'app in ()', 'app=web,', 'app=-x']) assert.notEqual(badRequirement(bad), null, bad);
+  for (const bad of ['app in (web', 'app=we b', '=web', 'app in ()', 'app=web,', 'app=-x'])
+    assert.notEqual(badRequirement(bad), null, bad);
 });
 
 test('--context nosuch and a missing --kubeconfig exit 5 (kubeconfig unusable), as the README says', async () => {

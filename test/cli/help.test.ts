@@ -33,15 +33,20 @@ test('the closing paragraphs wrap only at the terminal width, never mid-sentence
   closing.forEach((line, i) => {
     assert.ok(line.length <= 80, `fits 80 columns: ${line}`);
     const next = closing[i + 1];
-    if (line !== '' && next !== undefined && next !== '') assert.ok(line.length >= 60, `a full line before the next: ${JSON.stringify(line)}`);
+    if (line !== '' && next !== undefined && next !== '')
+      assert.ok(line.length >= 60, `a full line before the next: ${JSON.stringify(line)}`);
   });
-  assert.match(text.replace(/\s+/g, ' '), /5 unreachable or bad kubeconfig, 6 bad input, 7 Node\.js too old, 10 problem found/);
+  assert.match(
+    text.replace(/\s+/g, ' '),
+    /5 unreachable or bad kubeconfig, 6 bad input, 7 Node\.js too old, 10 problem found/,
+  );
 });
 
 test('each example command stays on its line at 80 columns', () => {
   const examples = section(help(), 'Examples:');
   const rows = examples.slice(0, examples.indexOf(''));
-  for (const row of rows.filter((r) => /^ {2}\S/.test(r))) assert.match(row, /^ {2}kubectl memwhy /, `a wrapped command: ${row}`);
+  for (const row of rows.filter((r) => /^ {2}\S/.test(r)))
+    assert.match(row, /^ {2}kubectl memwhy /, `a wrapped command: ${row}`);
   assert.ok(rows.some((r) => r.includes('kubectl memwhy --from ./snapshot')));
 });
 

@@ -18,14 +18,27 @@ function webPod(name: string, status: Obj): Obj {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'shop', labels: { app: 'web' }, ownerReferences: [] },
-    spec: { nodeName: 'node-a', containers: [{ name: 'app', image: 'nginx', resources: { requests: { memory: '64Mi' }, limits: { memory: '128Mi' } } }] },
+    spec: {
+      nodeName: 'node-a',
+      containers: [
+        { name: 'app', image: 'nginx', resources: { requests: { memory: '64Mi' }, limits: { memory: '128Mi' } } },
+      ],
+    },
     status,
   };
 }
 const running = (restarts: number, last?: Obj): Obj => ({
   phase: 'Running',
   qosClass: 'Burstable',
-  containerStatuses: [{ name: 'app', ready: true, restartCount: restarts, state: { running: { startedAt: '2026-11-23T00:00:00Z' } }, ...(last ? { lastState: last } : {}) }],
+  containerStatuses: [
+    {
+      name: 'app',
+      ready: true,
+      restartCount: restarts,
+      state: { running: { startedAt: '2026-11-23T00:00:00Z' } },
+      ...(last ? { lastState: last } : {}),
+    },
+  ],
 });
 
 before(async () => {
@@ -34,7 +47,10 @@ before(async () => {
       nodes: [node('node-a')],
       pods: [
         webPod('web-a', running(0)),
-        webPod('web-b', running(3, { terminated: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-11-23T00:00:00Z' } })),
+        webPod(
+          'web-b',
+          running(3, { terminated: { reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-11-23T00:00:00Z' } }),
+        ),
         webPod('web-c', running(1)),
         { ...webPod('db-0', running(0)), metadata: { name: 'db-0', namespace: 'shop', labels: { app: 'db' } } },
       ],
@@ -50,12 +66,16 @@ after(async () => {
 async function memwhy(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await run([...argv, '--kubeconfig', cluster.kubeconfig('admin'), '--no-reader', '--now', '2026-11-23T03:00:00Z'], {}, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd: scratch,
-    home: scratch,
-  });
+  const code = await run(
+    [...argv, '--kubeconfig', cluster.kubeconfig('admin'), '--no-reader', '--now', '2026-11-23T03:00:00Z'],
+    {},
+    {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      cwd: scratch,
+      home: scratch,
+    },
+  );
   return { code, stdout, stderr };
 }
 
@@ -75,7 +95,10 @@ test('-l app=web -o text names the other pods under the container table', async 
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Pod shop\/web-b /);
   const below = r.stdout.slice(r.stdout.indexOf('  pod request'), r.stdout.indexOf('Verdicts'));
-  assert.equal(below.replace(/\s+/g, ' ').trim(), "pod request 64.0Mi (scheduler's count) · pod limit 128Mi also matched 2 other pods (this one is the worst off): web-c (1 restart(s)), web-a (Running)");
+  assert.equal(
+    below.replace(/\s+/g, ' ').trim(),
+    "pod request 64.0Mi (scheduler's count) · pod limit 128Mi also matched 2 other pods (this one is the worst off): web-c (1 restart(s)), web-a (Running)",
+  );
 });
 
 test('a single pod has no others, in JSON ([]) and text (no line)', async () => {

@@ -15,8 +15,10 @@ test('the README flags table is the one generated from FLAGS (UPDATE_README=1 re
   const end = readme.indexOf(END, start);
   assert.ok(end > 0, 'README has the flags:end marker');
   const expected = `${flagsTable()}\n`;
-  if (process.env.UPDATE_README === '1') writeFileSync('README.md', readme.slice(0, start) + expected + readme.slice(end));
-  else assert.equal(readme.slice(start, end), expected, 'README flags table is stale: UPDATE_README=1 npm run test:unit');
+  if (process.env.UPDATE_README === '1')
+    writeFileSync('README.md', readme.slice(0, start) + expected + readme.slice(end));
+  else
+    assert.equal(readme.slice(start, end), expected, 'README flags table is stale: UPDATE_README=1 npm run test:unit');
 });
 
 test('every flag in the table is one --help shows', () => {

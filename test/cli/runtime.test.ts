@@ -30,9 +30,16 @@ describe('runtimeProblem', () => {
 describe('dist/cli.js on the system Node (older than engines)', () => {
   const dist = join(ROOT, 'dist', 'cli.js');
   const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => existsSync(p));
-  const version = systemNode ? spawnSync(systemNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim() : '';
-  const skip = !existsSync(dist) ? 'dist/cli.js is not built' : !systemNode || runtimeProblem(version, pkg.engines.node) === null ? 'no system Node older than engines' : false;
-  const cli = (args: string[]) => spawnSync(systemNode!, [dist, ...args], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: '/tmp' } });
+  const version = systemNode
+    ? spawnSync(systemNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim()
+    : '';
+  const skip = !existsSync(dist)
+    ? 'dist/cli.js is not built'
+    : !systemNode || runtimeProblem(version, pkg.engines.node) === null
+      ? 'no system Node older than engines'
+      : false;
+  const cli = (args: string[]) =>
+    spawnSync(systemNode!, [dist, ...args], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: '/tmp' } });
 
   test('the live path says in one line what to use and exits 7 (it crashed inside undici before)', { skip }, () => {
     const r = cli(['web-0', '-n', 'shop']);

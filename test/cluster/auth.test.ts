@@ -7,11 +7,20 @@ import { client, node } from './helpers.js';
 import { startCluster, type Cluster } from './index.js';
 import type { Obj } from './util.js';
 
-function httpsGet(cluster: Cluster, path: string, auth: { token?: string; cert?: { cert: string; key: string } }): Promise<{ status: number; json: Obj }> {
+function httpsGet(
+  cluster: Cluster,
+  path: string,
+  auth: { token?: string; cert?: { cert: string; key: string } },
+): Promise<{ status: number; json: Obj }> {
   return new Promise((resolve, reject) => {
     const req = https.request(
       `${cluster.httpsUrl}${path}`,
-      { ca: cluster.caPem, cert: auth.cert?.cert, key: auth.cert?.key, headers: auth.token ? { Authorization: `Bearer ${auth.token}` } : {} },
+      {
+        ca: cluster.caPem,
+        cert: auth.cert?.cert,
+        key: auth.cert?.key,
+        headers: auth.token ? { Authorization: `Bearer ${auth.token}` } : {},
+      },
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
@@ -28,7 +37,14 @@ const reader = (name: string, ns = 'default'): Obj => ({
   spec: {
     restartPolicy: 'Never',
     nodeName: 'n1',
-    containers: [{ name: 'reader', image: 'busybox:1.36', command: ['cat', '/host/sys/fs/cgroup/memory.stat'], volumeMounts: [{ name: 'cgroup', mountPath: '/host/sys/fs/cgroup', readOnly: true }] }],
+    containers: [
+      {
+        name: 'reader',
+        image: 'busybox:1.36',
+        command: ['cat', '/host/sys/fs/cgroup/memory.stat'],
+        volumeMounts: [{ name: 'cgroup', mountPath: '/host/sys/fs/cgroup', readOnly: true }],
+      },
+    ],
     volumes: [{ name: 'cgroup', hostPath: { path: '/sys/fs/cgroup', type: 'Directory' } }],
   },
 });
@@ -39,11 +55,20 @@ describe('authentication and RBAC', () => {
     cluster = await startCluster(
       {
         nodes: [node('n1')],
-        pods: [{ metadata: { name: 'app', namespace: 'default' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'nginx' }] }, status: { phase: 'Running' } }],
+        pods: [
+          {
+            metadata: { name: 'app', namespace: 'default' },
+            spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'nginx' }] },
+            status: { phase: 'Running' },
+          },
+        ],
         podMetrics: [{ metadata: { name: 'app', namespace: 'default' }, containers: [] }],
         users: [
           { name: 'admin', groups: ['system:masters'] },
-          { name: 'alice', rules: [{ verbs: ['get', 'list'], resources: ['pods'], apiGroups: [''], namespaces: ['default'] }] },
+          {
+            name: 'alice',
+            rules: [{ verbs: ['get', 'list'], resources: ['pods'], apiGroups: [''], namespaces: ['default'] }],
+          },
           {
             name: 'memwhy',
             rules: [
@@ -74,36 +99,64 @@ describe('authentication and RBAC', () => {
       apiVersion: 'v1',
       metadata: {},
       status: 'Failure',
-      message: 'pods "app" is forbidden: User "alice" cannot delete resource "pods" in API group "" in the namespace "default"',
+      message:
+        'pods "app" is forbidden: User "alice" cannot delete resource "pods" in API group "" in the namespace "default"',
       reason: 'Forbidden',
       details: { name: 'app', kind: 'pods' },
       code: 403,
     });
     const other = await alice.get('/api/v1/namespaces/kube-system/pods');
-    assert.equal(other.json.message, 'pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "kube-system"');
+    assert.equal(
+      other.json.message,
+      'pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "kube-system"',
+    );
     assert.deepEqual(other.json.details, { kind: 'pods' });
     const all = await alice.get('/api/v1/pods');
-    assert.equal(all.json.message, 'pods is forbidden: User "alice" cannot list resource "pods" in API group "" at the cluster scope');
+    assert.equal(
+      all.json.message,
+      'pods is forbidden: User "alice" cannot list resource "pods" in API group "" at the cluster scope',
+    );
     const watch = await alice.get('/api/v1/namespaces/default/pods?watch=true');
-    assert.equal(watch.json.message, 'pods is forbidden: User "alice" cannot watch resource "pods" in API group "" in the namespace "default"');
+    assert.equal(
+      watch.json.message,
+      'pods is forbidden: User "alice" cannot watch resource "pods" in API group "" in the namespace "default"',
+    );
     const log = await alice.get('/api/v1/namespaces/default/pods/app/log');
-    assert.equal(log.json.message, 'pods "app" is forbidden: User "alice" cannot get resource "pods/log" in API group "" in the namespace "default"');
+    assert.equal(
+      log.json.message,
+      'pods "app" is forbidden: User "alice" cannot get resource "pods/log" in API group "" in the namespace "default"',
+    );
     const create = await alice.post('/api/v1/namespaces/default/pods', reader('r'));
-    assert.equal(create.json.message, 'pods is forbidden: User "alice" cannot create resource "pods" in API group "" in the namespace "default"');
+    assert.equal(
+      create.json.message,
+      'pods is forbidden: User "alice" cannot create resource "pods" in API group "" in the namespace "default"',
+    );
   });
 
   it('403 at the cluster scope for nodes, nodes/proxy; metrics group named', async () => {
     const alice = client(cluster, 'alice');
     const n = await alice.get('/api/v1/nodes/n1');
-    assert.equal(n.json.message, 'nodes "n1" is forbidden: User "alice" cannot get resource "nodes" in API group "" at the cluster scope');
+    assert.equal(
+      n.json.message,
+      'nodes "n1" is forbidden: User "alice" cannot get resource "nodes" in API group "" at the cluster scope',
+    );
     assert.deepEqual(n.json.details, { name: 'n1', kind: 'nodes' });
     const p = await alice.get('/api/v1/nodes/n1/proxy/stats/summary');
-    assert.equal(p.json.message, 'nodes "n1" is forbidden: User "alice" cannot get resource "nodes/proxy" in API group "" at the cluster scope');
+    assert.equal(
+      p.json.message,
+      'nodes "n1" is forbidden: User "alice" cannot get resource "nodes/proxy" in API group "" at the cluster scope',
+    );
     const m = await alice.get('/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/app');
-    assert.equal(m.json.message, 'pods.metrics.k8s.io "app" is forbidden: User "alice" cannot get resource "pods" in API group "metrics.k8s.io" in the namespace "default"');
+    assert.equal(
+      m.json.message,
+      'pods.metrics.k8s.io "app" is forbidden: User "alice" cannot get resource "pods" in API group "metrics.k8s.io" in the namespace "default"',
+    );
     assert.deepEqual(m.json.details, { name: 'app', group: 'metrics.k8s.io', kind: 'pods' });
     const ns = await alice.get('/api/v1/namespaces/default');
-    assert.equal(ns.json.message, 'namespaces "default" is forbidden: User "alice" cannot get resource "namespaces" in API group "" in the namespace "default"');
+    assert.equal(
+      ns.json.message,
+      'namespaces "default" is forbidden: User "alice" cannot get resource "namespaces" in API group "" in the namespace "default"',
+    );
   });
 
   it('allows exactly what the rules grant (memwhy-like role, resourceNames)', async () => {
@@ -148,8 +201,24 @@ describe('Pod Security Admission', () => {
       nodes: [node('n1')],
       namespaces: [
         { metadata: { name: 'base', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } },
-        { metadata: { name: 'strict', labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.32' } } },
-        { metadata: { name: 'open', labels: { 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'baseline' } } },
+        {
+          metadata: {
+            name: 'strict',
+            labels: {
+              'pod-security.kubernetes.io/enforce': 'restricted',
+              'pod-security.kubernetes.io/enforce-version': 'v1.32',
+            },
+          },
+        },
+        {
+          metadata: {
+            name: 'open',
+            labels: {
+              'pod-security.kubernetes.io/enforce': 'privileged',
+              'pod-security.kubernetes.io/warn': 'baseline',
+            },
+          },
+        },
       ],
     });
   });
@@ -165,7 +234,8 @@ describe('Pod Security Admission', () => {
       apiVersion: 'v1',
       metadata: {},
       status: 'Failure',
-      message: 'pods "reader-x" is forbidden: violates PodSecurity "baseline:latest": hostPath volumes (volume "cgroup")',
+      message:
+        'pods "reader-x" is forbidden: violates PodSecurity "baseline:latest": hostPath volumes (volume "cgroup")',
       reason: 'Forbidden',
       details: { name: 'reader-x', kind: 'pods' },
       code: 403,
@@ -180,9 +250,16 @@ describe('Pod Security Admission', () => {
         hostPID: true,
         containers: [
           { name: 'a', image: 'busybox', securityContext: { privileged: true } },
-          { name: 'b', image: 'busybox', securityContext: { privileged: true, capabilities: { add: ['SYS_ADMIN', 'CHOWN'] } } },
+          {
+            name: 'b',
+            image: 'busybox',
+            securityContext: { privileged: true, capabilities: { add: ['SYS_ADMIN', 'CHOWN'] } },
+          },
         ],
-        volumes: [{ name: 'root', hostPath: { path: '/' } }, { name: 'cg', hostPath: { path: '/sys/fs/cgroup' } }],
+        volumes: [
+          { name: 'root', hostPath: { path: '/' } },
+          { name: 'cg', hostPath: { path: '/sys/fs/cgroup' } },
+        ],
       },
     };
     const r = await client(cluster).post('/api/v1/namespaces/base/pods', pod);
@@ -201,12 +278,21 @@ describe('Pod Security Admission', () => {
       'pods "plain" is forbidden: violates PodSecurity "restricted:v1.32": allowPrivilegeEscalation != false (container "c" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "c" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "c" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "c" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
     );
     const hp = await client(cluster).post('/api/v1/namespaces/strict/pods', reader('rd', 'strict'));
-    assert.match(hp.json.message, /hostPath volumes \(volume "cgroup"\), restricted volume types \(volume "cgroup" uses restricted volume type "hostPath"\)/);
+    assert.match(
+      hp.json.message,
+      /hostPath volumes \(volume "cgroup"\), restricted volume types \(volume "cgroup" uses restricted volume type "hostPath"\)/,
+    );
     const ok = await client(cluster).post('/api/v1/namespaces/strict/pods?dryRun=All', {
       metadata: { name: 'good' },
       spec: {
         securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
-        containers: [{ name: 'c', image: 'busybox', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox',
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          },
+        ],
       },
     });
     assert.equal(ok.status, 201, ok.text);
@@ -215,7 +301,10 @@ describe('Pod Security Admission', () => {
   it('privileged admits anything; warn adds a Warning header', async () => {
     const r = await client(cluster).post('/api/v1/namespaces/open/pods?dryRun=All', reader('rd', 'open'));
     assert.equal(r.status, 201);
-    assert.equal(r.headers.get('warning'), '299 - "would violate PodSecurity \\"baseline:latest\\": hostPath volumes (volume \\"cgroup\\")"');
+    assert.equal(
+      r.headers.get('warning'),
+      '299 - "would violate PodSecurity \\"baseline:latest\\": hostPath volumes (volume \\"cgroup\\")"',
+    );
   });
 
   it('the cluster default applies to unlabelled namespaces', async () => {

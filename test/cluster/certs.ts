@@ -34,7 +34,23 @@ export function makePki(dir: string): Pki {
   const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
 
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key'], dir);
-  openssl(['req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', '3650', '-subj', '/CN=test-cluster-ca', '-out', 'ca.crt'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      '-sha256',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=test-cluster-ca',
+      '-out',
+      'ca.crt',
+    ],
+    dir,
+  );
 
   writeFileSync(
     join(dir, 'server.ext'),
@@ -48,8 +64,31 @@ export function makePki(dir: string): Pki {
   );
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'server.key'], dir);
   openssl(['req', '-new', '-key', 'server.key', '-subj', '/CN=kube-apiserver', '-out', 'server.csr'], dir);
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '3650', '-sha256', '-extfile', 'server.ext', '-out', 'server.crt'], dir);
-  writeFileSync(join(dir, 'client.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n');
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '3650',
+      '-sha256',
+      '-extfile',
+      'server.ext',
+      '-out',
+      'server.crt',
+    ],
+    dir,
+  );
+  writeFileSync(
+    join(dir, 'client.ext'),
+    'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n',
+  );
 
   const clients = new Map<string, Pem>();
   let n = 0;
@@ -64,7 +103,27 @@ export function makePki(dir: string): Pki {
       const subject = groups.map((g) => `/O=${subj(g)}`).join('') + `/CN=${subj(user)}`;
       openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${base}.key`], dir);
       openssl(['req', '-new', '-key', `${base}.key`, '-subj', subject, '-out', `${base}.csr`], dir);
-      openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '3650', '-sha256', '-extfile', 'client.ext', '-out', `${base}.crt`], dir);
+      openssl(
+        [
+          'x509',
+          '-req',
+          '-in',
+          `${base}.csr`,
+          '-CA',
+          'ca.crt',
+          '-CAkey',
+          'ca.key',
+          '-CAcreateserial',
+          '-days',
+          '3650',
+          '-sha256',
+          '-extfile',
+          'client.ext',
+          '-out',
+          `${base}.crt`,
+        ],
+        dir,
+      );
       const pem = { cert: read(`${base}.crt`), key: read(`${base}.key`) };
       clients.set(id, pem);
       return pem;

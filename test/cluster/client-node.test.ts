@@ -29,8 +29,16 @@ const readerPod = (): V1Pod => ({
       {
         name: 'reader',
         image: 'busybox:1.36',
-        command: ['sh', '-c', 'cd /host/sys/fs/cgroup && for f in memory/kubepods/memory.limit_in_bytes memory/kubepods/memory.usage_in_bytes; do echo "== $f"; cat "$f"; done'],
-        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        command: [
+          'sh',
+          '-c',
+          'cd /host/sys/fs/cgroup && for f in memory/kubepods/memory.limit_in_bytes memory/kubepods/memory.usage_in_bytes; do echo "== $f"; cat "$f"; done',
+        ],
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        },
         volumeMounts: [{ name: 'cgroup', mountPath: '/host/sys/fs/cgroup', readOnly: true }],
       },
     ],
@@ -51,7 +59,13 @@ describe('@kubernetes/client-node against the test cluster', () => {
       {
         nodes: [node('n1')],
         hostPaths: { n1: { '/sys/fs/cgroup': fixture } },
-        pods: [{ metadata: { name: 'app', namespace: 'default', labels: { app: 'x' } }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'nginx' }] }, status: { phase: 'Running' } }],
+        pods: [
+          {
+            metadata: { name: 'app', namespace: 'default', labels: { app: 'x' } },
+            spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'nginx' }] },
+            status: { phase: 'Running' },
+          },
+        ],
       },
       { kubelet: { stepMs: 5, pullMs: 5 } },
     );
@@ -73,13 +87,21 @@ describe('@kubernetes/client-node against the test cluster', () => {
       assert.equal(pod.metadata?.name, 'app', path);
       assert.ok(pod.metadata?.creationTimestamp instanceof Date);
       const list = await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=x' });
-      assert.deepEqual(list.items.map((p) => p.metadata?.name), ['app']);
+      assert.deepEqual(
+        list.items.map((p) => p.metadata?.name),
+        ['app'],
+      );
     }
   });
 
   it('refuses a plain http server without insecure-skip-tls-verify (client-node quirk)', async () => {
-    const core = load(cluster.kubeconfig('admin', { server: 'http', insecureSkipTlsVerify: false })).makeApiClient(CoreV1Api);
-    await assert.rejects(core.readNamespacedPod({ name: 'app', namespace: 'default' }), /HTTP protocol is not allowed when skipTLSVerify is not set or false/);
+    const core = load(cluster.kubeconfig('admin', { server: 'http', insecureSkipTlsVerify: false })).makeApiClient(
+      CoreV1Api,
+    );
+    await assert.rejects(
+      core.readNamespacedPod({ name: 'app', namespace: 'default' }),
+      /HTTP protocol is not allowed when skipTLSVerify is not set or false/,
+    );
   });
 
   it('surfaces 404 and 403 as ApiException with the Status body', async () => {
@@ -108,7 +130,11 @@ describe('@kubernetes/client-node against the test cluster', () => {
       void new Watch(kc)
         .watch(
           '/api/v1/namespaces/default/pods',
-          { fieldSelector: `metadata.name=${name}`, resourceVersion: created.metadata!.resourceVersion, allowWatchBookmarks: true },
+          {
+            fieldSelector: `metadata.name=${name}`,
+            resourceVersion: created.metadata!.resourceVersion,
+            allowWatchBookmarks: true,
+          },
           (type, obj: V1Pod) => {
             const p = obj.status?.phase;
             if (type !== 'BOOKMARK' && (p === 'Succeeded' || p === 'Failed')) {
@@ -137,14 +163,28 @@ describe('@kubernetes/client-node against the test cluster', () => {
       sink.on('finish', resolve);
       new Log(kc).log('default', name, 'reader', sink, { follow: false }).catch(reject);
     });
-    assert.equal(chunks.join(''), '== memory/kubepods/memory.limit_in_bytes\n7516192768\n== memory/kubepods/memory.usage_in_bytes\n1234567\n');
+    assert.equal(
+      chunks.join(''),
+      '== memory/kubepods/memory.limit_in_bytes\n7516192768\n== memory/kubepods/memory.usage_in_bytes\n1234567\n',
+    );
 
     const del = await core.deleteNamespacedPod({ name, namespace: 'default' });
     assert.equal(del.metadata?.name, name);
-    await assert.rejects(core.readNamespacedPod({ name, namespace: 'default' }), (e: unknown) => e instanceof ApiException && e.code === 404);
+    await assert.rejects(
+      core.readNamespacedPod({ name, namespace: 'default' }),
+      (e: unknown) => e instanceof ApiException && e.code === 404,
+    );
 
-    const calls = cluster.requests.slice(before).map((r) => `${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ''} ${r.status}`);
-    assert.deepEqual(calls, ['create pods 201', 'watch pods 200', 'get pods/log 200', 'delete pods 200', 'get pods 404']);
+    const calls = cluster.requests
+      .slice(before)
+      .map((r) => `${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ''} ${r.status}`);
+    assert.deepEqual(calls, [
+      'create pods 201',
+      'watch pods 200',
+      'get pods/log 200',
+      'delete pods 200',
+      'get pods 404',
+    ]);
   });
 
   it('follows a log with Log({ follow: true }) until the container ends', async () => {
@@ -152,7 +192,16 @@ describe('@kubernetes/client-node against the test cluster', () => {
     const core = kc.makeApiClient(CoreV1Api);
     await core.createNamespacedPod({
       namespace: 'default',
-      body: { metadata: { name: 'ticker' }, spec: { nodeName: 'n1', restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'for i in 1 2 3; do echo t$i; sleep 0.2; done'] }] } },
+      body: {
+        metadata: { name: 'ticker' },
+        spec: {
+          nodeName: 'n1',
+          restartPolicy: 'Never',
+          containers: [
+            { name: 'c', image: 'busybox', command: ['sh', '-c', 'for i in 1 2 3; do echo t$i; sleep 0.2; done'] },
+          ],
+        },
+      },
     });
     await cluster.waitForPod('default', 'ticker', (p) => p?.status?.phase === 'Running');
     let text = '';

@@ -46,18 +46,29 @@ export function defaultCommand(image: string, state: ClusterState): string[] {
 export type VolumeSource = Omit<MountSpec, 'target' | 'readOnly'>;
 
 /** Where each volume of the pod comes from on this machine, or the kubelet's FailedMount message. */
-export function resolveVolumes(podDir: string, pod: Obj, nodeName: string, state: ClusterState): { ok: true; volumes: Map<string, VolumeSource> } | { ok: false; message: string } {
+export function resolveVolumes(
+  podDir: string,
+  pod: Obj,
+  nodeName: string,
+  state: ClusterState,
+): { ok: true; volumes: Map<string, VolumeSource> } | { ok: false; message: string } {
   const out = new Map<string, VolumeSource>();
   const map = state.hostPaths[nodeName] ?? {};
   for (const v of (pod.spec.volumes ?? []) as Obj[]) {
     if (v.hostPath) {
       const r = resolveHostPath(map, String(v.hostPath.path));
       if (!r) {
-        return { ok: false, message: `MountVolume.SetUp failed for volume "${v.name}" : hostPath "${v.hostPath.path}" does not exist on node "${nodeName}" (the test cluster serves only paths in hostPaths["${nodeName}"])` };
+        return {
+          ok: false,
+          message: `MountVolume.SetUp failed for volume "${v.name}" : hostPath "${v.hostPath.path}" does not exist on node "${nodeName}" (the test cluster serves only paths in hostPaths["${nodeName}"])`,
+        };
       }
       const type = v.hostPath.type ?? '';
       if (type === 'Directory' && r.source !== undefined && !isDir(r.source)) {
-        return { ok: false, message: `MountVolume.SetUp failed for volume "${v.name}" : hostPath type check failed: ${v.hostPath.path} is not a directory` };
+        return {
+          ok: false,
+          message: `MountVolume.SetUp failed for volume "${v.name}" : hostPath type check failed: ${v.hostPath.path} is not a directory`,
+        };
       }
       out.set(v.name, r);
     } else {
@@ -83,7 +94,12 @@ export interface ConfigContext {
  * What the runtime needs to start one container: argv (command/args with $(VAR) expansion), env,
  * user/group, capabilities, mounts; or a CreateContainerConfigError message.
  */
-export function containerConfig(ctx: ConfigContext, pod: Obj, c: Obj, volumes: Map<string, VolumeSource>): { spec: Omit<RunSpec, 'rootDir'> } | { error: string } {
+export function containerConfig(
+  ctx: ConfigContext,
+  pod: Obj,
+  c: Obj,
+  volumes: Map<string, VolumeSource>,
+): { spec: Omit<RunSpec, 'rootDir'> } | { error: string } {
   const psc: Obj = pod.spec.securityContext ?? {};
   const sc: Obj = c.securityContext ?? {};
   const image: string = c.image;
@@ -99,7 +115,9 @@ export function containerConfig(ctx: ConfigContext, pod: Obj, c: Obj, volumes: M
     };
   }
   const gid = Number(sc.runAsGroup ?? psc.runAsGroup ?? passwdGid(uid, userland) ?? 0);
-  const groups: number[] = [...(psc.supplementalGroups ?? []), ...(psc.fsGroup !== undefined ? [psc.fsGroup] : [])].map(Number);
+  const groups: number[] = [...(psc.supplementalGroups ?? []), ...(psc.fsGroup !== undefined ? [psc.fsGroup] : [])].map(
+    Number,
+  );
   const privileged = sc.privileged === true;
   let caps: 'all' | string[] = 'all';
   if (!privileged) {
@@ -110,7 +128,9 @@ export function containerConfig(ctx: ConfigContext, pod: Obj, c: Obj, volumes: M
   const env = containerEnv(ctx, pod, c, uid, userland);
   if ('error' in env) return env;
   const expand = (s: string): string =>
-    s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name?: string) => (m === '$$' ? '$' : name !== undefined && name in env.vars ? env.vars[name]! : m));
+    s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name?: string) =>
+      m === '$$' ? '$' : name !== undefined && name in env.vars ? env.vars[name]! : m,
+    );
   const command: string[] | undefined = c.command;
   const args: string[] | undefined = c.args;
   let argv: string[];
@@ -123,7 +143,8 @@ export function containerConfig(ctx: ConfigContext, pod: Obj, c: Obj, volumes: M
     const v = volumes.get(m.name);
     if (!v) continue;
     const sub = m.subPath ? posix.normalize(`/${m.subPath}`) : '';
-    if (sub && v.source !== undefined) mounts.push({ target: m.mountPath, source: v.source + sub, readOnly: m.readOnly === true });
+    if (sub && v.source !== undefined)
+      mounts.push({ target: m.mountPath, source: v.source + sub, readOnly: m.readOnly === true });
     else mounts.push({ target: m.mountPath, ...v, readOnly: m.readOnly === true });
   }
   return {
@@ -145,7 +166,13 @@ export function containerConfig(ctx: ConfigContext, pod: Obj, c: Obj, volumes: M
 }
 
 /** The container's environment: defaults, service env, env[] with value/fieldRef/resourceFieldRef. */
-export function containerEnv(ctx: ConfigContext, pod: Obj, c: Obj, uid: number, userland: Userland): { vars: Record<string, string> } | { error: string } {
+export function containerEnv(
+  ctx: ConfigContext,
+  pod: Obj,
+  c: Obj,
+  uid: number,
+  userland: Userland,
+): { vars: Record<string, string> } | { error: string } {
   const vars: Record<string, string> = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOSTNAME: pod.spec.hostname ?? pod.metadata.name,
@@ -158,7 +185,10 @@ export function containerEnv(ctx: ConfigContext, pod: Obj, c: Obj, uid: number, 
       KUBERNETES_PORT: `tcp://${ctx.apiServer.host}:${ctx.apiServer.port}`,
     });
   }
-  const expand = (s: string): string => s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name?: string) => (m === '$$' ? '$' : name !== undefined && name in vars ? vars[name]! : m));
+  const expand = (s: string): string =>
+    s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name?: string) =>
+      m === '$$' ? '$' : name !== undefined && name in vars ? vars[name]! : m,
+    );
   for (const e of (c.env ?? []) as Obj[]) {
     if (e.value !== undefined) vars[e.name] = expand(String(e.value));
     else if (e.valueFrom?.fieldRef) {
@@ -177,7 +207,9 @@ export function containerEnv(ctx: ConfigContext, pod: Obj, c: Obj, uid: number, 
       vars[e.name] = v === undefined || v === null ? '' : String(v);
     } else if (e.valueFrom?.resourceFieldRef) {
       const r = String(e.valueFrom.resourceFieldRef.resource);
-      const target = e.valueFrom.resourceFieldRef.containerName ? (pod.spec.containers as Obj[]).find((x) => x.name === e.valueFrom.resourceFieldRef.containerName) : c;
+      const target = e.valueFrom.resourceFieldRef.containerName
+        ? (pod.spec.containers as Obj[]).find((x) => x.name === e.valueFrom.resourceFieldRef.containerName)
+        : c;
       const [kind, res] = r.split('.') as [string, string];
       const q = parseQuantity(target?.resources?.[kind]?.[res]);
       const divisor = parseQuantity(e.valueFrom.resourceFieldRef.divisor ?? '1') ?? 1;
@@ -217,7 +249,10 @@ function passwdGid(uid: number, userland: Userland): number | null {
  * Where a node path comes from: the longest mapped prefix (`source`), else a skeleton of the mapped
  * paths below it, else null (not on the node).
  */
-export function resolveHostPath(map: Record<string, string>, path: string): Omit<MountSpec, 'target' | 'readOnly'> | null {
+export function resolveHostPath(
+  map: Record<string, string>,
+  path: string,
+): Omit<MountSpec, 'target' | 'readOnly'> | null {
   const p = posix.normalize(path).replace(/(.)\/+$/, '$1');
   const under = (k: string, q: string): boolean => q === k || (k === '/' ? q.startsWith('/') : q.startsWith(`${k}/`));
   const keys = Object.keys(map).map((k) => posix.normalize(k).replace(/(.)\/+$/, '$1'));
@@ -237,5 +272,3 @@ export function resolveHostPath(map: Record<string, string>, path: string): Omit
     })),
   };
 }
-
-

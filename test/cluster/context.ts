@@ -81,7 +81,8 @@ export function send(ctx: Ctx, code: number, body: Obj | string, contentType = '
 }
 
 export function sendError(ctx: Ctx, err: ApiError): void {
-  if (err.details?.retryAfterSeconds !== undefined) ctx.res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
+  if (err.details?.retryAfterSeconds !== undefined)
+    ctx.res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
   send(ctx, err.code, err.toStatus());
 }
 
@@ -108,7 +109,9 @@ export async function readJson(req: IncomingMessage, kind: string): Promise<Obj 
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
     return v as Obj;
   } catch (err) {
-    throw badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    throw badRequest(
+      `the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${(err as Error).message}`,
+    );
   }
 }
 

@@ -19,7 +19,11 @@ export function version(v: { major: string; minor: string; gitVersion: string })
 }
 
 export function apiVersions(serverAddress: string): Obj {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 export function coreResources(): Obj {
@@ -27,11 +31,50 @@ export function coreResources(): Obj {
     kind: 'APIResourceList',
     groupVersion: 'v1',
     resources: [
-      { name: 'events', singularName: 'event', namespaced: true, kind: 'Event', verbs: ['get', 'list', 'watch'], shortNames: ['ev'], storageVersionHash: 'r2yiGXH7wu8=' },
-      { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['create', 'get', 'list', 'watch'], shortNames: ['ns'], storageVersionHash: 'Q3oi5N2YM8M=' },
-      { name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list', 'watch'], shortNames: ['no'], storageVersionHash: 'XwShjMxG9Fs=' },
-      { name: 'nodes/proxy', singularName: '', namespaced: false, kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
-      { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: RW, shortNames: ['po'], categories: ['all'], storageVersionHash: 'xPOwRZ+Yhw8=' },
+      {
+        name: 'events',
+        singularName: 'event',
+        namespaced: true,
+        kind: 'Event',
+        verbs: ['get', 'list', 'watch'],
+        shortNames: ['ev'],
+        storageVersionHash: 'r2yiGXH7wu8=',
+      },
+      {
+        name: 'namespaces',
+        singularName: 'namespace',
+        namespaced: false,
+        kind: 'Namespace',
+        verbs: ['create', 'get', 'list', 'watch'],
+        shortNames: ['ns'],
+        storageVersionHash: 'Q3oi5N2YM8M=',
+      },
+      {
+        name: 'nodes',
+        singularName: 'node',
+        namespaced: false,
+        kind: 'Node',
+        verbs: ['get', 'list', 'watch'],
+        shortNames: ['no'],
+        storageVersionHash: 'XwShjMxG9Fs=',
+      },
+      {
+        name: 'nodes/proxy',
+        singularName: '',
+        namespaced: false,
+        kind: 'NodeProxyOptions',
+        verbs: ['create', 'delete', 'get', 'patch', 'update'],
+      },
+      {
+        name: 'pods',
+        singularName: 'pod',
+        namespaced: true,
+        kind: 'Pod',
+        verbs: RW,
+        shortNames: ['po'],
+        categories: ['all'],
+        storageVersionHash: 'xPOwRZ+Yhw8=',
+      },
       { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
     ],
   };
@@ -69,7 +112,10 @@ export function metricsResources(): Obj {
 /** /openapi/v3: the paths index (group-versions → their document URLs). */
 export function openapiV3Index(metrics: boolean): Obj {
   const paths: Obj = { 'api/v1': { serverRelativeURL: '/openapi/v3/api/v1?hash=TESTCLUSTER' } };
-  if (metrics) paths[`apis/${METRICS_GROUP}/${METRICS_VERSION}`] = { serverRelativeURL: `/openapi/v3/apis/${METRICS_GROUP}/${METRICS_VERSION}?hash=TESTCLUSTER` };
+  if (metrics)
+    paths[`apis/${METRICS_GROUP}/${METRICS_VERSION}`] = {
+      serverRelativeURL: `/openapi/v3/apis/${METRICS_GROUP}/${METRICS_VERSION}?hash=TESTCLUSTER`,
+    };
   return { paths };
 }
 
@@ -86,7 +132,12 @@ export function openapiV3CoreV1(): Obj {
     'x-kubernetes-action': action,
     'x-kubernetes-group-version-kind': gvk(kind),
     parameters: params,
-    responses: { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/io.k8s.api.core.v1.${kind}` } } } } },
+    responses: {
+      '200': {
+        description: 'OK',
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/io.k8s.api.core.v1.${kind}` } } },
+      },
+    },
   });
   const fieldValidation = { name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } };
   const dryRun = { name: 'dryRun', in: 'query', schema: { type: 'string', uniqueItems: true } };
@@ -106,10 +157,19 @@ export function openapiV3CoreV1(): Obj {
         delete: op('deleteCoreV1NamespacedPod', 'delete', 'Pod'),
         patch: op('patchCoreV1NamespacedPod', 'patch', 'Pod', [dryRun, fieldValidation]),
       },
-      '/api/v1/namespaces': { get: op('listCoreV1Namespace', 'list', 'Namespace'), post: op('createCoreV1Namespace', 'post', 'Namespace', [dryRun, fieldValidation]) },
-      '/api/v1/namespaces/{name}': { get: op('readCoreV1Namespace', 'get', 'Namespace'), patch: op('patchCoreV1Namespace', 'patch', 'Namespace', [dryRun, fieldValidation]) },
+      '/api/v1/namespaces': {
+        get: op('listCoreV1Namespace', 'list', 'Namespace'),
+        post: op('createCoreV1Namespace', 'post', 'Namespace', [dryRun, fieldValidation]),
+      },
+      '/api/v1/namespaces/{name}': {
+        get: op('readCoreV1Namespace', 'get', 'Namespace'),
+        patch: op('patchCoreV1Namespace', 'patch', 'Namespace', [dryRun, fieldValidation]),
+      },
       '/api/v1/nodes': { get: op('listCoreV1Node', 'list', 'Node') },
-      '/api/v1/nodes/{name}': { get: op('readCoreV1Node', 'get', 'Node'), patch: op('patchCoreV1Node', 'patch', 'Node', [dryRun, fieldValidation]) },
+      '/api/v1/nodes/{name}': {
+        get: op('readCoreV1Node', 'get', 'Node'),
+        patch: op('patchCoreV1Node', 'patch', 'Node', [dryRun, fieldValidation]),
+      },
     },
     components: {
       schemas: {

@@ -49,7 +49,13 @@ export class EventRecorder {
       return;
     }
     const nanos = BigInt(Date.now()) * 1000000n + BigInt(Math.floor(Math.random() * 1e6));
-    const involvedObject: Obj = { kind: obj.kind, namespace: obj.namespace, name: obj.name, uid: obj.uid, apiVersion: obj.apiVersion ?? 'v1' };
+    const involvedObject: Obj = {
+      kind: obj.kind,
+      namespace: obj.namespace,
+      name: obj.name,
+      uid: obj.uid,
+      apiVersion: obj.apiVersion ?? 'v1',
+    };
     if (obj.resourceVersion) involvedObject.resourceVersion = obj.resourceVersion;
     if (obj.fieldPath) involvedObject.fieldPath = obj.fieldPath;
     if (!obj.namespace) delete involvedObject.namespace;

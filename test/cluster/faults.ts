@@ -21,7 +21,14 @@ interface Entry {
 function globToRegExp(glob: string): RegExp {
   const re = glob
     .split('/')
-    .map((seg) => (seg === '**' ? '.*' : seg.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')))
+    .map((seg) =>
+      seg === '**'
+        ? '.*'
+        : seg
+            .split('*')
+            .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[^/]*'),
+    )
     .join('/');
   return new RegExp(`^${re}$`);
 }
@@ -39,7 +46,14 @@ function matches(m: RouteMatch, s: RouteSubject): boolean {
     if (!re.test(s.path)) return false;
   }
   const eq = (a: string | undefined, b: string | null): boolean => a === undefined || a === b;
-  return eq(m.verb, s.verb) && eq(m.resource, s.resource) && eq(m.subresource, s.subresource) && eq(m.namespace, s.namespace) && eq(m.name, s.name) && eq(m.user, s.user);
+  return (
+    eq(m.verb, s.verb) &&
+    eq(m.resource, s.resource) &&
+    eq(m.subresource, s.subresource) &&
+    eq(m.namespace, s.namespace) &&
+    eq(m.name, s.name) &&
+    eq(m.user, s.user)
+  );
 }
 
 export class Faults {

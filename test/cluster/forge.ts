@@ -66,22 +66,31 @@ export async function startForge(upstream: string): Promise<Forge> {
         return;
       }
       const forward = (): void => {
-        const up = http.request({ host: target.hostname, port: target.port, method, path: url, headers: { ...req.headers, host: target.host } }, (answer) => {
-          if (!rule?.body) {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-            return;
-          }
-          const parts: Buffer[] = [];
-          answer.on('data', (c: Buffer) => parts.push(c));
-          answer.on('end', () => {
-            const out = Buffer.from(rule.body!(Buffer.concat(parts), { method, url }));
-            const headers = { ...answer.headers, 'content-length': String(out.length) };
-            delete headers['transfer-encoding'];
-            res.writeHead(answer.statusCode ?? 502, headers);
-            res.end(out);
-          });
-        });
+        const up = http.request(
+          {
+            host: target.hostname,
+            port: target.port,
+            method,
+            path: url,
+            headers: { ...req.headers, host: target.host },
+          },
+          (answer) => {
+            if (!rule?.body) {
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              answer.pipe(res);
+              return;
+            }
+            const parts: Buffer[] = [];
+            answer.on('data', (c: Buffer) => parts.push(c));
+            answer.on('end', () => {
+              const out = Buffer.from(rule.body!(Buffer.concat(parts), { method, url }));
+              const headers = { ...answer.headers, 'content-length': String(out.length) };
+              delete headers['transfer-encoding'];
+              res.writeHead(answer.statusCode ?? 502, headers);
+              res.end(out);
+            });
+          },
+        );
         up.on('error', () => res.destroy());
         res.on('close', () => up.destroy());
         up.end(Buffer.concat(chunks));

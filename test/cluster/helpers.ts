@@ -18,7 +18,12 @@ export function client(cluster: Cluster, user: string | null = 'admin') {
     ...(user ? { Authorization: `Bearer ${cluster.token(user)}` } : {}),
     ...extra,
   });
-  const call = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Reply> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<Reply> => {
     const res = await fetch(cluster.httpUrl + path, {
       method,
       headers: headers(body !== undefined ? { 'Content-Type': 'application/json', ...extra } : extra),
@@ -114,8 +119,13 @@ export function kubectl(kubeconfig: string, args: string[], cacheDir: string): P
     execFile(
       'kubectl',
       ['--kubeconfig', kubeconfig, '--request-timeout=20s', ...args],
-      { env: { ...process.env, KUBECACHEDIR: cacheDir, HOME: cacheDir, KUBECTL_EXTERNAL_DIFF: '' }, timeout: 60_000, encoding: 'utf8' },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+      {
+        env: { ...process.env, KUBECACHEDIR: cacheDir, HOME: cacheDir, KUBECTL_EXTERNAL_DIFF: '' },
+        timeout: 60_000,
+        encoding: 'utf8',
+      },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -148,14 +158,34 @@ export function node(name: string, extra: Obj = {}): Obj {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...(extra.labels ?? {}) } },
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...(extra.labels ?? {}) },
+    },
     spec: extra.spec ?? {},
     status: {
       capacity: { cpu: '4', memory: '8Gi', pods: '110' },
       allocatable: { cpu: '3800m', memory: '7Gi', pods: '110' },
-      conditions: [{ type: 'Ready', status: extra.ready === false ? 'False' : 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
-      addresses: [{ type: 'InternalIP', address: '10.0.0.5' }, { type: 'Hostname', address: name }],
-      nodeInfo: { kubeletVersion: 'v1.32.4', osImage: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: '6.18.0', containerRuntimeVersion: 'containerd://1.7.24', operatingSystem: 'linux', architecture: 'amd64' },
+      conditions: [
+        {
+          type: 'Ready',
+          status: extra.ready === false ? 'False' : 'True',
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+        },
+      ],
+      addresses: [
+        { type: 'InternalIP', address: '10.0.0.5' },
+        { type: 'Hostname', address: name },
+      ],
+      nodeInfo: {
+        kubeletVersion: 'v1.32.4',
+        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        kernelVersion: '6.18.0',
+        containerRuntimeVersion: 'containerd://1.7.24',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+      },
       ...(extra.status ?? {}),
     },
   };

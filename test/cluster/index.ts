@@ -24,7 +24,19 @@ import { Store } from './store.js';
 import type { ClusterOptions, ClusterState, FaultSpec, RequestLog, Route, StateInput, UserSpec } from './types.js';
 import { hex, sleep, type Obj } from './util.js';
 
-export type { ClusterOptions, ClusterState, FaultSpec, PolicyRule, RequestLog, Route, RouteMatch, StateInput, UserSpec, ImagePolicy, KubeletOptions } from './types.js';
+export type {
+  ClusterOptions,
+  ClusterState,
+  FaultSpec,
+  PolicyRule,
+  RequestLog,
+  Route,
+  RouteMatch,
+  StateInput,
+  UserSpec,
+  ImagePolicy,
+  KubeletOptions,
+} from './types.js';
 export { loadSnapshotState } from './snapshot.js';
 export { renderKubeconfig, writeKubeconfigFile, type KubeconfigSpec } from './kubeconfig.js';
 export { ENFORCE as PSA_ENFORCE_LABEL } from './psa.js';
@@ -65,12 +77,26 @@ export interface Cluster {
   /** Store operations that bump resourceVersion and notify watches. */
   store: {
     create(resource: 'pods' | 'nodes' | 'namespaces' | 'events', obj: Obj): Obj;
-    update(resource: 'pods' | 'nodes' | 'namespaces' | 'events', namespace: string | null, name: string, fn: (o: Obj) => void): Obj | undefined;
-    remove(resource: 'pods' | 'nodes' | 'namespaces' | 'events', namespace: string | null, name: string): Obj | undefined;
+    update(
+      resource: 'pods' | 'nodes' | 'namespaces' | 'events',
+      namespace: string | null,
+      name: string,
+      fn: (o: Obj) => void,
+    ): Obj | undefined;
+    remove(
+      resource: 'pods' | 'nodes' | 'namespaces' | 'events',
+      namespace: string | null,
+      name: string,
+    ): Obj | undefined;
     get(resource: 'pods' | 'nodes' | 'namespaces' | 'events', namespace: string | null, name: string): Obj | undefined;
   };
   /** Polls the stored pod until `pred` holds; resolves with it (rejects after timeoutMs). */
-  waitForPod(namespace: string, name: string, pred: (pod: Obj | undefined) => boolean, timeoutMs?: number): Promise<Obj | undefined>;
+  waitForPod(
+    namespace: string,
+    name: string,
+    pred: (pod: Obj | undefined) => boolean,
+    timeoutMs?: number,
+  ): Promise<Obj | undefined>;
   /** Stops every container (SIGKILL), ends every connection, removes workDir. Idempotent. */
   close(): Promise<void>;
 }
@@ -163,7 +189,10 @@ export async function startCluster(input: StateInput = {}, opts: ClusterOptions 
   }
   const httpPort = await listen(httpServer, opts.port ?? 0);
   httpsPort = await listen(httpsServer, opts.httpsPort ?? 0);
-  const kubelet = new Kubelet(store, state, events, tools, workDir, opts.kubelet ?? {}, { host: '127.0.0.1', port: httpsPort });
+  const kubelet = new Kubelet(store, state, events, tools, workDir, opts.kubelet ?? {}, {
+    host: '127.0.0.1',
+    port: httpsPort,
+  });
   internals.kubelet = kubelet;
   kubelet.start();
 
@@ -229,7 +258,9 @@ export async function startCluster(input: StateInput = {}, opts: ClusterOptions 
         const p = store.get('pods', namespace, name);
         if (pred(p)) return p;
         if (Date.now() > end) {
-          throw new Error(`timed out waiting for pod ${namespace}/${name}; last status: ${JSON.stringify(p?.status ?? null)}`);
+          throw new Error(
+            `timed out waiting for pod ${namespace}/${name}; last status: ${JSON.stringify(p?.status ?? null)}`,
+          );
         }
         await sleep(20);
       }

@@ -33,7 +33,15 @@ const q = (s: string): string => JSON.stringify(s);
 export function renderKubeconfig(k: KubeconfigSpec): string {
   const cluster = k.clusterName ?? 'test-cluster';
   const context = k.contextName ?? `${k.user}@${cluster}`;
-  const L: string[] = ['apiVersion: v1', 'kind: Config', 'preferences: {}', 'clusters:', `- name: ${q(cluster)}`, '  cluster:', `    server: ${q(k.server)}`];
+  const L: string[] = [
+    'apiVersion: v1',
+    'kind: Config',
+    'preferences: {}',
+    'clusters:',
+    `- name: ${q(cluster)}`,
+    '  cluster:',
+    `    server: ${q(k.server)}`,
+  ];
   const http = k.server.startsWith('http:');
   const insecure = k.insecureSkipTlsVerify ?? http;
   if (insecure) L.push('    insecure-skip-tls-verify: true');

@@ -19,16 +19,40 @@ describe('kubectl against the test cluster', () => {
     const state = loadSnapshotState(EXAMPLE);
     state.nodes!.push(node('n2'));
     state.podMetrics = [
-      { metadata: { name: 'oom-container', namespace: 'default' }, timestamp: '2026-11-23T02:40:00Z', window: '15s', containers: [{ name: 'app', usage: { cpu: '12m', memory: '61236Ki' } }, { name: 'sidecar', usage: { cpu: '1m', memory: '512Ki' } }] },
+      {
+        metadata: { name: 'oom-container', namespace: 'default' },
+        timestamp: '2026-11-23T02:40:00Z',
+        window: '15s',
+        containers: [
+          { name: 'app', usage: { cpu: '12m', memory: '61236Ki' } },
+          { name: 'sidecar', usage: { cpu: '1m', memory: '512Ki' } },
+        ],
+      },
     ];
-    state.nodeMetrics = [{ metadata: { name: 'lab-node-1' }, timestamp: '2026-11-23T02:40:00Z', window: '15s', usage: { cpu: '420m', memory: '3Gi' } }];
-    state.logs = { 'default/oom-container/app': 'allocating 10MiB\nallocating 20MiB\n', 'default/oom-container/app/previous': 'allocating 60MiB\nKilled\n' };
-    state.users = [{ name: 'admin', groups: ['system:masters'] }, { name: 'alice', rules: [{ verbs: ['get', 'list'], resources: ['pods'], namespaces: ['default'] }] }];
+    state.nodeMetrics = [
+      {
+        metadata: { name: 'lab-node-1' },
+        timestamp: '2026-11-23T02:40:00Z',
+        window: '15s',
+        usage: { cpu: '420m', memory: '3Gi' },
+      },
+    ];
+    state.logs = {
+      'default/oom-container/app': 'allocating 10MiB\nallocating 20MiB\n',
+      'default/oom-container/app/previous': 'allocating 60MiB\nKilled\n',
+    };
+    state.users = [
+      { name: 'admin', groups: ['system:masters'] },
+      { name: 'alice', rules: [{ verbs: ['get', 'list'], resources: ['pods'], namespaces: ['default'] }] },
+    ];
     // kubectl sends no credentials to http:// servers: the HTTP listener maps those requests to admin.
     cluster = await startCluster(state, { kubelet: { stepMs: 5, pullMs: 5 }, httpAnonymousUser: 'admin' });
     kc = cluster.kubeconfig('admin');
     cache = join(cluster.workDir, 'kube-cache');
-    const r = await client(cluster).post('/api/v1/namespaces/default/pods', busyboxPod('echoer', ['sh', '-c', 'echo line one; echo line two'], { spec: { nodeName: 'n2' } }));
+    const r = await client(cluster).post(
+      '/api/v1/namespaces/default/pods',
+      busyboxPod('echoer', ['sh', '-c', 'echo line one; echo line two'], { spec: { nodeName: 'n2' } }),
+    );
     assert.equal(r.status, 201);
     await cluster.waitForPod('default', 'echoer', (p) => p?.status?.phase === 'Succeeded');
   });
@@ -53,7 +77,10 @@ describe('kubectl against the test cluster', () => {
     const lines = r.stdout.trim().split('\n');
     assert.match(lines[0]!, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/);
     assert.match(r.stdout, /^echoer\s+0\/1\s+Completed\s+0\s+\S+\s+10\.244\.\d+\.\d+\s+n2\s+<none>\s+<none>$/m);
-    assert.match(r.stdout, /^oom-container\s+2\/2\s+Running\s+1 \(\S+ ago\)\s+\S+\s+10\.244\.1\.23\s+lab-node-1\s+<none>\s+<none>$/m);
+    assert.match(
+      r.stdout,
+      /^oom-container\s+2\/2\s+Running\s+1 \(\S+ ago\)\s+\S+\s+10\.244\.1\.23\s+lab-node-1\s+<none>\s+<none>$/m,
+    );
     const all = await k('get', 'pods', '-A', '--show-labels');
     assert.match(all.stdout, /^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+LABELS$/m);
     assert.match(all.stdout, /^default\s+oom-container\s+.*run=oom-container$/m);
@@ -64,8 +91,14 @@ describe('kubectl against the test cluster', () => {
   it('kubectl get nodes', async () => {
     const r = await k('get', 'nodes', '-o', 'wide');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^lab-node-1\s+Ready\s+<none>\s+\S+\s+v1\.31\.4\s+<none>\s+<none>\s+memwhy kernel lab \(cgroup v1\)\s+6\.18\.44-fc-v782\s+containerd:\/\/1\.7\.24$/m);
-    assert.match(r.stdout, /^n2\s+Ready\s+<none>\s+\S+\s+v1\.32\.4\s+10\.0\.0\.5\s+<none>\s+Debian GNU\/Linux 12 \(bookworm\)/m);
+    assert.match(
+      r.stdout,
+      /^lab-node-1\s+Ready\s+<none>\s+\S+\s+v1\.31\.4\s+<none>\s+<none>\s+memwhy kernel lab \(cgroup v1\)\s+6\.18\.44-fc-v782\s+containerd:\/\/1\.7\.24$/m,
+    );
+    assert.match(
+      r.stdout,
+      /^n2\s+Ready\s+<none>\s+\S+\s+v1\.32\.4\s+10\.0\.0\.5\s+<none>\s+Debian GNU\/Linux 12 \(bookworm\)/m,
+    );
   });
 
   it('kubectl describe pod', async () => {
@@ -129,7 +162,14 @@ describe('kubectl against the test cluster', () => {
 
   it('kubectl create -f, logs -f, delete (waits on a watch)', async () => {
     const file = join(cluster.workDir, 'pod.json');
-    writeFileSync(file, JSON.stringify(busyboxPod('made-by-kubectl', ['sh', '-c', 'sleep 30'], { spec: { nodeName: 'n2', terminationGracePeriodSeconds: 1 } })));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        busyboxPod('made-by-kubectl', ['sh', '-c', 'sleep 30'], {
+          spec: { nodeName: 'n2', terminationGracePeriodSeconds: 1 },
+        }),
+      ),
+    );
     const c = await k('create', '-f', file);
     assert.equal(c.code, 0, c.stderr);
     assert.equal(c.stdout, 'pod/made-by-kubectl created\n');
@@ -138,7 +178,14 @@ describe('kubectl against the test cluster', () => {
     assert.equal(w.code, 0, w.stderr);
     assert.equal(w.stdout, 'pod/made-by-kubectl condition met\n');
     const tick = join(cluster.workDir, 'ticker.json');
-    writeFileSync(tick, JSON.stringify(busyboxPod('ticker', ['sh', '-c', 'for i in 1 2 3; do echo n$i; sleep 0.3; done'], { spec: { nodeName: 'n2' } })));
+    writeFileSync(
+      tick,
+      JSON.stringify(
+        busyboxPod('ticker', ['sh', '-c', 'for i in 1 2 3; do echo n$i; sleep 0.3; done'], {
+          spec: { nodeName: 'n2' },
+        }),
+      ),
+    );
     assert.equal((await k('create', '-f', tick)).code, 0);
     // Like a real kubelet, logs of a container still being created are a 400 ("waiting to start").
     await cluster.waitForPod('default', 'ticker', (p) => p?.status?.phase === 'Running');
@@ -160,7 +207,10 @@ describe('kubectl against the test cluster', () => {
     assert.equal(nf.stderr.trim(), 'Error from server (NotFound): pods "nope" not found');
     const alice = cluster.kubeconfig('alice');
     const f = await kubectl(alice, ['get', 'nodes'], cache);
-    assert.equal(f.stderr.trim(), 'Error from server (Forbidden): nodes is forbidden: User "alice" cannot list resource "nodes" in API group "" at the cluster scope');
+    assert.equal(
+      f.stderr.trim(),
+      'Error from server (Forbidden): nodes is forbidden: User "alice" cannot list resource "nodes" in API group "" at the cluster scope',
+    );
     const ok = await kubectl(alice, ['get', 'pods', '-o', 'name'], cache);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /pod\/oom-container/);

@@ -127,10 +127,30 @@ export class Kubelet {
       forcedPhase: false,
     };
     for (const c of (pod.spec?.initContainers ?? []) as Obj[]) {
-      run.containers.set(c.name, { name: c.name, init: true, sidecar: c.restartPolicy === 'Always', spec: c, restartCount: 0, current: null, previous: null, proc: null, exited: null });
+      run.containers.set(c.name, {
+        name: c.name,
+        init: true,
+        sidecar: c.restartPolicy === 'Always',
+        spec: c,
+        restartCount: 0,
+        current: null,
+        previous: null,
+        proc: null,
+        exited: null,
+      });
     }
     for (const c of (pod.spec?.containers ?? []) as Obj[]) {
-      run.containers.set(c.name, { name: c.name, init: false, sidecar: false, spec: c, restartCount: 0, current: null, previous: null, proc: null, exited: null });
+      run.containers.set(c.name, {
+        name: c.name,
+        init: false,
+        sidecar: false,
+        spec: c,
+        restartCount: 0,
+        current: null,
+        previous: null,
+        proc: null,
+        exited: null,
+      });
     }
     this.runs.set(run.uid, run);
     this.lifecycle(run).catch((err) => {
@@ -159,7 +179,10 @@ export class Kubelet {
         // Not ours (initial state): a live kubelet would stop it and confirm the deletion.
         const node = this.store.get('nodes', null, e.object.spec?.nodeName ?? '');
         if (node && nodeReady(node)) {
-          const t = setTimeout(() => this.store.remove('pods', e.object.metadata.namespace, e.object.metadata.name), this.opts.stepMs);
+          const t = setTimeout(
+            () => this.store.remove('pods', e.object.metadata.namespace, e.object.metadata.name),
+            this.opts.stepMs,
+          );
           t.unref();
         }
       }
@@ -200,14 +223,31 @@ export class Kubelet {
   }
 
   private ref(pod: Obj, fieldPath?: string): InvolvedObject {
-    return { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1', resourceVersion: pod.metadata.resourceVersion, fieldPath };
+    return {
+      kind: 'Pod',
+      namespace: pod.metadata.namespace,
+      name: pod.metadata.name,
+      uid: pod.metadata.uid,
+      apiVersion: 'v1',
+      resourceVersion: pod.metadata.resourceVersion,
+      fieldPath,
+    };
   }
 
-  private event(run: PodRun, c: ContainerRun | null, type: 'Normal' | 'Warning', reason: string, message: string): void {
+  private event(
+    run: PodRun,
+    c: ContainerRun | null,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ): void {
     const pod = this.current(run);
     if (!pod) return;
     const fieldPath = c ? `spec.${c.init ? 'initContainers' : 'containers'}{${c.name}}` : undefined;
-    this.events.record(this.ref(pod, fieldPath), type, reason, message, { component: 'kubelet', host: pod.spec?.nodeName });
+    this.events.record(this.ref(pod, fieldPath), type, reason, message, {
+      component: 'kubelet',
+      host: pod.spec?.nodeName,
+    });
   }
 
   private podRef(run: PodRun): string {
@@ -259,7 +299,11 @@ export class Kubelet {
     if (!initDone) {
       phase = initFailed && spec.restartPolicy === 'Never' ? 'Failed' : 'Pending';
     } else {
-      let running = 0, waiting = 0, stopped = 0, succeeded = 0, failed = 0;
+      let running = 0,
+        waiting = 0,
+        stopped = 0,
+        succeeded = 0,
+        failed = 0;
       for (const c of spec.containers as Obj[]) {
         const s = apps.find((x) => x.name === c.name);
         if (!s) {
@@ -292,12 +336,26 @@ export class Kubelet {
     const terminal = phase === 'Succeeded' || phase === 'Failed';
     const notReady = apps.filter((s) => !s.ready).map((s) => s.name);
     for (const c of spec.containers as Obj[]) if (!apps.find((s) => s.name === c.name)) notReady.push(c.name);
-    const uninit = plainInits.filter((c) => inits.find((s) => s.name === c.name)?.state?.terminated?.exitCode !== 0).map((c) => c.name);
-    this.condition(pod, 'Initialized', initDone ? 'True' : 'False', initDone ? undefined : 'ContainersNotInitialized', initDone ? undefined : `containers with incomplete status: [${uninit.join(' ')}]`);
+    const uninit = plainInits
+      .filter((c) => inits.find((s) => s.name === c.name)?.state?.terminated?.exitCode !== 0)
+      .map((c) => c.name);
+    this.condition(
+      pod,
+      'Initialized',
+      initDone ? 'True' : 'False',
+      initDone ? undefined : 'ContainersNotInitialized',
+      initDone ? undefined : `containers with incomplete status: [${uninit.join(' ')}]`,
+    );
     const ready = notReady.length === 0 && !terminal;
     const reason = terminal ? 'PodCompleted' : 'ContainersNotReady';
     const msg = terminal ? undefined : `containers with unready status: [${notReady.join(' ')}]`;
-    this.condition(pod, 'ContainersReady', ready ? 'True' : 'False', ready ? undefined : reason, ready ? undefined : msg);
+    this.condition(
+      pod,
+      'ContainersReady',
+      ready ? 'True' : 'False',
+      ready ? undefined : reason,
+      ready ? undefined : msg,
+    );
     this.condition(pod, 'Ready', ready ? 'True' : 'False', ready ? undefined : reason, ready ? undefined : msg);
     if (terminal) this.condition(pod, 'PodReadyToStartContainers', 'False');
   }
@@ -353,7 +411,13 @@ export class Kubelet {
             p.spec.nodeName = node;
             this.condition(p, 'PodScheduled', 'True');
           });
-          this.events.record(this.ref(pod), 'Normal', 'Scheduled', `Successfully assigned ${run.namespace}/${run.name} to ${node}`, { component: 'default-scheduler' });
+          this.events.record(
+            this.ref(pod),
+            'Normal',
+            'Scheduled',
+            `Successfully assigned ${run.namespace}/${run.name} to ${node}`,
+            { component: 'default-scheduler' },
+          );
           break;
         }
         this.update(run, (p) => this.condition(p, 'PodScheduled', 'False', 'Unschedulable', r.message));
@@ -391,7 +455,8 @@ export class Kubelet {
     }
 
     // Sandbox.
-    const hostIP = ((node.status?.addresses ?? []) as Obj[]).find((a) => a.type === 'InternalIP')?.address ?? '10.0.0.1';
+    const hostIP =
+      ((node.status?.addresses ?? []) as Obj[]).find((a) => a.type === 'InternalIP')?.address ?? '10.0.0.1';
     const podIP = `10.244.${(this.state.nodes.indexOf(node) + 1) % 255}.${(this.ipCounter++ % 250) + 2}`;
     this.update(run, (p) => {
       const st = p.status;
@@ -404,10 +469,12 @@ export class Kubelet {
       this.condition(p, 'PodReadyToStartContainers', 'True');
       st.initContainerStatuses = [...run.containers.values()].filter((c) => c.init).map((c) => this.freshStatus(c));
       if (st.initContainerStatuses.length === 0) delete st.initContainerStatuses;
-      st.containerStatuses = [...run.containers.values()].filter((c) => !c.init).map((c) => ({
-        ...this.freshStatus(c),
-        state: { waiting: { reason: st.initContainerStatuses ? 'PodInitializing' : 'ContainerCreating' } },
-      }));
+      st.containerStatuses = [...run.containers.values()]
+        .filter((c) => !c.init)
+        .map((c) => ({
+          ...this.freshStatus(c),
+          state: { waiting: { reason: st.initContainerStatuses ? 'PodInitializing' : 'ContainerCreating' } },
+        }));
       this.recompute(run, p);
     });
     mkdirSync(run.dir, { recursive: true });
@@ -463,7 +530,13 @@ export class Kubelet {
    * Pulls, creates and runs one container until it is done for good (restart policy). Returns true
    * when it ended successfully (init containers: may the pod go on).
    */
-  private async containerLoop(run: PodRun, c: ContainerRun, nodeName: string, volumes: Map<string, VolumeSource>, node: Obj): Promise<boolean> {
+  private async containerLoop(
+    run: PodRun,
+    c: ContainerRun,
+    nodeName: string,
+    volumes: Map<string, VolumeSource>,
+    node: Obj,
+  ): Promise<boolean> {
     const pod0 = this.current(run);
     if (!pod0) return false;
     const policy: string = c.sidecar ? 'Always' : pod0.spec.restartPolicy;
@@ -488,7 +561,12 @@ export class Kubelet {
       // Config.
       const pod = this.current(run);
       if (!pod) return false;
-      const cfg = containerConfig({ state: this.state, tools: this.tools, apiServer: this.apiServer, podRef: this.podRef(run) }, pod, c.spec, volumes);
+      const cfg = containerConfig(
+        { state: this.state, tools: this.tools, apiServer: this.apiServer, podRef: this.podRef(run) },
+        pod,
+        c.spec,
+        volumes,
+      );
       if ('error' in cfg) {
         this.setContainerStatus(run, c, (s) => {
           s.state = { waiting: { reason: 'CreateContainerConfigError', message: cfg.error } };
@@ -560,9 +638,20 @@ export class Kubelet {
         s.restartCount = c.restartCount;
         s.ready = false;
         s.started = false;
-        s.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(backoff / 1000)}s restarting failed container=${c.name} pod=${this.podRef(run)}` } };
+        s.state = {
+          waiting: {
+            reason: 'CrashLoopBackOff',
+            message: `back-off ${Math.round(backoff / 1000)}s restarting failed container=${c.name} pod=${this.podRef(run)}`,
+          },
+        };
       });
-      this.event(run, c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${this.podRef(run)}`);
+      this.event(
+        run,
+        c,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${c.name} in pod ${this.podRef(run)}`,
+      );
       if (!(await this.wait(run, backoff))) return false;
       backoff = Math.min(backoff * 2, this.opts.maxBackoffMs);
     }
@@ -575,8 +664,10 @@ export class Kubelet {
     const cache = this.pulled.get(nodeName) ?? new Set<string>();
     this.pulled.set(nodeName, cache);
     const policy = c.spec.imagePullPolicy ?? 'IfNotPresent';
-    const windows = node.metadata?.labels?.['kubernetes.io/os'] === 'windows' || node.status?.nodeInfo?.operatingSystem === 'windows';
-    const denied = windows || this.state.images.deny.some((p) => globMatch(p, image) || globMatch(p, normalizeImage(image)));
+    const windows =
+      node.metadata?.labels?.['kubernetes.io/os'] === 'windows' || node.status?.nodeInfo?.operatingSystem === 'windows';
+    const denied =
+      windows || this.state.images.deny.some((p) => globMatch(p, image) || globMatch(p, normalizeImage(image)));
     if (!denied && policy !== 'Always' && cache.has(image)) {
       this.event(run, c, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
       return true;
@@ -607,7 +698,13 @@ export class Kubelet {
     cache.add(image);
     const took = `${Date.now() - t0}ms`;
     const size = 1000000 + (parseInt(createHash('sha256').update(image).digest('hex').slice(0, 6), 16) % 50000000);
-    this.event(run, c, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${size} bytes.`);
+    this.event(
+      run,
+      c,
+      'Normal',
+      'Pulled',
+      `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${size} bytes.`,
+    );
     return true;
   }
 
@@ -645,7 +742,15 @@ export class Kubelet {
       for (const key of ['initContainerStatuses', 'containerStatuses']) {
         for (const s of (pod.status[key] ?? []) as Obj[]) {
           if (s.state?.running) {
-            s.state = { terminated: { exitCode: 137, reason: 'Error', startedAt: s.state.running.startedAt, finishedAt: isoSeconds(), containerID: s.containerID } };
+            s.state = {
+              terminated: {
+                exitCode: 137,
+                reason: 'Error',
+                startedAt: s.state.running.startedAt,
+                finishedAt: isoSeconds(),
+                containerID: s.containerID,
+              },
+            };
             s.ready = false;
             s.started = false;
           }
@@ -688,7 +793,14 @@ export class Kubelet {
     const s = statuses.find((x) => x.name === container);
     if (!run) {
       const text = this.state.logs[previous ? `${key}/previous` : key];
-      if (text !== undefined) return { buffer: LogBuffer.fromText(text, new Date(s?.state?.running?.startedAt ?? s?.state?.terminated?.finishedAt ?? Date.now())), error: null };
+      if (text !== undefined)
+        return {
+          buffer: LogBuffer.fromText(
+            text,
+            new Date(s?.state?.running?.startedAt ?? s?.state?.terminated?.finishedAt ?? Date.now()),
+          ),
+          error: null,
+        };
     }
     const c = run?.containers.get(container);
     const state = s?.state ?? {};
@@ -705,8 +817,16 @@ export class Kubelet {
       if (c?.current && s?.lastState?.terminated) return { buffer: c.current, error: null };
       if (!run && s?.lastState?.terminated?.containerID) return { buffer: LogBuffer.fromText(''), error: null };
       const r = state.waiting.reason;
-      if (r === 'ErrImagePull') return { buffer: null, error: `container "${container}" in pod "${name}" is waiting to start: image can't be pulled` };
-      if (r === 'ImagePullBackOff') return { buffer: null, error: `container "${container}" in pod "${name}" is waiting to start: trying and failing to pull image` };
+      if (r === 'ErrImagePull')
+        return {
+          buffer: null,
+          error: `container "${container}" in pod "${name}" is waiting to start: image can't be pulled`,
+        };
+      if (r === 'ImagePullBackOff')
+        return {
+          buffer: null,
+          error: `container "${container}" in pod "${name}" is waiting to start: trying and failing to pull image`,
+        };
       return { buffer: null, error: `container "${container}" in pod "${name}" is waiting to start: ${r}` };
     }
     return { buffer: null, error: `container "${container}" in pod "${name}" is waiting to start - no logs yet` };

@@ -98,12 +98,27 @@ export function tableFor(resource: string, items: Obj[], ctx: Ctx, rv: string, k
       apiVersion: 'meta.k8s.io/v1',
       metadata: { resourceVersion: rv },
       columnDefinitions: [
-        { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
-        { name: 'Created At', type: 'date', format: '', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0 },
+        {
+          name: 'Name',
+          type: 'string',
+          format: 'name',
+          description: 'Name must be unique within a namespace.',
+          priority: 0,
+        },
+        {
+          name: 'Created At',
+          type: 'date',
+          format: '',
+          description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+          priority: 0,
+        },
       ],
       rows: items.map((o) => ({
         cells: [o.metadata?.name, o.metadata?.creationTimestamp ?? null],
-        object: ctx.accept.include === 'Object' ? { kind, apiVersion, ...o } : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+        object:
+          ctx.accept.include === 'Object'
+            ? { kind, apiVersion, ...o }
+            : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
       })),
     };
   }

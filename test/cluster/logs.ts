@@ -60,10 +60,15 @@ export function nanoTime(d: Date): string {
 
 export function selectLines(buf: LogBuffer, o: LogOptions): LogLine[] {
   let lines = buf.lines;
-  const since = o.sinceTime ? Date.parse(o.sinceTime) : o.sinceSeconds !== undefined ? Date.now() - o.sinceSeconds * 1000 : null;
+  const since = o.sinceTime
+    ? Date.parse(o.sinceTime)
+    : o.sinceSeconds !== undefined
+      ? Date.now() - o.sinceSeconds * 1000
+      : null;
   if (since !== null && !Number.isNaN(since)) lines = lines.filter((l) => l.time.getTime() >= since);
   if (o.tailLines !== undefined && o.tailLines >= 0) lines = o.tailLines === 0 ? [] : lines.slice(-o.tailLines);
   return lines;
 }
 
-export const formatLine = (l: LogLine, timestamps: boolean | undefined): string => (timestamps ? `${nanoTime(l.time)} ${l.text}` : l.text);
+export const formatLine = (l: LogLine, timestamps: boolean | undefined): string =>
+  timestamps ? `${nanoTime(l.time)} ${l.text}` : l.text;

@@ -12,18 +12,37 @@ const argv = await yargs(hideBin(process.argv))
   .scriptName('npm run cluster --')
   .usage('$0 [--from <snapshot dir>] [--state <state.json>] [options]')
   .option('from', { type: 'string', describe: 'memwhy snapshot folder to serve (pod.json, node.json, …, cgroup/)' })
-  .option('state', { type: 'string', describe: 'JSON file with a state description (namespaces, nodes, pods, events, users, hostPaths, …)' })
+  .option('state', {
+    type: 'string',
+    describe: 'JSON file with a state description (namespaces, nodes, pods, events, users, hostPaths, …)',
+  })
   .option('port', { type: 'number', default: 0, describe: 'HTTP port (0 = random)' })
   .option('https-port', { type: 'number', default: 0, describe: 'HTTPS port (0 = random)' })
   .option('kubeconfig', { type: 'string', describe: 'write a kubeconfig here' })
   .option('user', { type: 'string', default: 'admin', describe: 'user of that kubeconfig' })
-  .option('server', { choices: ['http', 'https'] as const, default: 'https' as const, describe: 'listener the kubeconfig points at' })
+  .option('server', {
+    choices: ['http', 'https'] as const,
+    default: 'https' as const,
+    describe: 'listener the kubeconfig points at',
+  })
   .option('auth', { choices: ['token', 'cert', 'tokenFile'] as const, default: 'token' as const })
   .option('namespace', { type: 'string', describe: 'namespace of the kubeconfig context' })
-  .option('http-user', { type: 'string', describe: 'user for credential-less requests on the HTTP listener (kubectl sends none over http)' })
+  .option('http-user', {
+    type: 'string',
+    describe: 'user for credential-less requests on the HTTP listener (kubectl sends none over http)',
+  })
   .option('psa-default', { choices: ['privileged', 'baseline', 'restricted'] as const, default: 'privileged' as const })
-  .option('metrics', { type: 'boolean', default: true, describe: 'serve metrics.k8s.io (--no-metrics: as without metrics-server)' })
-  .option('deny-image', { type: 'string', array: true, default: [] as string[], describe: 'image pattern whose pull fails' })
+  .option('metrics', {
+    type: 'boolean',
+    default: true,
+    describe: 'serve metrics.k8s.io (--no-metrics: as without metrics-server)',
+  })
+  .option('deny-image', {
+    type: 'string',
+    array: true,
+    default: [] as string[],
+    describe: 'image pattern whose pull fails',
+  })
   .strict()
   .help()
   .parseAsync();
@@ -52,7 +71,12 @@ const cluster = await startCluster(state, {
   httpAnonymousUser: argv.httpUser,
 });
 const kc = argv.kubeconfig
-  ? cluster.writeKubeconfig(argv.kubeconfig, { user: argv.user, server: argv.server, auth: argv.auth, namespace: argv.namespace })
+  ? cluster.writeKubeconfig(argv.kubeconfig, {
+      user: argv.user,
+      server: argv.server,
+      auth: argv.auth,
+      namespace: argv.namespace,
+    })
   : cluster.kubeconfig(argv.user, { server: argv.server, auth: argv.auth, namespace: argv.namespace });
 
 console.log(`test cluster serving`);
@@ -60,7 +84,9 @@ console.log(`  http:       ${cluster.httpUrl}`);
 console.log(`  https:      ${cluster.httpsUrl}`);
 console.log(`  kubeconfig: ${kc}   (user ${argv.user}, ${argv.server}, ${argv.auth})`);
 for (const u of cluster.state.users) console.log(`  token ${u.name}: ${u.token}`);
-console.log(`  pods: ${cluster.state.pods.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(', ') || '(none)'}`);
+console.log(
+  `  pods: ${cluster.state.pods.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(', ') || '(none)'}`,
+);
 console.log('Ctrl-C to stop.');
 
 let stopping = false;

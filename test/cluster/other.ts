@@ -26,8 +26,10 @@ export function nodeProxy(ctx: Ctx): void {
   const node = ctx.c.store.get('nodes', null, name);
   if (!node) throw notFound('nodes', name);
   const ip = ((node.status?.addresses ?? []) as Obj[]).find((a) => a.type === 'InternalIP')?.address ?? '10.0.0.1';
-  if (!nodeReady(node)) throw serviceUnavailable(`error trying to reach service: dial tcp ${ip}:10250: connect: connection refused`);
-  if (ctx.req.method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  if (!nodeReady(node))
+    throw serviceUnavailable(`error trying to reach service: dial tcp ${ip}:10250: connect: connection refused`);
+  if (ctx.req.method !== 'GET')
+    throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   const path = `/${ctx.info.rest.join('/')}`;
   switch (path) {
     case '/stats/summary': {
@@ -61,17 +63,33 @@ function withPodLabels(ctx: Ctx, m: Obj): Obj {
 
 export function metrics(ctx: Ctx): void {
   const { info } = ctx;
-  if (ctx.req.method !== 'GET' || info.verb === 'watch') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  if (ctx.req.method !== 'GET' || info.verb === 'watch')
+    throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   const apiVersion = `${METRICS_GROUP}/${METRICS_VERSION}`;
   if (info.resource === 'pods') {
-    const items = ctx.c.state.podMetrics.filter((m) => !info.namespace || (m.metadata?.namespace ?? 'default') === info.namespace).map((m) => withPodLabels(ctx, m));
+    const items = ctx.c.state.podMetrics
+      .filter((m) => !info.namespace || (m.metadata?.namespace ?? 'default') === info.namespace)
+      .map((m) => withPodLabels(ctx, m));
     if (info.name) {
       const m = items.find((x) => x.metadata.name === info.name);
-      if (!m) throw new ApiError(404, 'NotFound', `podmetrics.${METRICS_GROUP} "${info.namespace}/${info.name}" not found`, { name: `${info.namespace}/${info.name}`, group: METRICS_GROUP, kind: 'podmetrics' });
+      if (!m)
+        throw new ApiError(404, 'NotFound', `podmetrics.${METRICS_GROUP} "${info.namespace}/${info.name}" not found`, {
+          name: `${info.namespace}/${info.name}`,
+          group: METRICS_GROUP,
+          kind: 'podmetrics',
+        });
       sendObject(ctx, 'podmetrics', { kind: 'PodMetrics', apiVersion, ...m }, 200, apiVersion);
       return;
     }
-    sendList(ctx, { resource: 'podmetrics', kind: 'PodMetrics', listKind: 'PodMetricsList', apiVersion, items, resourceVersion: '', fieldSet: 'podmetrics' });
+    sendList(ctx, {
+      resource: 'podmetrics',
+      kind: 'PodMetrics',
+      listKind: 'PodMetricsList',
+      apiVersion,
+      items,
+      resourceVersion: '',
+      fieldSet: 'podmetrics',
+    });
     return;
   }
   if (info.resource === 'nodes') {
@@ -87,11 +105,24 @@ export function metrics(ctx: Ctx): void {
     });
     if (info.name) {
       const m = items.find((x) => x.metadata?.name === info.name);
-      if (!m) throw new ApiError(404, 'NotFound', `nodemetrics.${METRICS_GROUP} "${info.name}" not found`, { name: info.name, group: METRICS_GROUP, kind: 'nodemetrics' });
+      if (!m)
+        throw new ApiError(404, 'NotFound', `nodemetrics.${METRICS_GROUP} "${info.name}" not found`, {
+          name: info.name,
+          group: METRICS_GROUP,
+          kind: 'nodemetrics',
+        });
       sendObject(ctx, 'nodemetrics', { kind: 'NodeMetrics', apiVersion, ...m }, 200, apiVersion);
       return;
     }
-    sendList(ctx, { resource: 'nodemetrics', kind: 'NodeMetrics', listKind: 'NodeMetricsList', apiVersion, items, resourceVersion: '', fieldSet: 'nodemetrics' });
+    sendList(ctx, {
+      resource: 'nodemetrics',
+      kind: 'NodeMetrics',
+      listKind: 'NodeMetricsList',
+      apiVersion,
+      items,
+      resourceVersion: '',
+      fieldSet: 'nodemetrics',
+    });
     return;
   }
   throw pathNotFound();
@@ -99,10 +130,19 @@ export function metrics(ctx: Ctx): void {
 
 export async function createNamespace(ctx: Ctx): Promise<void> {
   const body = await readJson(ctx.req, 'Namespace');
-  if (!body) throw badRequest("the object provided is unrecognized (must be of type Namespace): Object 'Kind' is missing in ''");
+  if (!body)
+    throw badRequest("the object provided is unrecognized (must be of type Namespace): Object 'Kind' is missing in ''");
   const name = String(body.metadata?.name ?? '');
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) {
-    throw invalid('Namespace', name, [{ field: 'metadata.name', type: name ? 'FieldValueInvalid' : 'FieldValueRequired', message: name ? `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')` : 'Required value: name or generateName is required' }]);
+    throw invalid('Namespace', name, [
+      {
+        field: 'metadata.name',
+        type: name ? 'FieldValueInvalid' : 'FieldValueRequired',
+        message: name
+          ? `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`
+          : 'Required value: name or generateName is required',
+      },
+    ]);
   }
   if (ctx.c.store.get('namespaces', null, name)) throw alreadyExists('namespaces', name);
   const ns = namespaceObject(name, body.metadata?.labels, body.metadata?.annotations);
@@ -113,8 +153,18 @@ export async function createNamespace(ctx: Ctx): Promise<void> {
   send(ctx, 201, clone(ctx.c.store.create('namespaces', ns)));
 }
 
-export function namespaceObject(name: string, labels?: Record<string, string>, annotations?: Record<string, string>): Obj {
+export function namespaceObject(
+  name: string,
+  labels?: Record<string, string>,
+  annotations?: Record<string, string>,
+): Obj {
   const md: Obj = { name, labels: { ...(labels ?? {}), 'kubernetes.io/metadata.name': name } };
   if (annotations) md.annotations = annotations;
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: md, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: md,
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  };
 }

@@ -18,9 +18,12 @@ export async function createPod(ctx: Ctx): Promise<void> {
   const { store, state } = ctx.c;
   const ns = ctx.info.namespace;
   const body = await readJson(ctx.req, 'Pod');
-  if (!body) throw badRequest('the object provided is unrecognized (must be of type Pod): Object \'Kind\' is missing in \'\'');
+  if (!body)
+    throw badRequest("the object provided is unrecognized (must be of type Pod): Object 'Kind' is missing in ''");
   if (body.kind !== undefined && body.kind !== 'Pod') {
-    throw badRequest(`the object provided is unrecognized (must be of type Pod): ${body.kind} (${body.apiVersion ?? ''})`);
+    throw badRequest(
+      `the object provided is unrecognized (must be of type Pod): ${body.kind} (${body.apiVersion ?? ''})`,
+    );
   }
   if (body.apiVersion !== undefined && body.apiVersion !== 'v1') {
     throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (v1)`);
@@ -36,7 +39,15 @@ export async function createPod(ctx: Ctx): Promise<void> {
   const nsObj = store.get('namespaces', null, ns);
   if (!nsObj) throw notFound('namespaces', ns);
   // Server-owned fields are never taken from the client.
-  for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation']) delete pod.metadata[k];
+  for (const k of [
+    'uid',
+    'resourceVersion',
+    'creationTimestamp',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+    'generation',
+  ])
+    delete pod.metadata[k];
   delete pod.status;
   generateName(pod);
   validatePod(pod);
@@ -67,7 +78,8 @@ async function deleteOptions(ctx: Ctx): Promise<DeleteOptions> {
   const o: DeleteOptions = {};
   const body = ctx.req.method === 'DELETE' ? await readJson(ctx.req, 'DeleteOptions') : null;
   if (body) {
-    if (body.gracePeriodSeconds !== undefined && body.gracePeriodSeconds !== null) o.gracePeriodSeconds = Number(body.gracePeriodSeconds);
+    if (body.gracePeriodSeconds !== undefined && body.gracePeriodSeconds !== null)
+      o.gracePeriodSeconds = Number(body.gracePeriodSeconds);
     if (body.preconditions?.uid) o.uid = String(body.preconditions.uid);
     if (body.preconditions?.resourceVersion) o.resourceVersion = String(body.preconditions.resourceVersion);
     if (Array.isArray(body.dryRun) && body.dryRun.length) ctx.q.append('dryRun', body.dryRun[0]);
@@ -84,10 +96,18 @@ function deleteOne(ctx: Ctx, pod: Obj, o: DeleteOptions, dry: boolean): Obj {
   const ns = pod.metadata.namespace;
   const name = pod.metadata.name;
   if (o.uid && o.uid !== pod.metadata.uid) {
-    throw conflict('pods', name, `Precondition failed: UID in precondition: ${o.uid}, UID in object meta: ${pod.metadata.uid}`);
+    throw conflict(
+      'pods',
+      name,
+      `Precondition failed: UID in precondition: ${o.uid}, UID in object meta: ${pod.metadata.uid}`,
+    );
   }
   if (o.resourceVersion && o.resourceVersion !== pod.metadata.resourceVersion) {
-    throw conflict('pods', name, `Precondition failed: ResourceVersion in precondition: ${o.resourceVersion}, ResourceVersion in object meta: ${pod.metadata.resourceVersion}`);
+    throw conflict(
+      'pods',
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${o.resourceVersion}, ResourceVersion in object meta: ${pod.metadata.resourceVersion}`,
+    );
   }
   let grace = o.gracePeriodSeconds ?? Number(pod.spec?.terminationGracePeriodSeconds ?? 30);
   const phase = pod.status?.phase;
@@ -131,7 +151,18 @@ export async function deletePodCollection(ctx: Ctx): Promise<void> {
     .list('pods', ctx.info.namespace || null)
     .filter((p) => matchLabels(labels, p.metadata?.labels) && matchFields(fields, 'pods', p));
   const items = victims.map((p) => deleteOne(ctx, p, { ...o, uid: undefined, resourceVersion: undefined }, dry));
-  sendList({ ...ctx, q: new URLSearchParams() }, { resource: 'pods', kind: 'Pod', listKind: 'PodList', apiVersion: 'v1', items, resourceVersion: String(ctx.c.store.resourceVersion), fieldSet: 'pods' });
+  sendList(
+    { ...ctx, q: new URLSearchParams() },
+    {
+      resource: 'pods',
+      kind: 'Pod',
+      listKind: 'PodList',
+      apiVersion: 'v1',
+      items,
+      resourceVersion: String(ctx.c.store.resourceVersion),
+      fieldSet: 'pods',
+    },
+  );
 }
 
 /** GET pods/log: the kubelet's log of one container, optionally followed until it ends. */
@@ -156,7 +187,8 @@ export function podLog(ctx: Ctx): void {
       }
     }
   }
-  if (![...containers, ...inits].includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+  if (![...containers, ...inits].includes(container))
+    throw badRequest(`container ${container} is not valid for pod ${name}`);
   if (!pod.spec?.nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
   const previous = qBool(ctx.q, 'previous');
   const found = kubelet.logs(pod, container, previous);
@@ -172,7 +204,11 @@ export function podLog(ctx: Ctx): void {
   const follow = qBool(ctx.q, 'follow') && !previous;
   ctx.status = 200;
   const res = ctx.res;
-  res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.writeHead(200, {
+    'Content-Type': 'text/plain',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
   let budget = opts.limitBytes ?? Infinity;
   let done = false;
   const write = (s: string): void => {

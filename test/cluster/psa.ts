@@ -26,30 +26,58 @@ interface NamedContainer {
 
 function containers(pod: Obj): NamedContainer[] {
   const spec = pod.spec ?? {};
-  return [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])].map((c: Obj) => ({
-    name: String(c.name ?? ''),
-    sc: c.securityContext ?? {},
-    c,
-  }));
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])].map(
+    (c: Obj) => ({
+      name: String(c.name ?? ''),
+      sc: c.securityContext ?? {},
+      c,
+    }),
+  );
 }
 
 const quoteList = (xs: string[]): string => xs.map((x) => `"${x}"`).join(', ');
 const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
 /** `container "a"` / `containers "a", "b"`. */
-const containerWord = (names: string[]): string => `${plural(names.length, 'container', 'containers')} ${quoteList(names)}`;
+const containerWord = (names: string[]): string =>
+  `${plural(names.length, 'container', 'containers')} ${quoteList(names)}`;
 
 const BASELINE_CAPS = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
-const RESTRICTED_VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+const RESTRICTED_VOLUME_TYPES = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
 
 const CHECKS: Check[] = [
   {
     id: 'allowPrivilegeEscalation',
     level: 'restricted',
     run(pod) {
-      const bad = containers(pod).filter((x) => x.sc.allowPrivilegeEscalation !== false).map((x) => x.name);
-      return bad.length ? `allowPrivilegeEscalation != false (${containerWord(bad)} must set securityContext.allowPrivilegeEscalation=false)` : null;
+      const bad = containers(pod)
+        .filter((x) => x.sc.allowPrivilegeEscalation !== false)
+        .map((x) => x.name);
+      return bad.length
+        ? `allowPrivilegeEscalation != false (${containerWord(bad)} must set securityContext.allowPrivilegeEscalation=false)`
+        : null;
     },
   },
   {
@@ -67,7 +95,9 @@ const CHECKS: Check[] = [
           byCaps.set(x.name, extra);
         }
       }
-      return names.length ? `non-default capabilities (${containerWord(names)} must not include ${quoteList([...caps].sort())} in securityContext.capabilities.add)` : null;
+      return names.length
+        ? `non-default capabilities (${containerWord(names)} must not include ${quoteList([...caps].sort())} in securityContext.capabilities.add)`
+        : null;
     },
   },
   {
@@ -89,7 +119,10 @@ const CHECKS: Check[] = [
       }
       const parts: string[] = [];
       if (noDrop.length) parts.push(`${containerWord(noDrop)} must set securityContext.capabilities.drop=["ALL"]`);
-      if (badAdd.length) parts.push(`${containerWord(badAdd)} must not include ${quoteList([...caps].sort())} in securityContext.capabilities.add`);
+      if (badAdd.length)
+        parts.push(
+          `${containerWord(badAdd)} must not include ${quoteList([...caps].sort())} in securityContext.capabilities.add`,
+        );
       return parts.length ? `unrestricted capabilities (${parts.join('; ')})` : null;
     },
   },
@@ -117,7 +150,9 @@ const CHECKS: Check[] = [
       const names: string[] = [];
       const ports: string[] = [];
       for (const x of containers(pod)) {
-        const hp = ((x.c.ports ?? []) as Obj[]).filter((p) => p.hostPort && p.hostPort !== 0).map((p) => String(p.hostPort));
+        const hp = ((x.c.ports ?? []) as Obj[])
+          .filter((p) => p.hostPort && p.hostPort !== 0)
+          .map((p) => String(p.hostPort));
         if (hp.length) {
           names.push(x.name);
           ports.push(...hp);
@@ -131,7 +166,9 @@ const CHECKS: Check[] = [
     id: 'privileged',
     level: 'baseline',
     run(pod) {
-      const bad = containers(pod).filter((x) => x.sc.privileged === true).map((x) => x.name);
+      const bad = containers(pod)
+        .filter((x) => x.sc.privileged === true)
+        .map((x) => x.name);
       return bad.length ? `privileged (${containerWord(bad)} must not set securityContext.privileged=true)` : null;
     },
   },
@@ -166,7 +203,8 @@ const CHECKS: Check[] = [
         else if (x.sc.runAsNonRoot === undefined && podVal !== true) implicit.push(x.name);
       }
       if (explicit.length) parts.push(`${containerWord(explicit)} must not set securityContext.runAsNonRoot=false`);
-      if (implicit.length && podVal !== false) parts.push(`pod or ${containerWord(implicit)} must set securityContext.runAsNonRoot=true`);
+      if (implicit.length && podVal !== false)
+        parts.push(`pod or ${containerWord(implicit)} must set securityContext.runAsNonRoot=true`);
       return parts.length ? `runAsNonRoot != true (${parts.join('; ')})` : null;
     },
   },
@@ -176,7 +214,9 @@ const CHECKS: Check[] = [
     run(pod) {
       const parts: string[] = [];
       if (pod.spec?.securityContext?.runAsUser === 0) parts.push('pod must not set runAsUser=0');
-      const bad = containers(pod).filter((x) => x.sc.runAsUser === 0).map((x) => x.name);
+      const bad = containers(pod)
+        .filter((x) => x.sc.runAsUser === 0)
+        .map((x) => x.name);
       if (bad.length) parts.push(`${containerWord(bad)} must not set runAsUser=0`);
       return parts.length ? `runAsUser=0 (${parts.join('; ')})` : null;
     },
@@ -186,9 +226,13 @@ const CHECKS: Check[] = [
     level: 'baseline',
     run(pod) {
       const parts: string[] = [];
-      if (pod.spec?.securityContext?.seccompProfile?.type === 'Unconfined') parts.push('pod must not set securityContext.seccompProfile.type to "Unconfined"');
-      const bad = containers(pod).filter((x) => x.sc.seccompProfile?.type === 'Unconfined').map((x) => x.name);
-      if (bad.length) parts.push(`${containerWord(bad)} must not set securityContext.seccompProfile.type to "Unconfined"`);
+      if (pod.spec?.securityContext?.seccompProfile?.type === 'Unconfined')
+        parts.push('pod must not set securityContext.seccompProfile.type to "Unconfined"');
+      const bad = containers(pod)
+        .filter((x) => x.sc.seccompProfile?.type === 'Unconfined')
+        .map((x) => x.name);
+      if (bad.length)
+        parts.push(`${containerWord(bad)} must not set securityContext.seccompProfile.type to "Unconfined"`);
       return parts.length ? `seccompProfile (${parts.join('; ')})` : null;
     },
   },
@@ -200,7 +244,8 @@ const CHECKS: Check[] = [
       const ok = (t: unknown): boolean => t === 'RuntimeDefault' || t === 'Localhost';
       const podType = pod.spec?.securityContext?.seccompProfile?.type;
       const parts: string[] = [];
-      if (podType !== undefined && !ok(podType)) parts.push(`pod must not set securityContext.seccompProfile.type to "${podType}"`);
+      if (podType !== undefined && !ok(podType))
+        parts.push(`pod must not set securityContext.seccompProfile.type to "${podType}"`);
       const explicit: string[] = [];
       const implicit: string[] = [];
       const badTypes = new Set<string>();
@@ -211,8 +256,14 @@ const CHECKS: Check[] = [
           badTypes.add(String(t));
         } else if (t === undefined && !ok(podType)) implicit.push(x.name);
       }
-      if (explicit.length) parts.push(`${containerWord(explicit)} must not set securityContext.seccompProfile.type to ${quoteList([...badTypes])}`);
-      if (implicit.length && podType === undefined) parts.push(`pod or ${containerWord(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`);
+      if (explicit.length)
+        parts.push(
+          `${containerWord(explicit)} must not set securityContext.seccompProfile.type to ${quoteList([...badTypes])}`,
+        );
+      if (implicit.length && podType === undefined)
+        parts.push(
+          `pod or ${containerWord(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`,
+        );
       return parts.length ? `seccompProfile (${parts.join('; ')})` : null;
     },
   },
@@ -249,9 +300,13 @@ export function admitPod(pod: Obj, podName: string, ns: Obj | undefined, default
   if (labels[WARN]) {
     const warn = levelOf(labels[WARN], 'privileged');
     const v = violations(pod, warn);
-    if (v.length) warnings.push(`would violate PodSecurity "${warn}:${labels[WARN_VERSION] || 'latest'}": ${v.join(', ')}`);
+    if (v.length)
+      warnings.push(`would violate PodSecurity "${warn}:${labels[WARN_VERSION] || 'latest'}": ${v.join(', ')}`);
   }
   const v = violations(pod, enforce);
   if (!v.length) return { error: null, warnings };
-  return { error: forbidden('pods', podName, `violates PodSecurity "${enforce}:${enforceVersion}": ${v.join(', ')}`), warnings };
+  return {
+    error: forbidden('pods', podName, `violates PodSecurity "${enforce}:${enforceVersion}": ${v.join(', ')}`),
+    warnings,
+  };
 }

@@ -56,10 +56,7 @@ function ruleMatches(rule: PolicyRule, a: Attributes): boolean {
   if (!groups.includes('*') && !groups.includes(a.apiGroup)) return false;
   const full = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const resOk = rule.resources.some(
-    (r) =>
-      r === '*' ||
-      r === full ||
-      (a.subresource !== '' && (r === `${a.resource}/*` || r === `*/${a.subresource}`)),
+    (r) => r === '*' || r === full || (a.subresource !== '' && (r === `${a.resource}/*` || r === `*/${a.subresource}`)),
   );
   if (!resOk) return false;
   if (rule.namespaces && !rule.namespaces.includes(a.namespace)) return false;

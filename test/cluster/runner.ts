@@ -20,7 +20,18 @@
 // --kill-child. Mounts exist only in the private namespace and vanish with its last process. The network
 // namespace is the host's (pods can reach the test API server on 127.0.0.1).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, posix } from 'node:path';
 
 export type Userland = 'host' | 'busybox';
@@ -75,7 +86,20 @@ export interface Running {
 
 /** Default capabilities of containerd/runc containers. */
 export const DEFAULT_CAPS = [
-  'chown', 'dac_override', 'fsetid', 'fowner', 'mknod', 'net_raw', 'setgid', 'setuid', 'setfcap', 'setpcap', 'net_bind_service', 'sys_chroot', 'kill', 'audit_write',
+  'chown',
+  'dac_override',
+  'fsetid',
+  'fowner',
+  'mknod',
+  'net_raw',
+  'setgid',
+  'setuid',
+  'setfcap',
+  'setpcap',
+  'net_bind_service',
+  'sys_chroot',
+  'kill',
+  'audit_write',
 ];
 
 const START_ERROR_EXIT = 203;
@@ -100,7 +124,8 @@ export function prepareTools(workDir: string): Tools {
   const unshare = which('unshare');
   const setpriv = which('setpriv');
   const env = which('env');
-  if (!unshare || !setpriv || !env) throw new Error('test cluster: needs util-linux unshare and setpriv, and coreutils env');
+  if (!unshare || !setpriv || !env)
+    throw new Error('test cluster: needs util-linux unshare and setpriv, and coreutils env');
   const busybox = which('busybox');
   let busyboxBin: string | null = null;
   if (busybox) {
@@ -142,7 +167,9 @@ function bindLines(src: string, dst: string, readOnly: boolean): string[] {
   lines.push(`mount --rbind ${sq(real)} ${sq(dst)}`);
   if (readOnly) {
     lines.push(`mount -o remount,bind,ro ${sq(dst)}`);
-    if (isDir) for (const rel of submounts(real)) lines.push(`mount -o remount,bind,ro ${sq(`${dst}/${rel}`)} 2>/dev/null || true`);
+    if (isDir)
+      for (const rel of submounts(real))
+        lines.push(`mount -o remount,bind,ro ${sq(`${dst}/${rel}`)} 2>/dev/null || true`);
   }
   return lines;
 }
@@ -151,7 +178,9 @@ function rootLines(spec: RunSpec, tools: Tools): string[] {
   const R = spec.rootDir;
   const L: string[] = [];
   L.push(`mount -t tmpfs -o mode=755 tmpfs ${sq(R)}`);
-  L.push(`mkdir -p ${sq(`${R}/proc`)} ${sq(`${R}/dev`)} ${sq(`${R}/sys`)} ${sq(`${R}/etc`)} ${sq(`${R}/.test-cluster`)} ${sq(`${R}/root`)}`);
+  L.push(
+    `mkdir -p ${sq(`${R}/proc`)} ${sq(`${R}/dev`)} ${sq(`${R}/sys`)} ${sq(`${R}/etc`)} ${sq(`${R}/.test-cluster`)} ${sq(`${R}/root`)}`,
+  );
   L.push(`mkdir -m 1777 ${sq(`${R}/tmp`)}`);
   const roBind = (src: string, rel: string): void => {
     const st = lstatSync(src);
@@ -159,7 +188,11 @@ function rootLines(spec: RunSpec, tools: Tools): string[] {
       L.push(`ln -s ${sq(readlinkSync(src))} ${sq(`${R}${rel}`)}`);
       return;
     }
-    L.push(`mkdir -p ${sq(`${R}${rel}`)}`, `mount --rbind ${sq(src)} ${sq(`${R}${rel}`)}`, `mount -o remount,bind,ro ${sq(`${R}${rel}`)}`);
+    L.push(
+      `mkdir -p ${sq(`${R}${rel}`)}`,
+      `mount --rbind ${sq(src)} ${sq(`${R}${rel}`)}`,
+      `mount -o remount,bind,ro ${sq(`${R}${rel}`)}`,
+    );
   };
   if (spec.userland === 'busybox' && tools.busyboxBin && tools.busybox) {
     // busybox is dynamically linked on Debian: it needs the host's libc, nothing else.
@@ -169,20 +202,34 @@ function rootLines(spec: RunSpec, tools: Tools): string[] {
     L.push(`mount -o remount,bind,ro ${sq(`${R}/bin`)}`);
     for (const d of ['/usr/lib', '/usr/lib64', '/lib', '/lib64']) if (existsSync(d)) roBind(d, d);
     L.push(`ln -s ../bin ${sq(`${R}/usr/bin`)}`, `ln -s bin ${sq(`${R}/sbin`)}`);
-    L.push(`printf '%s\\n' 'root:x:0:0:root:/root:/bin/sh' 'nobody:x:65534:65534:nobody:/home:/bin/false' > ${sq(`${R}/etc/passwd`)}`);
+    L.push(
+      `printf '%s\\n' 'root:x:0:0:root:/root:/bin/sh' 'nobody:x:65534:65534:nobody:/home:/bin/false' > ${sq(`${R}/etc/passwd`)}`,
+    );
     L.push(`printf '%s\\n' 'root:x:0:' 'nobody:x:65534:' > ${sq(`${R}/etc/group`)}`);
     L.push(`mkdir -p ${sq(`${R}/home`)}`);
   } else {
-    for (const d of ['/bin', '/sbin', '/usr', '/lib', '/lib32', '/lib64', '/libx32', '/etc']) if (existsSync(d)) roBind(d, d);
+    for (const d of ['/bin', '/sbin', '/usr', '/lib', '/lib32', '/lib64', '/libx32', '/etc'])
+      if (existsSync(d)) roBind(d, d);
   }
-  L.push(`: > ${sq(`${R}/.test-cluster/setpriv`)}`, `mount --bind ${sq(tools.setpriv)} ${sq(`${R}/.test-cluster/setpriv`)}`);
+  L.push(
+    `: > ${sq(`${R}/.test-cluster/setpriv`)}`,
+    `mount --bind ${sq(tools.setpriv)} ${sq(`${R}/.test-cluster/setpriv`)}`,
+  );
   L.push(`mount -t proc proc ${sq(`${R}/proc`)}`);
   L.push(`mount -t tmpfs -o mode=755,nosuid tmpfs ${sq(`${R}/dev`)}`);
   for (const d of ['null', 'zero', 'full', 'random', 'urandom', 'tty']) {
     L.push(`: > ${sq(`${R}/dev/${d}`)}`, `mount --bind /dev/${d} ${sq(`${R}/dev/${d}`)}`);
   }
-  L.push(`mkdir -p ${sq(`${R}/dev/shm`)} ${sq(`${R}/dev/pts`)}`, `mount -t tmpfs -o mode=1777,nosuid,nodev shm ${sq(`${R}/dev/shm`)}`);
-  L.push(`ln -s /proc/self/fd ${sq(`${R}/dev/fd`)}`, `ln -s /proc/self/fd/0 ${sq(`${R}/dev/stdin`)}`, `ln -s /proc/self/fd/1 ${sq(`${R}/dev/stdout`)}`, `ln -s /proc/self/fd/2 ${sq(`${R}/dev/stderr`)}`);
+  L.push(
+    `mkdir -p ${sq(`${R}/dev/shm`)} ${sq(`${R}/dev/pts`)}`,
+    `mount -t tmpfs -o mode=1777,nosuid,nodev shm ${sq(`${R}/dev/shm`)}`,
+  );
+  L.push(
+    `ln -s /proc/self/fd ${sq(`${R}/dev/fd`)}`,
+    `ln -s /proc/self/fd/0 ${sq(`${R}/dev/stdin`)}`,
+    `ln -s /proc/self/fd/1 ${sq(`${R}/dev/stdout`)}`,
+    `ln -s /proc/self/fd/2 ${sq(`${R}/dev/stderr`)}`,
+  );
   // Non-recursive: the host's cgroup mounts under /sys/fs/cgroup stay out (an empty directory remains).
   L.push(`mount --bind /sys ${sq(`${R}/sys`)}`, `mount -o remount,bind,ro,nosuid,nodev,noexec ${sq(`${R}/sys`)}`);
   const mounts = [...spec.mounts].sort((a, b) => a.target.split('/').length - b.target.split('/').length);
@@ -193,7 +240,8 @@ function rootLines(spec: RunSpec, tools: Tools): string[] {
     } else {
       L.push(`mkdir -p ${sq(dst)}`, `mount -t tmpfs -o mode=755 tmpfs ${sq(dst)}`);
       for (const c of m.skeleton ?? []) L.push(`mkdir -p ${sq(`${dst}/${c.rel}`)}`);
-      for (const c of m.skeleton ?? []) L.push(...bindLines(c.source, `${dst}/${c.rel}`, m.readOnly).filter((l) => !l.startsWith('mkdir')));
+      for (const c of m.skeleton ?? [])
+        L.push(...bindLines(c.source, `${dst}/${c.rel}`, m.readOnly).filter((l) => !l.startsWith('mkdir')));
       if (m.readOnly) L.push(`mount -o remount,ro ${sq(dst)}`);
     }
   }
@@ -231,7 +279,17 @@ function finalArgv(spec: RunSpec, tools: Tools): string[] {
     if (spec.uid !== 0) priv.push('--inh-caps=-all');
   }
   priv.push('--');
-  return [tools.env, '-i', ...env, tools.unshare, `--root=${spec.rootDir}`, `--wd=${spec.workingDir || '/'}`, '--', ...priv, ...spec.argv];
+  return [
+    tools.env,
+    '-i',
+    ...env,
+    tools.unshare,
+    `--root=${spec.rootDir}`,
+    `--wd=${spec.workingDir || '/'}`,
+    '--',
+    ...priv,
+    ...spec.argv,
+  ];
 }
 
 export interface Output {
@@ -244,8 +302,30 @@ export function run(spec: RunSpec, tools: Tools, out: Output): Running {
   // unshare, whose --kill-child then kills the container's pid 1, and with it the pid namespace.
   const child: ChildProcess = spawn(
     tools.setpriv,
-    ['--pdeathsig=KILL', '--', tools.unshare, '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', '--uts', '--ipc', '--', '/bin/sh', '-c', script(spec, tools), 'test-cluster-container', ...finalArgv(spec, tools)],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } },
+    [
+      '--pdeathsig=KILL',
+      '--',
+      tools.unshare,
+      '--mount',
+      '--propagation',
+      'private',
+      '--pid',
+      '--fork',
+      '--kill-child',
+      '--uts',
+      '--ipc',
+      '--',
+      '/bin/sh',
+      '-c',
+      script(spec, tools),
+      'test-cluster-container',
+      ...finalArgv(spec, tools),
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
+    },
   );
   let stderrTail = '';
   const started = new Promise<void>((resolve) => {
@@ -273,7 +353,10 @@ export function run(spec: RunSpec, tools: Tools, out: Output): Running {
       let startError: string | null = null;
       if (code === START_ERROR_EXIT) {
         startError = /container setup failed: (.*)/.exec(stderrTail)?.[1] ?? 'container setup failed';
-      } else if ((code === 126 || code === 127) && /setpriv: (failed to execute|cannot execute) ([^:\n]+)/.test(stderrTail)) {
+      } else if (
+        (code === 126 || code === 127) &&
+        /setpriv: (failed to execute|cannot execute) ([^:\n]+)/.test(stderrTail)
+      ) {
         const cmd = /setpriv: (?:failed to execute|cannot execute) ([^:\n]+)/.exec(stderrTail)![1]!;
         startError = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${cmd}": executable file not found in $PATH: unknown`;
       }
@@ -298,4 +381,16 @@ export function run(spec: RunSpec, tools: Tools, out: Output): Running {
   };
 }
 
-const os_signals: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
+const os_signals: Record<string, number> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGABRT: 6,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+};

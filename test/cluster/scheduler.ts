@@ -12,20 +12,28 @@ export function matchesNodeSelector(pod: Obj, node: Obj): boolean {
   const sel: Record<string, string> = pod.spec?.nodeSelector ?? {};
   const labels: Record<string, string> = node.metadata?.labels ?? {};
   if (!Object.entries(sel).every(([k, v]) => labels[k] === v)) return false;
-  const terms: Obj[] = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const terms: Obj[] =
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   if (terms.length === 0) return true;
   return terms.some((t) =>
     ((t.matchExpressions ?? []) as Obj[]).every((e) => {
       const has = Object.prototype.hasOwnProperty.call(labels, e.key);
       const v = labels[e.key];
       switch (e.operator) {
-        case 'In': return has && (e.values ?? []).includes(v);
-        case 'NotIn': return !has || !(e.values ?? []).includes(v);
-        case 'Exists': return has;
-        case 'DoesNotExist': return !has;
-        case 'Gt': return has && Number(v) > Number(e.values?.[0]);
-        case 'Lt': return has && Number(v) < Number(e.values?.[0]);
-        default: return false;
+        case 'In':
+          return has && (e.values ?? []).includes(v);
+        case 'NotIn':
+          return !has || !(e.values ?? []).includes(v);
+        case 'Exists':
+          return has;
+        case 'DoesNotExist':
+          return !has;
+        case 'Gt':
+          return has && Number(v) > Number(e.values?.[0]);
+        case 'Lt':
+          return has && Number(v) < Number(e.values?.[0]);
+        default:
+          return false;
       }
     }),
   );
@@ -41,8 +49,14 @@ function tolerates(pod: Obj, taint: Obj): boolean {
 
 /** Effective request (max(sum containers, max init)) + overhead for one resource. */
 export function podRequest(pod: Obj, resource: 'cpu' | 'memory'): number {
-  const sum = ((pod.spec?.containers ?? []) as Obj[]).reduce((a, c) => a + (parseQuantity(c.resources?.requests?.[resource]) ?? 0), 0);
-  const init = ((pod.spec?.initContainers ?? []) as Obj[]).reduce((a, c) => Math.max(a, parseQuantity(c.resources?.requests?.[resource]) ?? 0), 0);
+  const sum = ((pod.spec?.containers ?? []) as Obj[]).reduce(
+    (a, c) => a + (parseQuantity(c.resources?.requests?.[resource]) ?? 0),
+    0,
+  );
+  const init = ((pod.spec?.initContainers ?? []) as Obj[]).reduce(
+    (a, c) => Math.max(a, parseQuantity(c.resources?.requests?.[resource]) ?? 0),
+    0,
+  );
   return Math.max(sum, init) + (parseQuantity(pod.spec?.overhead?.[resource]) ?? 0);
 }
 
@@ -78,7 +92,11 @@ export function schedule(pod: Obj, nodes: Obj[], pods: Obj[]): ScheduleResult {
       continue;
     }
     const onNode = pods.filter(
-      (p) => p.spec?.nodeName === name && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && p.metadata?.uid !== pod.metadata?.uid,
+      (p) =>
+        p.spec?.nodeName === name &&
+        p.status?.phase !== 'Succeeded' &&
+        p.status?.phase !== 'Failed' &&
+        p.metadata?.uid !== pod.metadata?.uid,
     );
     let fits = true;
     let free = Infinity;

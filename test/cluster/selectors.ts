@@ -11,7 +11,8 @@ export interface LabelRequirement {
 }
 export type LabelSelector = LabelRequirement[];
 
-const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** Splits on commas that are not inside parentheses. */
@@ -33,12 +34,16 @@ function splitTop(s: string): string[] {
 
 function checkKey(key: string): void {
   if (!KEY.test(key) || key.length > 316) {
-    throw badRequest(`unable to parse requirement: key: Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+    throw badRequest(
+      `unable to parse requirement: key: Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+    );
   }
 }
 function checkValue(key: string, v: string): void {
   if (!VALUE.test(v) || v.length > 63) {
-    throw badRequest(`unable to parse requirement: values[0][${key}]: Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+    throw badRequest(
+      `unable to parse requirement: values[0][${key}]: Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+    );
   }
 }
 
@@ -61,7 +66,8 @@ export function parseLabelSelector(raw: string | null | undefined): LabelSelecto
       checkKey(m[1]!);
       const op = m[2] === '==' || m[2] === '=' ? '=' : m[2] === '!=' ? '!=' : m[2] === '<' ? 'lt' : 'gt';
       if (op === 'lt' || op === 'gt') {
-        if (!/^-?\d+$/.test(m[3]!)) throw badRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
+        if (!/^-?\d+$/.test(m[3]!))
+          throw badRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
       } else checkValue(m[1]!, m[3]!);
       sel.push({ key: m[1]!, op, values: [m[3]!] });
     } else if (/^\S+$/.test(part)) {
@@ -80,14 +86,30 @@ export function matchLabels(sel: LabelSelector, labels: Record<string, string> |
     const has = Object.prototype.hasOwnProperty.call(l, r.key);
     const v = l[r.key];
     switch (r.op) {
-      case 'exists': if (!has) return false; break;
-      case '!': if (has) return false; break;
-      case '=': if (!has || v !== r.values[0]) return false; break;
-      case '!=': if (has && v === r.values[0]) return false; break;
-      case 'in': if (!has || !r.values.includes(v!)) return false; break;
-      case 'notin': if (has && r.values.includes(v!)) return false; break;
-      case 'gt': if (!has || !(Number(v) > Number(r.values[0]))) return false; break;
-      case 'lt': if (!has || !(Number(v) < Number(r.values[0]))) return false; break;
+      case 'exists':
+        if (!has) return false;
+        break;
+      case '!':
+        if (has) return false;
+        break;
+      case '=':
+        if (!has || v !== r.values[0]) return false;
+        break;
+      case '!=':
+        if (has && v === r.values[0]) return false;
+        break;
+      case 'in':
+        if (!has || !r.values.includes(v!)) return false;
+        break;
+      case 'notin':
+        if (has && r.values.includes(v!)) return false;
+        break;
+      case 'gt':
+        if (!has || !(Number(v) > Number(r.values[0]))) return false;
+        break;
+      case 'lt':
+        if (!has || !(Number(v) < Number(r.values[0]))) return false;
+        break;
     }
   }
   return true;
@@ -168,7 +190,10 @@ const FIELDS: Record<string, Record<string, (o: Obj) => string>> = {
 export function parseFieldSelector(raw: string | null | undefined, resource: string): FieldSelector {
   const sel: FieldSelector = [];
   if (!raw || !raw.trim()) return sel;
-  const fields: Record<string, (o: Obj) => string> = FIELDS[resource] ?? { 'metadata.name': (o: Obj) => o.metadata?.name ?? '', 'metadata.namespace': (o: Obj) => o.metadata?.namespace ?? '' };
+  const fields: Record<string, (o: Obj) => string> = FIELDS[resource] ?? {
+    'metadata.name': (o: Obj) => o.metadata?.name ?? '',
+    'metadata.namespace': (o: Obj) => o.metadata?.namespace ?? '',
+  };
   for (const part of splitEscaped(raw, ',')) {
     const m = /^(.*?)(==|!=|=)(.*)$/s.exec(part);
     if (!m) throw badRequest(`invalid selector: '${raw}'; can't understand '${part}'`);
@@ -182,7 +207,8 @@ export function parseFieldSelector(raw: string | null | undefined, resource: str
 export function matchFields(sel: FieldSelector, resource: string, obj: Obj): boolean {
   const fields = FIELDS[resource] ?? {};
   for (const r of sel) {
-    const get = fields[r.field] ?? ((o: Obj) => (r.field === 'metadata.name' ? o.metadata?.name : o.metadata?.namespace) ?? '');
+    const get =
+      fields[r.field] ?? ((o: Obj) => (r.field === 'metadata.name' ? o.metadata?.name : o.metadata?.namespace) ?? '');
     const v = get(obj);
     if (r.op === '=' ? v !== r.value : v === r.value) return false;
   }

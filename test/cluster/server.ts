@@ -2,12 +2,34 @@
 // with the request log. Mirrors the kube-apiserver handler chain closely enough for clients.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readJson, send, sendError, type Ctx, type Internals, type Negotiated, type RequestInfo } from './context.js';
-import { apiGroups, apiVersions, coreResources, METRICS_GROUP, METRICS_VERSION, metricsGroup, metricsResources, openapiV3CoreV1, openapiV3Index, version } from './discovery.js';
+import {
+  apiGroups,
+  apiVersions,
+  coreResources,
+  METRICS_GROUP,
+  METRICS_VERSION,
+  metricsGroup,
+  metricsResources,
+  openapiV3CoreV1,
+  openapiV3Index,
+  version,
+} from './discovery.js';
 import { readStored } from './list.js';
 import { createNamespace, metrics, nodeProxy } from './other.js';
 import { createPod, deletePod, deletePodCollection, podLog } from './pods.js';
 import { authenticate, authorize, type User } from './rbac.js';
-import { alreadyExists, ApiError, conflict, internalError, methodNotAllowed, pathNotFound, serviceUnavailable, timeoutError, tooManyRequests, type StatusReason } from './status.js';
+import {
+  alreadyExists,
+  ApiError,
+  conflict,
+  internalError,
+  methodNotAllowed,
+  pathNotFound,
+  serviceUnavailable,
+  timeoutError,
+  tooManyRequests,
+  type StatusReason,
+} from './status.js';
 import type { FaultSpec, RequestLog } from './types.js';
 import { sleep } from './util.js';
 
@@ -15,8 +37,23 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 /** pkg/endpoints/request RequestInfoFactory.NewRequestInfo. */
 export function requestInfo(method: string, pathname: string, q: URLSearchParams): RequestInfo {
-  const info: RequestInfo = { isResource: false, path: pathname, verb: method.toLowerCase(), apiPrefix: '', apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '', rest: [] };
-  const segs = pathname.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const info: RequestInfo = {
+    isResource: false,
+    path: pathname,
+    verb: method.toLowerCase(),
+    apiPrefix: '',
+    apiGroup: '',
+    apiVersion: '',
+    namespace: '',
+    resource: '',
+    subresource: '',
+    name: '',
+    rest: [],
+  };
+  const segs = pathname
+    .split('/')
+    .filter(Boolean)
+    .map((s) => decodeURIComponent(s));
   let parts: string[];
   if (segs[0] === 'api' && segs.length >= 2) {
     info.apiPrefix = 'api';
@@ -30,7 +67,14 @@ export function requestInfo(method: string, pathname: string, q: URLSearchParams
   } else return info;
   if (parts.length === 0) return info;
   info.isResource = true;
-  const verbs: Record<string, string> = { POST: 'create', GET: 'get', HEAD: 'get', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+  const verbs: Record<string, string> = {
+    POST: 'create',
+    GET: 'get',
+    HEAD: 'get',
+    PUT: 'update',
+    PATCH: 'patch',
+    DELETE: 'delete',
+  };
   info.verb = verbs[method] ?? method.toLowerCase();
   if (parts[0] === 'watch') {
     info.verb = 'watch';
@@ -48,18 +92,28 @@ export function requestInfo(method: string, pathname: string, q: URLSearchParams
   if (!info.name && info.verb === 'get') info.verb = 'list';
   if (!info.name && info.verb === 'delete') info.verb = 'deletecollection';
   const watch = q.get('watch');
-  if ((info.verb === 'list' || info.verb === 'get') && (watch === 'true' || watch === '1') && !info.subresource) info.verb = 'watch';
+  if ((info.verb === 'list' || info.verb === 'get') && (watch === 'true' || watch === '1') && !info.subresource)
+    info.verb = 'watch';
   return info;
 }
 
 /** Content negotiation: the first acceptable media type decides between Table and plain JSON. */
 export function negotiate(accept: string | undefined, q: URLSearchParams): Negotiated {
   const include = (q.get('includeObject') as Negotiated['include'] | null) ?? 'Metadata';
-  const n: Negotiated = { table: false, tableApiVersion: 'meta.k8s.io/v1', include: ['None', 'Metadata', 'Object'].includes(include) ? include : 'Metadata' };
+  const n: Negotiated = {
+    table: false,
+    tableApiVersion: 'meta.k8s.io/v1',
+    include: ['None', 'Metadata', 'Object'].includes(include) ? include : 'Metadata',
+  };
   for (const part of (accept ?? 'application/json').split(',')) {
     const [type, ...params] = part.split(';').map((s) => s.trim());
     const p = Object.fromEntries(params.map((x) => x.split('=').map((s) => s.trim()) as [string, string]));
-    if (type === 'application/json' && p.as === 'Table' && p.g === 'meta.k8s.io' && (p.v === 'v1' || p.v === 'v1beta1')) {
+    if (
+      type === 'application/json' &&
+      p.as === 'Table' &&
+      p.g === 'meta.k8s.io' &&
+      (p.v === 'v1' || p.v === 'v1beta1')
+    ) {
       n.table = true;
       n.tableApiVersion = `meta.k8s.io/${p.v}`;
       return n;
@@ -80,7 +134,12 @@ async function faultError(ctx: Ctx, f: FaultSpec): Promise<ApiError> {
       name = body?.metadata?.name ?? body?.metadata?.generateName ?? '';
     }
     if (reason === 'Conflict' || ctx.req.method !== 'POST') {
-      return conflict(info.resource, name, f.message ?? 'the object has been modified; please apply your changes to the latest version and try again', info.apiGroup);
+      return conflict(
+        info.resource,
+        name,
+        f.message ?? 'the object has been modified; please apply your changes to the latest version and try again',
+        info.apiGroup,
+      );
     }
     const e = alreadyExists(info.resource, name, info.apiGroup);
     return f.message ? new ApiError(409, 'AlreadyExists', f.message, e.details) : e;
@@ -88,10 +147,13 @@ async function faultError(ctx: Ctx, f: FaultSpec): Promise<ApiError> {
   if (code === 429) return tooManyRequests(f.retryAfterSeconds ?? 1);
   if (code === 503) {
     const e = serviceUnavailable(f.message ?? 'the server is currently unable to handle the request');
-    return f.retryAfterSeconds !== undefined ? new ApiError(503, 'ServiceUnavailable', e.message, { retryAfterSeconds: f.retryAfterSeconds }) : e;
+    return f.retryAfterSeconds !== undefined
+      ? new ApiError(503, 'ServiceUnavailable', e.message, { retryAfterSeconds: f.retryAfterSeconds })
+      : e;
   }
   if (code === 504) return f.message ? new ApiError(504, 'Timeout', f.message) : timeoutError();
-  if (code === 500) return f.message ? new ApiError(500, reason ?? 'InternalError', f.message) : internalError('injected fault');
+  if (code === 500)
+    return f.message ? new ApiError(500, reason ?? 'InternalError', f.message) : internalError('injected fault');
   return new ApiError(code, reason ?? '', f.message ?? `injected ${code}`);
 }
 
@@ -155,7 +217,8 @@ async function dispatch(ctx: Ctx): Promise<void> {
     }
     throw pathNotFound();
   }
-  if (c.metrics && info.apiGroup === METRICS_GROUP && info.apiVersion === METRICS_VERSION && !info.subresource) return metrics(ctx);
+  if (c.metrics && info.apiGroup === METRICS_GROUP && info.apiVersion === METRICS_VERSION && !info.subresource)
+    return metrics(ctx);
   throw pathNotFound();
 }
 
@@ -165,14 +228,32 @@ export function createHandler(c: Internals, requests: RequestLog[], scheme: 'htt
   };
 }
 
-async function handle(c: Internals, requests: RequestLog[], scheme: 'http' | 'https', req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  c: Internals,
+  requests: RequestLog[],
+  scheme: 'http' | 'https',
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const t0 = Date.now();
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', 'http://test-cluster');
   const q = url.searchParams;
   const info = requestInfo(method, url.pathname, q);
   const anonymous: User = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
-  const ctx: Ctx = { req, res, url, q, info, user: anonymous, c, fault: null, accept: negotiate(req.headers.accept, q), warnings: [], status: 0 };
+  const ctx: Ctx = {
+    req,
+    res,
+    url,
+    q,
+    info,
+    user: anonymous,
+    c,
+    fault: null,
+    accept: negotiate(req.headers.accept, q),
+    warnings: [],
+    status: 0,
+  };
   let userName: string | null = null;
   try {
     if (scheme === 'http' && !req.headers.authorization && c.httpAnonymousUser) {
@@ -196,7 +277,18 @@ async function handle(c: Internals, requests: RequestLog[], scheme: 'http' | 'ht
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (fault?.status) throw await faultError(ctx, fault);
     if (info.isResource) {
-      authorize(ctx.user, { verb: info.verb, apiGroup: info.apiGroup, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }, c.state.users);
+      authorize(
+        ctx.user,
+        {
+          verb: info.verb,
+          apiGroup: info.apiGroup,
+          resource: info.resource,
+          subresource: info.subresource,
+          namespace: info.namespace,
+          name: info.name,
+        },
+        c.state.users,
+      );
     }
     await dispatch(ctx);
   } catch (err) {

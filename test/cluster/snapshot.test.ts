@@ -33,7 +33,8 @@ describe('snapshot folders as cluster state', () => {
           const n = await api.get(`/api/v1/nodes/${pod.spec.nodeName}`);
           assert.equal(n.status, 200, dir);
           const s = await api.get(`/api/v1/nodes/${pod.spec.nodeName}/proxy/stats/summary`);
-          if (existsSync(join(dir, 'summary.json'))) assert.deepEqual(s.json, JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')));
+          if (existsSync(join(dir, 'summary.json')))
+            assert.deepEqual(s.json, JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')));
           const onNode = await api.get(`/api/v1/pods?fieldSelector=spec.nodeName%3D${pod.spec.nodeName}`);
           assert.ok(onNode.json.items.some((p: Obj) => p.metadata.name === pod.metadata.name));
         }
@@ -59,7 +60,14 @@ describe('snapshot folders as cluster state', () => {
           nodeName: 'lab-node-1',
           restartPolicy: 'Never',
           securityContext: { runAsUser: 65534, runAsGroup: 65534 },
-          containers: [{ name: 'r', image: 'busybox:1.36', command: ['cat', '/host/cgroup/memory/kubepods/memory.limit_in_bytes'], volumeMounts: [{ name: 'cg', mountPath: '/host/cgroup', readOnly: true }] }],
+          containers: [
+            {
+              name: 'r',
+              image: 'busybox:1.36',
+              command: ['cat', '/host/cgroup/memory/kubepods/memory.limit_in_bytes'],
+              volumeMounts: [{ name: 'cg', mountPath: '/host/cgroup', readOnly: true }],
+            },
+          ],
           volumes: [{ name: 'cg', hostPath: { path: '/sys/fs/cgroup' } }],
         },
       });
@@ -77,10 +85,24 @@ describe('main.ts (npm run cluster)', () => {
   it('serves a snapshot folder until SIGINT and writes a kubeconfig', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'test-cluster-main-'));
     const kc = join(tmp, 'kc.yaml');
-    const child = spawn(join(ROOT, 'node_modules/.bin/node'), ['--import', 'tsx', 'test/cluster/main.ts', '--from', 'examples/oomkilled-container', '--port', '0', '--kubeconfig', kc], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      join(ROOT, 'node_modules/.bin/node'),
+      [
+        '--import',
+        'tsx',
+        'test/cluster/main.ts',
+        '--from',
+        'examples/oomkilled-container',
+        '--port',
+        '0',
+        '--kubeconfig',
+        kc,
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -94,7 +116,9 @@ describe('main.ts (npm run cluster)', () => {
       const http = /http:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
       assert.match(out, /https:\s+https:\/\/127\.0\.0\.1:\d+/);
       const token = /token admin: (\S+)/.exec(out)![1]!;
-      const r = await fetch(`${http}/api/v1/namespaces/default/pods/oom-container`, { headers: { Authorization: `Bearer ${token}` } });
+      const r = await fetch(`${http}/api/v1/namespaces/default/pods/oom-container`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
       assert.equal(r.status, 200);
       const text = readFileSync(kc, 'utf8');
       assert.match(text, /certificate-authority-data: /);

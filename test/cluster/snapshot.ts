@@ -29,7 +29,11 @@ export function loadSnapshotState(dir: string, opts: SnapshotOptions = {}): Stat
   if (!pod) throw new Error(`no pod.json in snapshot folder ${root}`);
   const pods: Obj[] = [pod];
   for (const p of items(readJson(join(root, 'node-pods.json')))) {
-    const dup = pods.some((x) => x.metadata?.name === p.metadata?.name && (x.metadata?.namespace ?? 'default') === (p.metadata?.namespace ?? 'default'));
+    const dup = pods.some(
+      (x) =>
+        x.metadata?.name === p.metadata?.name &&
+        (x.metadata?.namespace ?? 'default') === (p.metadata?.namespace ?? 'default'),
+    );
     if (!dup) pods.push(p);
   }
   for (const p of pods) {
@@ -49,7 +53,11 @@ export function loadSnapshotState(dir: string, opts: SnapshotOptions = {}): Stat
       apiVersion: 'v1',
       kind: 'Node',
       metadata: { name: nodeName, labels: { 'kubernetes.io/hostname': nodeName, 'kubernetes.io/os': 'linux' } },
-      status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] },
+      status: {
+        conditions: [
+          { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+        ],
+      },
     });
   }
   const events = items(readJson(join(root, 'events.json')));

@@ -65,10 +65,20 @@ export const notFound = (resource: string, name: string, group = ''): ApiError =
   new ApiError(404, 'NotFound', `${qualified(resource, group)} "${name}" not found`, details(resource, group, name));
 
 export const alreadyExists = (resource: string, name: string, group = ''): ApiError =>
-  new ApiError(409, 'AlreadyExists', `${qualified(resource, group)} "${name}" already exists`, details(resource, group, name));
+  new ApiError(
+    409,
+    'AlreadyExists',
+    `${qualified(resource, group)} "${name}" already exists`,
+    details(resource, group, name),
+  );
 
 export const conflict = (resource: string, name: string, why: string, group = ''): ApiError =>
-  new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(resource, group)} "${name}": ${why}`, details(resource, group, name));
+  new ApiError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualified(resource, group)} "${name}": ${why}`,
+    details(resource, group, name),
+  );
 
 /** errors.NewForbidden: `pods "x" is forbidden: <why>` (`pods is forbidden: …` without a name). */
 export function forbidden(resource: string, name: string | undefined, why: string, group = ''): ApiError {
@@ -101,12 +111,19 @@ export const tooManyRequests = (retryAfterSeconds: number): ApiError =>
   new ApiError(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds });
 
 /** The generic 404 of a path no handler serves (apiserver's NotFound handler). */
-export const pathNotFound = (): ApiError => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+export const pathNotFound = (): ApiError =>
+  new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
 
 export interface FieldError {
   field: string;
   /** `FieldValueRequired`, `FieldValueInvalid`, `FieldValueDuplicate`, `FieldValueNotSupported`, `FieldValueNotFound`. */
-  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueDuplicate' | 'FieldValueNotSupported' | 'FieldValueNotFound' | 'FieldValueForbidden';
+  type:
+    | 'FieldValueRequired'
+    | 'FieldValueInvalid'
+    | 'FieldValueDuplicate'
+    | 'FieldValueNotSupported'
+    | 'FieldValueNotFound'
+    | 'FieldValueForbidden';
   /** The detail after the type text, e.g. `Invalid value: "X": a lowercase RFC 1123 …`. */
   message: string;
 }

@@ -4,8 +4,18 @@ import type { ClusterState } from './types.js';
 import { clone, isoSeconds, uid, type Obj } from './util.js';
 
 export type StoredResource = 'pods' | 'nodes' | 'namespaces' | 'events';
-export const NAMESPACED: Record<StoredResource, boolean> = { pods: true, events: true, nodes: false, namespaces: false };
-export const KIND: Record<StoredResource, string> = { pods: 'Pod', nodes: 'Node', namespaces: 'Namespace', events: 'Event' };
+export const NAMESPACED: Record<StoredResource, boolean> = {
+  pods: true,
+  events: true,
+  nodes: false,
+  namespaces: false,
+};
+export const KIND: Record<StoredResource, string> = {
+  pods: 'Pod',
+  nodes: 'Node',
+  namespaces: 'Namespace',
+  events: 'Event',
+};
 
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface StoreEvent {
@@ -56,7 +66,9 @@ export class Store {
 
   get(resource: StoredResource, namespace: string | null, name: string): Obj | undefined {
     const ns = NAMESPACED[resource];
-    const o = this.arr(resource).find((x) => x.metadata?.name === name && (!ns || (x.metadata?.namespace ?? 'default') === namespace));
+    const o = this.arr(resource).find(
+      (x) => x.metadata?.name === name && (!ns || (x.metadata?.namespace ?? 'default') === namespace),
+    );
     return o ? this.ensure(resource, o) : undefined;
   }
 

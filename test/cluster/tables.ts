@@ -10,21 +10,61 @@ interface Column {
   priority: number;
 }
 
-const col = (name: string, type: string, description: string, priority = 0, format = ''): Column => ({ name, type, format, description, priority });
-const NAME_COL = col('Name', 'string', "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names", 0, 'name');
-const AGE_COL = col('Age', 'string', "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata");
+const col = (name: string, type: string, description: string, priority = 0, format = ''): Column => ({
+  name,
+  type,
+  format,
+  description,
+  priority,
+});
+const NAME_COL = col(
+  'Name',
+  'string',
+  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
+  0,
+  'name',
+);
+const AGE_COL = col(
+  'Age',
+  'string',
+  'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+);
 
 const COLUMNS: Record<string, Column[]> = {
   pods: [
     NAME_COL,
     col('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),
     col('Status', 'string', 'The aggregate status of the containers in this pod.'),
-    col('Restarts', 'string', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+    col(
+      'Restarts',
+      'string',
+      'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+    ),
     AGE_COL,
-    col('IP', 'string', 'IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', 1),
-    col('Node', 'string', 'NodeName is a request to schedule this pod onto a specific node. If it is non-empty, the scheduler simply schedules this pod onto that node, assuming that it fits resource requirements.', 1),
-    col('Nominated Node', 'string', 'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.', 1),
-    col('Readiness Gates', 'string', 'If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to "True" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates', 1),
+    col(
+      'IP',
+      'string',
+      'IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.',
+      1,
+    ),
+    col(
+      'Node',
+      'string',
+      'NodeName is a request to schedule this pod onto a specific node. If it is non-empty, the scheduler simply schedules this pod onto that node, assuming that it fits resource requirements.',
+      1,
+    ),
+    col(
+      'Nominated Node',
+      'string',
+      'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.',
+      1,
+    ),
+    col(
+      'Readiness Gates',
+      'string',
+      'If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to "True" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates',
+      1,
+    ),
   ],
   nodes: [
     NAME_COL,
@@ -32,16 +72,45 @@ const COLUMNS: Record<string, Column[]> = {
     col('Roles', 'string', 'The roles of the node'),
     AGE_COL,
     col('Version', 'string', 'Kubelet Version reported by the node.'),
-    col('Internal-IP', 'string', 'List of addresses reachable to the node. Queried from cloud provider, if available.', 1),
-    col('External-IP', 'string', 'List of addresses reachable to the node. Queried from cloud provider, if available.', 1),
-    col('OS-Image', 'string', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', 1),
-    col('Kernel-Version', 'string', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1),
-    col('Container-Runtime', 'string', 'Container runtime version reported by the node through runtime remote API (e.g. containerd://1.4.2).', 1),
+    col(
+      'Internal-IP',
+      'string',
+      'List of addresses reachable to the node. Queried from cloud provider, if available.',
+      1,
+    ),
+    col(
+      'External-IP',
+      'string',
+      'List of addresses reachable to the node. Queried from cloud provider, if available.',
+      1,
+    ),
+    col(
+      'OS-Image',
+      'string',
+      'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).',
+      1,
+    ),
+    col(
+      'Kernel-Version',
+      'string',
+      "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+      1,
+    ),
+    col(
+      'Container-Runtime',
+      'string',
+      'Container runtime version reported by the node through runtime remote API (e.g. containerd://1.4.2).',
+      1,
+    ),
   ],
   events: [
     col('Last Seen', 'string', 'Time when this Event was last seen'),
     col('Type', 'string', 'Type of this event (Normal, Warning), new types could be added in the future.'),
-    col('Reason', 'string', 'This should be a short, machine understandable string that gives the reason for this event being generated.'),
+    col(
+      'Reason',
+      'string',
+      'This should be a short, machine understandable string that gives the reason for this event being generated.',
+    ),
     col('Object', 'string', 'The object this Event is about.'),
     col('Subobject', 'string', 'The subobject this Event is about.', 1),
     col('Source', 'string', 'The component reporting this event.', 1),
@@ -88,11 +157,16 @@ export function podStatusReason(pod: Obj): string {
       const c = cs[i]!;
       if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
       else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
-      else if (c.state?.terminated) reason = c.state.terminated.signal ? `Signal:${c.state.terminated.signal}` : `ExitCode:${c.state.terminated.exitCode}`;
+      else if (c.state?.terminated)
+        reason = c.state.terminated.signal
+          ? `Signal:${c.state.terminated.signal}`
+          : `ExitCode:${c.state.terminated.exitCode}`;
       else if (c.ready && c.state?.running) hasRunning = true;
     }
     if (reason === 'Completed' && hasRunning) {
-      reason = (st.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
+      reason = (st.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True')
+        ? 'Running'
+        : 'NotReady';
     }
   }
   if (pod.metadata?.deletionTimestamp) reason = st.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
@@ -102,9 +176,16 @@ export function podStatusReason(pod: Obj): string {
 function podRow(pod: Obj, now: Date): unknown[] {
   const st = pod.status ?? {};
   const cs: Obj[] = st.containerStatuses ?? [];
-  const total = (pod.spec?.containers ?? []).length + (pod.spec?.initContainers ?? []).filter((c: Obj) => c.restartPolicy === 'Always').length;
+  const total =
+    (pod.spec?.containers ?? []).length +
+    (pod.spec?.initContainers ?? []).filter((c: Obj) => c.restartPolicy === 'Always').length;
   let ready = cs.filter((c) => c.ready && c.state?.running).length;
-  ready += (st.initContainerStatuses ?? []).filter((c: Obj) => c.started && c.ready && (pod.spec?.initContainers ?? []).find((s: Obj) => s.name === c.name)?.restartPolicy === 'Always').length;
+  ready += (st.initContainerStatuses ?? []).filter(
+    (c: Obj) =>
+      c.started &&
+      c.ready &&
+      (pod.spec?.initContainers ?? []).find((s: Obj) => s.name === c.name)?.restartPolicy === 'Always',
+  ).length;
   let restarts = 0;
   let lastRestart: number | null = null;
   for (const c of [...cs, ...(st.initContainerStatuses ?? [])] as Obj[]) {
@@ -112,7 +193,10 @@ function podRow(pod: Obj, now: Date): unknown[] {
     const fin = c.lastState?.terminated?.finishedAt;
     if (fin) lastRestart = Math.max(lastRestart ?? 0, Date.parse(fin));
   }
-  const restartCell = lastRestart !== null && restarts > 0 ? `${restarts} (${age(new Date(lastRestart).toISOString(), now)} ago)` : String(restarts);
+  const restartCell =
+    lastRestart !== null && restarts > 0
+      ? `${restarts} (${age(new Date(lastRestart).toISOString(), now)} ago)`
+      : String(restarts);
   const gates: Obj[] = pod.spec?.readinessGates ?? [];
   const gatesCell = gates.length
     ? `${gates.filter((g) => (st.conditions ?? []).some((c: Obj) => c.type === g.conditionType && c.status === 'True')).length}/${gates.length}`
@@ -138,10 +222,17 @@ function nodeRow(node: Obj, now: Date): unknown[] {
   else status.push(ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown');
   if (node.spec?.unschedulable) status.push('SchedulingDisabled');
   const roles = Object.keys(node.metadata?.labels ?? {})
-    .map((k) => (k.startsWith('node-role.kubernetes.io/') ? k.slice('node-role.kubernetes.io/'.length) : k === 'kubernetes.io/role' ? node.metadata.labels[k] : null))
+    .map((k) =>
+      k.startsWith('node-role.kubernetes.io/')
+        ? k.slice('node-role.kubernetes.io/'.length)
+        : k === 'kubernetes.io/role'
+          ? node.metadata.labels[k]
+          : null,
+    )
     .filter((x): x is string => !!x)
     .sort();
-  const addr = (t: string): string => (node.status?.addresses ?? []).find((a: Obj) => a.type === t)?.address ?? '<none>';
+  const addr = (t: string): string =>
+    (node.status?.addresses ?? []).find((a: Obj) => a.type === t)?.address ?? '<none>';
   const info = node.status?.nodeInfo ?? {};
   return [
     node.metadata?.name,
@@ -163,7 +254,9 @@ function eventRow(e: Obj, now: Date): unknown[] {
   const count = e.series?.count ?? e.count ?? 1;
   const lastSeen = count > 1 ? `${age(last, now)} (x${count} over ${age(first, now)})` : age(last, now);
   const io = e.involvedObject ?? {};
-  const source = e.source?.component ? `${e.source.component}${e.source.host ? `, ${e.source.host}` : ''}` : e.reportingComponent ?? '';
+  const source = e.source?.component
+    ? `${e.source.component}${e.source.host ? `, ${e.source.host}` : ''}`
+    : (e.reportingComponent ?? '');
   return [
     lastSeen,
     e.type ?? '',
@@ -182,7 +275,12 @@ function namespaceRow(ns: Obj, now: Date): unknown[] {
   return [ns.metadata?.name, ns.status?.phase ?? 'Active', age(ns.metadata?.creationTimestamp, now)];
 }
 
-const ROWS: Record<string, (o: Obj, now: Date) => unknown[]> = { pods: podRow, nodes: nodeRow, events: eventRow, namespaces: namespaceRow };
+const ROWS: Record<string, (o: Obj, now: Date) => unknown[]> = {
+  pods: podRow,
+  nodes: nodeRow,
+  events: eventRow,
+  namespaces: namespaceRow,
+};
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -195,7 +293,14 @@ function rowObject(o: Obj, include: IncludeObject, apiVersion: string, kind: str
 export function toTable(
   resource: string,
   items: Obj[],
-  opts: { include: IncludeObject; resourceVersion: string; continueToken?: string; remaining?: number; noHeaders?: boolean; kind: string },
+  opts: {
+    include: IncludeObject;
+    resourceVersion: string;
+    continueToken?: string;
+    remaining?: number;
+    noHeaders?: boolean;
+    kind: string;
+  },
 ): Obj {
   const now = new Date();
   const t: Obj = { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: opts.resourceVersion } };

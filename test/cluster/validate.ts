@@ -21,8 +21,14 @@ export function validatePod(pod: Obj): void {
   const errs: FieldError[] = [];
   const md = pod.metadata ?? {};
   const name = String(md.name ?? '');
-  if (!name) errs.push({ field: 'metadata.name', type: 'FieldValueRequired', message: 'Required value: name or generateName is required' });
-  else if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) errs.push({ field: 'metadata.name', type: 'FieldValueInvalid', message: subdomainMsg(name) });
+  if (!name)
+    errs.push({
+      field: 'metadata.name',
+      type: 'FieldValueRequired',
+      message: 'Required value: name or generateName is required',
+    });
+  else if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253)
+    errs.push({ field: 'metadata.name', type: 'FieldValueInvalid', message: subdomainMsg(name) });
   const spec = pod.spec;
   if (!spec || typeof spec !== 'object') {
     errs.push({ field: 'spec.containers', type: 'FieldValueRequired', message: 'Required value' });
@@ -32,13 +38,21 @@ export function validatePod(pod: Obj): void {
   ((spec.volumes ?? []) as Obj[]).forEach((v, i) => {
     const vn = String(v.name ?? '');
     if (!vn) errs.push({ field: `spec.volumes[${i}].name`, type: 'FieldValueRequired', message: 'Required value' });
-    else if (!DNS1123_LABEL.test(vn)) errs.push({ field: `spec.volumes[${i}].name`, type: 'FieldValueInvalid', message: labelMsg(vn) });
-    else if (volumes.has(vn)) errs.push({ field: `spec.volumes[${i}].name`, type: 'FieldValueDuplicate', message: `Duplicate value: "${vn}"` });
+    else if (!DNS1123_LABEL.test(vn))
+      errs.push({ field: `spec.volumes[${i}].name`, type: 'FieldValueInvalid', message: labelMsg(vn) });
+    else if (volumes.has(vn))
+      errs.push({ field: `spec.volumes[${i}].name`, type: 'FieldValueDuplicate', message: `Duplicate value: "${vn}"` });
     volumes.add(vn);
     if (v.hostPath) {
       const p = v.hostPath.path;
-      if (!p) errs.push({ field: `spec.volumes[${i}].hostPath.path`, type: 'FieldValueRequired', message: 'Required value' });
-      else if (String(p).split('/').includes('..')) errs.push({ field: `spec.volumes[${i}].hostPath.path`, type: 'FieldValueInvalid', message: `Invalid value: "${p}": must not contain '..'` });
+      if (!p)
+        errs.push({ field: `spec.volumes[${i}].hostPath.path`, type: 'FieldValueRequired', message: 'Required value' });
+      else if (String(p).split('/').includes('..'))
+        errs.push({
+          field: `spec.volumes[${i}].hostPath.path`,
+          type: 'FieldValueInvalid',
+          message: `Invalid value: "${p}": must not contain '..'`,
+        });
     }
   });
   const names = new Set<string>();
@@ -51,24 +65,44 @@ export function validatePod(pod: Obj): void {
       const p = `${path}[${i}]`;
       const cn = String(c?.name ?? '');
       if (!cn) errs.push({ field: `${p}.name`, type: 'FieldValueRequired', message: 'Required value' });
-      else if (!DNS1123_LABEL.test(cn) || cn.length > 63) errs.push({ field: `${p}.name`, type: 'FieldValueInvalid', message: labelMsg(cn) });
-      else if (names.has(cn)) errs.push({ field: `${p}.name`, type: 'FieldValueDuplicate', message: `Duplicate value: "${cn}"` });
+      else if (!DNS1123_LABEL.test(cn) || cn.length > 63)
+        errs.push({ field: `${p}.name`, type: 'FieldValueInvalid', message: labelMsg(cn) });
+      else if (names.has(cn))
+        errs.push({ field: `${p}.name`, type: 'FieldValueDuplicate', message: `Duplicate value: "${cn}"` });
       names.add(cn);
       if (!c?.image) errs.push({ field: `${p}.image`, type: 'FieldValueRequired', message: 'Required value' });
       ((c?.volumeMounts ?? []) as Obj[]).forEach((m, j) => {
-        if (!volumes.has(String(m.name))) errs.push({ field: `${p}.volumeMounts[${j}].name`, type: 'FieldValueNotFound', message: `Not found: "${m.name}"` });
-        if (!m.mountPath) errs.push({ field: `${p}.volumeMounts[${j}].mountPath`, type: 'FieldValueRequired', message: 'Required value' });
+        if (!volumes.has(String(m.name)))
+          errs.push({
+            field: `${p}.volumeMounts[${j}].name`,
+            type: 'FieldValueNotFound',
+            message: `Not found: "${m.name}"`,
+          });
+        if (!m.mountPath)
+          errs.push({
+            field: `${p}.volumeMounts[${j}].mountPath`,
+            type: 'FieldValueRequired',
+            message: 'Required value',
+          });
       });
       for (const kind of ['requests', 'limits'] as const) {
         for (const [k, q] of Object.entries((c?.resources?.[kind] ?? {}) as Record<string, unknown>)) {
           if (parseQuantity(q) === null) {
-            errs.push({ field: `${p}.resources.${kind}[${k}]`, type: 'FieldValueInvalid', message: `Invalid value: "${q}": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'` });
+            errs.push({
+              field: `${p}.resources.${kind}[${k}]`,
+              type: 'FieldValueInvalid',
+              message: `Invalid value: "${q}": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+            });
           }
         }
         const req = parseQuantity(c?.resources?.requests?.memory);
         const lim = parseQuantity(c?.resources?.limits?.memory);
         if (kind === 'limits' && req !== null && lim !== null && req > lim) {
-          errs.push({ field: `${p}.resources.requests`, type: 'FieldValueInvalid', message: `Invalid value: "${c.resources.requests.memory}": must be less than or equal to memory limit of ${c.resources.limits.memory}` });
+          errs.push({
+            field: `${p}.resources.requests`,
+            type: 'FieldValueInvalid',
+            message: `Invalid value: "${c.resources.requests.memory}": must be less than or equal to memory limit of ${c.resources.limits.memory}`,
+          });
         }
       }
     });
@@ -77,10 +111,21 @@ export function validatePod(pod: Obj): void {
   checkContainers(spec.initContainers, 'spec.initContainers', false);
   const rp = spec.restartPolicy;
   if (rp !== undefined && !['Always', 'OnFailure', 'Never'].includes(rp)) {
-    errs.push({ field: 'spec.restartPolicy', type: 'FieldValueNotSupported', message: `Unsupported value: "${rp}": supported values: "Always", "OnFailure", "Never"` });
+    errs.push({
+      field: 'spec.restartPolicy',
+      type: 'FieldValueNotSupported',
+      message: `Unsupported value: "${rp}": supported values: "Always", "OnFailure", "Never"`,
+    });
   }
-  if (spec.activeDeadlineSeconds !== undefined && !(Number.isInteger(spec.activeDeadlineSeconds) && spec.activeDeadlineSeconds > 0)) {
-    errs.push({ field: 'spec.activeDeadlineSeconds', type: 'FieldValueInvalid', message: `Invalid value: ${spec.activeDeadlineSeconds}: must be between 1 and 2147483647, inclusive` });
+  if (
+    spec.activeDeadlineSeconds !== undefined &&
+    !(Number.isInteger(spec.activeDeadlineSeconds) && spec.activeDeadlineSeconds > 0)
+  ) {
+    errs.push({
+      field: 'spec.activeDeadlineSeconds',
+      type: 'FieldValueInvalid',
+      message: `Invalid value: ${spec.activeDeadlineSeconds}: must be between 1 and 2147483647, inclusive`,
+    });
   }
   if (errs.length) throw invalid('Pod', name, errs);
 }

@@ -24,10 +24,15 @@ export function serveWatch(ctx: Ctx, o: WatchOptions): void {
   const res = ctx.res;
   const kind = KIND[o.resource];
   const matchNs = (obj: Obj): boolean => !o.namespace || (obj.metadata?.namespace ?? 'default') === o.namespace;
-  const selected = (obj: Obj | null): boolean => !!obj && matchNs(obj) && matchLabels(o.labels, obj.metadata?.labels) && matchFields(o.fields, o.resource, obj);
+  const selected = (obj: Obj | null): boolean =>
+    !!obj && matchNs(obj) && matchLabels(o.labels, obj.metadata?.labels) && matchFields(o.fields, o.resource, obj);
 
   ctx.status = 200;
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
   res.flushHeaders();
   ctx.c.watches.add(res);
 
@@ -60,7 +65,11 @@ export function serveWatch(ctx: Ctx, o: WatchOptions): void {
 
   const wrap = (obj: Obj): Obj => {
     if (!ctx.accept.table) return obj;
-    const t = toTable(o.resource, [obj], { include: ctx.accept.include, resourceVersion: obj.metadata?.resourceVersion ?? '', kind });
+    const t = toTable(o.resource, [obj], {
+      include: ctx.accept.include,
+      resourceVersion: obj.metadata?.resourceVersion ?? '',
+      kind,
+    });
     t.apiVersion = ctx.accept.tableApiVersion;
     return t;
   };
@@ -71,7 +80,11 @@ export function serveWatch(ctx: Ctx, o: WatchOptions): void {
     if (ctx.fault?.dropWatchAfterEvents !== undefined && sent >= ctx.fault.dropWatchAfterEvents) drop();
   };
   const bookmark = (extra: Obj = {}): void => {
-    write('BOOKMARK', { kind, apiVersion: 'v1', metadata: { resourceVersion: String(store.resourceVersion), creationTimestamp: null, ...extra } });
+    write('BOOKMARK', {
+      kind,
+      apiVersion: 'v1',
+      metadata: { resourceVersion: String(store.resourceVersion), creationTimestamp: null, ...extra },
+    });
   };
 
   const onEvent = (e: StoreEvent): void => {
@@ -108,7 +121,10 @@ export function serveWatch(ctx: Ctx, o: WatchOptions): void {
       return;
     }
     if (missed === null) {
-      write('ERROR', new ApiError(410, 'Expired', `too old resource version: ${rv} (${store.resourceVersion})`).toStatus());
+      write(
+        'ERROR',
+        new ApiError(410, 'Expired', `too old resource version: ${rv} (${store.resourceVersion})`).toStatus(),
+      );
       end();
       return;
     }

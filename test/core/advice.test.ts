@@ -35,8 +35,14 @@ test('cache-heavy: the limit is the floor + 15%, krr sizes the 900Mi of active p
   assert.ok(s.krrBytes! > 5 * s.limitBytes!, 'krr over-sizes by the page cache');
   assert.equal(s.vpaTargetBytes, Math.ceil(vpaBucketEnd(1124 * Mi) * 1.15));
   assert.equal(s.confidence, 'high', 'the container has run 7 days');
-  assert.equal(s.command, 'kubectl set resources deployment/catalog -n shop -c app --requests=memory=240Mi --limits=memory=240Mi');
-  assert.match(s.comparison[0]!, /krr \(simple\) would set 1\.26Gi .*because 900Mi of that working set is active page cache the kernel can reclaim/);
+  assert.equal(
+    s.command,
+    'kubectl set resources deployment/catalog -n shop -c app --requests=memory=240Mi --limits=memory=240Mi',
+  );
+  assert.match(
+    s.comparison[0]!,
+    /krr \(simple\) would set 1\.26Gi .*because 900Mi of that working set is active page cache the kernel can reclaim/,
+  );
 });
 
 test('OOM-killed at a spike above its working set: the limit clears the kill with the bump, krr sizes below the kill', async () => {
@@ -50,9 +56,16 @@ test('OOM-killed at a spike above its working set: the limit clears the kill wit
   assert.match(s.reasons.join('\n'), /Request 512Mi = the usage at the OOM kill/);
   assert.equal(s.krrBytes, Math.ceil(330 * Mi * 1.15));
   assert.ok(s.krrBytes! < s.oomUsageBytes!, 'krr would set a limit below the usage the container was killed at');
-  assert.equal(s.vpaTargetBytes, Math.ceil(vpaBucketEnd(vpaOomSampleBytes(512 * Mi, 330 * Mi)) * 1.15), 'VPA bumps from max(request, peak)');
+  assert.equal(
+    s.vpaTargetBytes,
+    Math.ceil(vpaBucketEnd(vpaOomSampleBytes(512 * Mi, 330 * Mi)) * 1.15),
+    'VPA bumps from max(request, peak)',
+  );
   assert.match(s.comparison[0]!, /below the 512Mi the container was killed at/);
-  assert.match(s.comparison[1]!, /^VPA would target a 729Mi request \(memwhy's request: 512Mi\): after the OOM kill its peak sample becomes max\(max\(request 512Mi, working set 330Mi\) \+ 100Mi, × 1\.2\) = 614Mi/);
+  assert.match(
+    s.comparison[1]!,
+    /^VPA would target a 729Mi request \(memwhy's request: 512Mi\): after the OOM kill its peak sample becomes max\(max\(request 512Mi, working set 330Mi\) \+ 100Mi, × 1\.2\) = 614Mi/,
+  );
 });
 
 test('tmpfs-heavy: shmem is in the floor, the limit is above it, and the emptyDir sizeLimit is weighed', async () => {
@@ -60,7 +73,10 @@ test('tmpfs-heavy: shmem is in the floor, the limit is above it, and the emptyDi
   assert.equal(s.floorBytes, (100 + 400 + 6) * Mi);
   assert.equal(s.limitBytes, ceilMi(506 * Mi * 1.15));
   assert.ok(s.limitBytes! > 400 * Mi, 'never a limit the tmpfs already fills');
-  assert.ok(s.reasons.some((r) => /filled to its sizeLimit the pod would need 618Mi/.test(r)), s.reasons.join('\n'));
+  assert.ok(
+    s.reasons.some((r) => /filled to its sizeLimit the pod would need 618Mi/.test(r)),
+    s.reasons.join('\n'),
+  );
 });
 
 test('real data (elastic metrics-server, cgroup v2): floor from memory.stat, the peak above usage planned for as a spike', async () => {
@@ -71,8 +87,14 @@ test('real data (elastic metrics-server, cgroup v2): floor from memory.stat, the
   assert.equal(s.spikeBytes, 18772946944 - c.usageBytes!);
   assert.equal(s.limitBytes, ceilMi((s.floorBytes! + s.spikeBytes!) * 1.15));
   assert.equal(s.krrBytes, Math.ceil(c.workingSetBytes! * 1.15));
-  assert.ok(s.reasons.some((r) => /part of the spike was cache/.test(r)), 'says the spike may be reclaimed cache');
-  assert.equal(s.command, 'kubectl set resources deployment/metrics-server -n kube-system -c metrics-server --requests=memory=3215Mi --limits=memory=10649Mi');
+  assert.ok(
+    s.reasons.some((r) => /part of the spike was cache/.test(r)),
+    'says the spike may be reclaimed cache',
+  );
+  assert.equal(
+    s.command,
+    'kubectl set resources deployment/metrics-server -n kube-system -c metrics-server --requests=memory=3215Mi --limits=memory=10649Mi',
+  );
 });
 
 test('real kernel (v1 lab example): OOM usage from the kernel log, limit bumped above it, bare pod gets a resize patch', async () => {
@@ -82,7 +104,10 @@ test('real kernel (v1 lab example): OOM usage from the kernel log, limit bumped 
   assert.equal(s.oomUsageBytes, 65536 * Ki, 'kernel.log memory: usage 65536kB of the container cgroup');
   assert.ok((71552 + 38620) * Ki > s.oomUsageBytes!);
   assert.ok(s.limitBytes! >= s.oomUsageBytes! + 100 * Mi);
-  assert.match(s.command!, /^kubectl patch pod\/oom-container -n default --subresource resize --patch '\{"spec":\{"containers":\[\{"name":"app",/);
+  assert.match(
+    s.command!,
+    /^kubectl patch pod\/oom-container -n default --subresource resize --patch '\{"spec":\{"containers":\[\{"name":"app",/,
+  );
 });
 
 test('without a kernel log, a container OOM-killed at its limit is taken to have used the limit', async () => {
@@ -94,7 +119,10 @@ test('without a kernel log, a container OOM-killed at its limit is taken to have
 
 test('no usage figures: every number null, one reason', async () => {
   const { s } = await adviceOf('examples/pending');
-  assert.deepEqual([s.requestBytes, s.limitBytes, s.floorBytes, s.krrBytes, s.vpaTargetBytes, s.confidence, s.command], [null, null, null, null, null, null, null]);
+  assert.deepEqual(
+    [s.requestBytes, s.limitBytes, s.floorBytes, s.krrBytes, s.vpaTargetBytes, s.confidence, s.command],
+    [null, null, null, null, null, null, null],
+  );
   assert.equal(s.reasons.length, 1);
 });
 
@@ -112,8 +140,15 @@ test('krr and VPA formulas with their upstream constants', () => {
     assert.ok(v < 1e9 || end <= v * 1.0501, `within a 5% bucket (${v})`);
     assert.ok(vpaBucketEnd(end * 1.000001) > end, 'just past the end of a bucket is the next one');
   }
-  assert.equal(vpaTargetBytes({ workingSetPeakBytes: 10 * Mi, requestBytes: null, oomKilled: false, containers: 2 }), 125 * Mi, '250Mi pod minimum split over 2');
-  assert.equal(vpaTargetBytes({ workingSetPeakBytes: null, requestBytes: null, oomKilled: false, containers: 1 }), null);
+  assert.equal(
+    vpaTargetBytes({ workingSetPeakBytes: 10 * Mi, requestBytes: null, oomKilled: false, containers: 2 }),
+    125 * Mi,
+    '250Mi pod minimum split over 2',
+  );
+  assert.equal(
+    vpaTargetBytes({ workingSetPeakBytes: null, requestBytes: null, oomKilled: false, containers: 1 }),
+    null,
+  );
 });
 
 test('confidence: under an hour low, under a week medium, a week or more high; unknown floor low', () => {
@@ -125,17 +160,38 @@ test('confidence: under an hour low, under a week medium, a week or more high; u
 });
 
 function podOwnedBy(owner: { kind: string; name: string } | null, extra: Partial<KPod['metadata']> = {}): KPod {
-  return { metadata: { name: 'web-5d8f7c9b4-abcde', namespace: 'prod', labels: { 'pod-template-hash': '5d8f7c9b4' }, ownerReferences: owner ? [owner] : [], ...extra } };
+  return {
+    metadata: {
+      name: 'web-5d8f7c9b4-abcde',
+      namespace: 'prod',
+      labels: { 'pod-template-hash': '5d8f7c9b4' },
+      ownerReferences: owner ? [owner] : [],
+      ...extra,
+    },
+  };
 }
 
 test('the command goes to the owning workload, and none is given where it cannot work', () => {
   assert.equal(owningWorkload(podOwnedBy({ kind: 'ReplicaSet', name: 'web-5d8f7c9b4' }))?.ref, 'deployment/web');
   assert.equal(owningWorkload(podOwnedBy({ kind: 'StatefulSet', name: 'db' }))?.ref, 'statefulset/db');
-  assert.equal(containerCommand(podOwnedBy({ kind: 'DaemonSet', name: 'agent' }), 'c', 64 * Mi, 1024 * Mi), 'kubectl set resources daemonset/agent -n prod -c c --requests=memory=64Mi --limits=memory=1Gi');
-  assert.equal(containerCommand(podOwnedBy({ kind: 'Job', name: 'backup-29000' }), 'c', Mi, Mi), null, "a Job's template is immutable");
+  assert.equal(
+    containerCommand(podOwnedBy({ kind: 'DaemonSet', name: 'agent' }), 'c', 64 * Mi, 1024 * Mi),
+    'kubectl set resources daemonset/agent -n prod -c c --requests=memory=64Mi --limits=memory=1Gi',
+  );
+  assert.equal(
+    containerCommand(podOwnedBy({ kind: 'Job', name: 'backup-29000' }), 'c', Mi, Mi),
+    null,
+    "a Job's template is immutable",
+  );
   assert.equal(containerCommand(podOwnedBy({ kind: 'Node', name: 'node-a' }), 'c', Mi, Mi), null, 'static pod');
-  assert.equal(containerCommand(podOwnedBy(null), 'c', null, 32 * Mi), `kubectl patch pod/web-5d8f7c9b4-abcde -n prod --subresource resize --patch '{"spec":{"containers":[{"name":"c","resources":{"limits":{"memory":"32Mi"}}}]}}'`);
-  assert.equal(podCommand(podOwnedBy({ kind: 'ReplicaSet', name: 'web-5d8f7c9b4' }), 256 * Mi, 512 * Mi), `kubectl patch deployment/web -n prod --type=merge --patch '{"spec":{"template":{"spec":{"resources":{"requests":{"memory":"256Mi"},"limits":{"memory":"512Mi"}}}}}}'`);
+  assert.equal(
+    containerCommand(podOwnedBy(null), 'c', null, 32 * Mi),
+    `kubectl patch pod/web-5d8f7c9b4-abcde -n prod --subresource resize --patch '{"spec":{"containers":[{"name":"c","resources":{"limits":{"memory":"32Mi"}}}]}}'`,
+  );
+  assert.equal(
+    podCommand(podOwnedBy({ kind: 'ReplicaSet', name: 'web-5d8f7c9b4' }), 256 * Mi, 512 * Mi),
+    `kubectl patch deployment/web -n prod --type=merge --patch '{"spec":{"template":{"spec":{"resources":{"requests":{"memory":"256Mi"},"limits":{"memory":"512Mi"}}}}}}'`,
+  );
   assert.equal(podCommand(podOwnedBy(null), Mi, Mi), null, 'a bare pod cannot take pod-level resources in place');
   assert.equal(memoryQuantity(1.5 * Mi), '2Mi');
   assert.equal(memoryQuantity(0), '0');
@@ -155,25 +211,55 @@ test('pod-level resources get their own advice from the pod cgroup', async () =>
 
 test('never below a proven need: whatever the figures, the limit is above the floor, the shmem and the OOM usage', () => {
   fc.assert(
-    fc.property(fc.nat(4096), fc.nat(4096), fc.nat(4096), fc.nat(64), fc.nat(4096), fc.option(fc.nat(8192), { nil: null }), (anon, file, shmem, kernel, extraPeak, oom) => {
-      const f = emptyFigures();
-      f.breakdown = { ...f.breakdown, anonBytes: anon * Mi, activeFileBytes: file * Mi, inactiveFileBytes: 0, fileBytes: file * Mi, shmemBytes: shmem * Mi, kernelBytes: kernel * Mi };
-      f.usageBytes = (anon + file + shmem + kernel) * Mi;
-      f.workingSetBytes = f.usageBytes;
-      f.peakBytes = f.usageBytes + extraPeak * Mi;
-      const s = sizeFrom({ figures: f, requestBytes: null, oom: oom === null ? null : { bytes: oom * Mi, source: 'test' }, oomKilled: oom !== null, startedAt: '2026-11-01T00:00:00Z', limitHits: 0, containers: 1 }, NOW);
-      assert.ok(s.limitBytes! >= s.floorBytes!, 'limit ≥ floor');
-      assert.ok(s.limitBytes! > shmem * Mi || shmem === 0, 'limit above the tmpfs');
-      if (oom !== null) assert.ok(s.limitBytes! > oom * Mi, 'limit above the OOM usage');
-      assert.ok(s.requestBytes! <= s.limitBytes!, 'request ≤ limit');
-    }),
+    fc.property(
+      fc.nat(4096),
+      fc.nat(4096),
+      fc.nat(4096),
+      fc.nat(64),
+      fc.nat(4096),
+      fc.option(fc.nat(8192), { nil: null }),
+      (anon, file, shmem, kernel, extraPeak, oom) => {
+        const f = emptyFigures();
+        f.breakdown = {
+          ...f.breakdown,
+          anonBytes: anon * Mi,
+          activeFileBytes: file * Mi,
+          inactiveFileBytes: 0,
+          fileBytes: file * Mi,
+          shmemBytes: shmem * Mi,
+          kernelBytes: kernel * Mi,
+        };
+        f.usageBytes = (anon + file + shmem + kernel) * Mi;
+        f.workingSetBytes = f.usageBytes;
+        f.peakBytes = f.usageBytes + extraPeak * Mi;
+        const s = sizeFrom(
+          {
+            figures: f,
+            requestBytes: null,
+            oom: oom === null ? null : { bytes: oom * Mi, source: 'test' },
+            oomKilled: oom !== null,
+            startedAt: '2026-11-01T00:00:00Z',
+            limitHits: 0,
+            containers: 1,
+          },
+          NOW,
+        );
+        assert.ok(s.limitBytes! >= s.floorBytes!, 'limit ≥ floor');
+        assert.ok(s.limitBytes! > shmem * Mi || shmem === 0, 'limit above the tmpfs');
+        if (oom !== null) assert.ok(s.limitBytes! > oom * Mi, 'limit above the OOM usage');
+        assert.ok(s.requestBytes! <= s.limitBytes!, 'request ≤ limit');
+      },
+    ),
   );
 });
 
 test('adviseSizing leaves plain init containers without advice', async () => {
   const facts = await loadSnapshot('test/fixtures/cases/sizing-cache-heavy');
   const a = analyse(facts, { now: NOW });
-  const withInit: Analysis = { ...a, containers: [...a.containers, { ...a.containers[0]!, name: 'init', kind: 'init' }] };
+  const withInit: Analysis = {
+    ...a,
+    containers: [...a.containers, { ...a.containers[0]!, name: 'init', kind: 'init' }],
+  };
   const out = adviseSizing(withInit, facts.pod, NOW);
   assert.equal(out.containers[1]!.advice, null);
 });

@@ -15,7 +15,8 @@ const NOW = '2026-11-23T00:00:00.000Z';
 function assertSane(value: unknown, path = '$'): void {
   if (typeof value === 'number') assert.ok(Number.isFinite(value), `${path} is ${value}`);
   else if (Array.isArray(value)) value.forEach((v, i) => assertSane(v, `${path}[${i}]`));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertSane(v, `${path}.${k}`);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) assertSane(v, `${path}.${k}`);
 }
 
 function check(facts: Facts): void {
@@ -46,7 +47,15 @@ function mutate(value: unknown, rnd: () => number, depth = 0): unknown {
   return value;
 }
 
-const CASES = ['examples/oomkilled-container', 'examples/cache-driven', 'test/fixtures/cases/cgroupv2-elastic-relocated', 'test/fixtures/cases/running-k8s135-summary', 'test/fixtures/cases/pending-insufficient-memory', 'test/fixtures/cases/evicted-aks-threshold', 'test/fixtures/cases/oomkilled-aks-allocatable'];
+const CASES = [
+  'examples/oomkilled-container',
+  'examples/cache-driven',
+  'test/fixtures/cases/cgroupv2-elastic-relocated',
+  'test/fixtures/cases/running-k8s135-summary',
+  'test/fixtures/cases/pending-insufficient-memory',
+  'test/fixtures/cases/evicted-aks-threshold',
+  'test/fixtures/cases/oomkilled-aks-allocatable',
+];
 
 /** mulberry32: a small seeded PRNG, so mutations are uniform (fast-check biases its doubles to 0 and 1). */
 function prng(seed: number): () => number {
@@ -66,7 +75,13 @@ test('random mutations of real snapshots never break the analysis', async () => 
     fc.property(fc.integer({ min: 0, max: bases.length - 1 }), fc.integer(), (i, seed) => {
       const rnd = prng(seed);
       const base = bases[i]!;
-      const cgroupFiles = base.cgroupFiles ? Object.fromEntries(Object.entries(base.cgroupFiles).filter(() => rnd() > 0.1).map(([k, v]) => [k, rnd() < 0.2 ? v.slice(0, Math.floor(v.length * rnd())) : v])) : null;
+      const cgroupFiles = base.cgroupFiles
+        ? Object.fromEntries(
+            Object.entries(base.cgroupFiles)
+              .filter(() => rnd() > 0.1)
+              .map(([k, v]) => [k, rnd() < 0.2 ? v.slice(0, Math.floor(v.length * rnd())) : v]),
+          )
+        : null;
       const facts: Facts = {
         ...base,
         pod: (mutate(base.pod, rnd) ?? {}) as KPod,
@@ -74,7 +89,10 @@ test('random mutations of real snapshots never break the analysis', async () => 
         nodePods: mutate(base.nodePods, rnd) as Facts['nodePods'],
         summary: mutate(base.summary, rnd) as Facts['summary'],
         events: mutate(base.events, rnd) as Facts['events'],
-        kernelLog: base.kernelLog && rnd() < 0.5 ? base.kernelLog.slice(0, Math.floor(base.kernelLog.length * rnd())) : base.kernelLog,
+        kernelLog:
+          base.kernelLog && rnd() < 0.5
+            ? base.kernelLog.slice(0, Math.floor(base.kernelLog.length * rnd()))
+            : base.kernelLog,
         cgroupFiles,
       };
       if (facts.pod === null || typeof facts.pod !== 'object') facts.pod = {};
@@ -85,26 +103,97 @@ test('random mutations of real snapshots never break the analysis', async () => 
 });
 
 test('known crashers: wrong types where arrays and objects belong', () => {
-  const empty = { node: null, nodes: null, nodePods: null, events: null, summary: null, podMetrics: null, kernelLog: null, cgroupFiles: null, missing: {} };
-  for (const pod of [{ spec: { containers: 'garbage' } }, { spec: { containers: ['x', null] } }, { status: { containerStatuses: [{ lastState: { terminated: 'x' } }] } }]) {
+  const empty = {
+    node: null,
+    nodes: null,
+    nodePods: null,
+    events: null,
+    summary: null,
+    podMetrics: null,
+    kernelLog: null,
+    cgroupFiles: null,
+    missing: {},
+  };
+  for (const pod of [
+    { spec: { containers: 'garbage' } },
+    { spec: { containers: ['x', null] } },
+    { status: { containerStatuses: [{ lastState: { terminated: 'x' } }] } },
+  ]) {
     check({ ...empty, pod: pod as unknown as KPod });
   }
 });
 
 test('arbitrary values at the places the analysis reads never break it', () => {
   const anything = fc.anything({ maxDepth: 2 });
-  const container = fc.record({ name: anything, resources: fc.oneof(anything, fc.record({ requests: anything, limits: fc.oneof(anything, fc.record({ memory: anything })) })) }, { requiredKeys: [] });
+  const container = fc.record(
+    {
+      name: anything,
+      resources: fc.oneof(
+        anything,
+        fc.record({ requests: anything, limits: fc.oneof(anything, fc.record({ memory: anything })) }),
+      ),
+    },
+    { requiredKeys: [] },
+  );
   const pod = fc.record(
     {
-      metadata: fc.oneof(anything, fc.record({ name: anything, uid: anything, namespace: anything }, { requiredKeys: [] })),
-      spec: fc.oneof(anything, fc.record({ containers: fc.oneof(anything, fc.array(fc.oneof(anything, container), { maxLength: 3 })), initContainers: anything, nodeName: anything, overhead: anything }, { requiredKeys: [] })),
-      status: fc.oneof(anything, fc.record({ phase: anything, reason: anything, message: anything, containerStatuses: fc.oneof(anything, fc.array(fc.oneof(anything, fc.record({ name: anything, containerID: anything, state: anything, lastState: anything }, { requiredKeys: [] })), { maxLength: 3 })) }, { requiredKeys: [] })),
+      metadata: fc.oneof(
+        anything,
+        fc.record({ name: anything, uid: anything, namespace: anything }, { requiredKeys: [] }),
+      ),
+      spec: fc.oneof(
+        anything,
+        fc.record(
+          {
+            containers: fc.oneof(anything, fc.array(fc.oneof(anything, container), { maxLength: 3 })),
+            initContainers: anything,
+            nodeName: anything,
+            overhead: anything,
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+      status: fc.oneof(
+        anything,
+        fc.record(
+          {
+            phase: anything,
+            reason: anything,
+            message: anything,
+            containerStatuses: fc.oneof(
+              anything,
+              fc.array(
+                fc.oneof(
+                  anything,
+                  fc.record(
+                    { name: anything, containerID: anything, state: anything, lastState: anything },
+                    { requiredKeys: [] },
+                  ),
+                ),
+                { maxLength: 3 },
+              ),
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
     },
     { requiredKeys: [] },
   );
   fc.assert(
     fc.property(pod, anything, anything, anything, anything, (p, node, summary, nodePods, cgroupFiles) => {
-      check({ pod: p as KPod, node: node as Facts['node'], nodes: null, nodePods: nodePods as Facts['nodePods'], events: null, summary: summary as Facts['summary'], podMetrics: null, kernelLog: null, cgroupFiles: cgroupFiles as Facts['cgroupFiles'], missing: {} });
+      check({
+        pod: p as KPod,
+        node: node as Facts['node'],
+        nodes: null,
+        nodePods: nodePods as Facts['nodePods'],
+        events: null,
+        summary: summary as Facts['summary'],
+        podMetrics: null,
+        kernelLog: null,
+        cgroupFiles: cgroupFiles as Facts['cgroupFiles'],
+        missing: {},
+      });
     }),
     { numRuns: 500 },
   );
@@ -113,9 +202,27 @@ test('arbitrary values at the places the analysis reads never break it', () => {
 test('arbitrary objects in every fact never break the analysis', () => {
   const anyObj = fc.option(fc.object({ maxDepth: 4 }), { nil: null });
   fc.assert(
-    fc.property(fc.object({ maxDepth: 5 }), anyObj, anyObj, fc.option(fc.string(), { nil: null }), fc.option(fc.dictionary(fc.string(), fc.string()), { nil: null }), (pod, node, summary, kernelLog, cgroupFiles) => {
-      check({ pod: pod as KPod, node: node as Facts['node'], nodes: null, nodePods: null, events: null, summary: summary as Facts['summary'], podMetrics: null, kernelLog, cgroupFiles, missing: {} });
-    }),
+    fc.property(
+      fc.object({ maxDepth: 5 }),
+      anyObj,
+      anyObj,
+      fc.option(fc.string(), { nil: null }),
+      fc.option(fc.dictionary(fc.string(), fc.string()), { nil: null }),
+      (pod, node, summary, kernelLog, cgroupFiles) => {
+        check({
+          pod: pod as KPod,
+          node: node as Facts['node'],
+          nodes: null,
+          nodePods: null,
+          events: null,
+          summary: summary as Facts['summary'],
+          podMetrics: null,
+          kernelLog,
+          cgroupFiles,
+          missing: {},
+        });
+      },
+    ),
     { numRuns: 300 },
   );
 });

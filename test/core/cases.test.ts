@@ -38,7 +38,11 @@ test('cgroup v2 (real elastic files): working set = memory.current − inactive_
   assert.equal(c.views.dockerStatsLegacyBytes, 10498404352 - c.cacheBytes!, 'docker ≤ 19.03: usage − file');
   assert.equal(c.rssBytes, c.breakdown.anonBytes, 'kubelet rssBytes on v2 is anon');
   const b = c.breakdown;
-  assert.equal(b.anonBytes! + b.fileBytes! + b.shmemBytes! + b.kernelBytes! + b.otherBytes!, c.usageBytes, 'the parts add up to usage');
+  assert.equal(
+    b.anonBytes! + b.fileBytes! + b.shmemBytes! + b.kernelBytes! + b.otherBytes!,
+    c.usageBytes,
+    'the parts add up to usage',
+  );
   assert.equal(b.fileBytes, b.activeFileBytes! + b.inactiveFileBytes!);
   assert.equal(c.limitBytes, null);
   assert.equal(verdict(a, 'CacheDriven').container, 'metrics-server');
@@ -79,7 +83,10 @@ test('OOMKilled with exit code 1 (GKE): container level inferred from the spec, 
   assert.equal(v.level, 'container');
   assert.match(v.summary, /200Mi \(inferred\)/);
   assert.match(evidenceText(v), /Exit code 1, not 137/);
-  assert.ok(a.notices.some((n) => n.part === 'kernel.log'), 'says the kernel log is missing');
+  assert.ok(
+    a.notices.some((n) => n.part === 'kernel.log'),
+    'says the kernel log is missing',
+  );
   assert.ok(!a.verdicts.some((x) => x.kind === 'ExitWithoutOOM'));
 });
 
@@ -101,7 +108,10 @@ test('Evicted (new message format): threshold arithmetic and the container over 
   assert.equal(usage?.value, 4395616 * Ki);
   assert.match(v.nextSteps.join('\n'), /nginx ≥ 4\.19Gi/);
   assert.equal(a.node?.evictionThresholdBytes, 750 * Mi);
-  assert.ok(!a.verdicts.some((x) => x.kind === 'ExitWithoutOOM'), 'ContainerStatusUnknown 137 is the kubelet placeholder');
+  assert.ok(
+    !a.verdicts.some((x) => x.kind === 'ExitWithoutOOM'),
+    'ContainerStatusUnknown 137 is the kubelet placeholder',
+  );
 });
 
 test('Evicted (old message format): every container and its request of 0', async () => {
@@ -139,7 +149,10 @@ test('Running pod, API only (k8s 1.35 summary): kubelet numbers, node arithmetic
   assert.equal(c.oomScoreAdj, -997, 'system-node-critical');
   assert.equal(a.node?.memoryAvailableBytes, 8216887296 - 917110784);
   assert.equal(a.verdicts.filter((v) => v.severity !== 'info').length, 0);
-  assert.ok(a.notices.some((n) => n.part === 'cgroup'), 'says the breakdown needs cgroup files');
+  assert.ok(
+    a.notices.some((n) => n.part === 'cgroup'),
+    'says the breakdown needs cgroup files',
+  );
 });
 
 // The examples were produced by the real-kernel lab (test/kernel/lab.ts) on cgroup v1.
@@ -179,7 +192,13 @@ test('Evicted with the bare old message: the Evicted event annotations name the 
   facts.pod.status = { ...facts.pod.status, message: 'The node was low on resource: memory. ' };
   facts.events = [
     {
-      metadata: { annotations: { offending_containers: 'nginx', offending_containers_usage: '4395616Ki', starved_resource: 'memory' } },
+      metadata: {
+        annotations: {
+          offending_containers: 'nginx',
+          offending_containers_usage: '4395616Ki',
+          starved_resource: 'memory',
+        },
+      },
       involvedObject: { kind: 'Pod', name: facts.pod.metadata?.name, namespace: facts.pod.metadata?.namespace },
       reason: 'Evicted',
       type: 'Warning',
@@ -196,7 +215,11 @@ test('Evicted with the bare old message: the Evicted event annotations name the 
 test('a static pod: the kernel OOM lines name the kubelet config hash, not the mirror pod uid', async () => {
   const facts = await loadSnapshot('test/fixtures/cases/oomkilled-aks-pod-limit');
   const hash = facts.pod.metadata!.uid!;
-  facts.pod.metadata = { ...facts.pod.metadata, uid: '00000000-0000-0000-0000-000000000000', annotations: { 'kubernetes.io/config.mirror': hash } };
+  facts.pod.metadata = {
+    ...facts.pod.metadata,
+    uid: '00000000-0000-0000-0000-000000000000',
+    annotations: { 'kubernetes.io/config.mirror': hash },
+  };
   // Only the pod uid can tie the lines to this pod: no container IDs to match by.
   for (const s of facts.pod.status?.containerStatuses ?? []) {
     delete s.containerID;

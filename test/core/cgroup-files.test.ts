@@ -20,13 +20,36 @@ test('every cgroup file the parser reads is one the reader reads', () => {
   const parsed = [...source.matchAll(/read\('(memory\.[a-z_.]+)'\)/g)].map((m) => m[1]!);
   assert.ok(parsed.length >= 20, `found ${parsed.length} read('memory.…') calls in src/core/cgroup.ts`);
   const listed = new Set<string>([...V1_CGROUP_FILES, ...V2_CGROUP_FILES]);
-  assert.deepEqual(parsed.filter((f) => !listed.has(f)), [], 'parsed but never read by the reader');
+  assert.deepEqual(
+    parsed.filter((f) => !listed.has(f)),
+    [],
+    'parsed but never read by the reader',
+  );
 });
 
 test('the v2 files memwhy needs and the v1 memsw files are on the list', () => {
-  const v2 = ['memory.current', 'memory.max', 'memory.high', 'memory.low', 'memory.min', 'memory.peak', 'memory.stat', 'memory.events',
-    'memory.events.local', 'memory.oom.group', 'memory.swap.current', 'memory.swap.max', 'memory.swap.events', 'memory.pressure'];
-  const v1 = ['memory.memsw.usage_in_bytes', 'memory.memsw.limit_in_bytes', 'memory.memsw.failcnt', 'memory.memsw.max_usage_in_bytes'];
+  const v2 = [
+    'memory.current',
+    'memory.max',
+    'memory.high',
+    'memory.low',
+    'memory.min',
+    'memory.peak',
+    'memory.stat',
+    'memory.events',
+    'memory.events.local',
+    'memory.oom.group',
+    'memory.swap.current',
+    'memory.swap.max',
+    'memory.swap.events',
+    'memory.pressure',
+  ];
+  const v1 = [
+    'memory.memsw.usage_in_bytes',
+    'memory.memsw.limit_in_bytes',
+    'memory.memsw.failcnt',
+    'memory.memsw.max_usage_in_bytes',
+  ];
   for (const f of v2) assert.ok((V2_CGROUP_FILES as readonly string[]).includes(f), f);
   for (const f of v1) assert.ok((V1_CGROUP_FILES as readonly string[]).includes(f), f);
 });

@@ -34,7 +34,8 @@ const OTHER_UID = 'a5d8fdd1-1369-469e-8a7d-2c1047529435';
 function elasticFiles(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of readdirSync(ELASTIC_DIR)) {
-    if (name.startsWith('memory.') || name === 'cgroup.controllers') out[name] = readFileSync(join(ELASTIC_DIR, name), 'utf8');
+    if (name.startsWith('memory.') || name === 'cgroup.controllers')
+      out[name] = readFileSync(join(ELASTIC_DIR, name), 'utf8');
   }
   return out;
 }
@@ -96,10 +97,13 @@ describe('single-file parsers', () => {
   });
 
   test('memory.pressure', () => {
-    assert.deepEqual(parsePsi('some avg10=1.50 avg60=0.25 avg300=0.00 total=42\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=7\n'), {
-      some: { avg10: 1.5, avg60: 0.25, avg300: 0, totalUsec: 42 },
-      full: { avg10: 0, avg60: 0, avg300: 0, totalUsec: 7 },
-    });
+    assert.deepEqual(
+      parsePsi('some avg10=1.50 avg60=0.25 avg300=0.00 total=42\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=7\n'),
+      {
+        some: { avg10: 1.5, avg60: 0.25, avg300: 0, totalUsec: 42 },
+        full: { avg10: 0, avg60: 0, avg300: 0, totalUsec: 7 },
+      },
+    );
     // A truncated `full` line is null, the `some` line still counts.
     assert.deepEqual(parsePsi('some avg10=0.00 avg60=0.00 avg300=0.00 total=9\nfull avg10=0.00 avg6'), {
       some: { avg10: 0, avg60: 0, avg300: 0, totalUsec: 9 },
@@ -115,7 +119,11 @@ describe('single-file parsers', () => {
       oomKill: 3,
     });
     // Kernels before 4.13 have no oom_kill line.
-    assert.deepEqual(parseOomControl('oom_kill_disable 1\nunder_oom 0\n'), { oomKillDisable: true, underOom: false, oomKill: null });
+    assert.deepEqual(parseOomControl('oom_kill_disable 1\nunder_oom 0\n'), {
+      oomKillDisable: true,
+      underOom: false,
+      oomKill: null,
+    });
     assert.equal(parseOomControl('nothing here'), null);
   });
 
@@ -205,13 +213,21 @@ describe('readLevel', () => {
       if (!['path', 'version', 'stat', 'unreadable'].includes(key)) assert.equal(value, null, key);
     }
     // A memory.stat without file/active_file/inactive_file is reported as cut short, never taken as whole.
-    assert.deepEqual(level.unreadable.map((u) => u.file), [`cgroup/${containerDir}/memory.stat`]);
+    assert.deepEqual(
+      level.unreadable.map((u) => u.file),
+      [`cgroup/${containerDir}/memory.stat`],
+    );
     assert.equal(readLevel(files, 'kubepods.slice', 'v2'), null);
     assert.equal(readLevel({ 'kubepods.slice/cpu.max': 'max' }, 'kubepods.slice', 'v2'), null);
   });
 
   test('the v2 root directory (memory.stat and memory.pressure, no memory.current)', () => {
-    const files: CgroupFiles = { 'cgroup.controllers': 'cpu memory\n', 'memory.stat': RUNC_STAT, 'memory.pressure': 'some avg10=0.00 avg60=0.00 avg300=0.00 total=1\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n' };
+    const files: CgroupFiles = {
+      'cgroup.controllers': 'cpu memory\n',
+      'memory.stat': RUNC_STAT,
+      'memory.pressure':
+        'some avg10=0.00 avg60=0.00 avg300=0.00 total=1\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n',
+    };
     const root = readLevel(files, '', 'v2');
     assert.ok(root);
     assert.equal(root.path, '');
@@ -365,25 +381,224 @@ describe('locatePod', () => {
 
   const sd = (p: string) => `${p}kubepods.slice`;
   const cases: Case[] = [
-    { name: 'v2 systemd containerd Burstable', version: 'v2', prefix: '', kubepods: sd(''), qos: 'kubepods.slice/kubepods-burstable.slice', pod: `kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice`, container: `cri-containerd-${ID}.scope`, scheme: 'containerd', siblings: [`cri-containerd-${SANDBOX}.scope`], driver: 'systemd' },
-    { name: 'v2 systemd containerd BestEffort', version: 'v2', prefix: '', kubepods: sd(''), qos: 'kubepods.slice/kubepods-besteffort.slice', pod: `kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${UID_}.slice`, container: `cri-containerd-${ID}.scope`, scheme: 'containerd', driver: 'systemd' },
-    { name: 'v2 systemd containerd Guaranteed', version: 'v2', prefix: '', kubepods: sd(''), qos: null, pod: `kubepods.slice/kubepods-pod${UID_}.slice`, container: `cri-containerd-${ID}.scope`, scheme: 'containerd', driver: 'systemd' },
-    { name: 'v2 systemd CRI-O Burstable (conmon sibling, crun container/ sub-cgroup)', version: 'v2', prefix: '', kubepods: sd(''), qos: 'kubepods.slice/kubepods-burstable.slice', pod: `kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice`, container: `crio-${ID}.scope`, scheme: 'cri-o', siblings: [`crio-conmon-${ID}.scope`], nested: ['container'], driver: 'systemd' },
-    { name: 'v2 systemd docker Guaranteed', version: 'v2', prefix: '', kubepods: sd(''), qos: null, pod: `kubepods.slice/kubepods-pod${UID_}.slice`, container: `docker-${ID}.scope`, scheme: 'docker', driver: 'systemd' },
-    { name: 'v2 cgroupfs containerd Burstable', version: 'v2', prefix: '', kubepods: 'kubepods', qos: 'kubepods/burstable', pod: `kubepods/burstable/pod${UID}`, container: ID, scheme: 'containerd', siblings: [SANDBOX], driver: 'cgroupfs' },
-    { name: 'v2 cgroupfs CRI-O BestEffort', version: 'v2', prefix: '', kubepods: 'kubepods', qos: 'kubepods/besteffort', pod: `kubepods/besteffort/pod${UID}`, container: `crio-${ID}`, scheme: 'cri-o', siblings: [`crio-conmon-${ID}`], driver: 'cgroupfs' },
-    { name: 'v2 cgroupfs docker Guaranteed', version: 'v2', prefix: '', kubepods: 'kubepods', qos: null, pod: `kubepods/pod${UID}`, container: ID, scheme: 'docker', driver: 'cgroupfs' },
-    { name: 'v2 systemd containerd under a test root prefix', version: 'v2', prefix: 'memwhy-lab-123', kubepods: sd('memwhy-lab-123/'), qos: 'memwhy-lab-123/kubepods.slice/kubepods-burstable.slice', pod: `memwhy-lab-123/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice`, container: `cri-containerd-${ID}.scope`, scheme: 'containerd', driver: 'systemd' },
-    { name: 'v2 systemd containerd inside LXC', version: 'v2', prefix: 'lxc.payload.ny2g2r5hh3-lxc', kubepods: sd('lxc.payload.ny2g2r5hh3-lxc/'), qos: null, pod: `lxc.payload.ny2g2r5hh3-lxc/kubepods.slice/kubepods-pod${UID_}.slice`, container: `cri-containerd-${ID}.scope`, scheme: 'containerd', driver: 'systemd' },
-    { name: 'v2 systemd with --cgroup-root=/kubelet (kind)', version: 'v2', prefix: 'kubelet.slice', kubepods: 'kubelet.slice/kubelet-kubepods.slice', qos: 'kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice', pod: `kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod${UID_}.slice`, container: `cri-containerd-${ID}.scope`, scheme: 'containerd', driver: 'systemd' },
-    { name: 'v2 cgroupfs containerd under a prefix', version: 'v2', prefix: 'memwhy-lab-123/node', kubepods: 'memwhy-lab-123/node/kubepods', qos: 'memwhy-lab-123/node/kubepods/burstable', pod: `memwhy-lab-123/node/kubepods/burstable/pod${UID}`, container: ID, scheme: 'containerd', driver: 'cgroupfs' },
-    { name: 'v1 systemd containerd Burstable (EKS)', version: 'v1', prefix: '', kubepods: sd(''), qos: 'kubepods.slice/kubepods-burstable.slice', pod: `kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice`, container: `cri-containerd-${ID}.scope`, scheme: 'containerd', siblings: [`cri-containerd-${SANDBOX}.scope`], driver: 'systemd' },
-    { name: 'v1 systemd docker Burstable', version: 'v1', prefix: '', kubepods: sd(''), qos: 'kubepods.slice/kubepods-burstable.slice', pod: `kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice`, container: `docker-${ID}.scope`, scheme: 'docker', driver: 'systemd' },
-    { name: 'v1 systemd CRI-O Guaranteed', version: 'v1', prefix: '', kubepods: sd(''), qos: null, pod: `kubepods.slice/kubepods-pod${UID_}.slice`, container: `crio-${ID}.scope`, scheme: 'cri-o', siblings: [`crio-conmon-${ID}.scope`], driver: 'systemd' },
-    { name: 'v1 cgroupfs containerd Guaranteed', version: 'v1', prefix: '', kubepods: 'kubepods', qos: null, pod: `kubepods/pod${UID}`, container: ID, scheme: 'containerd', driver: 'cgroupfs' },
-    { name: 'v1 cgroupfs docker BestEffort', version: 'v1', prefix: '', kubepods: 'kubepods', qos: 'kubepods/besteffort', pod: `kubepods/besteffort/pod${UID}`, container: ID, scheme: 'docker', siblings: [SANDBOX], driver: 'cgroupfs' },
-    { name: 'v1 cgroupfs CRI-O Burstable', version: 'v1', prefix: '', kubepods: 'kubepods', qos: 'kubepods/burstable', pod: `kubepods/burstable/pod${UID}`, container: `crio-${ID}`, scheme: 'cri-o', siblings: [`crio-conmon-${ID}`], driver: 'cgroupfs' },
-    { name: 'v1 cgroupfs containerd BestEffort inside LXC', version: 'v1', prefix: 'lxc.payload.x', kubepods: 'lxc.payload.x/kubepods', qos: 'lxc.payload.x/kubepods/besteffort', pod: `lxc.payload.x/kubepods/besteffort/pod${UID}`, container: ID, scheme: 'containerd', driver: 'cgroupfs' },
+    {
+      name: 'v2 systemd containerd Burstable',
+      version: 'v2',
+      prefix: '',
+      kubepods: sd(''),
+      qos: 'kubepods.slice/kubepods-burstable.slice',
+      pod: `kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice`,
+      container: `cri-containerd-${ID}.scope`,
+      scheme: 'containerd',
+      siblings: [`cri-containerd-${SANDBOX}.scope`],
+      driver: 'systemd',
+    },
+    {
+      name: 'v2 systemd containerd BestEffort',
+      version: 'v2',
+      prefix: '',
+      kubepods: sd(''),
+      qos: 'kubepods.slice/kubepods-besteffort.slice',
+      pod: `kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${UID_}.slice`,
+      container: `cri-containerd-${ID}.scope`,
+      scheme: 'containerd',
+      driver: 'systemd',
+    },
+    {
+      name: 'v2 systemd containerd Guaranteed',
+      version: 'v2',
+      prefix: '',
+      kubepods: sd(''),
+      qos: null,
+      pod: `kubepods.slice/kubepods-pod${UID_}.slice`,
+      container: `cri-containerd-${ID}.scope`,
+      scheme: 'containerd',
+      driver: 'systemd',
+    },
+    {
+      name: 'v2 systemd CRI-O Burstable (conmon sibling, crun container/ sub-cgroup)',
+      version: 'v2',
+      prefix: '',
+      kubepods: sd(''),
+      qos: 'kubepods.slice/kubepods-burstable.slice',
+      pod: `kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice`,
+      container: `crio-${ID}.scope`,
+      scheme: 'cri-o',
+      siblings: [`crio-conmon-${ID}.scope`],
+      nested: ['container'],
+      driver: 'systemd',
+    },
+    {
+      name: 'v2 systemd docker Guaranteed',
+      version: 'v2',
+      prefix: '',
+      kubepods: sd(''),
+      qos: null,
+      pod: `kubepods.slice/kubepods-pod${UID_}.slice`,
+      container: `docker-${ID}.scope`,
+      scheme: 'docker',
+      driver: 'systemd',
+    },
+    {
+      name: 'v2 cgroupfs containerd Burstable',
+      version: 'v2',
+      prefix: '',
+      kubepods: 'kubepods',
+      qos: 'kubepods/burstable',
+      pod: `kubepods/burstable/pod${UID}`,
+      container: ID,
+      scheme: 'containerd',
+      siblings: [SANDBOX],
+      driver: 'cgroupfs',
+    },
+    {
+      name: 'v2 cgroupfs CRI-O BestEffort',
+      version: 'v2',
+      prefix: '',
+      kubepods: 'kubepods',
+      qos: 'kubepods/besteffort',
+      pod: `kubepods/besteffort/pod${UID}`,
+      container: `crio-${ID}`,
+      scheme: 'cri-o',
+      siblings: [`crio-conmon-${ID}`],
+      driver: 'cgroupfs',
+    },
+    {
+      name: 'v2 cgroupfs docker Guaranteed',
+      version: 'v2',
+      prefix: '',
+      kubepods: 'kubepods',
+      qos: null,
+      pod: `kubepods/pod${UID}`,
+      container: ID,
+      scheme: 'docker',
+      driver: 'cgroupfs',
+    },
+    {
+      name: 'v2 systemd containerd under a test root prefix',
+      version: 'v2',
+      prefix: 'memwhy-lab-123',
+      kubepods: sd('memwhy-lab-123/'),
+      qos: 'memwhy-lab-123/kubepods.slice/kubepods-burstable.slice',
+      pod: `memwhy-lab-123/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice`,
+      container: `cri-containerd-${ID}.scope`,
+      scheme: 'containerd',
+      driver: 'systemd',
+    },
+    {
+      name: 'v2 systemd containerd inside LXC',
+      version: 'v2',
+      prefix: 'lxc.payload.ny2g2r5hh3-lxc',
+      kubepods: sd('lxc.payload.ny2g2r5hh3-lxc/'),
+      qos: null,
+      pod: `lxc.payload.ny2g2r5hh3-lxc/kubepods.slice/kubepods-pod${UID_}.slice`,
+      container: `cri-containerd-${ID}.scope`,
+      scheme: 'containerd',
+      driver: 'systemd',
+    },
+    {
+      name: 'v2 systemd with --cgroup-root=/kubelet (kind)',
+      version: 'v2',
+      prefix: 'kubelet.slice',
+      kubepods: 'kubelet.slice/kubelet-kubepods.slice',
+      qos: 'kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice',
+      pod: `kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod${UID_}.slice`,
+      container: `cri-containerd-${ID}.scope`,
+      scheme: 'containerd',
+      driver: 'systemd',
+    },
+    {
+      name: 'v2 cgroupfs containerd under a prefix',
+      version: 'v2',
+      prefix: 'memwhy-lab-123/node',
+      kubepods: 'memwhy-lab-123/node/kubepods',
+      qos: 'memwhy-lab-123/node/kubepods/burstable',
+      pod: `memwhy-lab-123/node/kubepods/burstable/pod${UID}`,
+      container: ID,
+      scheme: 'containerd',
+      driver: 'cgroupfs',
+    },
+    {
+      name: 'v1 systemd containerd Burstable (EKS)',
+      version: 'v1',
+      prefix: '',
+      kubepods: sd(''),
+      qos: 'kubepods.slice/kubepods-burstable.slice',
+      pod: `kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice`,
+      container: `cri-containerd-${ID}.scope`,
+      scheme: 'containerd',
+      siblings: [`cri-containerd-${SANDBOX}.scope`],
+      driver: 'systemd',
+    },
+    {
+      name: 'v1 systemd docker Burstable',
+      version: 'v1',
+      prefix: '',
+      kubepods: sd(''),
+      qos: 'kubepods.slice/kubepods-burstable.slice',
+      pod: `kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_}.slice`,
+      container: `docker-${ID}.scope`,
+      scheme: 'docker',
+      driver: 'systemd',
+    },
+    {
+      name: 'v1 systemd CRI-O Guaranteed',
+      version: 'v1',
+      prefix: '',
+      kubepods: sd(''),
+      qos: null,
+      pod: `kubepods.slice/kubepods-pod${UID_}.slice`,
+      container: `crio-${ID}.scope`,
+      scheme: 'cri-o',
+      siblings: [`crio-conmon-${ID}.scope`],
+      driver: 'systemd',
+    },
+    {
+      name: 'v1 cgroupfs containerd Guaranteed',
+      version: 'v1',
+      prefix: '',
+      kubepods: 'kubepods',
+      qos: null,
+      pod: `kubepods/pod${UID}`,
+      container: ID,
+      scheme: 'containerd',
+      driver: 'cgroupfs',
+    },
+    {
+      name: 'v1 cgroupfs docker BestEffort',
+      version: 'v1',
+      prefix: '',
+      kubepods: 'kubepods',
+      qos: 'kubepods/besteffort',
+      pod: `kubepods/besteffort/pod${UID}`,
+      container: ID,
+      scheme: 'docker',
+      siblings: [SANDBOX],
+      driver: 'cgroupfs',
+    },
+    {
+      name: 'v1 cgroupfs CRI-O Burstable',
+      version: 'v1',
+      prefix: '',
+      kubepods: 'kubepods',
+      qos: 'kubepods/burstable',
+      pod: `kubepods/burstable/pod${UID}`,
+      container: `crio-${ID}`,
+      scheme: 'cri-o',
+      siblings: [`crio-conmon-${ID}`],
+      driver: 'cgroupfs',
+    },
+    {
+      name: 'v1 cgroupfs containerd BestEffort inside LXC',
+      version: 'v1',
+      prefix: 'lxc.payload.x',
+      kubepods: 'lxc.payload.x/kubepods',
+      qos: 'lxc.payload.x/kubepods/besteffort',
+      pod: `lxc.payload.x/kubepods/besteffort/pod${UID}`,
+      container: ID,
+      scheme: 'containerd',
+      driver: 'cgroupfs',
+    },
   ];
 
   /** Memory files of one directory, with a usage value that identifies it. */
@@ -391,7 +606,11 @@ describe('locatePod', () => {
     const named: Record<string, string> =
       version === 'v2'
         ? { 'memory.current': `${usage}\n`, 'memory.max': 'max\n', 'memory.stat': `anon ${usage}\n` }
-        : { 'memory.usage_in_bytes': `${usage}\n`, 'memory.limit_in_bytes': '9223372036854771712\n', 'memory.stat': `rss ${usage}\ntotal_rss ${usage}\n` };
+        : {
+            'memory.usage_in_bytes': `${usage}\n`,
+            'memory.limit_in_bytes': '9223372036854771712\n',
+            'memory.stat': `rss ${usage}\ntotal_rss ${usage}\n`,
+          };
     const base = version === 'v1' ? (dir === '' ? 'memory' : `memory/${dir}`) : dir;
     if (base === '') return named;
     return placeUnder(base, named);
@@ -414,7 +633,10 @@ describe('locatePod', () => {
     for (const sub of c.nested ?? []) Object.assign(files, memoryDir(c.version, `${c.pod}/${c.container}/${sub}`, 590));
     for (const sibling of c.siblings ?? []) Object.assign(files, memoryDir(c.version, `${c.pod}/${sibling}`, 50));
     // Another pod next to ours, with a container of the missing ID.
-    const otherPod = c.pod.replace(c.driver === 'systemd' ? UID_ : UID, c.driver === 'systemd' ? OTHER_UID.replace(/-/g, '_') : OTHER_UID);
+    const otherPod = c.pod.replace(
+      c.driver === 'systemd' ? UID_ : UID,
+      c.driver === 'systemd' ? OTHER_UID.replace(/-/g, '_') : OTHER_UID,
+    );
     Object.assign(files, memoryDir(c.version, otherPod, 300));
     Object.assign(files, memoryDir(c.version, `${otherPod}/${c.container.replace(ID, MISSING)}`, 200));
     return files;
@@ -514,19 +736,99 @@ describe('classifyCgroupPath', () => {
   /** Every cgroup path the kernel printed in the fixture logs, with what it is. */
   const expected: Record<string, ReturnType<typeof classifyCgroupPath>> = {
     '/kubepods.slice': { level: 'kubepods', podUid: null, containerId: null, qos: null, prefix: '' },
-    '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5931aa75_4603_4e65_b552_7c71cf55cfb5.slice': { level: 'pod', podUid: '5931aa75-4603-4e65-b552-7c71cf55cfb5', containerId: null, qos: 'burstable', prefix: '' },
-    '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5931aa75_4603_4e65_b552_7c71cf55cfb5.slice/cri-containerd-25a38b5b8d556d7983d975577f5ac75ebbcfb4b269e6deaa0a0440c1ffc969ca.scope': { level: 'container', podUid: '5931aa75-4603-4e65-b552-7c71cf55cfb5', containerId: '25a38b5b8d556d7983d975577f5ac75ebbcfb4b269e6deaa0a0440c1ffc969ca', qos: 'burstable', prefix: '' },
-    '/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-poda5d8fdd1_1369_469e_8a7d_2c1047529435.slice/cri-containerd-9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987.scope': { level: 'container', podUid: 'a5d8fdd1-1369-469e-8a7d-2c1047529435', containerId: '9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987', qos: 'besteffort', prefix: '' },
-    '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod06d44939_d15e_491f_84a3_2dbba9fc0440.slice/cri-containerd-f6b09caae6cfa22cd45491888e0e7001c0b690f8b3c9b47e1bc20d69315e722c.scope': { level: 'container', podUid: '06d44939-d15e-491f-84a3-2dbba9fc0440', containerId: 'f6b09caae6cfa22cd45491888e0e7001c0b690f8b3c9b47e1bc20d69315e722c', qos: 'burstable', prefix: '' },
-    '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0330b2c1_a15b_4cdd_b5e5_72d4a90bee82.slice/docker-b27201334a41cd0749d053b18378d7ea65617b8e26277197ea25c974da1a5a8a.scope': { level: 'container', podUid: '0330b2c1-a15b-4cdd-b5e5-72d4a90bee82', containerId: 'b27201334a41cd0749d053b18378d7ea65617b8e26277197ea25c974da1a5a8a', qos: 'burstable', prefix: '' },
-    '/kubepods/burstable/podfbdfe8e3-1c87-4ff2-907c-b2ec8e25d012': { level: 'pod', podUid: 'fbdfe8e3-1c87-4ff2-907c-b2ec8e25d012', containerId: null, qos: 'burstable', prefix: '' },
-    '/kubepods/burstable/podfbdfe8e3-1c87-4ff2-907c-b2ec8e25d012/ef807430361e6e82b45db92e2e9b6fbec98f419b12c591e655c1a725565e73a8': { level: 'container', podUid: 'fbdfe8e3-1c87-4ff2-907c-b2ec8e25d012', containerId: 'ef807430361e6e82b45db92e2e9b6fbec98f419b12c591e655c1a725565e73a8', qos: 'burstable', prefix: '' },
-    '/kubepods/pod95387fa4-da9c-11e7-9d36-5254b24cbf5e/6895a3e13439535852d3184ac2aadd26d7363cc035f171545ec7d4ce74073b0b': { level: 'container', podUid: '95387fa4-da9c-11e7-9d36-5254b24cbf5e', containerId: '6895a3e13439535852d3184ac2aadd26d7363cc035f171545ec7d4ce74073b0b', qos: 'guaranteed', prefix: '' },
-    '/lxc.payload....-lxc/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podeded8c65_6e8e_4c6e_a889_3e427565c740.slice': { level: 'pod', podUid: 'eded8c65-6e8e-4c6e-a889-3e427565c740', containerId: null, qos: 'burstable', prefix: 'lxc.payload....-lxc' },
-    '/lxc.payload.ny2g2r5hh3-lxc/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podeded8c65_6e8e_4c6e_a889_3e427565c740.slice/cri-containerd-ec9ee26695deb4cc72bc665efff1cf3a03fdfb12f1303e02fe9252985e084a95.scope': { level: 'container', podUid: 'eded8c65-6e8e-4c6e-a889-3e427565c740', containerId: 'ec9ee26695deb4cc72bc665efff1cf3a03fdfb12f1303e02fe9252985e084a95', qos: 'burstable', prefix: 'lxc.payload.ny2g2r5hh3-lxc' },
+    '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5931aa75_4603_4e65_b552_7c71cf55cfb5.slice': {
+      level: 'pod',
+      podUid: '5931aa75-4603-4e65-b552-7c71cf55cfb5',
+      containerId: null,
+      qos: 'burstable',
+      prefix: '',
+    },
+    '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5931aa75_4603_4e65_b552_7c71cf55cfb5.slice/cri-containerd-25a38b5b8d556d7983d975577f5ac75ebbcfb4b269e6deaa0a0440c1ffc969ca.scope':
+      {
+        level: 'container',
+        podUid: '5931aa75-4603-4e65-b552-7c71cf55cfb5',
+        containerId: '25a38b5b8d556d7983d975577f5ac75ebbcfb4b269e6deaa0a0440c1ffc969ca',
+        qos: 'burstable',
+        prefix: '',
+      },
+    '/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-poda5d8fdd1_1369_469e_8a7d_2c1047529435.slice/cri-containerd-9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987.scope':
+      {
+        level: 'container',
+        podUid: 'a5d8fdd1-1369-469e-8a7d-2c1047529435',
+        containerId: '9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987',
+        qos: 'besteffort',
+        prefix: '',
+      },
+    '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod06d44939_d15e_491f_84a3_2dbba9fc0440.slice/cri-containerd-f6b09caae6cfa22cd45491888e0e7001c0b690f8b3c9b47e1bc20d69315e722c.scope':
+      {
+        level: 'container',
+        podUid: '06d44939-d15e-491f-84a3-2dbba9fc0440',
+        containerId: 'f6b09caae6cfa22cd45491888e0e7001c0b690f8b3c9b47e1bc20d69315e722c',
+        qos: 'burstable',
+        prefix: '',
+      },
+    '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0330b2c1_a15b_4cdd_b5e5_72d4a90bee82.slice/docker-b27201334a41cd0749d053b18378d7ea65617b8e26277197ea25c974da1a5a8a.scope':
+      {
+        level: 'container',
+        podUid: '0330b2c1-a15b-4cdd-b5e5-72d4a90bee82',
+        containerId: 'b27201334a41cd0749d053b18378d7ea65617b8e26277197ea25c974da1a5a8a',
+        qos: 'burstable',
+        prefix: '',
+      },
+    '/kubepods/burstable/podfbdfe8e3-1c87-4ff2-907c-b2ec8e25d012': {
+      level: 'pod',
+      podUid: 'fbdfe8e3-1c87-4ff2-907c-b2ec8e25d012',
+      containerId: null,
+      qos: 'burstable',
+      prefix: '',
+    },
+    '/kubepods/burstable/podfbdfe8e3-1c87-4ff2-907c-b2ec8e25d012/ef807430361e6e82b45db92e2e9b6fbec98f419b12c591e655c1a725565e73a8':
+      {
+        level: 'container',
+        podUid: 'fbdfe8e3-1c87-4ff2-907c-b2ec8e25d012',
+        containerId: 'ef807430361e6e82b45db92e2e9b6fbec98f419b12c591e655c1a725565e73a8',
+        qos: 'burstable',
+        prefix: '',
+      },
+    '/kubepods/pod95387fa4-da9c-11e7-9d36-5254b24cbf5e/6895a3e13439535852d3184ac2aadd26d7363cc035f171545ec7d4ce74073b0b':
+      {
+        level: 'container',
+        podUid: '95387fa4-da9c-11e7-9d36-5254b24cbf5e',
+        containerId: '6895a3e13439535852d3184ac2aadd26d7363cc035f171545ec7d4ce74073b0b',
+        qos: 'guaranteed',
+        prefix: '',
+      },
+    '/lxc.payload....-lxc/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podeded8c65_6e8e_4c6e_a889_3e427565c740.slice':
+      {
+        level: 'pod',
+        podUid: 'eded8c65-6e8e-4c6e-a889-3e427565c740',
+        containerId: null,
+        qos: 'burstable',
+        prefix: 'lxc.payload....-lxc',
+      },
+    '/lxc.payload.ny2g2r5hh3-lxc/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podeded8c65_6e8e_4c6e_a889_3e427565c740.slice/cri-containerd-ec9ee26695deb4cc72bc665efff1cf3a03fdfb12f1303e02fe9252985e084a95.scope':
+      {
+        level: 'container',
+        podUid: 'eded8c65-6e8e-4c6e-a889-3e427565c740',
+        containerId: 'ec9ee26695deb4cc72bc665efff1cf3a03fdfb12f1303e02fe9252985e084a95',
+        qos: 'burstable',
+        prefix: 'lxc.payload.ny2g2r5hh3-lxc',
+      },
     // Plain docker containers and hand-made cgroups in the cadvisor test data are not Kubernetes cgroups.
-    '/docker/2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50': { level: 'other', podUid: null, containerId: null, qos: null, prefix: null },
-    '/docker/6c6fcab8562fd3150854986b78552c732f234fd405b624207b8843528a145e70': { level: 'other', podUid: null, containerId: null, qos: null, prefix: null },
+    '/docker/2e088fe462e25e60be1dafafe2c05c47bda1a97978648d10ad2b7484fc0b8f50': {
+      level: 'other',
+      podUid: null,
+      containerId: null,
+      qos: null,
+      prefix: null,
+    },
+    '/docker/6c6fcab8562fd3150854986b78552c732f234fd405b624207b8843528a145e70': {
+      level: 'other',
+      podUid: null,
+      containerId: null,
+      qos: null,
+      prefix: null,
+    },
     '/mem2': { level: 'other', podUid: null, containerId: null, qos: null, prefix: null },
     '/mem3': { level: 'other', podUid: null, containerId: null, qos: null, prefix: null },
   };
@@ -548,16 +850,58 @@ describe('classifyCgroupPath', () => {
     const c = (p: string) => classifyCgroupPath(p);
     assert.equal(c('/').level, 'root');
     assert.deepEqual(c('/kubepods'), { level: 'kubepods', podUid: null, containerId: null, qos: null, prefix: '' });
-    assert.deepEqual(c('/kubepods/besteffort'), { level: 'qos', podUid: null, containerId: null, qos: 'besteffort', prefix: '' });
-    assert.deepEqual(c('/kubepods.slice/kubepods-burstable.slice/'), { level: 'qos', podUid: null, containerId: null, qos: 'burstable', prefix: '' });
-    assert.deepEqual(c(`/kubepods.slice/kubepods-pod${UID_}.slice`), { level: 'pod', podUid: UID, containerId: null, qos: 'guaranteed', prefix: '' });
-    assert.deepEqual(c(`/kubepods.slice/kubepods-pod${UID_}.slice/crio-${ID}.scope/container`), { level: 'container', podUid: UID, containerId: ID, qos: 'guaranteed', prefix: '' });
-    assert.deepEqual(c(`/kubepods.slice/kubepods-pod${UID_}.slice/crio-conmon-${ID}.scope`), { level: 'other', podUid: UID, containerId: null, qos: 'guaranteed', prefix: '' });
-    assert.deepEqual(c(`/kubepods/pod${UID}/${ID}/deeper`), { level: 'other', podUid: UID, containerId: ID, qos: 'guaranteed', prefix: '' });
+    assert.deepEqual(c('/kubepods/besteffort'), {
+      level: 'qos',
+      podUid: null,
+      containerId: null,
+      qos: 'besteffort',
+      prefix: '',
+    });
+    assert.deepEqual(c('/kubepods.slice/kubepods-burstable.slice/'), {
+      level: 'qos',
+      podUid: null,
+      containerId: null,
+      qos: 'burstable',
+      prefix: '',
+    });
+    assert.deepEqual(c(`/kubepods.slice/kubepods-pod${UID_}.slice`), {
+      level: 'pod',
+      podUid: UID,
+      containerId: null,
+      qos: 'guaranteed',
+      prefix: '',
+    });
+    assert.deepEqual(c(`/kubepods.slice/kubepods-pod${UID_}.slice/crio-${ID}.scope/container`), {
+      level: 'container',
+      podUid: UID,
+      containerId: ID,
+      qos: 'guaranteed',
+      prefix: '',
+    });
+    assert.deepEqual(c(`/kubepods.slice/kubepods-pod${UID_}.slice/crio-conmon-${ID}.scope`), {
+      level: 'other',
+      podUid: UID,
+      containerId: null,
+      qos: 'guaranteed',
+      prefix: '',
+    });
+    assert.deepEqual(c(`/kubepods/pod${UID}/${ID}/deeper`), {
+      level: 'other',
+      podUid: UID,
+      containerId: ID,
+      qos: 'guaranteed',
+      prefix: '',
+    });
     // A slice named after a different parent is not a pod of this hierarchy.
     assert.equal(c(`/kubepods.slice/kubepods-burstable.slice/kubepods-besteffort-pod${UID_}.slice`).level, 'other');
     // kind on a v1 host without a cgroup namespace: the innermost kubelet's pod wins.
-    assert.deepEqual(c(`/kubepods/burstable/pod${OTHER_UID}/${SANDBOX}/kubepods/besteffort/pod${UID}/${ID}`), { level: 'container', podUid: UID, containerId: ID, qos: 'besteffort', prefix: `kubepods/burstable/pod${OTHER_UID}/${SANDBOX}` });
+    assert.deepEqual(c(`/kubepods/burstable/pod${OTHER_UID}/${SANDBOX}/kubepods/besteffort/pod${UID}/${ID}`), {
+      level: 'container',
+      podUid: UID,
+      containerId: ID,
+      qos: 'besteffort',
+      prefix: `kubepods/burstable/pod${OTHER_UID}/${SANDBOX}`,
+    });
     assert.equal(c('/system.slice/containerd.service').level, 'other');
     assert.equal(c('/../../user-1000.slice/session-520.scope').level, 'other');
   });
@@ -597,13 +941,17 @@ describe('garbage never throws', () => {
     const names = Object.keys(elasticFiles());
     const dir = `kubepods/pod${UID}/${ID}`;
     fc.assert(
-      fc.property(fc.array(text, { minLength: names.length, maxLength: names.length }), fc.constantFrom<CgroupVersion>('v1', 'v2'), (texts, version) => {
-        const named = Object.fromEntries(names.map((n, i) => [n, texts[i] as string]));
-        const files = placeUnder(version === 'v1' ? `memory/${dir}` : dir, named);
-        const level = readLevel(files, dir, version);
-        assert.ok(level);
-        assertWellFormed(level);
-      }),
+      fc.property(
+        fc.array(text, { minLength: names.length, maxLength: names.length }),
+        fc.constantFrom<CgroupVersion>('v1', 'v2'),
+        (texts, version) => {
+          const named = Object.fromEntries(names.map((n, i) => [n, texts[i] as string]));
+          const files = placeUnder(version === 'v1' ? `memory/${dir}` : dir, named);
+          const level = readLevel(files, dir, version);
+          assert.ok(level);
+          assertWellFormed(level);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -628,18 +976,37 @@ describe('garbage never throws', () => {
       '__proto__',
       'constructor',
     );
-    const fileName = fc.constantFrom('memory.current', 'memory.max', 'memory.stat', 'memory.usage_in_bytes', 'memory.limit_in_bytes', 'cgroup.controllers', 'memory.oom_control', 'memory.pressure');
+    const fileName = fc.constantFrom(
+      'memory.current',
+      'memory.max',
+      'memory.stat',
+      'memory.usage_in_bytes',
+      'memory.limit_in_bytes',
+      'cgroup.controllers',
+      'memory.oom_control',
+      'memory.pressure',
+    );
     const key = fc.tuple(fc.array(segment, { maxLength: 6 }), fileName).map(([segs, f]) => [...segs, f].join('/'));
     fc.assert(
-      fc.property(fc.dictionary(key, text, { maxKeys: 20 }), fc.array(fc.oneof(fc.constant(`containerd://${ID}`), fc.string()), { maxLength: 3 }), (files, ids) => {
-        const loc = locatePod(files, { podUid: UID, containerIds: ids });
-        if (loc === null) return;
-        located++;
-        for (const level of [loc.root, loc.kubepods, loc.qos, loc.pod, ...Object.values(loc.containers).map((c) => c.level)]) {
-          if (level !== null) assertWellFormed(level);
-        }
-        assert.ok(Object.keys(loc.containers).every((id) => id === ID));
-      }),
+      fc.property(
+        fc.dictionary(key, text, { maxKeys: 20 }),
+        fc.array(fc.oneof(fc.constant(`containerd://${ID}`), fc.string()), { maxLength: 3 }),
+        (files, ids) => {
+          const loc = locatePod(files, { podUid: UID, containerIds: ids });
+          if (loc === null) return;
+          located++;
+          for (const level of [
+            loc.root,
+            loc.kubepods,
+            loc.qos,
+            loc.pod,
+            ...Object.values(loc.containers).map((c) => c.level),
+          ]) {
+            if (level !== null) assertWellFormed(level);
+          }
+          assert.ok(Object.keys(loc.containers).every((id) => id === ID));
+        },
+      ),
       { numRuns: 1000 },
     );
     assert.ok(located > 0, 'the generator should sometimes build a tree with the pod in it');

@@ -10,7 +10,10 @@ import { locatePod } from '../../src/core/cgroup.js';
 import { adler32, parseFrames, parseFrameSets, type ParsedFrames } from '../../src/core/frames.js';
 
 const GOLDEN = path.join(import.meta.dirname, '../kube/golden');
-const REAL: Array<[string, Buffer]> = ['reader-output-v1-lab.txt', 'reader-output-v2.txt'].map((f) => [f, readFileSync(path.join(GOLDEN, f))]);
+const REAL: Array<[string, Buffer]> = ['reader-output-v1-lab.txt', 'reader-output-v2.txt'].map((f) => [
+  f,
+  readFileSync(path.join(GOLDEN, f)),
+]);
 const enc = new TextEncoder();
 
 function naiveAdler(bytes: Uint8Array): number {
@@ -24,7 +27,10 @@ function naiveAdler(bytes: Uint8Array): number {
 }
 
 /** Builds one frame set the way the reader prints it (checksums included; see src/core/frames.ts). */
-function frameSet(files: Array<[string, string]>, options: { head?: string[]; errors?: Array<[string, string]>; seq?: number } = {}): string {
+function frameSet(
+  files: Array<[string, string]>,
+  options: { head?: string[]; errors?: Array<[string, string]>; seq?: number } = {},
+): string {
   const lines: string[] = [];
   let meta = '';
   const out = (line: string): void => {
@@ -37,7 +43,9 @@ function frameSet(files: Array<[string, string]>, options: { head?: string[]; er
   for (const [key, reason] of options.errors ?? []) out(`=== ERROR ${key} ${reason}`);
   for (const [key, text] of files) {
     // File frames are not in the frame set checksum: they check themselves.
-    lines.push(`=== BEGIN ${key} ${enc.encode(text).length}\n${text}\n=== END ${key} ${hex(adler32(enc.encode(text)))}\n`);
+    lines.push(
+      `=== BEGIN ${key} ${enc.encode(text).length}\n${text}\n=== END ${key} ${hex(adler32(enc.encode(text)))}\n`,
+    );
   }
   lines.push(`=== DONE ${files.length} ${options.errors?.length ?? 0} ${hex(adler32(enc.encode(meta)))}\n`);
   return lines.join('');
@@ -96,7 +104,11 @@ test('exact bytes: no final newline, empty files, blank lines, non-ASCII, keys w
 });
 
 test('NOTFOUND and FATAL', () => {
-  const nf = parseFrames(frameSet([['memory.stat', 'anon 0\n']], { head: ['=== CGROUP v1', '=== NOTFOUND 0e3a7c38-8a55-4bc0-8a1b-1d3b3b8f4a11'] }));
+  const nf = parseFrames(
+    frameSet([['memory.stat', 'anon 0\n']], {
+      head: ['=== CGROUP v1', '=== NOTFOUND 0e3a7c38-8a55-4bc0-8a1b-1d3b3b8f4a11'],
+    }),
+  );
   assert.equal(nf.notFound, true);
   assert.equal(nf.complete, true);
   assert.equal(nf.podPath, null);
@@ -122,14 +134,45 @@ test('what is detected: truncation, altered bytes and lines, lost frames, garbag
   check(good.slice(0, good.indexOf('4096') + 2), /memory.current: truncated after 2 of 5 bytes/, ['memory.stat']);
   check(good.slice(0, -1), /middle of a line/, ['memory.stat', 'memory.current']);
   check(good.replace('anon 1', 'anon 7'), /memory.stat: checksum mismatch/, ['memory.current']);
-  check(good.replace('BEGIN memory.stat 7', 'BEGIN memory.stat 8'), /memory.stat: its 8 bytes are not followed|memory.stat: no END/, ['memory.current']);
-  check(good.replace('kubepods-pod1', 'kubepods-pod2'), /frame set checksum mismatch/, ['memory.stat', 'memory.current']);
-  check(good.replace('=== DONE 2', '=== DONE 3'), /printed 3 file frame\(s\).*2 and 0 arrived/, ['memory.stat', 'memory.current']);
-  check(`kubelet says hello\n${good}`, /1 line\(s\) of garbage before the reader's header, first "kubelet says hello"/, ['memory.stat', 'memory.current']);
-  check(good.replace('=== BEGIN memory.current', 'oops\n=== BEGIN memory.current'), /unexpected line "oops"/, ['memory.stat', 'memory.current']);
+  check(
+    good.replace('BEGIN memory.stat 7', 'BEGIN memory.stat 8'),
+    /memory.stat: its 8 bytes are not followed|memory.stat: no END/,
+    ['memory.current'],
+  );
+  check(good.replace('kubepods-pod1', 'kubepods-pod2'), /frame set checksum mismatch/, [
+    'memory.stat',
+    'memory.current',
+  ]);
+  check(good.replace('=== DONE 2', '=== DONE 3'), /printed 3 file frame\(s\).*2 and 0 arrived/, [
+    'memory.stat',
+    'memory.current',
+  ]);
+  check(
+    `kubelet says hello\n${good}`,
+    /1 line\(s\) of garbage before the reader's header, first "kubelet says hello"/,
+    ['memory.stat', 'memory.current'],
+  );
+  check(good.replace('=== BEGIN memory.current', 'oops\n=== BEGIN memory.current'), /unexpected line "oops"/, [
+    'memory.stat',
+    'memory.current',
+  ]);
   check(`${good}more\n`, /data after the end of the frame set/, ['memory.stat', 'memory.current']);
-  check(frameSet([['memory.stat', 'a\n'], ['memory.stat', 'b\n']]), /printed twice/, ['memory.stat']);
-  check(frameSet([['../etc/passwd', 'x\n'], ['memory.stat', 'a\n']]), /malformed BEGIN/, ['memory.stat']);
+  check(
+    frameSet([
+      ['memory.stat', 'a\n'],
+      ['memory.stat', 'b\n'],
+    ]),
+    /printed twice/,
+    ['memory.stat'],
+  );
+  check(
+    frameSet([
+      ['../etc/passwd', 'x\n'],
+      ['memory.stat', 'a\n'],
+    ]),
+    /malformed BEGIN/,
+    ['memory.stat'],
+  );
   check(frameSet([['__proto__', 'x\n']]), /malformed BEGIN/, []);
   check(good.replace('memwhy-reader 1', 'memwhy-reader 2'), /format 2 is not the supported 1/, []);
   check('', /printed nothing/, []);
@@ -140,7 +183,11 @@ test('what is detected: truncation, altered bytes and lines, lost frames, garbag
   // so the set is not complete (the property test below found this; the reader never prints them).
   const blank = parseFrames(`${good}\n\n`);
   assert.equal(blank.complete, false, 'blank lines after DONE are reported');
-  assert.deepEqual(Object.keys(blank.files).sort(), ['memory.current', 'memory.stat'], 'blank lines after DONE lose no file');
+  assert.deepEqual(
+    Object.keys(blank.files).sort(),
+    ['memory.current', 'memory.stat'],
+    'blank lines after DONE lose no file',
+  );
   // Not text at all.
   assert.equal(parseFrames(42 as unknown as string).complete, false);
 });
@@ -150,7 +197,14 @@ test('parseFrameSets: watch output split at any chunk boundary gives the same se
   const all = sets.join('');
   const whole = parseFrameSets(all);
   assert.equal(whole.rest, '');
-  assert.deepEqual(whole.sets.map((s) => [s.complete, s.header?.seq, s.files['memory.current']]), [[true, 1, '4096\n'], [true, 2, '8192\n'], [true, 3, '12288\n']]);
+  assert.deepEqual(
+    whole.sets.map((s) => [s.complete, s.header?.seq, s.files['memory.current']]),
+    [
+      [true, 1, '4096\n'],
+      [true, 2, '8192\n'],
+      [true, 3, '12288\n'],
+    ],
+  );
   fc.assert(
     fc.property(fc.array(fc.integer({ min: 1, max: all.length - 1 }), { maxLength: 6 }), (cuts) => {
       const points = [...new Set(cuts)].sort((a, b) => a - b);
@@ -172,14 +226,18 @@ test('parseFrameSets: watch output split at any chunk boundary gives the same se
   const first = sets[0] as string;
   const cut = first.slice(0, first.indexOf('\n', 60) + 1) + all.slice(first.length);
   const r = parseFrameSets(cut);
-  assert.deepEqual(r.sets.map((s) => s.complete), [false, true, true]);
+  assert.deepEqual(
+    r.sets.map((s) => s.complete),
+    [false, true, true],
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
 // Properties over the real output.
 
 function filesAreFromOriginal(p: ParsedFrames, original: ParsedFrames): void {
-  for (const [k, v] of Object.entries(p.files)) assert.equal(v, original.files[k], `${k} must be the original content or absent`);
+  for (const [k, v] of Object.entries(p.files))
+    assert.equal(v, original.files[k], `${k} must be the original content or absent`);
 }
 
 test('property: truncated real output never throws, is never complete, keeps only intact files', () => {
@@ -221,7 +279,16 @@ test('property: inserted, deleted or replaced runs of text never throw and never
       fc.property(
         fc.integer({ min: 0, max: text.length - 1 }),
         fc.integer({ min: 0, max: 300 }),
-        fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('\n', '=== DONE 1 0 00000001\n', '=== BEGIN memory.stat 3\n', '=== END memory.stat 00000001\n', 'memwhy-reader 1 once 1\n')),
+        fc.oneof(
+          fc.string({ maxLength: 40 }),
+          fc.constantFrom(
+            '\n',
+            '=== DONE 1 0 00000001\n',
+            '=== BEGIN memory.stat 3\n',
+            '=== END memory.stat 00000001\n',
+            'memwhy-reader 1 once 1\n',
+          ),
+        ),
         (at, drop, insert) => {
           const mutated = text.slice(0, at) + insert + text.slice(at + drop);
           if (mutated === text) return;
@@ -256,12 +323,15 @@ test('regression (fast-check seed 1097015774, path "212"): a lone newline insert
 
 test('property: arbitrary input never throws and is never complete', () => {
   fc.assert(
-    fc.property(fc.oneof(fc.string(), fc.uint8Array({ maxLength: 500 }), fc.constant('memwhy-reader 1 once 1\n')), (input) => {
-      const p = parseFrames(input);
-      assert.equal(p.complete, false);
-      const s = parseFrameSets(typeof input === 'string' ? input : Buffer.from(input).toString('latin1'));
-      for (const set of s.sets) assert.equal(set.complete, false);
-    }),
+    fc.property(
+      fc.oneof(fc.string(), fc.uint8Array({ maxLength: 500 }), fc.constant('memwhy-reader 1 once 1\n')),
+      (input) => {
+        const p = parseFrames(input);
+        assert.equal(p.complete, false);
+        const s = parseFrameSets(typeof input === 'string' ? input : Buffer.from(input).toString('latin1'));
+        for (const set of s.sets) assert.equal(set.complete, false);
+      },
+    ),
     { numRuns: 500 },
   );
 });

@@ -16,7 +16,9 @@ const MI = 1024 ** 2;
 const GI = 1024 ** 3;
 
 /** The fields of the first OOM parser, without those added since (asserted on their own). */
-function firstFields(e: KernelOomEvent | undefined): Omit<KernelOomEvent, 'memcgFailcnt' | 'memsw' | 'memcgStats'> | undefined {
+function firstFields(
+  e: KernelOomEvent | undefined,
+): Omit<KernelOomEvent, 'memcgFailcnt' | 'memsw' | 'memcgStats'> | undefined {
   if (!e) return e;
   const { memcgFailcnt: _f, memsw: _m, memcgStats: _s, ...rest } = e;
   return rest;
@@ -56,7 +58,11 @@ function yamlMessages(text: string): string[] {
     if (!m) continue;
     const indent = (m[1] ?? '').length;
     const parts = [m[2] ?? ''];
-    while (i + 1 < lines.length && /^\s*/.exec(lines[i + 1] ?? '')![0].length > indent && !/^\s*- /.test(lines[i + 1] ?? '')) {
+    while (
+      i + 1 < lines.length &&
+      /^\s*/.exec(lines[i + 1] ?? '')![0].length > indent &&
+      !/^\s*- /.test(lines[i + 1] ?? '')
+    ) {
       parts.push((lines[++i] ?? '').trim());
     }
     let value = parts.join(' ').trim();
@@ -163,7 +169,7 @@ describe('parseEvictionMessage', () => {
       format: 'node-condition',
     });
 
-    const before = parseEvictionMessage(lineWith(text, 'which exceeds its request of 0. \''));
+    const before = parseEvictionMessage(lineWith(text, "which exceeds its request of 0. '"));
     const after = parseEvictionMessage(lineWith(text, 'has larger consumption of ephemeral-storage'));
     const hello = [{ name: 'hello-pod', usageBytes: 20977608 * KI, requestBytes: 0 }];
     assert.equal(before?.resource, 'ephemeral-storage');
@@ -174,10 +180,14 @@ describe('parseEvictionMessage', () => {
     assert.equal(after?.format, 'threshold');
 
     const hog = parseEvictionMessage(lineWith(text, 'high-priority-memory-hog'));
-    assert.deepEqual(hog?.containers, [{ name: 'high-priority-memory-hog', usageBytes: 166088 * KI, requestBytes: 10 * MI }]);
+    assert.deepEqual(hog?.containers, [
+      { name: 'high-priority-memory-hog', usageBytes: 166088 * KI, requestBytes: 10 * MI },
+    ]);
 
     const crawler = parseEvictionMessage(lineWith(text, 'proprietary-crawler'));
-    assert.deepEqual(crawler?.containers, [{ name: 'proprietary-crawler', usageBytes: 9402820 * KI, requestBytes: 7e9 }]);
+    assert.deepEqual(crawler?.containers, [
+      { name: 'proprietary-crawler', usageBytes: 9402820 * KI, requestBytes: 7e9 },
+    ]);
 
     assert.equal(parseEvictionMessage(lineWith(text, 'Stopping container egg')), null);
     assert.equal(parseEvictionMessage(lineWith(text, 'ExceededGracePeriod')), null);
@@ -228,11 +238,18 @@ describe('parseEvictionAnnotations', () => {
   });
 
   test('empty lists, missing usage, pod-level keys', () => {
-    assert.deepEqual(parseEvictionAnnotations({ offending_containers: '', offending_containers_usage: '', starved_resource: 'memory' }), {
-      resource: 'memory',
-      containers: [],
-      pod: null,
-    });
+    assert.deepEqual(
+      parseEvictionAnnotations({
+        offending_containers: '',
+        offending_containers_usage: '',
+        starved_resource: 'memory',
+      }),
+      {
+        resource: 'memory',
+        containers: [],
+        pod: null,
+      },
+    );
     assert.deepEqual(parseEvictionAnnotations({ offending_containers: 'a,b', offending_containers_usage: '1Ki' }), {
       resource: null,
       containers: [
@@ -241,11 +258,15 @@ describe('parseEvictionAnnotations', () => {
       ],
       pod: null,
     });
-    assert.deepEqual(parseEvictionAnnotations({ offending_pod: 'web-0', offending_pod_usage: '900Mi', starved_resource: 'memory' })?.pod, {
-      name: 'web-0',
-      usageBytes: 900 * MI,
-      requestBytes: null,
-    });
+    assert.deepEqual(
+      parseEvictionAnnotations({ offending_pod: 'web-0', offending_pod_usage: '900Mi', starved_resource: 'memory' })
+        ?.pod,
+      {
+        name: 'web-0',
+        usageBytes: 900 * MI,
+        requestBytes: null,
+      },
+    );
   });
 
   test('no eviction annotations → null', () => {
@@ -331,16 +352,23 @@ describe('parseSchedulingMessage', () => {
         ],
       },
     );
-    assert.deepEqual(parseSchedulingMessage("0/5 nodes are available: 2 node(s) had taint {dedicated: a,b}, that the pod didn't tolerate, 3 Insufficient memory."), {
-      totalNodes: 5,
-      insufficientMemory: 3,
-      reasons: [
-        { count: 2, reason: "node(s) had taint {dedicated: a,b}, that the pod didn't tolerate" },
-        { count: 3, reason: 'Insufficient memory' },
-      ],
-    });
+    assert.deepEqual(
+      parseSchedulingMessage(
+        "0/5 nodes are available: 2 node(s) had taint {dedicated: a,b}, that the pod didn't tolerate, 3 Insufficient memory.",
+      ),
+      {
+        totalNodes: 5,
+        insufficientMemory: 3,
+        reasons: [
+          { count: 2, reason: "node(s) had taint {dedicated: a,b}, that the pod didn't tolerate" },
+          { count: 3, reason: 'Insufficient memory' },
+        ],
+      },
+    );
     // A dotted resource name is not a sentence end.
-    assert.deepEqual(parseSchedulingMessage('0/2 nodes are available: 2 Insufficient nvidia.com/gpu.')?.reasons, [{ count: 2, reason: 'Insufficient nvidia.com/gpu' }]);
+    assert.deepEqual(parseSchedulingMessage('0/2 nodes are available: 2 Insufficient nvidia.com/gpu.')?.reasons, [
+      { count: 2, reason: 'Insufficient nvidia.com/gpu' },
+    ]);
   });
 
   test('other text → null', () => {
@@ -394,7 +422,8 @@ describe('parseKernelOomLog', () => {
   test('AKS pod-limit OOM: oom_memcg is the pod slice; the trailing second invocation is a truncated event', () => {
     const events = parseKernelOomLog(fixture('kernel-oom.aks-5.15-cgroupv2.pod-limit-100Mi.syslog.log'));
     assert.equal(events.length, 2);
-    const pod = '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5931aa75_4603_4e65_b552_7c71cf55cfb5.slice';
+    const pod =
+      '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5931aa75_4603_4e65_b552_7c71cf55cfb5.slice';
     assert.equal(events[0]?.memcgFailcnt, 6402);
     assert.deepEqual(firstFields(events[0]), {
       time: 'Oct 12 19:00:20',
@@ -449,7 +478,11 @@ describe('parseKernelOomLog', () => {
     test('legacy "Task in … killed as a result of limit of …" (3.13), oom_score_adj from the task table', () => {
       const [legacy] = parseKernelOomLog(sectionAbout(text, 'lines 187-217'));
       assert.equal(legacy?.memcgFailcnt, 4152239);
-      assert.equal(legacy?.memcgStats?.inactive_anon, 560 * KI, 'v1 inline stats in kB, summed over the blocks printed');
+      assert.equal(
+        legacy?.memcgStats?.inactive_anon,
+        560 * KI,
+        'v1 inline stats in kB, summed over the blocks printed',
+      );
       assert.deepEqual(parseKernelOomLog(sectionAbout(text, 'lines 187-217')).map(firstFields), [
         {
           time: null,
@@ -491,7 +524,11 @@ describe('parseKernelOomLog', () => {
       assert.equal(e?.taskMemcg, docker);
       assert.equal(e?.memcgUsageBytes, 307112 * KI);
       assert.equal(e?.memcgLimitBytes, 307200 * KI);
-      assert.deepEqual(e?.memsw, { usageBytes: 614400 * KI, limitBytes: 614400 * KI, failcnt: 11 }, 'memory+swap is its own counter');
+      assert.deepEqual(
+        e?.memsw,
+        { usageBytes: 614400 * KI, limitBytes: 614400 * KI, failcnt: 11 },
+        'memory+swap is its own counter',
+      );
       assert.equal(e?.memcgStats?.swap, 307288 * KI);
       assert.equal(e?.anonRssBytes, 248180 * KI);
       assert.equal(e?.shmemRssBytes, 0);
@@ -507,7 +544,8 @@ describe('parseKernelOomLog', () => {
         {
           time: 'Aug 30 06:58:55.050705',
           constraint: 'CONSTRAINT_MEMCG',
-          oomMemcg: '/lxc.payload....-lxc/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podeded8c65_6e8e_4c6e_a889_3e427565c740.slice',
+          oomMemcg:
+            '/lxc.payload....-lxc/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podeded8c65_6e8e_4c6e_a889_3e427565c740.slice',
           taskMemcg:
             '/lxc.payload.ny2g2r5hh3-lxc/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podeded8c65_6e8e_4c6e_a889_3e427565c740.slice/' +
             'cri-containerd-ec9ee26695deb4cc72bc665efff1cf3a03fdfb12f1303e02fe9252985e084a95.scope',
@@ -586,7 +624,10 @@ describe('parseKernelOomLog', () => {
       '3,1001,139201482,-;Memory cgroup out of memory: Killed process 7 (app) total-vm:10kB, anon-rss:8kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:-997',
       'May 19 18:14:43 host containerd[1]: Memory cgroup out of memory: Killed process 8 (x) total-vm:1kB, anon-rss:1kB, file-rss:0kB',
     ].join('\n');
-    assert.deepEqual(parseKernelOomLog(log).map((e) => [e.time, e.pid, e.oomScoreAdj]), [['139201482', 7, -997]]);
+    assert.deepEqual(
+      parseKernelOomLog(log).map((e) => [e.time, e.pid, e.oomScoreAdj]),
+      [['139201482', 7, -997]],
+    );
   });
 
   test('truncated logs: cut before the kill line, cut before the summary', () => {
@@ -696,13 +737,21 @@ describe('never throws (fast-check)', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (s) => {
         parseAll(s);
         assert.equal(typeof describeExitCode(s.length - 200, s.length % 70), 'string');
-        assert.equal(parseEvictionAnnotations({ offending_containers: s, offending_containers_usage: s, starved_resource: s }) !== undefined, true);
+        assert.equal(
+          parseEvictionAnnotations({ offending_containers: s, offending_containers_usage: s, starved_resource: s }) !==
+            undefined,
+          true,
+        );
       }),
     );
   });
 
   test('random mixes of format fragments', () => {
-    fc.assert(fc.property(fc.array(fc.oneof(token, fc.string({ maxLength: 8 })), { maxLength: 40 }), (parts) => parseAll(parts.join(''))));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(token, fc.string({ maxLength: 8 })), { maxLength: 40 }), (parts) =>
+        parseAll(parts.join('')),
+      ),
+    );
   });
 
   test('randomly truncated fixture text', () => {
@@ -717,9 +766,13 @@ describe('never throws (fast-check)', () => {
 
   test('describeExitCode accepts anything', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer(), fc.double(), fc.constant(null)), fc.oneof(fc.integer(), fc.constant(null), fc.constant(undefined)), (code, sig) => {
-        assert.ok(describeExitCode(code, sig).length > 0);
-      }),
+      fc.property(
+        fc.oneof(fc.integer(), fc.double(), fc.constant(null)),
+        fc.oneof(fc.integer(), fc.constant(null), fc.constant(undefined)),
+        (code, sig) => {
+          assert.ok(describeExitCode(code, sig).length > 0);
+        },
+      ),
     );
   });
 });

@@ -52,7 +52,10 @@ test('pod-level limit: the container without its own limit is bounded by it; no 
 test('pod-level QoS follows ComputePodQOS: only the pod-level resources count when set', () => {
   const guaranteed = pod({ containers: [{ name: 'a' }], resources: { limits: { memory: '1Gi', cpu: '1' } } });
   assert.equal(qosClass(guaranteed), 'Guaranteed', 'requests default to the pod-level limits');
-  const burstable = pod({ containers: [{ name: 'a', resources: { limits: { memory: '1Gi', cpu: '1' } } }], resources: { requests: { memory: '512Mi' }, limits: { memory: '1Gi' } } });
+  const burstable = pod({
+    containers: [{ name: 'a', resources: { limits: { memory: '1Gi', cpu: '1' } } }],
+    resources: { requests: { memory: '512Mi' }, limits: { memory: '1Gi' } },
+  });
   assert.equal(qosClass(burstable), 'Burstable');
 });
 
@@ -65,7 +68,10 @@ test('in-place resize: the cgroup holds status resources; spec kept apart; pod.r
   assert.equal(c.requestBytes, 6 * Gi);
   assert.equal(c.specRequestBytes, 8 * Gi);
   assert.equal(c.headroom.bytesToLimit, 12 * Gi - 10498404352);
-  assert.deepEqual(a.pod.resize, { state: 'pending', message: "Node didn't have enough capacity: memory, requested: 8589934592, capacity: 16777216000" });
+  assert.deepEqual(a.pod.resize, {
+    state: 'pending',
+    message: "Node didn't have enough capacity: memory, requested: 8589934592, capacity: 16777216000",
+  });
   assert.equal(a.requests.effectiveRequestBytes, 8 * Gi);
   assert.equal(a.node?.requestedBytes, 8 * Gi);
   const out = renderText(a, { color: false, width: 200 });
@@ -76,13 +82,53 @@ test('in-place resize: the cgroup holds status resources; spec kept apart; pod.r
 test('resize Infeasible: the scheduler counts allocated and actual only; states from conditions and the old field', () => {
   const statuses = [{ name: 'a', resources: { requests: { memory: '1Gi' } }, allocatedResources: { memory: '1Gi' } }];
   const spec = { containers: [{ name: 'a', resources: { requests: { memory: '4Gi' } } }] };
-  const infeasible = pod(spec, { phase: 'Running', containerStatuses: statuses, conditions: [{ type: 'PodResizePending', status: 'True', reason: 'Infeasible', message: 'Node does not have enough memory' }] });
+  const infeasible = pod(spec, {
+    phase: 'Running',
+    containerStatuses: statuses,
+    conditions: [
+      { type: 'PodResizePending', status: 'True', reason: 'Infeasible', message: 'Node does not have enough memory' },
+    ],
+  });
   assert.equal(requestSummary(infeasible).effectiveRequestBytes, 1 * Gi);
-  assert.equal(analyse({ pod: infeasible, node: null, nodes: null, nodePods: null, events: null, summary: null, podMetrics: null, kernelLog: null, cgroupFiles: null, missing: {} }, { now: NOW }).pod.resize?.state, 'infeasible');
+  assert.equal(
+    analyse(
+      {
+        pod: infeasible,
+        node: null,
+        nodes: null,
+        nodePods: null,
+        events: null,
+        summary: null,
+        podMetrics: null,
+        kernelLog: null,
+        cgroupFiles: null,
+        missing: {},
+      },
+      { now: NOW },
+    ).pod.resize?.state,
+    'infeasible',
+  );
   const deferred = pod(spec, { phase: 'Running', containerStatuses: statuses });
   assert.equal(requestSummary(deferred).effectiveRequestBytes, 4 * Gi, 'spec counts while the resize may still happen');
   const progress = pod(spec, { phase: 'Running', conditions: [{ type: 'PodResizeInProgress', status: 'True' }] });
-  assert.equal(analyse({ pod: progress, node: null, nodes: null, nodePods: null, events: null, summary: null, podMetrics: null, kernelLog: null, cgroupFiles: null, missing: {} }, { now: NOW }).pod.resize?.state, 'in-progress');
+  assert.equal(
+    analyse(
+      {
+        pod: progress,
+        node: null,
+        nodes: null,
+        nodePods: null,
+        events: null,
+        summary: null,
+        podMetrics: null,
+        kernelLog: null,
+        cgroupFiles: null,
+        missing: {},
+      },
+      { now: NOW },
+    ).pod.resize?.state,
+    'in-progress',
+  );
 });
 
 test('v1 memory+swap decided: said so, raising the memory limit alone will not help, shmem share from the kernel stats', async () => {
@@ -99,7 +145,10 @@ test('v1 memory+swap decided: said so, raising the memory limit alone will not h
 
 test('memory at its limit and memsw too: the memory limit decided, the usual advice', async () => {
   const a = await run('oomkilled-v1-memsw-shmem', (f) => {
-    f.kernelLog = (f.kernelLog ?? '').replace('memory: usage 614400kB, limit 1048576kB, failcnt 0', 'memory: usage 1048576kB, limit 1048576kB, failcnt 189');
+    f.kernelLog = (f.kernelLog ?? '').replace(
+      'memory: usage 614400kB, limit 1048576kB, failcnt 0',
+      'memory: usage 1048576kB, limit 1048576kB, failcnt 189',
+    );
   });
   const oom = verdict(a, 'OOMKilled');
   assert.doesNotMatch(oom.summary, /memsw/);
@@ -125,8 +174,14 @@ test('memory.oom.group: oom_kill 2 with oom_group_kill 1 is one group kill; the 
   assert.equal(a.podLevel?.localOoms, 1);
   const counted = oom.evidence.find((e) => /memory\.events\.local at the pod's cgroup/.test(e.text));
   assert.ok(counted, text(oom));
-  assert.match(counted.source, /kubepods-burstable-pode09072ea_ab0f_42d7_bc74_115278dcf755\.slice\/memory\.events\.local oom$/);
-  assert.match(text(oom), /oom_group_kill 1 with oom_kill 2 .*one OOM that killed all the processes of a container together/s);
+  assert.match(
+    counted.source,
+    /kubepods-burstable-pode09072ea_ab0f_42d7_bc74_115278dcf755\.slice\/memory\.events\.local oom$/,
+  );
+  assert.match(
+    text(oom),
+    /oom_group_kill 1 with oom_kill 2 .*one OOM that killed all the processes of a container together/s,
+  );
   assert.doesNotMatch(text(oom), /2 OOM kill\(s\)/);
   // With the kernel log, the kernel's group kill line says it too.
   const logged = await run('v2-lab-pod-level-limit');
@@ -145,7 +200,11 @@ test("exit 137 with reason Error: the pod cgroup's memory.events oom_kill settle
 
 test('exit 137 with reason Error and no OOM anywhere on v2: ExitWithoutOOM, with the pod counter as evidence', async () => {
   const a = await run('v2-lab-exit137-lost-oom-event', (f) => {
-    for (const [k, v] of Object.entries(f.cgroupFiles ?? {})) if (k.endsWith('memory.events')) (f.cgroupFiles as Record<string, string>)[k] = v.replace(/oom_kill \d+/, 'oom_kill 0').replace(/oom_group_kill \d+/, 'oom_group_kill 0');
+    for (const [k, v] of Object.entries(f.cgroupFiles ?? {}))
+      if (k.endsWith('memory.events'))
+        (f.cgroupFiles as Record<string, string>)[k] = v
+          .replace(/oom_kill \d+/, 'oom_kill 0')
+          .replace(/oom_group_kill \d+/, 'oom_group_kill 0');
   });
   const exit = verdict(a, 'ExitWithoutOOM');
   assert.match(text(exit), /Nor did the pod cgroup/);
@@ -154,8 +213,19 @@ test('exit 137 with reason Error and no OOM anywhere on v2: ExitWithoutOOM, with
 test('ephemeral containers are listed and never requested; a sidecar gets the oom_score_adj of the smallest regular container', async () => {
   const a = await run('ephemeral-and-sidecar-v2');
   const [sidecar, app, debug] = a.containers;
-  assert.deepEqual(a.containers.map((c) => [c.name, c.kind]), [['log-shipper', 'sidecar'], ['metrics-server', 'container'], ['debugger-x7k2q', 'ephemeral']]);
-  assert.equal(a.requests.effectiveRequestBytes, 264 * Mi, 'sidecar 64Mi + app 200Mi; the ephemeral container requests nothing');
+  assert.deepEqual(
+    a.containers.map((c) => [c.name, c.kind]),
+    [
+      ['log-shipper', 'sidecar'],
+      ['metrics-server', 'container'],
+      ['debugger-x7k2q', 'ephemeral'],
+    ],
+  );
+  assert.equal(
+    a.requests.effectiveRequestBytes,
+    264 * Mi,
+    'sidecar 64Mi + app 200Mi; the ephemeral container requests nothing',
+  );
   const capacity = a.node?.capacityBytes as number;
   assert.equal(app?.oomScoreAdj, 1000 - Math.floor((1000 * 200 * Mi) / capacity));
   assert.equal(sidecar?.oomScoreAdj, app?.oomScoreAdj, 'min(own 64Mi rating, smallest regular container)');
@@ -164,7 +234,10 @@ test('ephemeral containers are listed and never requested; a sidecar gets the oo
 });
 
 test('oom_score_adj with pod-level requests: the unclaimed part is shared equally among the containers', () => {
-  const p = pod({ containers: [{ name: 'a', resources: { requests: { memory: '100Mi' } } }, { name: 'b' }], resources: { requests: { memory: '300Mi' } } });
+  const p = pod({
+    containers: [{ name: 'a', resources: { requests: { memory: '100Mi' } } }, { name: 'b' }],
+    resources: { requests: { memory: '300Mi' } },
+  });
   const specs = containerSpecs(p);
   const a = oomScoreRequests(p, specs, specs[0]!);
   const b = oomScoreRequests(p, specs, specs[1]!);
@@ -193,7 +266,10 @@ test('a truncated memory.stat and an empty memory.events: working set unknown, n
   const c = a.containers[0]!;
   assert.equal(c.usageBytes, 10498404352, 'memory.current was fine');
   assert.equal(c.workingSetBytes, null, 'without inactive_file the working set is unknown, not the usage');
-  assert.deepEqual(a.facts.unreadable.map((u) => u.file.slice(u.file.lastIndexOf('/') + 1)), ['memory.stat', 'memory.events']);
+  assert.deepEqual(
+    a.facts.unreadable.map((u) => u.file.slice(u.file.lastIndexOf('/') + 1)),
+    ['memory.stat', 'memory.events'],
+  );
   assert.match(a.facts.unreadable[0]!.problem, /cut short/);
   assert.equal(a.facts.unreadable[1]!.problem, 'empty file');
   assert.equal(verdict(a, 'Unreadable').container, 'metrics-server');
@@ -201,12 +277,17 @@ test('a truncated memory.stat and an empty memory.events: working set unknown, n
 
 test('files over the size cap and reader frames that failed their checksum land in facts.unreadable', async () => {
   const a = await run('cgroupv2-elastic-relocated', (f) => {
-    const dir = Object.keys(f.cgroupFiles ?? {}).find((k) => k.endsWith('/memory.stat'))!.replace(/\/memory\.stat$/, '');
+    const dir = Object.keys(f.cgroupFiles ?? {})
+      .find((k) => k.endsWith('/memory.stat'))!
+      .replace(/\/memory\.stat$/, '');
     f.missing[`cgroup/${dir}/memory.numa_stat`] = 'skipped: 2097152 bytes, larger than 1 MiB';
     f.missing['cgroup/other.slice/memory.stat'] = 'skipped: 2097152 bytes, larger than 1 MiB';
     f.unreadable = [{ file: 'cgroup/kubepods.slice/memory.stat', problem: 'frame checksum mismatch' }];
   });
-  assert.deepEqual(a.facts.unreadable.map((u) => u.problem), ['skipped: 2097152 bytes, larger than 1 MiB', 'frame checksum mismatch']);
+  assert.deepEqual(
+    a.facts.unreadable.map((u) => u.problem),
+    ['skipped: 2097152 bytes, larger than 1 MiB', 'frame checksum mismatch'],
+  );
   assert.ok(a.verdicts.some((v) => v.kind === 'Unreadable'));
 });
 
@@ -218,7 +299,7 @@ test('the cAdvisor metric names beside the figures: v2 anon/file, v1 total_rss/t
   assert.equal(byName.container_memory_rss?.computedAs, 'memory.stat anon');
   assert.equal(byName.container_memory_cache?.computedAs, 'memory.stat file');
   assert.equal(byName.container_memory_max_usage_bytes?.bytes, 18772946944, 'memory.peak');
-  const v1 = (analyse(await loadSnapshot('examples/oomkilled-container'), { now: NOW })).containers[0]!;
+  const v1 = analyse(await loadSnapshot('examples/oomkilled-container'), { now: NOW }).containers[0]!;
   const v1Names = Object.fromEntries(v1.views.prometheus.map((p) => [p.metric, p.computedAs]));
   assert.equal(v1Names.container_memory_rss, 'memory.stat total_rss');
   assert.equal(v1Names.container_memory_cache, 'memory.stat total_cache');
@@ -229,7 +310,10 @@ test('a cgroup v1 node on kubelet ≥ 1.35 gets a note: failCgroupV1 was set to 
   const facts = await loadSnapshot('examples/oomkilled-container');
   facts.node = { ...facts.node, status: { ...facts.node?.status, nodeInfo: { kubeletVersion: 'v1.35.2' } } };
   const a = analyse(facts, { now: NOW });
-  assert.ok(a.notices.some((n) => /failCgroupV1/.test(n.message)), JSON.stringify(a.notices));
+  assert.ok(
+    a.notices.some((n) => /failCgroupV1/.test(n.message)),
+    JSON.stringify(a.notices),
+  );
   facts.node.status!.nodeInfo = { kubeletVersion: 'v1.34.1' };
   assert.ok(!analyse(facts, { now: NOW }).notices.some((n) => /failCgroupV1/.test(n.message)));
 });
@@ -248,7 +332,10 @@ test('swap in use where LimitedSwap would give none is pointed out', async () =>
   const guaranteed = await run('cgroupv2-elastic-relocated', (f) => {
     f.pod.status = { ...f.pod.status, qosClass: 'Guaranteed' };
   });
-  assert.match(renderText(guaranteed, { color: false, width: 300 }), /swap in use although LimitedSwap gives none to this container/);
+  assert.match(
+    renderText(guaranteed, { color: false, width: 300 }),
+    /swap in use although LimitedSwap gives none to this container/,
+  );
   const burstable = await run('cgroupv2-elastic-relocated');
   assert.doesNotMatch(renderText(burstable, { color: false, width: 300 }), /LimitedSwap/);
 });
@@ -256,8 +343,16 @@ test('swap in use where LimitedSwap would give none is pointed out', async () =>
 test("a 137 is not blamed on the pod's OOM count when another container's reported OOM explains it", async () => {
   const a = await run('v2-lab-exit137-lost-oom-event', (f) => {
     f.pod.spec?.containers?.push({ name: 'other', resources: { limits: { memory: '50Mi' } } });
-    f.pod.status?.containerStatuses?.push({ name: 'other', restartCount: 1, state: { running: {} }, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } } });
+    f.pod.status?.containerStatuses?.push({
+      name: 'other',
+      restartCount: 1,
+      state: { running: {} },
+      lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } },
+    });
   });
-  assert.deepEqual(a.verdicts.filter((v) => v.kind === 'OOMKilled').map((v) => v.container), ['other']);
+  assert.deepEqual(
+    a.verdicts.filter((v) => v.kind === 'OOMKilled').map((v) => v.container),
+    ['other'],
+  );
   assert.equal(verdict(a, 'ExitWithoutOOM').container, 'app');
 });

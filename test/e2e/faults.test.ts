@@ -36,7 +36,11 @@ interface Cli {
 }
 
 function spawnCli(args: string[]): Cli {
-  const child = spawn(process.execPath, [DIST, ...args], { cwd: scratch, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: scratch }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [DIST, ...args], {
+    cwd: scratch,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: scratch },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   let signalledAt: number | null = null;
@@ -62,7 +66,10 @@ function spawnCli(args: string[]): Cli {
 }
 
 function readers(c: Cluster): string[] {
-  return c.state.pods.filter((p) => p.metadata?.labels?.[MANAGED_BY] === 'kubectl-memwhy').map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
+  return c.state.pods
+    .filter((p) => p.metadata?.labels?.[MANAGED_BY] === 'kubectl-memwhy')
+    .map((p) => `${p.metadata.namespace}/${p.metadata.name}`)
+    .sort();
 }
 
 /** Calls `fn` when the API server stores a pod matching `pred` (before it answers the create). */
@@ -89,7 +96,12 @@ function forgedKubeconfig(c: Cluster, forge: Forge): string {
   return path;
 }
 
-const WORDS: Record<string, RegExp> = { SIGINT: /interrupted: cleaning up/, SIGTERM: /terminated: cleaning up/, SIGHUP: /hung up: cleaning up/, SIGQUIT: /quit: cleaning up/ };
+const WORDS: Record<string, RegExp> = {
+  SIGINT: /interrupted: cleaning up/,
+  SIGTERM: /terminated: cleaning up/,
+  SIGHUP: /hung up: cleaning up/,
+  SIGQUIT: /quit: cleaning up/,
+};
 
 describe('fault matrix: every signal × every stage of the reader pod, through a proxy', { skip: distSkip }, () => {
   let c: Cluster;
@@ -97,7 +109,10 @@ describe('fault matrix: every signal × every stage of the reader pod, through a
   let kc: string;
   before(async () => {
     // kubectl and memwhy send no credentials to an http:// server: the cluster maps those requests to admin.
-    c = await startCluster(loadSnapshotState(join(ROOT, 'examples', 'cache-driven')), { kubelet: { stepMs: 5, pullMs: 5 }, httpAnonymousUser: 'admin' });
+    c = await startCluster(loadSnapshotState(join(ROOT, 'examples', 'cache-driven')), {
+      kubelet: { stepMs: 5, pullMs: 5 },
+      httpAnonymousUser: 'admin',
+    });
     forge = await startForge(c.httpUrl);
     kc = forgedKubeconfig(c, forge);
   });
@@ -109,13 +124,22 @@ describe('fault matrix: every signal × every stage of the reader pod, through a
   /** Arms the stage's trigger: it calls `fire` once the run has reached the stage. Returns the disarm. */
   const stages: Record<string, (fire: () => void) => () => void> = {
     // An admission webhook holding the create for 1 s: the signal comes before the API server has answered.
-    'create unanswered (slow webhook)': (fire) => forge.add({ method: 'POST', path: /^\/api\/v1\/namespaces\/default\/pods/, times: 1, delayMs: 1_000, onRequest: () => setTimeout(fire, 50) }),
+    'create unanswered (slow webhook)': (fire) =>
+      forge.add({
+        method: 'POST',
+        path: /^\/api\/v1\/namespaces\/default\/pods/,
+        times: 1,
+        delayMs: 1_000,
+        onRequest: () => setTimeout(fire, 50),
+      }),
     // Stored by the API server, the answer not yet seen by memwhy.
     'create answered, pod Pending': (fire) => onStored(c, isReader, fire),
     // Waiting for the pod to end (the watch is open; its events are slowed down).
-    'waiting for the pod (watch open)': (fire) => forge.add({ method: 'GET', path: /watch=true/, times: 1, delayMs: 300, onRequest: fire }),
+    'waiting for the pod (watch open)': (fire) =>
+      forge.add({ method: 'GET', path: /watch=true/, times: 1, delayMs: 300, onRequest: fire }),
     'reading the log': (fire) => forge.add({ method: 'GET', path: /\/log\?/, times: 1, delayMs: 300, onRequest: fire }),
-    'deleting the pod': (fire) => forge.add({ method: 'DELETE', path: /memwhy-reader-/, times: 1, delayMs: 300, onRequest: fire }),
+    'deleting the pod': (fire) =>
+      forge.add({ method: 'DELETE', path: /memwhy-reader-/, times: 1, delayMs: 300, onRequest: fire }),
   };
 
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) {
@@ -134,7 +158,10 @@ describe('fault matrix: every signal × every stage of the reader pod, through a
           assert.ok(fired, `the stage was reached; stderr: ${res.stderr}`);
           assert.equal(res.code, 130, `exit ${res.code ?? res.signal}; stderr: ${res.stderr}`);
           assert.match(res.stderr, WORDS[sig]!);
-          assert.ok(res.afterSignalMs !== null && res.afterSignalMs < 2_500, `ended ${res.afterSignalMs} ms after the signal`);
+          assert.ok(
+            res.afterSignalMs !== null && res.afterSignalMs < 2_500,
+            `ended ${res.afterSignalMs} ms after the signal`,
+          );
           assert.doesNotMatch(res.stderr, /internal error/);
           assert.deepEqual(readers(c), [], `reader pods left; stderr: ${res.stderr}`);
         } finally {
@@ -145,7 +172,7 @@ describe('fault matrix: every signal × every stage of the reader pod, through a
     }
   }
 
-  test('SIGKILL leaves the pod; the next run removes it once its own deadline has passed, and not another user\'s running reader', async () => {
+  test("SIGKILL leaves the pod; the next run removes it once its own deadline has passed, and not another user's running reader", async () => {
     let cli: Cli | null = null;
     let killed = '';
     const off = onStored(c, isReader, (p) => {
@@ -169,12 +196,26 @@ describe('fault matrix: every signal × every stage of the reader pod, through a
     c.store.create('pods', {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: 'memwhy-reader-lab-node-1-bob11', namespace: 'default', creationTimestamp: new Date(Date.now() - 600_000).toISOString().replace(/\.\d+Z$/, 'Z'), labels: { [MANAGED_BY]: 'kubectl-memwhy', 'app.kubernetes.io/name': 'memwhy-reader' } },
-      spec: { nodeName: 'lab-node-1', restartPolicy: 'Never', activeDeadlineSeconds: 3600, containers: [{ name: 'reader', image: 'busybox:1.36', command: ['sleep', '3600'] }] },
+      metadata: {
+        name: 'memwhy-reader-lab-node-1-bob11',
+        namespace: 'default',
+        creationTimestamp: new Date(Date.now() - 600_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+        labels: { [MANAGED_BY]: 'kubectl-memwhy', 'app.kubernetes.io/name': 'memwhy-reader' },
+      },
+      spec: {
+        nodeName: 'lab-node-1',
+        restartPolicy: 'Never',
+        activeDeadlineSeconds: 3600,
+        containers: [{ name: 'reader', image: 'busybox:1.36', command: ['sleep', '3600'] }],
+      },
     });
     const next = await spawnCli(['busybox', '-o', 'json', '--kubeconfig', kc, '--now', NOW]).done;
     assert.equal(next.code, 0, next.stderr);
-    assert.deepEqual(readers(c), ['default/memwhy-reader-lab-node-1-bob11'], 'the expired one is gone, the running one stays');
+    assert.deepEqual(
+      readers(c),
+      ['default/memwhy-reader-lab-node-1-bob11'],
+      'the expired one is gone, the running one stays',
+    );
     c.store.remove('pods', 'default', 'memwhy-reader-lab-node-1-bob11');
   });
 
@@ -198,10 +239,13 @@ describe('fault matrix: every signal × every stage of the reader pod, through a
     let stored = '';
     const offStored = onStored(c, isReader, (p) => (stored = p.metadata.name));
     try {
-      const res = await spawnCli(['busybox', '-o', 'json', '--kubeconfig', kc, '--now', NOW, '--request-timeout', '1s']).done;
+      const res = await spawnCli(['busybox', '-o', 'json', '--kubeconfig', kc, '--now', NOW, '--request-timeout', '1s'])
+        .done;
       assert.equal(res.code, 0, res.stderr);
       assert.ok(stored, 'the API server stored the pod after memwhy had given up on the answer');
-      const notices = JSON.parse(res.stdout).notices.map((n: { part: string; message: string }) => `${n.part}: ${n.message}`).join('\n');
+      const notices = JSON.parse(res.stdout)
+        .notices.map((n: { part: string; message: string }) => `${n.part}: ${n.message}`)
+        .join('\n');
       assert.match(notices, /did not answer within 1s/);
       assert.doesNotMatch(notices, /deleted reader pod/);
       assert.deepEqual(readers(c), [], 'the late pod was deleted');
@@ -213,7 +257,13 @@ describe('fault matrix: every signal × every stage of the reader pod, through a
 
   test('a create answered after memwhy left (Ctrl-C, a 3 s webhook): it says it is not sure and names the cleanup command', async () => {
     let cli: Cli | null = null;
-    const off = forge.add({ method: 'POST', path: /^\/api\/v1\/namespaces\/default\/pods/, times: 1, delayMs: 3_000, onRequest: () => setTimeout(() => cli?.send('SIGINT'), 50) });
+    const off = forge.add({
+      method: 'POST',
+      path: /^\/api\/v1\/namespaces\/default\/pods/,
+      times: 1,
+      delayMs: 3_000,
+      onRequest: () => setTimeout(() => cli?.send('SIGINT'), 50),
+    });
     try {
       cli = spawnCli(['busybox', '-o', 'json', '--kubeconfig', kc, '--now', NOW]);
       const res = await cli.done;
@@ -239,7 +289,10 @@ describe('fault matrix: every signal × every stage of the reader pod, through a
       assert.equal(res.code, 0, res.stderr);
       const a = JSON.parse(res.stdout);
       assert.ok(a.cgroup, 'the cgroup files were read');
-      assert.deepEqual(a.notices.filter((n: { part: string }) => n.part === 'cgroup' || n.part === 'usage'), []);
+      assert.deepEqual(
+        a.notices.filter((n: { part: string }) => n.part === 'cgroup' || n.part === 'usage'),
+        [],
+      );
       assert.deepEqual(readers(c), []);
     } finally {
       off();
@@ -250,7 +303,7 @@ describe('fault matrix: every signal × every stage of the reader pod, through a
   const flipStat = (log: Buffer): Buffer => {
     const text = log.toString('utf8');
     const at = text.search(/=== BEGIN memory\/kubepods\/[^\n]*c1176e8cb7ee[^\n]*\/memory\.stat \d+\n/);
-    assert.ok(at >= 0, 'the app container\'s memory.stat frame');
+    assert.ok(at >= 0, "the app container's memory.stat frame");
     const body = text.indexOf('\n', at) + 1;
     const copy = Buffer.from(log);
     const i = Buffer.byteLength(text.slice(0, body));
@@ -258,7 +311,7 @@ describe('fault matrix: every signal × every stage of the reader pod, through a
     return copy;
   };
 
-  test('a byte of the container\'s memory.stat changed in transit: named in the output, working set unknown, no false verdict', async () => {
+  test("a byte of the container's memory.stat changed in transit: named in the output, working set unknown, no false verdict", async () => {
     const off = forge.add({ method: 'GET', path: /\/log\?container=reader/, times: 1, body: flipStat });
     try {
       const res = await spawnCli(['busybox', '-o', 'json', '--kubeconfig', kc, '--now', NOW]).done;
@@ -278,11 +331,18 @@ describe('fault matrix: every signal × every stage of the reader pod, through a
   });
 
   test('the reader\'s log cut at 50 %: said so, not "No cgroup directory for container app"', async () => {
-    const off = forge.add({ method: 'GET', path: /\/log\?container=reader/, times: 1, body: (b) => b.subarray(0, Math.floor(b.length / 2)) });
+    const off = forge.add({
+      method: 'GET',
+      path: /\/log\?container=reader/,
+      times: 1,
+      body: (b) => b.subarray(0, Math.floor(b.length / 2)),
+    });
     try {
       const res = await spawnCli(['busybox', '-o', 'json', '--kubeconfig', kc, '--now', NOW]).done;
       assert.equal(res.code, 0, res.stderr);
-      const notices = JSON.parse(res.stdout).notices.map((n: { part: string; message: string }) => `${n.part}: ${n.message}`).join('\n');
+      const notices = JSON.parse(res.stdout)
+        .notices.map((n: { part: string; message: string }) => `${n.part}: ${n.message}`)
+        .join('\n');
       assert.doesNotMatch(notices, /No cgroup directory for container app/);
       assert.match(notices, /cgroup-files: Not used, the reader's output failed its checks: .*truncated/);
     } finally {
@@ -290,7 +350,7 @@ describe('fault matrix: every signal × every stage of the reader pod, through a
     }
   });
 
-  test('escape sequences in a non-validating server\'s pod (status message, container name): -o text prints none raw', async () => {
+  test("escape sequences in a non-validating server's pod (status message, container name): -o text prints none raw", async () => {
     const hostile = '\u001b]0;pwned\u0007\u001b[2J';
     const off = forge.add({
       method: 'GET',

@@ -5,7 +5,17 @@
 // in the cluster afterwards.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -13,7 +23,15 @@ import { after, before, describe, test } from 'node:test';
 import { run } from '../../src/cli/main.js';
 import type { Analysis } from '../../src/core/types.js';
 import { V1_READER_FILES, V2_READER_FILES } from '../../src/kube/reader-script.js';
-import { loadSnapshotState, startCluster, writeKubeconfigFile, type Cluster, type Obj, type RequestLog, type StateInput } from '../cluster/index.js';
+import {
+  loadSnapshotState,
+  startCluster,
+  writeKubeconfigFile,
+  type Cluster,
+  type Obj,
+  type RequestLog,
+  type StateInput,
+} from '../cluster/index.js';
 import { node } from '../cluster/helpers.js';
 import { cleanupAllLabs, Lab, labSkipReason, MiB } from '../kernel/lab.js';
 
@@ -34,7 +52,10 @@ const fresh = (what: string): string => join(scratch, `${what}-${++scratchN}`);
 
 /** `namespace/name` of every memwhy reader pod stored in the cluster. */
 function readers(c: Cluster): string[] {
-  return c.state.pods.filter((p) => p.metadata?.labels?.[MANAGED_BY] === 'kubectl-memwhy').map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
+  return c.state.pods
+    .filter((p) => p.metadata?.labels?.[MANAGED_BY] === 'kubectl-memwhy')
+    .map((p) => `${p.metadata.namespace}/${p.metadata.name}`)
+    .sort();
 }
 
 function assertNoReaders(c: Cluster, allowed: string[] = []): void {
@@ -77,25 +98,32 @@ async function memwhy(c: Cluster | null, argv: string[], o: RunOptions = {}): Pr
   const progress: string[] = [];
   const t0 = Date.now();
   const kubeconfig = o.kubeconfig ?? c!.kubeconfig(o.user ?? 'admin');
-  const code = await run([...argv, '--kubeconfig', kubeconfig, '--now', NOW], {}, {
-    stdout: { write: (s: string) => (stdout += s) },
-    // A terminal stderr gets the progress lines: the hook for the Ctrl-C tests.
-    stderr: {
-      isTTY: o.progress !== undefined,
-      write: (s: string) => {
-        stderr += s;
-        if (o.progress && s.startsWith('\u001b[2m… ')) {
-          const text = s.replace(/\u001b\[[0-9;]*m/g, '').replace(/^… /, '').trim();
-          progress.push(text);
-          o.progress(text);
-        }
-        return true;
+  const code = await run(
+    [...argv, '--kubeconfig', kubeconfig, '--now', NOW],
+    {},
+    {
+      stdout: { write: (s: string) => (stdout += s) },
+      // A terminal stderr gets the progress lines: the hook for the Ctrl-C tests.
+      stderr: {
+        isTTY: o.progress !== undefined,
+        write: (s: string) => {
+          stderr += s;
+          if (o.progress && s.startsWith('\u001b[2m… ')) {
+            const text = s
+              .replace(/\u001b\[[0-9;]*m/g, '')
+              .replace(/^… /, '')
+              .trim();
+            progress.push(text);
+            o.progress(text);
+          }
+          return true;
+        },
       },
+      signal: o.signal,
+      cwd: scratch,
+      home: scratch,
     },
-    signal: o.signal,
-    cwd: scratch,
-    home: scratch,
-  });
+  );
   const ms = Date.now() - t0;
   let json: Analysis | null = null;
   if (stdout.trim().startsWith('{')) json = JSON.parse(stdout) as Analysis;
@@ -108,7 +136,16 @@ async function memwhy(c: Cluster | null, argv: string[], o: RunOptions = {}): Pr
 async function offline(dir: string): Promise<Analysis> {
   let out = '';
   let err = '';
-  const code = await run(['--from', dir, '-o', 'json', '--now', NOW], {}, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: scratch, home: scratch });
+  const code = await run(
+    ['--from', dir, '-o', 'json', '--now', NOW],
+    {},
+    {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      cwd: scratch,
+      home: scratch,
+    },
+  );
   assert.equal(code, 0, `--from ${dir} failed: ${err}`);
   return JSON.parse(out) as Analysis;
 }
@@ -118,8 +155,15 @@ function notices(a: Analysis | null): string {
   return (a?.notices ?? []).map((n) => `${n.part}: ${n.message}`).join('\n');
 }
 
-function verdicts(a: Analysis): Array<{ kind: string; level: string | null; container: string | null; summary: string }> {
-  return a.verdicts.map((v) => ({ kind: v.kind, level: v.level ?? null, container: v.container ?? null, summary: v.summary }));
+function verdicts(
+  a: Analysis,
+): Array<{ kind: string; level: string | null; container: string | null; summary: string }> {
+  return a.verdicts.map((v) => ({
+    kind: v.kind,
+    level: v.level ?? null,
+    container: v.container ?? null,
+    summary: v.summary,
+  }));
 }
 
 function container(a: Analysis, name: string): Analysis['containers'][number] {
@@ -130,7 +174,12 @@ function container(a: Analysis, name: string): Analysis['containers'][number] {
 
 /** The reader's own requests: create, watch, log, delete (and any other request that names a reader). */
 function readerRequests(requests: RequestLog[]): RequestLog[] {
-  return requests.filter((r) => r.resource === 'pods' && r.namespace !== null && (r.method === 'POST' || r.query.labelSelector?.includes(MANAGED_BY) || /^memwhy-reader-/.test(r.name ?? '')));
+  return requests.filter(
+    (r) =>
+      r.resource === 'pods' &&
+      r.namespace !== null &&
+      (r.method === 'POST' || r.query.labelSelector?.includes(MANAGED_BY) || /^memwhy-reader-/.test(r.name ?? '')),
+  );
 }
 
 /** Calls `fn` synchronously when the API server stores a pod matching `pred` (before it answers the create). */
@@ -149,22 +198,31 @@ function onStored(c: Cluster, pred: (pod: Obj) => boolean, fn: (pod: Obj) => voi
 const isReader = (p: Obj): boolean => p.metadata?.labels?.[MANAGED_BY] === 'kubectl-memwhy';
 
 /** Spawns `node dist/cli.js …`; the cluster runs in this process, so never spawnSync. */
-function spawnCli(args: string[]): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [DIST, ...args], { cwd: scratch, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: scratch }, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnCli(args: string[]): {
+  child: ReturnType<typeof spawn>;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+} {
+  const child = spawn(process.execPath, [DIST, ...args], {
+    cwd: scratch,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: scratch },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res, rej) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      rej(new Error(`dist/cli.js did not exit within 30 s; stderr: ${stderr}`));
-    }, 30_000);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      res({ code, signal, stdout, stderr });
-    });
-  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (res, rej) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        rej(new Error(`dist/cli.js did not exit within 30 s; stderr: ${stderr}`));
+      }, 30_000);
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        res({ code, signal, stdout, stderr });
+      });
+    },
+  );
   return { child, done };
 }
 const distSkip = existsSync(DIST) ? false : 'dist/cli.js is not built (npm run build)';
@@ -174,8 +232,15 @@ function kubectl(kubeconfig: string, args: string[]): Promise<{ code: number; st
   const cache = join(scratch, 'kubectl-home');
   mkdirSync(cache, { recursive: true });
   return new Promise((res) => {
-    execFile('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=20s', ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cache, KUBECACHEDIR: join(cache, 'cache') }, timeout: 30_000, encoding: 'utf8' }, (err, stdout, stderr) =>
-      res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    execFile(
+      'kubectl',
+      ['--kubeconfig', kubeconfig, '--request-timeout=20s', ...args],
+      {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cache, KUBECACHEDIR: join(cache, 'cache') },
+        timeout: 30_000,
+        encoding: 'utf8',
+      },
+      (err, stdout, stderr) => res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -219,7 +284,16 @@ async function closedPort(): Promise<number> {
 // 1. The live path gives the same answer as --from on the same data.
 
 describe('live = --from: the bundled examples served by the test cluster', () => {
-  const EXAMPLES = ['v2-oomkilled-container', 'v2-cache-driven', 'oomkilled-container', 'cache-driven', 'shmem-tmpfs', 'oomkilled-node-allocatable', 'evicted', 'pending'];
+  const EXAMPLES = [
+    'v2-oomkilled-container',
+    'v2-cache-driven',
+    'oomkilled-container',
+    'cache-driven',
+    'shmem-tmpfs',
+    'oomkilled-node-allocatable',
+    'evicted',
+    'pending',
+  ];
 
   for (const ex of EXAMPLES) {
     test(ex, async (t) => {
@@ -240,12 +314,23 @@ describe('live = --from: the bundled examples served by the test cluster', () =>
       const c = await startCluster(state, { kubelet: KUBELET });
       try {
         const saved = fresh(`saved-${ex}`);
-        const live = await memwhy(c, [name, '-n', ns, '-o', 'json', ...(hasKernelLog ? ['--kernel-log'] : []), '--save', saved]);
+        const live = await memwhy(c, [
+          name,
+          '-n',
+          ns,
+          '-o',
+          'json',
+          ...(hasKernelLog ? ['--kernel-log'] : []),
+          '--save',
+          saved,
+        ]);
         assert.equal(live.code, 0, live.stderr);
         assert.ok(live.json);
         const from = await offline(dir);
         const ranReader = readerRequests(live.requests).some((r) => r.method === 'POST');
-        t.diagnostic(`${live.requests.length} requests, reader ${ranReader ? 'ran' : 'not started'}, ${live.ms} ms; verdicts: ${live.json.verdicts.map((v) => `${v.kind}${v.level ? `/${v.level}` : ''}`).join(', ')}`);
+        t.diagnostic(
+          `${live.requests.length} requests, reader ${ranReader ? 'ran' : 'not started'}, ${live.ms} ms; verdicts: ${live.json.verdicts.map((v) => `${v.kind}${v.level ? `/${v.level}` : ''}`).join(', ')}`,
+        );
         // Pods with cgroups on a node get a reader; ended and unscheduled ones do not.
         assert.equal(ranReader, existsSync(join(dir, 'cgroup')), `reader started: ${ranReader}`);
 
@@ -253,7 +338,20 @@ describe('live = --from: the bundled examples served by the test cluster', () =>
         assert.deepEqual(verdicts(live.json), verdicts(from), 'verdicts (kind, level, summary)');
         for (const c2 of from.containers) {
           const l = container(live.json, c2.name);
-          for (const k of ['usageBytes', 'workingSetBytes', 'rssBytes', 'cacheBytes', 'peakBytes', 'cgroupLimitBytes', 'requestBytes', 'limitBytes', 'breakdown', 'views', 'oomKills', 'limitHits'] as const) {
+          for (const k of [
+            'usageBytes',
+            'workingSetBytes',
+            'rssBytes',
+            'cacheBytes',
+            'peakBytes',
+            'cgroupLimitBytes',
+            'requestBytes',
+            'limitBytes',
+            'breakdown',
+            'views',
+            'oomKills',
+            'limitHits',
+          ] as const) {
             assert.deepEqual(l[k], c2[k], `${c2.name}.${k}`);
           }
         }
@@ -296,15 +394,25 @@ describe('live = --from: the bundled examples served by the test cluster', () =>
           const exampleFiles = filesUnder(join(dir, 'cgroup'));
           const savedFiles = filesUnder(join(saved, 'cgroup'));
           const savedDirs = new Set(savedFiles.map((f) => dirname(f)));
-          const current = ((pod.status?.containerStatuses ?? []) as Obj[]).map((s) => String(s.containerID ?? '').replace(/^[a-z]+:\/\//, ''));
+          const current = ((pod.status?.containerStatuses ?? []) as Obj[]).map((s) =>
+            String(s.containerID ?? '').replace(/^[a-z]+:\/\//, ''),
+          );
           for (const f of savedFiles) {
             assert.ok(exampleFiles.includes(f), `${f} read but not in the example`);
             assert.ok(readerFiles.includes(basename(f)), `${f} is not a file the reader reads`);
-            assert.equal(readFileSync(join(saved, 'cgroup', f), 'utf8'), readFileSync(join(dir, 'cgroup', f), 'utf8'), f);
+            assert.equal(
+              readFileSync(join(saved, 'cgroup', f), 'utf8'),
+              readFileSync(join(dir, 'cgroup', f), 'utf8'),
+              f,
+            );
           }
           // cgroupfs names a container's directory <id>, the systemd driver cri-containerd-<id>.scope.
           const idOf = (d: string): string => basename(d).replace(/^cri-containerd-(.*)\.scope$/, '$1');
-          for (const id of current) assert.ok([...savedDirs].some((d) => idOf(d) === id), `container ${id} read`);
+          for (const id of current)
+            assert.ok(
+              [...savedDirs].some((d) => idOf(d) === id),
+              `container ${id} read`,
+            );
           for (const f of exampleFiles.filter((x) => !savedFiles.includes(x))) {
             const skippedDir = !savedDirs.has(dirname(f)) && !current.includes(idOf(dirname(f)));
             assert.ok(!readerFiles.includes(basename(f)) || skippedDir, `${f} was not read`);
@@ -314,7 +422,8 @@ describe('live = --from: the bundled examples served by the test cluster', () =>
 
         // --save then --from: exactly the live answer.
         assert.deepEqual(await offline(saved), live.json, '--from the --save folder');
-        if (hasKernelLog) assert.ok(existsSync(join(saved, 'kernel.log')), '--save keeps the kernel log read by --kernel-log');
+        if (hasKernelLog)
+          assert.ok(existsSync(join(saved, 'kernel.log')), '--save keeps the kernel log read by --kernel-log');
 
         if (hasKernelLog) {
           // Without --kernel-log the reader does not read /var/log: no kernel OOM lines, so the OOM level comes from
@@ -326,18 +435,39 @@ describe('live = --from: the bundled examples served by the test cluster', () =>
           assert.ok(from.kernelOoms.length > 0, 'the example has kernel OOM lines');
           // The sizing advice does depend on it (the usage at the kill comes from the kernel's report): compared apart.
           const figures = (cs: Analysis['containers']) => cs.map(({ advice: _advice, ...rest }) => rest);
-          assert.deepEqual(figures(bare.json.containers), figures(live.json.containers), 'the cgroup figures do not depend on --kernel-log');
-          for (const c2 of bare.json.containers.filter((x) => x.advice?.oomUsageBytes === null && x.lastState?.reason === 'OOMKilled')) {
-            assert.ok(c2.advice?.reasons.some((r) => /memory in use at the kill is unknown/.test(r)), `${c2.name}: the advice says the kill's usage is unknown`);
+          assert.deepEqual(
+            figures(bare.json.containers),
+            figures(live.json.containers),
+            'the cgroup figures do not depend on --kernel-log',
+          );
+          for (const c2 of bare.json.containers.filter(
+            (x) => x.advice?.oomUsageBytes === null && x.lastState?.reason === 'OOMKilled',
+          )) {
+            assert.ok(
+              c2.advice?.reasons.some((r) => /memory in use at the kill is unknown/.test(r)),
+              `${c2.name}: the advice says the kill's usage is unknown`,
+            );
           }
-          assert.deepEqual(bare.json.verdicts.map((v) => [v.kind, v.level]), from.verdicts.map((v) => [v.kind, v.level]));
+          assert.deepEqual(
+            bare.json.verdicts.map((v) => [v.kind, v.level]),
+            from.verdicts.map((v) => [v.kind, v.level]),
+          );
           bare.json.verdicts.forEach((v, i) => {
             const want = from.verdicts[i]!.summary;
-            assert.ok(v.summary === want || v.summary === want.replace(/\.$/, ' (inferred).'), `summary ${JSON.stringify(v.summary)} vs ${JSON.stringify(want)}`);
+            assert.ok(
+              v.summary === want || v.summary === want.replace(/\.$/, ' (inferred).'),
+              `summary ${JSON.stringify(v.summary)} vs ${JSON.stringify(want)}`,
+            );
           });
           assert.match(notices(bare.json), /^kernel\.log: not read \(add --kernel-log/m);
-          assert.ok(!readerRequests(bare.requests).some((r) => r.query.container === 'kernel-log'), 'no kernel-log container read without --kernel-log');
-          assert.ok(readerRequests(live.requests).some((r) => r.query.container === 'kernel-log'), 'the kernel-log container read with --kernel-log');
+          assert.ok(
+            !readerRequests(bare.requests).some((r) => r.query.container === 'kernel-log'),
+            'no kernel-log container read without --kernel-log',
+          );
+          assert.ok(
+            readerRequests(live.requests).some((r) => r.query.container === 'kernel-log'),
+            'the kernel-log container read with --kernel-log',
+          );
         }
       } finally {
         await c.close();
@@ -355,7 +485,10 @@ describe('real kernel (cgroup v1 lab) through the live path', { skip: labSkipRea
   });
 
   test('page cache read twice: the reader finds the lab under the REAL /sys/fs/cgroup, CacheDriven', async (t) => {
-    const lab = Lab.create({ podName: 'busybox', containers: [{ name: 'app', requestBytes: 64 * MiB, limitBytes: 256 * MiB, command: ['sleep', '99999999'] }] });
+    const lab = Lab.create({
+      podName: 'busybox',
+      containers: [{ name: 'app', requestBytes: 64 * MiB, limitBytes: 256 * MiB, command: ['sleep', '99999999'] }],
+    });
     let c: Cluster | null = null;
     try {
       const file = lab.createColdFile(100 * MiB);
@@ -364,17 +497,32 @@ describe('real kernel (cgroup v1 lab) through the live path', { skip: labSkipRea
       const r = await lab.readFileIn('app', file, 2);
       assert.equal(r.exitCode, 0, r.stderr);
       // The node's /sys/fs/cgroup is this machine's: the reader searches memory/*/kubepods and finds the lab's pod.
-      c = await startCluster({ pods: [lab.podObject()], nodes: [lab.nodeObject()], hostPaths: { [lab.nodeName]: { '/sys/fs/cgroup': '/sys/fs/cgroup' } } }, { kubelet: KUBELET });
+      c = await startCluster(
+        {
+          pods: [lab.podObject()],
+          nodes: [lab.nodeObject()],
+          hostPaths: { [lab.nodeName]: { '/sys/fs/cgroup': '/sys/fs/cgroup' } },
+        },
+        { kubelet: KUBELET },
+      );
       const live = await memwhy(c, ['busybox', '-o', 'json']);
       assert.equal(live.code, 0, live.stderr);
       const a = live.json!;
       const app = container(a, 'app');
-      t.diagnostic(`live: workingSet ${(app.workingSetBytes! / MiB).toFixed(1)} MiB, active_file ${(app.breakdown.activeFileBytes! / MiB).toFixed(1)} MiB, rss ${(app.rssBytes! / MiB).toFixed(2)} MiB, docker ≤19.03 ${(app.views.dockerStatsLegacyBytes! / MiB).toFixed(2)} MiB; verdicts ${a.verdicts.map((v) => v.kind).join(', ')}`);
-      assert.ok(a.cgroup?.podPath?.includes(`${lab.name}/kubepods/burstable/pod${lab.podUid}`), `pod path ${a.cgroup?.podPath}`);
+      t.diagnostic(
+        `live: workingSet ${(app.workingSetBytes! / MiB).toFixed(1)} MiB, active_file ${(app.breakdown.activeFileBytes! / MiB).toFixed(1)} MiB, rss ${(app.rssBytes! / MiB).toFixed(2)} MiB, docker ≤19.03 ${(app.views.dockerStatsLegacyBytes! / MiB).toFixed(2)} MiB; verdicts ${a.verdicts.map((v) => v.kind).join(', ')}`,
+      );
+      assert.ok(
+        a.cgroup?.podPath?.includes(`${lab.name}/kubepods/burstable/pod${lab.podUid}`),
+        `pod path ${a.cgroup?.podPath}`,
+      );
       assert.equal(a.cgroup?.version, 'v1');
       assert.ok(app.workingSetBytes! >= 95 * MiB, `working set ${app.workingSetBytes}`);
       assert.equal(app.views.kubectlTopBytes, app.workingSetBytes);
-      assert.ok(app.breakdown.activeFileBytes! + app.breakdown.inactiveFileBytes! >= 95 * MiB, 'the 100 MiB file is charged as page cache');
+      assert.ok(
+        app.breakdown.activeFileBytes! + app.breakdown.inactiveFileBytes! >= 95 * MiB,
+        'the 100 MiB file is charged as page cache',
+      );
       assert.ok(app.rssBytes! < 8 * MiB, `rss ${app.rssBytes}`);
       assert.ok(app.views.dockerStatsLegacyBytes! < 8 * MiB, `docker ≤ 19.03 ${app.views.dockerStatsLegacyBytes}`);
       const v = a.verdicts.find((x) => x.kind === 'CacheDriven' && x.container === 'app');
@@ -384,9 +532,15 @@ describe('real kernel (cgroup v1 lab) through the live path', { skip: labSkipRea
       const snap = fresh('lab-page-cache');
       lab.snapshot(snap);
       const off = await offline(snap);
-      assert.deepEqual(off.verdicts.map((x) => [x.kind, x.container]), a.verdicts.map((x) => [x.kind, x.container]));
+      assert.deepEqual(
+        off.verdicts.map((x) => [x.kind, x.container]),
+        a.verdicts.map((x) => [x.kind, x.container]),
+      );
       const offApp = container(off, 'app');
-      assert.ok(Math.abs(offApp.breakdown.fileBytes! - app.breakdown.fileBytes!) <= 2 * MiB, `file ${offApp.breakdown.fileBytes} offline vs ${app.breakdown.fileBytes} live`);
+      assert.ok(
+        Math.abs(offApp.breakdown.fileBytes! - app.breakdown.fileBytes!) <= 2 * MiB,
+        `file ${offApp.breakdown.fileBytes} offline vs ${app.breakdown.fileBytes} live`,
+      );
     } finally {
       await c?.close();
       assert.deepEqual(lab.cleanup(), []);
@@ -399,7 +553,13 @@ describe('real kernel (cgroup v1 lab) through the live path', { skip: labSkipRea
       podName: 'oom-container',
       memswLimit: true,
       containers: [
-        { name: 'app', requestBytes: 32 * MiB, limitBytes: 64 * MiB, image: 'node:22-alpine', command: ['node', '-e', 'grow until killed'] },
+        {
+          name: 'app',
+          requestBytes: 32 * MiB,
+          limitBytes: 64 * MiB,
+          image: 'node:22-alpine',
+          command: ['node', '-e', 'grow until killed'],
+        },
         { name: 'sidecar', requestBytes: 16 * MiB, limitBytes: 32 * MiB, command: ['sleep', '99999999'] },
       ],
     });
@@ -418,14 +578,24 @@ describe('real kernel (cgroup v1 lab) through the live path', { skip: labSkipRea
       if (kernelLines.length) writeFileSync(join(varlog, 'kern.log'), `${kernelLines.join('\n')}\n`);
       else t.diagnostic(`no kernel OOM lines for the lab: ${'error' in kernel ? kernel.error : 'none found'}`);
       // The lab root served as the node's /sys/fs/cgroup/memory (kernel.log paths have the lab prefix stripped too).
-      c = await startCluster({ pods: [lab.podObject()], nodes: [lab.nodeObject()], hostPaths: { [lab.nodeName]: { '/sys/fs/cgroup/memory': lab.root, '/var/log': varlog } } }, { kubelet: KUBELET });
+      c = await startCluster(
+        {
+          pods: [lab.podObject()],
+          nodes: [lab.nodeObject()],
+          hostPaths: { [lab.nodeName]: { '/sys/fs/cgroup/memory': lab.root, '/var/log': varlog } },
+        },
+        { kubelet: KUBELET },
+      );
       const bare = await memwhy(c, ['oom-container', '-o', 'json']);
       assert.equal(bare.code, 0, bare.stderr);
       const v = bare.json!.verdicts.find((x) => x.kind === 'OOMKilled' && x.container === 'app');
       assert.ok(v, `no OOMKilled verdict for app: ${bare.json!.verdicts.map((x) => x.kind).join(', ')}`);
       t.diagnostic(`without --kernel-log: ${v.summary}`);
       assert.equal(v.level, 'container');
-      assert.ok(container(bare.json!, 'app').cgroupLimitBytes === 64 * MiB, 'read the live limit of the restarted container');
+      assert.ok(
+        container(bare.json!, 'app').cgroupLimitBytes === 64 * MiB,
+        'read the live limit of the restarted container',
+      );
 
       const snap = fresh('lab-oom');
       lab.snapshot(snap, { kernelLog: kernelLines.length > 0 });
@@ -463,10 +633,20 @@ function failureState(): StateInput {
     p.spec.nodeName = nodeName;
     return p;
   };
-  state.nodes!.push(node('win-1', { labels: { 'kubernetes.io/os': 'windows' } }), node('vk-1', { labels: { type: 'virtual-kubelet' } }), node('nr-1', { ready: false }));
+  state.nodes!.push(
+    node('win-1', { labels: { 'kubernetes.io/os': 'windows' } }),
+    node('vk-1', { labels: { type: 'virtual-kubelet' } }),
+    node('nr-1', { ready: false }),
+  );
   // ghost-node does not exist: no kubelet will ever run a pod there.
   state.pods!.push(on('on-win', 'win-1'), on('on-vk', 'vk-1'), on('on-nr', 'nr-1'), on('on-ghost', 'ghost-node'));
-  state.namespaces = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'readers', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } }];
+  state.namespaces = [
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'readers', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } },
+    },
+  ];
   state.users = [
     { name: 'admin', groups: ['system:masters'] },
     // Everything but creating pods.
@@ -493,14 +673,23 @@ describe('failure matrix', () => {
       const r = await memwhy(c, ['busybox', '-o', 'json']);
       assert.equal(r.code, 0, r.stderr);
       assert.match(notices(r.json), /violates PodSecurity "baseline:latest": hostPath volumes/);
-      assert.match(notices(r.json), /namespace default enforces Pod Security level baseline, which forbids hostPath volumes: use --reader-namespace/);
+      assert.match(
+        notices(r.json),
+        /namespace default enforces Pod Security level baseline, which forbids hostPath volumes: use --reader-namespace/,
+      );
       assert.deepEqual(readerRequests(r.requests).map(line), ['POST /api/v1/namespaces/default/pods → 403']);
       assert.equal(container(r.json!, 'app').breakdown.activeFileBytes, null, 'no cgroup figures without the reader');
 
       const ok = await memwhy(c, ['busybox', '-o', 'json', '--reader-namespace', 'readers']);
       assert.equal(ok.code, 0, ok.stderr);
-      assert.deepEqual(readerRequests(ok.requests).map((x) => `${x.method} ${x.namespace} ${x.status}`), ['POST readers 201', 'GET readers 200', 'GET readers 200', 'DELETE readers 200']);
-      assert.ok(ok.json!.verdicts.some((v) => v.kind === 'CacheDriven'), 'the cgroup figures are back');
+      assert.deepEqual(
+        readerRequests(ok.requests).map((x) => `${x.method} ${x.namespace} ${x.status}`),
+        ['POST readers 201', 'GET readers 200', 'GET readers 200', 'DELETE readers 200'],
+      );
+      assert.ok(
+        ok.json!.verdicts.some((v) => v.kind === 'CacheDriven'),
+        'the cgroup figures are back',
+      );
       assert.ok(container(ok.json!, 'app').breakdown.activeFileBytes! > 0);
     } finally {
       c.store.update('namespaces', null, 'default', (n) => {
@@ -512,7 +701,10 @@ describe('failure matrix', () => {
   test('RBAC: no create on pods → a notice naming the verb and the rule memwhy needs; exit 0', async () => {
     const r = await memwhy(c, ['busybox', '-o', 'json'], { user: 'nocreate' });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(notices(r.json), /User "nocreate" cannot create resource "pods" in API group "" in the namespace "default"/);
+    assert.match(
+      notices(r.json),
+      /User "nocreate" cannot create resource "pods" in API group "" in the namespace "default"/,
+    );
     assert.match(notices(r.json), /memwhy needs RBAC: create, get, delete pods and get pods\/log in namespace default/);
     assert.deepEqual(readerRequests(r.requests).map(line), ['POST /api/v1/namespaces/default/pods → 403']);
   });
@@ -520,7 +712,10 @@ describe('failure matrix', () => {
   test('RBAC: 403 on nodes/proxy (the kubelet summary) → still explained from the cgroups', async () => {
     const r = await memwhy(c, ['busybox', '-o', 'json'], { user: 'noproxy' });
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.requests.some((x) => x.subresource === 'proxy' && x.status === 403), 'the summary was refused');
+    assert.ok(
+      r.requests.some((x) => x.subresource === 'proxy' && x.status === 403),
+      'the summary was refused',
+    );
     const app = container(r.json!, 'app');
     assert.match(app.sources.workingSetBytes ?? '', /^cgroup\//, 'the working set comes from the cgroup files');
     assert.ok(r.json!.verdicts.some((v) => v.kind === 'CacheDriven'));
@@ -530,7 +725,10 @@ describe('failure matrix', () => {
     const r = await memwhy(c, ['busybox', '-o', 'json', '--image', 'registry.invalid/busybox:1.36']);
     assert.equal(r.code, 0, r.stderr);
     // The reader gives up at the first pull failure: ErrImagePull (the kubelet's ImagePullBackOff comes after it).
-    assert.match(notices(r.json), /the reader image registry\.invalid\/busybox:1\.36 cannot be started: (ErrImagePull|ImagePullBackOff)/);
+    assert.match(
+      notices(r.json),
+      /the reader image registry\.invalid\/busybox:1\.36 cannot be started: (ErrImagePull|ImagePullBackOff)/,
+    );
     assert.match(notices(r.json), /pass --image <registry>\/busybox:1\.36/);
     assert.ok(readerRequests(r.requests).some((x) => x.method === 'DELETE' && x.status === 200));
   });
@@ -541,7 +739,10 @@ describe('failure matrix', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(notices(r.json), /reader pod default\/memwhy-reader-ghost-node-\w+ did not finish within 5s/);
     assert.ok(r.ms < 15_000, `took ${r.ms} ms`);
-    assert.deepEqual(readerRequests(r.requests).map((x) => `${x.method} ${x.status}`), ['POST 201', 'GET 200', 'DELETE 200']);
+    assert.deepEqual(
+      readerRequests(r.requests).map((x) => `${x.method} ${x.status}`),
+      ['POST 201', 'GET 200', 'DELETE 200'],
+    );
   });
 
   for (const [pod, why] of [
@@ -550,7 +751,7 @@ describe('failure matrix', () => {
     ['on-nr', /node nr-1 is NotReady: a reader pod cannot start there/],
   ] as const) {
     test(`${pod}: no reader pod is created at all`, async () => {
-        const r = await memwhy(c, [pod, '-o', 'json']);
+      const r = await memwhy(c, [pod, '-o', 'json']);
       assert.equal(r.code, 0, r.stderr);
       assert.match(notices(r.json), why);
       assert.deepEqual(readerRequests(r.requests), [], 'no reader request');
@@ -561,19 +762,30 @@ describe('failure matrix', () => {
     const r = await memwhy(c, ['busybo', '-o', 'json']);
     assert.equal(r.code, 3);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^error: pod "busybo" not found in namespace "default"\nhint: did you mean busybox\? \(kubectl get pods -n default\)\n$/);
+    assert.match(
+      r.stderr,
+      /^error: pod "busybo" not found in namespace "default"\nhint: did you mean busybox\? \(kubectl get pods -n default\)\n$/,
+    );
   });
 
   test('unknown --context → exit 5 (kubeconfig unusable, as the README says; it was 2), no request', async () => {
     const r = await memwhy(c, ['busybox', '--context', 'nope']);
     assert.equal(r.code, 5);
-    assert.match(r.stderr, /^error: context "nope" does not exist in the kubeconfig\nhint: available contexts: admin@test-cluster/);
+    assert.match(
+      r.stderr,
+      /^error: context "nope" does not exist in the kubeconfig\nhint: available contexts: admin@test-cluster/,
+    );
     assert.deepEqual(r.requests, []);
   });
 
-  test('API server down (closed port) → exit 5 with kubectl\'s wording', async () => {
+  test("API server down (closed port) → exit 5 with kubectl's wording", async () => {
     const port = await closedPort();
-    const kc = writeKubeconfigFile(fresh('down.yaml'), { server: `https://127.0.0.1:${port}`, user: 'admin', token: 'x', insecureSkipTlsVerify: true });
+    const kc = writeKubeconfigFile(fresh('down.yaml'), {
+      server: `https://127.0.0.1:${port}`,
+      user: 'admin',
+      token: 'x',
+      insecureSkipTlsVerify: true,
+    });
     const r = await memwhy(c, ['busybox'], { kubeconfig: kc });
     assert.equal(r.code, 5);
     const wording = `The connection to the server 127.0.0.1:${port} was refused - did you specify the right host or port?`;
@@ -586,13 +798,19 @@ describe('failure matrix', () => {
   });
 
   // 503 is retried (GETs are idempotent; issue 14 item 7): it takes three 503s in a row to fail the run.
-  for (const [status, times] of [[500, 1], [503, 3]] as const) {
+  for (const [status, times] of [
+    [500, 1],
+    [503, 3],
+  ] as const) {
     test(`${status} on the pod GET${times > 1 ? ` ${times} times` : ''} → exit 5`, async () => {
-        const remove = c.fault('GET /api/v1/namespaces/default/pods/busybox', { status, times });
+      const remove = c.fault('GET /api/v1/namespaces/default/pods/busybox', { status, times });
       try {
         const r = await memwhy(c, ['busybox', '-o', 'json']);
         assert.equal(r.code, 5);
-        assert.match(r.stderr, /^error: the API server failed GET \/api\/v1\/namespaces\/default\/pods\/busybox: .+\nhint: try again/);
+        assert.match(
+          r.stderr,
+          /^error: the API server failed GET \/api\/v1\/namespaces\/default\/pods\/busybox: .+\nhint: try again/,
+        );
         assert.deepEqual(readerRequests(r.requests), []);
       } finally {
         remove();
@@ -609,9 +827,18 @@ describe('failure matrix', () => {
       try {
         const r = await memwhy(c, ['busybox', '-o', 'json']);
         assert.equal(r.code, 0, r.stderr);
-        const gets = r.requests.filter((x) => x.method === 'GET' && x.path === '/api/v1/namespaces/default/pods/busybox');
-        assert.deepEqual(gets.map((x) => x.status), [spec.status, 200]);
-        if (spec.status === 429) assert.ok(Date.parse(gets[1]!.time) - Date.parse(gets[0]!.time) >= 950, `waited for Retry-After: ${gets[1]!.time} after ${gets[0]!.time}`);
+        const gets = r.requests.filter(
+          (x) => x.method === 'GET' && x.path === '/api/v1/namespaces/default/pods/busybox',
+        );
+        assert.deepEqual(
+          gets.map((x) => x.status),
+          [spec.status, 200],
+        );
+        if (spec.status === 429)
+          assert.ok(
+            Date.parse(gets[1]!.time) - Date.parse(gets[0]!.time) >= 950,
+            `waited for Retry-After: ${gets[1]!.time} after ${gets[0]!.time}`,
+          );
       } finally {
         remove();
       }
@@ -625,18 +852,32 @@ describe('failure matrix', () => {
     assert.match(local.stderr, /^error: -l "app in \(web" is not a label selector: .+\nhint: write it as kubectl does/);
     assert.deepEqual(local.requests, []);
     // One the grammar lets through but the server refuses (a 400 on the list): the API's word, as a usage error.
-    const remove = c.fault({ method: 'GET', path: '/api/v1/namespaces/default/pods' }, { status: 400, reason: 'BadRequest', message: 'unable to parse requirement: values[0][app]: Invalid value: "-web"', times: 1 });
+    const remove = c.fault(
+      { method: 'GET', path: '/api/v1/namespaces/default/pods' },
+      {
+        status: 400,
+        reason: 'BadRequest',
+        message: 'unable to parse requirement: values[0][app]: Invalid value: "-web"',
+        times: 1,
+      },
+    );
     try {
       const server = await memwhy(c, ['-l', 'app=web', '-o', 'json']);
       assert.equal(server.code, 2, server.stderr);
-      assert.match(server.stderr, /^error: the API server refused the label selector "app=web": .*unable to parse requirement.*\nhint: write it as kubectl get -l takes it/);
+      assert.match(
+        server.stderr,
+        /^error: the API server refused the label selector "app=web": .*unable to parse requirement.*\nhint: write it as kubectl get -l takes it/,
+      );
     } finally {
       remove();
     }
   });
 
-  test('the reader\'s watch breaks once → watched again, the answer is complete', async () => {
-    const remove = c.fault({ method: 'GET', path: '/api/v1/namespaces/default/pods', verb: 'watch' }, { dropWatchAfterEvents: 1, times: 1 });
+  test("the reader's watch breaks once → watched again, the answer is complete", async () => {
+    const remove = c.fault(
+      { method: 'GET', path: '/api/v1/namespaces/default/pods', verb: 'watch' },
+      { dropWatchAfterEvents: 1, times: 1 },
+    );
     try {
       const r = await memwhy(c, ['busybox', '-o', 'json']);
       assert.equal(r.code, 0, r.stderr);
@@ -649,11 +890,17 @@ describe('failure matrix', () => {
   });
 
   test('the reader\'s watch keeps breaking → a notice that says so (not "cannot connect"), the pod deleted, exit 0', async () => {
-    const remove = c.fault({ method: 'GET', path: '/api/v1/namespaces/default/pods', verb: 'watch' }, { dropWatchAfterEvents: 1 });
+    const remove = c.fault(
+      { method: 'GET', path: '/api/v1/namespaces/default/pods', verb: 'watch' },
+      { dropWatchAfterEvents: 1 },
+    );
     try {
       const r = await memwhy(c, ['busybox', '-o', 'json']);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(notices(r.json), /the API server at https:\/\/127\.0\.0\.1:\d+ broke off the watch of \/api\/v1\/namespaces\/default\/pods: /);
+      assert.match(
+        notices(r.json),
+        /the API server at https:\/\/127\.0\.0\.1:\d+ broke off the watch of \/api\/v1\/namespaces\/default\/pods: /,
+      );
       assert.doesNotMatch(notices(r.json), /Unable to connect/);
       assert.equal(r.requests.filter((x) => x.verb === 'watch').length, 3, 'three watches, then it gives up');
       assert.ok(r.requests.some((x) => x.method === 'DELETE' && x.status === 200));
@@ -668,7 +915,10 @@ describe('failure matrix', () => {
       const r = await memwhy(c, ['busybox', '-o', 'json']);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(notices(r.json), '');
-      assert.deepEqual(r.requests.filter((x) => x.method === 'DELETE').map((x) => x.status), [500, 200]);
+      assert.deepEqual(
+        r.requests.filter((x) => x.method === 'DELETE').map((x) => x.status),
+        [500, 200],
+      );
     } finally {
       remove();
     }
@@ -681,14 +931,24 @@ describe('failure matrix', () => {
     assert.ok(Date.now() - t0 < 15_000, `not the whole 60 s deadline: ${Date.now() - t0} ms`);
     assert.ok(r.json!.cgroup, 'the cgroup reader ran without the kernel-log container');
     assert.ok(r.json!.verdicts.some((v) => v.kind === 'CacheDriven'));
-    assert.match(notices(r.json), /kernel\.log: the node's \/var\/log could not be mounted for --kernel-log: MountVolume\.SetUp failed for volume "host-var-log"/);
-    assert.equal(readerRequests(r.requests).filter((x) => x.method === 'POST').length, 2, 'a second reader, without the kernel-log container');
+    assert.match(
+      notices(r.json),
+      /kernel\.log: the node's \/var\/log could not be mounted for --kernel-log: MountVolume\.SetUp failed for volume "host-var-log"/,
+    );
+    assert.equal(
+      readerRequests(r.requests).filter((x) => x.method === 'POST').length,
+      2,
+      'a second reader, without the kernel-log container',
+    );
   });
 
-  test('--image \'busybox;rm -rf /\' → refused up front as a usage error (exit 2), no request made', async () => {
+  test("--image 'busybox;rm -rf /' → refused up front as a usage error (exit 2), no request made", async () => {
     const r = await memwhy(c, ['busybox', '-o', 'json', '--image', 'busybox;rm -rf /']);
     assert.equal(r.code, 2, r.stderr);
-    assert.equal(r.stderr, 'error: --image "busybox;rm -rf /" is not an image reference\nhint: give a reference such as busybox:1.36 or registry.example.com/mirror/busybox:1.36\n');
+    assert.equal(
+      r.stderr,
+      'error: --image "busybox;rm -rf /" is not an image reference\nhint: give a reference such as busybox:1.36 or registry.example.com/mirror/busybox:1.36\n',
+    );
     assert.deepEqual(r.requests, []);
   });
 
@@ -702,7 +962,10 @@ describe('failure matrix', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.ok(r.json!.cgroup, 'the cgroup files read before the failed delete are analysed');
       assert.ok(r.json!.verdicts.some((v) => v.kind === 'CacheDriven'));
-      assert.match(notices(r.json), /reader: could not delete reader pod default\/memwhy-reader-\S+: .*kubectl memwhy cleanup -n default/);
+      assert.match(
+        notices(r.json),
+        /reader: could not delete reader pod default\/memwhy-reader-\S+: .*kubectl memwhy cleanup -n default/,
+      );
       assert.equal(left.length, 1);
     } finally {
       off();
@@ -716,7 +979,9 @@ describe('failure matrix', () => {
     try {
       const r = await memwhy(c, ['busybox', '-o', 'json'], { progress: () => undefined });
       assert.equal(r.code, 0, r.stderr);
-      const names = r.progress.filter((p) => p.startsWith('starting reader pod')).map((p) => /default\/(\S+)/.exec(p)![1]);
+      const names = r.progress
+        .filter((p) => p.startsWith('starting reader pod'))
+        .map((p) => /default\/(\S+)/.exec(p)![1]);
       assert.equal(names.length, 2);
       assert.notEqual(names[0], names[1], 'a new name for the second try');
       assert.deepEqual(readerRequests(r.requests).map(line), [
@@ -726,7 +991,10 @@ describe('failure matrix', () => {
         `GET /api/v1/namespaces/default/pods/${names[1]}/log?container=reader → 200`,
         `DELETE /api/v1/namespaces/default/pods/${names[1]}?gracePeriodSeconds=0 → 200`,
       ]);
-      assert.ok(r.json!.verdicts.some((v) => v.kind === 'CacheDriven'), 'the retried reader read the cgroups');
+      assert.ok(
+        r.json!.verdicts.some((v) => v.kind === 'CacheDriven'),
+        'the retried reader read the cgroups',
+      );
     } finally {
       remove();
     }
@@ -737,8 +1005,14 @@ describe('failure matrix', () => {
     try {
       const r = await memwhy(c, ['busybox', '-o', 'json']);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(notices(r.json), /could not create the reader pod: a pod named memwhy-reader-lab-node-1-\w+ already exists in namespace default/);
-      assert.deepEqual(readerRequests(r.requests).map(line), ['POST /api/v1/namespaces/default/pods → 409', 'POST /api/v1/namespaces/default/pods → 409']);
+      assert.match(
+        notices(r.json),
+        /could not create the reader pod: a pod named memwhy-reader-lab-node-1-\w+ already exists in namespace default/,
+      );
+      assert.deepEqual(readerRequests(r.requests).map(line), [
+        'POST /api/v1/namespaces/default/pods → 409',
+        'POST /api/v1/namespaces/default/pods → 409',
+      ]);
     } finally {
       remove();
     }
@@ -764,26 +1038,38 @@ describe('interruption and cleanup', () => {
     ['reader-read', 'reading cgroup files'],
   ] as const) {
     test(`Ctrl-C at ${stage} → exit 130, the reader pod deleted`, async () => {
-        const ac = new AbortController();
-      const r = await memwhy(c, ['busybox', '-o', 'json'], { signal: ac.signal, progress: (p) => p.startsWith(prefix) && ac.abort() });
+      const ac = new AbortController();
+      const r = await memwhy(c, ['busybox', '-o', 'json'], {
+        signal: ac.signal,
+        progress: (p) => p.startsWith(prefix) && ac.abort(),
+      });
       assert.equal(r.code, 130, r.stderr);
       assert.match(r.stderr, /error: interrupted\n$/);
       assert.equal(r.stdout, '');
-      assert.ok(r.progress.some((p) => p.startsWith(prefix)), `stage reached: ${r.progress.join(' | ')}`);
+      assert.ok(
+        r.progress.some((p) => p.startsWith(prefix)),
+        `stage reached: ${r.progress.join(' | ')}`,
+      );
       const name = /default\/(\S+)/.exec(r.progress.find((p) => p.startsWith('starting reader pod'))!)![1]!;
       const own = readerRequests(r.requests);
       if (stage === 'reader-create') {
         // Aborted before the create left: nothing to delete.
         assert.deepEqual(own, []);
       } else {
-        assert.ok(own.some((x) => x.method === 'DELETE' && x.name === name && x.status === 200), `deleted ${name}: ${own.map(line).join('; ')}`);
+        assert.ok(
+          own.some((x) => x.method === 'DELETE' && x.name === name && x.status === 200),
+          `deleted ${name}: ${own.map(line).join('; ')}`,
+        );
       }
     });
   }
 
   test('Ctrl-C while the API reads run, with --no-reader → exit 130, no analysis printed', async () => {
     const ac = new AbortController();
-    const r = await memwhy(c, ['busybox', '-o', 'json', '--no-reader'], { signal: ac.signal, progress: (p) => p.startsWith('reading default/busybox') && ac.abort() });
+    const r = await memwhy(c, ['busybox', '-o', 'json', '--no-reader'], {
+      signal: ac.signal,
+      progress: (p) => p.startsWith('reading default/busybox') && ac.abort(),
+    });
     assert.equal(r.code, 130, r.stderr);
     assert.equal(r.stdout, '');
     assert.deepEqual(readerRequests(r.requests), []);
@@ -800,34 +1086,41 @@ describe('interruption and cleanup', () => {
       const r = await memwhy(c, ['busybox', '-o', 'json'], { signal: ac.signal });
       assert.equal(r.code, 130, r.stderr);
       assert.ok(stored, 'the reader pod was stored');
-      assert.ok(r.requests.some((x) => x.method === 'DELETE' && x.name === stored), `DELETE ${stored} sent: ${readerRequests(r.requests).map(line).join('; ')}`);
+      assert.ok(
+        r.requests.some((x) => x.method === 'DELETE' && x.name === stored),
+        `DELETE ${stored} sent: ${readerRequests(r.requests).map(line).join('; ')}`,
+      );
     } finally {
       off();
     }
   });
 
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-    test(`${sig} to node dist/cli.js while the reader pod exists → exit 130, the pod is gone`, { skip: distSkip }, async () => {
+    test(
+      `${sig} to node dist/cli.js while the reader pod exists → exit 130, the pod is gone`,
+      { skip: distSkip },
+      async () => {
         const kc = c.kubeconfig('admin');
-      let stored = '';
-      let cli: ReturnType<typeof spawnCli> | null = null;
-      const off = onStored(c, isReader, (p) => {
-        stored = p.metadata.name;
-        cli?.child.kill(sig);
-      });
-      try {
-        cli = spawnCli(['busybox', '-o', 'json', '--kubeconfig', kc, '--now', NOW]);
-        const res = await cli.done;
-        assert.ok(stored, `the reader pod was created; stderr: ${res.stderr}`);
-        assert.equal(res.code, 130, `exit ${res.code ?? res.signal}; stderr: ${res.stderr}`);
-        assert.match(res.stderr, sig === 'SIGINT' ? /interrupted: cleaning up/ : /terminated: cleaning up/);
-        assert.equal(res.stdout, '');
-        assertNoReaders(c);
-      } finally {
-        off();
-        cli?.child.kill('SIGKILL');
-      }
-    });
+        let stored = '';
+        let cli: ReturnType<typeof spawnCli> | null = null;
+        const off = onStored(c, isReader, (p) => {
+          stored = p.metadata.name;
+          cli?.child.kill(sig);
+        });
+        try {
+          cli = spawnCli(['busybox', '-o', 'json', '--kubeconfig', kc, '--now', NOW]);
+          const res = await cli.done;
+          assert.ok(stored, `the reader pod was created; stderr: ${res.stderr}`);
+          assert.equal(res.code, 130, `exit ${res.code ?? res.signal}; stderr: ${res.stderr}`);
+          assert.match(res.stderr, sig === 'SIGINT' ? /interrupted: cleaning up/ : /terminated: cleaning up/);
+          assert.equal(res.stdout, '');
+          assertNoReaders(c);
+        } finally {
+          off();
+          cli?.child.kill('SIGKILL');
+        }
+      },
+    );
   }
 
   test('node dist/cli.js gives the same JSON as run() in-process', { skip: distSkip }, async () => {
@@ -850,27 +1143,38 @@ describe('interruption and cleanup', () => {
       creationTimestamp: new Date(Date.now() - ageMs).toISOString().replace(/\.\d+Z$/, 'Z'),
       labels: { [MANAGED_BY]: 'kubectl-memwhy', 'app.kubernetes.io/name': 'memwhy-reader' },
     },
-    spec: { nodeName: 'lab-node-1', restartPolicy: 'Never', containers: [{ name: 'reader', image: 'busybox:1.36', command: ['sleep', '1'] }] },
+    spec: {
+      nodeName: 'lab-node-1',
+      restartPolicy: 'Never',
+      containers: [{ name: 'reader', image: 'busybox:1.36', command: ['sleep', '1'] }],
+    },
     status: { phase: 'Running' },
   });
 
-  test('a leftover reader pod older than 5 minutes is deleted by the next run; a younger one (another run\'s) is not', async () => {
+  test("a leftover reader pod older than 5 minutes is deleted by the next run; a younger one (another run's) is not", async () => {
     c.store.create('pods', leftover('default', 'memwhy-reader-lab-node-1-old11', 10 * 60_000));
     c.store.create('pods', leftover('default', 'memwhy-reader-lab-node-1-new11', 60_000));
     const r = await memwhy(c, ['busybox', '-o', 'json'], { readersAfter: ['default/memwhy-reader-lab-node-1-new11'] });
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.requests.some((x) => x.method === 'DELETE' && x.name === 'memwhy-reader-lab-node-1-old11' && x.status === 200));
+    assert.ok(
+      r.requests.some((x) => x.method === 'DELETE' && x.name === 'memwhy-reader-lab-node-1-old11' && x.status === 200),
+    );
     assert.ok(!r.requests.some((x) => x.name === 'memwhy-reader-lab-node-1-new11'));
   });
 
   test('kubectl memwhy cleanup -n ns deletes the readers there and prints them; -A the rest', async () => {
     // The young one from the test above is still there; one more in another namespace.
-    if (!readers(c).includes('default/memwhy-reader-lab-node-1-new11')) c.store.create('pods', leftover('default', 'memwhy-reader-lab-node-1-new11', 60_000));
+    if (!readers(c).includes('default/memwhy-reader-lab-node-1-new11'))
+      c.store.create('pods', leftover('default', 'memwhy-reader-lab-node-1-new11', 60_000));
     c.store.create('pods', leftover('readers', 'memwhy-reader-lab-node-1-other', 60_000));
-    const r = await memwhy(c, ['cleanup', '-n', 'default'], { readersAfter: ['readers/memwhy-reader-lab-node-1-other'] });
+    const r = await memwhy(c, ['cleanup', '-n', 'default'], {
+      readersAfter: ['readers/memwhy-reader-lab-node-1-other'],
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'pod/memwhy-reader-lab-node-1-new11 deleted (namespace default)\n');
-    const again = await memwhy(c, ['cleanup', '-n', 'default'], { readersAfter: ['readers/memwhy-reader-lab-node-1-other'] });
+    const again = await memwhy(c, ['cleanup', '-n', 'default'], {
+      readersAfter: ['readers/memwhy-reader-lab-node-1-other'],
+    });
     assert.equal(again.stdout, 'no memwhy reader pods in namespace default\n');
     const all = await memwhy(c, ['cleanup', '-A']);
     assert.equal(all.code, 0, all.stderr);
@@ -900,8 +1204,14 @@ describe('request budget and kubectl fidelity', () => {
     const made = r.requests.filter((x) => x.path !== '/version');
     for (const x of made) t.diagnostic(line(x));
     assert.ok(made.length <= 10, `${made.length} requests:\n${made.map(line).join('\n')}`);
-    assert.deepEqual(readerRequests(made).map((x) => `${x.method} ${x.subresource ?? x.query.watch ?? ''}`), ['POST ', 'GET true', 'GET log', 'DELETE ']);
-    assert.ok(made.every((x) => x.status < 400), 'every request succeeded');
+    assert.deepEqual(
+      readerRequests(made).map((x) => `${x.method} ${x.subresource ?? x.query.watch ?? ''}`),
+      ['POST ', 'GET true', 'GET log', 'DELETE '],
+    );
+    assert.ok(
+      made.every((x) => x.status < 400),
+      'every request succeeded',
+    );
 
     // --kernel-log: one more, the second container's log (pods/log is per container).
     const kl = await memwhy(c, ['busybox', '-o', 'json', '--kernel-log']);
@@ -913,31 +1223,37 @@ describe('request budget and kubectl fidelity', () => {
     assert.equal(klMade.filter((x) => x.subresource === 'log').length, 2);
   });
 
-  test('the installed kubectl lists the reader pod while a diagnosis runs, and none after it', { skip: hasKubectl ? false : 'kubectl is not installed' }, async () => {
-    const kc = c.kubeconfig('admin');
-    const selector = `${MANAGED_BY}=kubectl-memwhy`;
-    const before = await kubectl(kc, ['get', 'pods', '-n', 'default', '-l', selector]); // also warms kubectl's discovery cache
-    assert.equal(before.code, 0, before.stderr);
-    assert.match(before.stderr, /No resources found in default namespace/);
-    // Hold the diagnosis at its log read long enough for kubectl to look.
-    const remove = c.fault({ method: 'GET', path: '/api/v1/namespaces/default/pods/*/log' }, { latencyMs: 2500, times: 1 });
-    try {
-      const running = memwhy(c, ['busybox', '-o', 'json']);
-      const name = await waitFor('the reader pod', () => readers(c)[0]);
-      const during = await kubectl(kc, ['get', 'pods', '-n', 'default', '-l', selector]);
-      assert.equal(during.code, 0, during.stderr);
-      assert.match(during.stdout, /^NAME\s+READY\s+STATUS/);
-      assert.ok(during.stdout.includes(name.split('/')[1]!), `kubectl lists ${name}:\n${during.stdout}`);
-      const r = await running;
-      assert.equal(r.code, 0, r.stderr);
-      assert.ok(readers(c).length === 0);
-    } finally {
-      remove();
-    }
-    const afterwards = await kubectl(kc, ['get', 'pods', '-n', 'default', '-l', selector]);
-    assert.equal(afterwards.code, 0, afterwards.stderr);
-    assert.equal(afterwards.stdout, '');
-    assert.match(afterwards.stderr, /No resources found in default namespace/);
-  });
+  test(
+    'the installed kubectl lists the reader pod while a diagnosis runs, and none after it',
+    { skip: hasKubectl ? false : 'kubectl is not installed' },
+    async () => {
+      const kc = c.kubeconfig('admin');
+      const selector = `${MANAGED_BY}=kubectl-memwhy`;
+      const before = await kubectl(kc, ['get', 'pods', '-n', 'default', '-l', selector]); // also warms kubectl's discovery cache
+      assert.equal(before.code, 0, before.stderr);
+      assert.match(before.stderr, /No resources found in default namespace/);
+      // Hold the diagnosis at its log read long enough for kubectl to look.
+      const remove = c.fault(
+        { method: 'GET', path: '/api/v1/namespaces/default/pods/*/log' },
+        { latencyMs: 2500, times: 1 },
+      );
+      try {
+        const running = memwhy(c, ['busybox', '-o', 'json']);
+        const name = await waitFor('the reader pod', () => readers(c)[0]);
+        const during = await kubectl(kc, ['get', 'pods', '-n', 'default', '-l', selector]);
+        assert.equal(during.code, 0, during.stderr);
+        assert.match(during.stdout, /^NAME\s+READY\s+STATUS/);
+        assert.ok(during.stdout.includes(name.split('/')[1]!), `kubectl lists ${name}:\n${during.stdout}`);
+        const r = await running;
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(readers(c).length === 0);
+      } finally {
+        remove();
+      }
+      const afterwards = await kubectl(kc, ['get', 'pods', '-n', 'default', '-l', selector]);
+      assert.equal(afterwards.code, 0, afterwards.stderr);
+      assert.equal(afterwards.stdout, '');
+      assert.match(afterwards.stderr, /No resources found in default namespace/);
+    },
+  );
 });
-

@@ -22,9 +22,21 @@ function pod(ns: string, name: string, node: string, mem: { req?: string; lim?: 
   if (mem.req) resources.requests = { memory: mem.req };
   if (mem.lim) resources.limits = { memory: mem.lim };
   return {
-    metadata: { namespace: ns, name, uid: `00000000-0000-4000-8000-${name.padEnd(12, '0').slice(0, 12).replace(/[^0-9a-f]/g, 'a')}` },
+    metadata: {
+      namespace: ns,
+      name,
+      uid: `00000000-0000-4000-8000-${name
+        .padEnd(12, '0')
+        .slice(0, 12)
+        .replace(/[^0-9a-f]/g, 'a')}`,
+    },
     spec: { nodeName: node, priority, containers: [{ name: 'app', image: 'nginx', resources }] },
-    status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: true, restartCount: 0, state: { running: { startedAt: '2026-12-01T00:00:00Z' } } }] },
+    status: {
+      phase: 'Running',
+      containerStatuses: [
+        { name: 'app', ready: true, restartCount: 0, state: { running: { startedAt: '2026-12-01T00:00:00Z' } } },
+      ],
+    },
   };
 }
 const nodeObj = (name: string, capacityMi: number, allocatableMi: number, pressure = false): Obj => ({
@@ -32,10 +44,18 @@ const nodeObj = (name: string, capacityMi: number, allocatableMi: number, pressu
   status: {
     capacity: { memory: `${capacityMi}Mi` },
     allocatable: { memory: `${allocatableMi}Mi` },
-    conditions: [{ type: 'Ready', status: 'True' }, { type: 'MemoryPressure', status: pressure ? 'True' : 'False' }],
+    conditions: [
+      { type: 'Ready', status: 'True' },
+      { type: 'MemoryPressure', status: pressure ? 'True' : 'False' },
+    ],
   },
 });
-const pm = (ns: string, name: string, ws: string): Obj => ({ metadata: { namespace: ns, name }, timestamp: NOW, window: '15s', containers: [{ name: 'app', usage: { cpu: '1m', memory: ws } }] });
+const pm = (ns: string, name: string, ws: string): Obj => ({
+  metadata: { namespace: ns, name },
+  timestamp: NOW,
+  window: '15s',
+  containers: [{ name: 'app', usage: { cpu: '1m', memory: ws } }],
+});
 
 // 520 filler pods in "batch" so that an -A list needs two pages of 500.
 const filler = Array.from({ length: 520 }, (_, i) => pod('batch', `job-${i}`, 'node-b', { req: '10Mi', lim: '100Mi' }));
@@ -47,18 +67,38 @@ const state = {
     pod('shop', 'idle', 'node-b', { req: '2Gi', lim: '2Gi' }),
     ...filler,
   ],
-  podMetrics: [pm('shop', 'web', '600Mi'), pm('shop', 'cache', '120Mi'), pm('shop', 'idle', '50Mi'), ...filler.map((p) => pm('batch', (p.metadata as Obj).name as string, '5Mi'))],
-  nodeMetrics: [{ metadata: { name: 'node-a' }, usage: { cpu: '1', memory: '3900Mi' } }, { metadata: { name: 'node-b' }, usage: { cpu: '1', memory: '3000Mi' } }],
+  podMetrics: [
+    pm('shop', 'web', '600Mi'),
+    pm('shop', 'cache', '120Mi'),
+    pm('shop', 'idle', '50Mi'),
+    ...filler.map((p) => pm('batch', (p.metadata as Obj).name as string, '5Mi')),
+  ],
+  nodeMetrics: [
+    { metadata: { name: 'node-a' }, usage: { cpu: '1', memory: '3900Mi' } },
+    { metadata: { name: 'node-b' }, usage: { cpu: '1', memory: '3000Mi' } },
+  ],
   summaries: {
     'node-a': {
-      node: { nodeName: 'node-a', memory: { workingSetBytes: 3900 * Mi, availableBytes: 196 * Mi, usageBytes: 4000 * Mi } },
+      node: {
+        nodeName: 'node-a',
+        memory: { workingSetBytes: 3900 * Mi, availableBytes: 196 * Mi, usageBytes: 4000 * Mi },
+      },
       pods: [
         { podRef: { namespace: 'shop', name: 'web' }, memory: { workingSetBytes: 600 * Mi, usageBytes: 980 * Mi } },
         { podRef: { namespace: 'shop', name: 'cache' }, memory: { workingSetBytes: 120 * Mi, usageBytes: 126 * Mi } },
       ],
     },
   },
-  users: [{ name: 'admin', groups: ['system:masters'] }, { name: 'viewer', rules: [{ verbs: ['get', 'list'], resources: ['pods'], namespaces: ['shop'] }, { verbs: ['get', 'list'], resources: ['pods'], apiGroups: ['metrics.k8s.io'], namespaces: ['shop'] }] }],
+  users: [
+    { name: 'admin', groups: ['system:masters'] },
+    {
+      name: 'viewer',
+      rules: [
+        { verbs: ['get', 'list'], resources: ['pods'], namespaces: ['shop'] },
+        { verbs: ['get', 'list'], resources: ['pods'], apiGroups: ['metrics.k8s.io'], namespaces: ['shop'] },
+      ],
+    },
+  ],
 };
 
 describe('views against the test cluster', () => {
@@ -67,25 +107,55 @@ describe('views against the test cluster', () => {
     cluster = await startCluster(state as never, { kubelet: { stepMs: 5 } });
   });
   after(() => cluster?.close());
-  const views = async (user = 'admin') => new KubeViews((await openLive({ kubeconfig: cluster.kubeconfig(user) } as never, {}, process.cwd(), '/nonexistent')).http);
+  const views = async (user = 'admin') =>
+    new KubeViews(
+      (await openLive({ kubeconfig: cluster.kubeconfig(user) } as never, {}, process.cwd(), '/nonexistent')).http,
+    );
   const signal = new AbortController().signal;
 
   test('-n shop: the pod list and the metrics API, ranked worst first, the requests kubectl top makes and the node list', async () => {
     const first = cluster.requests.length;
-    const report = await gatherOverview(await views(), { namespace: 'shop', labelSelector: null, deep: false, containers: false, sort: 'risk', signal, now: NOW });
-    assert.deepEqual(report.pods.map((p) => [p.name, p.risk, p.workingSetBytes]), [
-      ['cache', 'oom', 120 * Mi],
-      ['web', 'eviction', 600 * Mi],
-      ['idle', 'waste', 50 * Mi],
-    ]);
+    const report = await gatherOverview(await views(), {
+      namespace: 'shop',
+      labelSelector: null,
+      deep: false,
+      containers: false,
+      sort: 'risk',
+      signal,
+      now: NOW,
+    });
+    assert.deepEqual(
+      report.pods.map((p) => [p.name, p.risk, p.workingSetBytes]),
+      [
+        ['cache', 'oom', 120 * Mi],
+        ['web', 'eviction', 600 * Mi],
+        ['idle', 'waste', 50 * Mi],
+      ],
+    );
     assert.deepEqual(report.missing, []);
-    const paths = cluster.requests.slice(first).map((r) => `${r.method} ${r.path}`).sort();
-    assert.deepEqual(paths, ['GET /api/v1/namespaces/shop/pods', 'GET /api/v1/nodes', 'GET /apis/metrics.k8s.io/v1beta1/namespaces/shop/pods', 'GET /apis/metrics.k8s.io/v1beta1/nodes']);
+    const paths = cluster.requests
+      .slice(first)
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
+    assert.deepEqual(paths, [
+      'GET /api/v1/namespaces/shop/pods',
+      'GET /api/v1/nodes',
+      'GET /apis/metrics.k8s.io/v1beta1/namespaces/shop/pods',
+      'GET /apis/metrics.k8s.io/v1beta1/nodes',
+    ]);
   });
 
   test('-A: two pages of pods (limit 500 and continue), every pod ranked', async () => {
     const first = cluster.requests.length;
-    const report = await gatherOverview(await views(), { namespace: null, labelSelector: null, deep: false, containers: false, sort: 'risk', signal, now: NOW });
+    const report = await gatherOverview(await views(), {
+      namespace: null,
+      labelSelector: null,
+      deep: false,
+      containers: false,
+      sort: 'risk',
+      signal,
+      now: NOW,
+    });
     assert.equal(report.pods.length, 523);
     const pages = cluster.requests.slice(first).filter((r) => r.path === '/api/v1/pods');
     assert.equal(pages.length, 2);
@@ -95,16 +165,35 @@ describe('views against the test cluster', () => {
   });
 
   test('--deep: the Summary API of each node; a node whose summary is missing is named, not fatal', async () => {
-    const report = await gatherOverview(await views(), { namespace: 'shop', labelSelector: null, deep: true, containers: false, sort: 'risk', signal, now: NOW });
+    const report = await gatherOverview(await views(), {
+      namespace: 'shop',
+      labelSelector: null,
+      deep: true,
+      containers: false,
+      sort: 'risk',
+      signal,
+      now: NOW,
+    });
     const web = report.pods.find((p) => p.name === 'web')!;
     assert.equal(web.usageBytes, 980 * Mi);
     assert.equal(web.source, 'summary');
     assert.equal(report.pods.find((p) => p.name === 'idle')!.source, 'metrics');
-    assert.deepEqual(report.missing.map((m) => m.part), []);
+    assert.deepEqual(
+      report.missing.map((m) => m.part),
+      [],
+    );
   });
 
   test('a user who may only list pods in shop: the overview still comes, nodes and node metrics named as missing with the RBAC', async () => {
-    const report = await gatherOverview(await views('viewer'), { namespace: 'shop', labelSelector: null, deep: false, containers: false, sort: 'risk', signal, now: NOW });
+    const report = await gatherOverview(await views('viewer'), {
+      namespace: 'shop',
+      labelSelector: null,
+      deep: false,
+      containers: false,
+      sort: 'risk',
+      signal,
+      now: NOW,
+    });
     assert.equal(report.pods.length, 3);
     assert.deepEqual(report.missing.map((m) => m.part).sort(), ['nodemetrics', 'nodes']);
     assert.match(report.missing.find((m) => m.part === 'nodes')!.reason, /list nodes \(cluster-wide\)/);
@@ -121,9 +210,18 @@ describe('views against the test cluster', () => {
     assert.equal(report.node.availableBytes, 196 * Mi);
     assert.equal(report.node.marginBytes, 96 * Mi);
     assert.equal(report.node.memoryPressure, true);
-    assert.deepEqual(report.evictionOrder.map((r) => [r.name, r.exceedsRequest]), [['web', true], ['cache', false]]);
+    assert.deepEqual(
+      report.evictionOrder.map((r) => [r.name, r.exceedsRequest]),
+      [
+        ['web', true],
+        ['cache', false],
+      ],
+    );
     assert.equal(report.kubectlTopNode.percent, 3900 / 3500);
-    assert.deepEqual(report.missing.map((m) => m.part), ['cgroup']);
+    assert.deepEqual(
+      report.missing.map((m) => m.part),
+      ['cgroup'],
+    );
     // The test cluster's configz names only the 100Mi threshold, yet capacity − allocatable is 596Mi: said.
     assert.match(report.notices.find((n) => n.part === 'configz')?.message ?? '', /disagree/);
   });
@@ -132,28 +230,56 @@ describe('views against the test cluster', () => {
   async function memwhy(argv: string[], user = 'admin'): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = '';
     let stderr = '';
-    const code = await run([...argv, '--kubeconfig', cluster.kubeconfig(user), '--now', NOW], {}, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+    const code = await run(
+      [...argv, '--kubeconfig', cluster.kubeconfig(user), '--now', NOW],
+      {},
+      { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
+    );
     return { code, stdout, stderr };
   }
 
   test('the CLI: `memwhy -n shop -o json` is the documented overview schema, worst first; kubectl top pods shows the same working sets', async () => {
     const r = await memwhy(['-n', 'shop', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as { schemaVersion: number; kind: string; pods: Array<Record<string, unknown>> };
+    const report = JSON.parse(r.stdout) as {
+      schemaVersion: number;
+      kind: string;
+      pods: Array<Record<string, unknown>>;
+    };
     assert.equal(report.schemaVersion, 1);
     assert.equal(report.kind, 'Overview');
-    const keys = ['namespace', 'name', 'node', 'qosClass', 'workingSetBytes', 'usageBytes', 'requestBytes', 'limitBytes', 'risk', 'reason'];
+    const keys = [
+      'namespace',
+      'name',
+      'node',
+      'qosClass',
+      'workingSetBytes',
+      'usageBytes',
+      'requestBytes',
+      'limitBytes',
+      'risk',
+      'reason',
+    ];
     for (const p of report.pods) for (const k of keys) assert.ok(k in p, `pods[].${k}`);
-    assert.deepEqual(report.pods.map((p) => [p.name, p.risk, p.workingSetBytes, p.requestBytes, p.limitBytes]), [
-      ['cache', 'oom', 120 * Mi, 128 * Mi, 128 * Mi],
-      ['web', 'eviction', 600 * Mi, 256 * Mi, 1024 * Mi],
-      ['idle', 'waste', 50 * Mi, 2048 * Mi, 2048 * Mi],
-    ]);
+    assert.deepEqual(
+      report.pods.map((p) => [p.name, p.risk, p.workingSetBytes, p.requestBytes, p.limitBytes]),
+      [
+        ['cache', 'oom', 120 * Mi, 128 * Mi, 128 * Mi],
+        ['web', 'eviction', 600 * Mi, 256 * Mi, 1024 * Mi],
+        ['idle', 'waste', 50 * Mi, 2048 * Mi, 2048 * Mi],
+      ],
+    );
     const cache = mkdtempSync(join(tmpdir(), 'memwhy-kubectl-'));
     try {
       const top = await kubectl(cluster.kubeconfig('admin'), ['top', 'pods', '-n', 'shop', '--no-headers'], cache);
       assert.equal(top.code, 0, top.stderr);
-      const kubectlMi = Object.fromEntries(top.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)).map(([name, , mem]) => [name, mem]));
+      const kubectlMi = Object.fromEntries(
+        top.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.trim().split(/\s+/))
+          .map(([name, , mem]) => [name, mem]),
+      );
       assert.deepEqual(kubectlMi, { web: '600Mi', cache: '120Mi', idle: '50Mi' });
     } finally {
       rmSync(cache, { recursive: true, force: true });
@@ -164,21 +290,49 @@ describe('views against the test cluster', () => {
     const text = await memwhy(['-A', '--containers', '--sort', 'risk', '-o', 'text']);
     assert.equal(text.code, 0, text.stderr);
     const lines = text.stdout.split('\n');
-    assert.match(lines[0]!, /^NAMESPACE +NAME +CONTAINER +NODE +QOS +WSET +REQUEST +LIMIT +%LIMIT +RESTARTS +RISK +WHY$/);
-    assert.match(lines[1]!, /^shop +cache +app +node-a +Burstable +120Mi +128Mi +128Mi +94% +0 +OOM +working set 120Mi is 94% of the 128Mi limit the kernel enforces$/);
+    assert.match(
+      lines[0]!,
+      /^NAMESPACE +NAME +CONTAINER +NODE +QOS +WSET +REQUEST +LIMIT +%LIMIT +RESTARTS +RISK +WHY$/,
+    );
+    assert.match(
+      lines[1]!,
+      /^shop +cache +app +node-a +Burstable +120Mi +128Mi +128Mi +94% +0 +OOM +working set 120Mi is 94% of the 128Mi limit the kernel enforces$/,
+    );
     const node = await memwhy(['node/node-a', '-o', 'json']);
     assert.equal(node.code, 0, node.stderr);
-    const n = JSON.parse(node.stdout) as { node: Record<string, unknown>; evictionOrder: Array<Record<string, unknown>>; missing: Array<{ part: string; reason: string }> };
-    for (const k of ['name', 'capacityBytes', 'allocatableBytes', 'reservedBytes', 'evictionThresholdBytes', 'availableBytes', 'kubepodsLimitBytes', 'kubepodsUsageBytes']) assert.ok(k in n.node, `node.${k}`);
-    for (const k of ['namespace', 'name', 'workingSetBytes', 'requestBytes', 'priority', 'exceedsRequest']) assert.ok(k in n.evictionOrder[0]!, `evictionOrder[].${k}`);
+    const n = JSON.parse(node.stdout) as {
+      node: Record<string, unknown>;
+      evictionOrder: Array<Record<string, unknown>>;
+      missing: Array<{ part: string; reason: string }>;
+    };
+    for (const k of [
+      'name',
+      'capacityBytes',
+      'allocatableBytes',
+      'reservedBytes',
+      'evictionThresholdBytes',
+      'availableBytes',
+      'kubepodsLimitBytes',
+      'kubepodsUsageBytes',
+    ])
+      assert.ok(k in n.node, `node.${k}`);
+    for (const k of ['namespace', 'name', 'workingSetBytes', 'requestBytes', 'priority', 'exceedsRequest'])
+      assert.ok(k in n.evictionOrder[0]!, `evictionOrder[].${k}`);
     assert.equal(n.node.reservedBytes, 596 * Mi);
-    assert.deepEqual(n.missing.find((m) => m.part === 'cgroup')?.reason, 'the node reader for node/<name> is not built yet');
+    assert.deepEqual(
+      n.missing.find((m) => m.part === 'cgroup')?.reason,
+      'the node reader for node/<name> is not built yet',
+    );
     const viewer = await memwhy(['node/node-a', '-o', 'text'], 'viewer');
     assert.equal(viewer.code, 4, viewer.stdout);
     assert.match(viewer.stderr, /memwhy needs RBAC: get nodes/);
   });
 
   test('node/nosuch: not found, with the command that lists nodes', async () => {
-    await assert.rejects(gatherNodeView(await views(), { name: 'nosuch', reader: null, signal, now: NOW }), (e: Error & { code?: number; hint?: string }) => e.code === 3 && /node "nosuch" not found/.test(e.message) && /kubectl get nodes/.test(e.hint ?? ''));
+    await assert.rejects(
+      gatherNodeView(await views(), { name: 'nosuch', reader: null, signal, now: NOW }),
+      (e: Error & { code?: number; hint?: string }) =>
+        e.code === 3 && /node "nosuch" not found/.test(e.message) && /kubectl get nodes/.test(e.hint ?? ''),
+    );
   });
 });

@@ -37,7 +37,11 @@ for (const dir of caseDirs()) {
         writeFileSync(path, actual);
         continue;
       }
-      assert.equal(actual, readFileSync(path, 'utf8'), `${path} differs (UPDATE_GOLDEN=1 regenerates it; review the diff)`);
+      assert.equal(
+        actual,
+        readFileSync(path, 'utf8'),
+        `${path} differs (UPDATE_GOLDEN=1 regenerates it; review the diff)`,
+      );
     }
   });
 }

@@ -43,7 +43,12 @@ function containerSpec(name: string, requestBytes: number, limitBytes: number | 
   };
 }
 
-function containerStatus(name: string, id: string, startedAt: string, last: Record<string, unknown> | null): Record<string, unknown> {
+function containerStatus(
+  name: string,
+  id: string,
+  startedAt: string,
+  last: Record<string, unknown> | null,
+): Record<string, unknown> {
   return {
     name,
     state: { running: { startedAt } },
@@ -80,7 +85,11 @@ export function podObject(run: LabRun, e: Experiment): KPod {
       phase: 'Running',
       qosClass: 'Burstable',
       startTime: begin,
-      conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastTransitionTime: begin })),
+      conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
+        type,
+        status: 'True',
+        lastTransitionTime: begin,
+      })),
       containerStatuses: statuses,
     },
   } as KPod;
@@ -100,7 +109,12 @@ export function nodeObject(run: LabRun, e: Experiment): KNode {
       capacity: { cpu: '1', memory: ki(g.memTotalBytes), pods: '110' },
       allocatable: { cpu: '1', memory: ki(Math.max(0, kubepods - EVICTION_HARD_BYTES)), pods: '110' },
       conditions: [
-        { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+        {
+          type: 'MemoryPressure',
+          status: 'False',
+          reason: 'KubeletHasSufficientMemory',
+          message: 'kubelet has sufficient memory available',
+        },
         { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
       ],
       nodeInfo: {

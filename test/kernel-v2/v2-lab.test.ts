@@ -30,7 +30,9 @@ before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'memwhy-v2lab-test-'));
   lab = await runLab(assets, path.join(work, 'run'));
   const boot = lab.bootSeconds === null ? '?' : lab.bootSeconds.toFixed(1);
-  console.log(`v2 lab: boot to cgroup2 ${boot} s, whole VM ${lab.totalSeconds.toFixed(1)} s, ${lab.plan.length} experiments`);
+  console.log(
+    `v2 lab: boot to cgroup2 ${boot} s, whole VM ${lab.totalSeconds.toFixed(1)} s, ${lab.plan.length} experiments`,
+  );
 });
 after(() => {
   if (work && process.env.MEMWHY_LAB_KEEP !== '1') fs.rmSync(work, { recursive: true, force: true });
@@ -89,14 +91,22 @@ function kkey(folder: string, rel: string, file: string, key: string): number {
 const analyses = new Map<string, { a: Analysis; json: Record<string, any>; text: string; dir: string }>();
 
 /** The folder written as a snapshot and analysed as `kubectl memwhy --from <dir> -o json|text` would. */
-async function seen(folder: string, options: { kernelLog?: boolean } = {}): Promise<{ a: Analysis; json: Record<string, any>; text: string; dir: string }> {
+async function seen(
+  folder: string,
+  options: { kernelLog?: boolean } = {},
+): Promise<{ a: Analysis; json: Record<string, any>; text: string; dir: string }> {
   const key = `${folder}:${options.kernelLog ?? true}`;
   const cached = analyses.get(key);
   if (cached) return cached;
   const dir = writeSnapshot(run(), folder, path.join(work, 'snapshots', key.replace(':', '-')));
   if (options.kernelLog === false) fs.rmSync(path.join(dir, 'kernel.log'), { force: true });
   const a = analyse(await loadSnapshot(dir), { now: NOW });
-  const out = { a, json: JSON.parse(renderJson(a)) as Record<string, any>, text: renderText(a, { color: false, width: 100 }), dir };
+  const out = {
+    a,
+    json: JSON.parse(renderJson(a)) as Record<string, any>,
+    text: renderText(a, { color: false, width: 100 }),
+    dir,
+  };
   analyses.set(key, out);
   return out;
 }
@@ -112,10 +122,18 @@ function assertFiguresEqualKernel(shown: Record<string, any>, folder: string, re
   const current = knum(folder, rel, 'memory.current');
   const stat = (k: string): number => kkey(folder, rel, 'memory.stat', k);
   assert.equal(shown.usageBytes, current, `${what} usageBytes = ${rel}/memory.current`);
-  assert.equal(shown.workingSetBytes, current - stat('inactive_file'), `${what} workingSetBytes = memory.current − inactive_file`);
+  assert.equal(
+    shown.workingSetBytes,
+    current - stat('inactive_file'),
+    `${what} workingSetBytes = memory.current − inactive_file`,
+  );
   assert.equal(shown.breakdown.anonBytes, stat('anon'), `${what} anonBytes = memory.stat anon`);
   // The breakdown's file part is the file LRU (shmem is shown apart); cacheBytes is memory.stat file (shmem included).
-  assert.equal(shown.breakdown.fileBytes, stat('active_file') + stat('inactive_file'), `${what} fileBytes = active_file + inactive_file`);
+  assert.equal(
+    shown.breakdown.fileBytes,
+    stat('active_file') + stat('inactive_file'),
+    `${what} fileBytes = active_file + inactive_file`,
+  );
   assert.equal(shown.cacheBytes, stat('file'), `${what} cacheBytes = memory.stat file`);
   assert.equal(shown.rssBytes, stat('anon'), `${what} rssBytes = memory.stat anon`);
   assert.equal(shown.breakdown.activeFileBytes, stat('active_file'), `${what} activeFileBytes`);
@@ -128,7 +146,11 @@ function assertFiguresEqualKernel(shown: Record<string, any>, folder: string, re
 /** The counters a user sees for one level equal memory.events / memory.events.local. */
 function assertCountersEqualKernel(shown: Record<string, any>, folder: string, rel: string, what: string): void {
   assert.equal(shown.limitHits, kkey(folder, rel, 'memory.events', 'max'), `${what} limitHits = memory.events max`);
-  assert.equal(shown.localOoms, kkey(folder, rel, 'memory.events.local', 'oom'), `${what} localOoms = memory.events.local oom`);
+  assert.equal(
+    shown.localOoms,
+    kkey(folder, rel, 'memory.events.local', 'oom'),
+    `${what} localOoms = memory.events.local oom`,
+  );
 }
 
 function textRow(text: string, name: string): string {
@@ -151,13 +173,28 @@ describe('cgroup v2 lab (Debian 6.1 kernel in QEMU)', { skip: SKIP }, () => {
     assertFiguresEqualKernel(jsonContainer(twice.json, 'app'), 'cache', rel, 'read twice:');
     const ws1 = jsonContainer(once.json, 'app').workingSetBytes as number;
     const ws2 = jsonContainer(twice.json, 'app').workingSetBytes as number;
-    t.diagnostic(`working set ${mib(ws1)} → ${mib(ws2)}; inactive_file read once ${mib(kkey('cache-once', rel, 'memory.stat', 'inactive_file'))}`);
-    assert.ok(kkey('cache-once', rel, 'memory.stat', 'inactive_file') >= 95 * MiB, 'read once: the file sits on inactive_file');
+    t.diagnostic(
+      `working set ${mib(ws1)} → ${mib(ws2)}; inactive_file read once ${mib(kkey('cache-once', rel, 'memory.stat', 'inactive_file'))}`,
+    );
+    assert.ok(
+      kkey('cache-once', rel, 'memory.stat', 'inactive_file') >= 95 * MiB,
+      'read once: the file sits on inactive_file',
+    );
     assert.ok(ws1 < 5 * MiB, `read once: working set ${mib(ws1)} stays small`);
-    assert.ok(kkey('cache', rel, 'memory.stat', 'active_file') >= 95 * MiB, 'read twice: the file moved to active_file');
+    assert.ok(
+      kkey('cache', rel, 'memory.stat', 'active_file') >= 95 * MiB,
+      'read twice: the file moved to active_file',
+    );
     assert.ok(ws2 - ws1 >= 95 * MiB, `read twice: working set grew by ${mib(ws2 - ws1)}`);
-    assert.ok(twice.a.verdicts.some((v) => v.kind === 'CacheDriven' && v.container === 'app'), 'CacheDriven verdict');
-    assert.match(textRow(twice.text, 'app'), new RegExp(` ${formatBytes(ws2).replace('.', '\\.')} `), 'the text WORKSET column shows the kernel number');
+    assert.ok(
+      twice.a.verdicts.some((v) => v.kind === 'CacheDriven' && v.container === 'app'),
+      'CacheDriven verdict',
+    );
+    assert.match(
+      textRow(twice.text, 'app'),
+      new RegExp(` ${formatBytes(ws2).replace('.', '\\.')} `),
+      'the text WORKSET column shows the kernel number',
+    );
   });
 
   test('80 MiB of anonymous memory: anon shown = memory.stat anon ≈ 80 MiB, the largest part', async () => {
@@ -185,8 +222,13 @@ describe('cgroup v2 lab (Debian 6.1 kernel in QEMU)', { skip: SKIP }, () => {
   });
 
   const OOMS: Array<[string, 'container' | 'pod' | 'node-allocatable']> = [
-    ['oom_container_g1', 'container'], ['oom_container_g0', 'container'], ['cgroupfs_oom_container_g1', 'container'],
-    ['oom_pod_g1', 'pod'], ['oom_pod_g0', 'pod'], ['oom_kubepods_g1', 'node-allocatable'], ['oom_kubepods_g0', 'node-allocatable'],
+    ['oom_container_g1', 'container'],
+    ['oom_container_g0', 'container'],
+    ['cgroupfs_oom_container_g1', 'container'],
+    ['oom_pod_g1', 'pod'],
+    ['oom_pod_g0', 'pod'],
+    ['oom_kubepods_g1', 'node-allocatable'],
+    ['oom_kubepods_g0', 'node-allocatable'],
   ];
 
   for (const [name, level] of OOMS) {
@@ -194,9 +236,16 @@ describe('cgroup v2 lab (Debian 6.1 kernel in QEMU)', { skip: SKIP }, () => {
       const e = exp(name);
       const tr = tree(e);
       const fired = level === 'container' ? tr.scope(e.appId) : level === 'pod' ? tr.pod : tr.kubepods;
-      assert.equal(Number(fs.readFileSync(path.join(run().dir, name, 'app.exit'), 'utf8')), 137, 'the app was SIGKILLed');
+      assert.equal(
+        Number(fs.readFileSync(path.join(run().dir, name, 'app.exit'), 'utf8')),
+        137,
+        'the app was SIGKILLed',
+      );
       assert.ok(kkey(name, fired, 'memory.events.local', 'oom') >= 1, `${fired}: local oom ≥ 1 (its limit fired)`);
-      assert.ok(kkey(name, tr.scope(e.appId), 'memory.events.local', 'oom_kill') >= 1, 'the killed process was in the app scope');
+      assert.ok(
+        kkey(name, tr.scope(e.appId), 'memory.events.local', 'oom_kill') >= 1,
+        'the killed process was in the app scope',
+      );
       const { a, json, text } = await seen(name);
       const v = a.verdicts.find((x) => x.kind === 'OOMKilled' && x.container === 'app');
       assert.ok(v, 'OOMKilled verdict for app');
@@ -207,7 +256,11 @@ describe('cgroup v2 lab (Debian 6.1 kernel in QEMU)', { skip: SKIP }, () => {
       assertFiguresEqualKernel(json.node.kubepods, name, tr.kubepods, 'kubepods:');
       assert.equal(json.podLevel.cgroupLimitBytes, e.podLimitBytes, 'pod limit shown = the pod slice memory.max');
       const podMax = kfile(name, tr.pod, 'memory.max').trim();
-      assert.equal(String(json.podLevel.cgroupLimitBytes ?? 'max'), podMax, 'pod limit shown = the pod slice memory.max');
+      assert.equal(
+        String(json.podLevel.cgroupLimitBytes ?? 'max'),
+        podMax,
+        'pod limit shown = the pod slice memory.max',
+      );
       const podLimitText = podMax === 'max' ? 'pod limit none' : `pod limit ${formatBytes(Number(podMax))}`;
       assert.ok(text.includes(podLimitText), `the text says "${podLimitText}"`);
     });
@@ -239,8 +292,18 @@ describe('cgroup v2 lab (Debian 6.1 kernel in QEMU)', { skip: SKIP }, () => {
       // The counters stay the kernel's (oom_kill counts processes); the group-kill counter and the words say one OOM.
       assert.equal(json.podLevel.oomGroupKills, 1, 'pod oom_group_kill: one group kill');
       const v = a.verdicts.find((x) => x.kind === 'OOMKilled' && x.container === 'app');
-      assert.ok(v?.evidence.some((ev) => /group kill/i.test(ev.text)), 'the OOMKilled evidence says it was a group kill');
-      assert.ok(!a.verdicts.some((x) => /\b2 (OOM )?kills\b/i.test(`${x.summary} ${x.evidence.map((ev) => ev.text).join(' ')}`.replace(/not 2 separate kills/g, ''))), 'never "2 kills"');
+      assert.ok(
+        v?.evidence.some((ev) => /group kill/i.test(ev.text)),
+        'the OOMKilled evidence says it was a group kill',
+      );
+      assert.ok(
+        !a.verdicts.some((x) =>
+          /\b2 (OOM )?kills\b/i.test(
+            `${x.summary} ${x.evidence.map((ev) => ev.text).join(' ')}`.replace(/not 2 separate kills/g, ''),
+          ),
+        ),
+        'never "2 kills"',
+      );
     });
   }
 
@@ -273,12 +336,30 @@ function assertReaderOutput(folder: string, e: Experiment): ReturnType<typeof pa
   assert.equal(parsed.cgroupVersion, 'v2');
   assert.equal(parsed.podPath, tree(e).pod);
   const copied = copiedFiles(path.join(dir, 'cgroup'));
-  for (const [k, text] of Object.entries(copied)) assert.notEqual(text, '', `${folder}: ${k} was copied empty (unreadable?)`);
-  const listed = Object.keys(copied).filter((k) => k === 'cgroup.controllers' || (V2_CGROUP_FILES as readonly string[]).includes(path.posix.basename(k)));
-  assert.deepEqual(Object.keys(parsed.files).sort(), listed.sort(), `${folder}: the reader read exactly the listed files of every level`);
+  for (const [k, text] of Object.entries(copied))
+    assert.notEqual(text, '', `${folder}: ${k} was copied empty (unreadable?)`);
+  const listed = Object.keys(copied).filter(
+    (k) => k === 'cgroup.controllers' || (V2_CGROUP_FILES as readonly string[]).includes(path.posix.basename(k)),
+  );
+  assert.deepEqual(
+    Object.keys(parsed.files).sort(),
+    listed.sort(),
+    `${folder}: the reader read exactly the listed files of every level`,
+  );
   // Files that do not move while nothing runs are byte-identical; memory.current/stat/pressure are re-read later.
-  const steady = ['memory.max', 'memory.high', 'memory.low', 'memory.min', 'memory.events', 'memory.events.local', 'memory.oom.group', 'memory.swap.max', 'cgroup.controllers'];
-  for (const k of listed.filter((x) => steady.includes(path.posix.basename(x)))) assert.equal(parsed.files[k], copied[k], `${folder}: ${k}`);
+  const steady = [
+    'memory.max',
+    'memory.high',
+    'memory.low',
+    'memory.min',
+    'memory.events',
+    'memory.events.local',
+    'memory.oom.group',
+    'memory.swap.max',
+    'cgroup.controllers',
+  ];
+  for (const k of listed.filter((x) => steady.includes(path.posix.basename(x))))
+    assert.equal(parsed.files[k], copied[k], `${folder}: ${k}`);
   return parsed;
 }
 

@@ -60,17 +60,36 @@ function experiment(name: string, kind: ExperimentKind, driver: CgroupDriver, o:
   const sidecarLimitBytes = o.sidecarLimitBytes ?? null;
   const podLimitBytes = appLimitBytes === null ? null : appLimitBytes + (sidecarLimitBytes ?? 0);
   return {
-    name, kind, driver, level: null, oomGroup: 1, podUid: randomUUID(), pauseId: hex64(), appId: hex64(),
-    app2Id: kind === 'oom' ? hex64() : null, sidecarId: sidecarLimitBytes === null ? null : hex64(),
-    appRequestBytes: 64 * MiB, appLimitBytes, sidecarLimitBytes, podLimitBytes, kubepodsLimitBytes: null, ...o,
+    name,
+    kind,
+    driver,
+    level: null,
+    oomGroup: 1,
+    podUid: randomUUID(),
+    pauseId: hex64(),
+    appId: hex64(),
+    app2Id: kind === 'oom' ? hex64() : null,
+    sidecarId: sidecarLimitBytes === null ? null : hex64(),
+    appRequestBytes: 64 * MiB,
+    appLimitBytes,
+    sidecarLimitBytes,
+    podLimitBytes,
+    kubepodsLimitBytes: null,
+    ...o,
   };
 }
 
 /** The experiments, in the order the guest runs them (the page-cache one first: the data disk is cold). */
 export function makePlan(): Experiment[] {
-  const oom = (name: string, level: 'container' | 'pod' | 'kubepods', oomGroup: 0 | 1, driver: CgroupDriver = 'systemd'): Experiment =>
+  const oom = (
+    name: string,
+    level: 'container' | 'pod' | 'kubepods',
+    oomGroup: 0 | 1,
+    driver: CgroupDriver = 'systemd',
+  ): Experiment =>
     experiment(name, 'oom', driver, {
-      level, oomGroup,
+      level,
+      oomGroup,
       appLimitBytes: level === 'kubepods' ? null : 100 * MiB,
       // A sidecar lifts the pod limit (Σ limits) above the app's, so the container's own limit fires.
       sidecarLimitBytes: level === 'container' ? 32 * MiB : null,
@@ -97,10 +116,20 @@ function planScript(plan: Experiment[]): string {
   const lines = [`experiments='${plan.map((e) => e.name).join(' ')}'`];
   for (const e of plan) {
     const vars: Record<string, string> = {
-      kind: e.kind, driver: e.driver, uid: e.podUid, pause: e.pauseId, app: e.appId, app2: e.app2Id ?? '',
-      side: e.sidecarId ?? '', app_max: v(e.appLimitBytes), side_max: v(e.sidecarLimitBytes),
-      pod_max: v(e.podLimitBytes), kubepods_max: e.kubepodsLimitBytes === null ? 'node' : String(e.kubepodsLimitBytes),
-      group: String(e.oomGroup), app_req: String(e.appRequestBytes), side_req: String(SIDECAR_REQUEST_BYTES),
+      kind: e.kind,
+      driver: e.driver,
+      uid: e.podUid,
+      pause: e.pauseId,
+      app: e.appId,
+      app2: e.app2Id ?? '',
+      side: e.sidecarId ?? '',
+      app_max: v(e.appLimitBytes),
+      side_max: v(e.sidecarLimitBytes),
+      pod_max: v(e.podLimitBytes),
+      kubepods_max: e.kubepodsLimitBytes === null ? 'node' : String(e.kubepodsLimitBytes),
+      group: String(e.oomGroup),
+      app_req: String(e.appRequestBytes),
+      side_req: String(SIDECAR_REQUEST_BYTES),
     };
     for (const [k, val] of Object.entries(vars)) lines.push(`${e.name}_${k}='${val}'`);
   }
@@ -203,9 +232,18 @@ function cpioNewc(entries: CpioEntry[]): Buffer {
 
 function initramfs(assets: Assets, plan: Experiment[]): Buffer {
   const dir = (name: string): CpioEntry => ({ name, mode: 0o040755 });
-  const file = (name: string, data: Buffer | string, mode = 0o100644): CpioEntry => ({ name, mode, data: Buffer.from(data) });
+  const file = (name: string, data: Buffer | string, mode = 0o100644): CpioEntry => ({
+    name,
+    mode,
+    data: Buffer.from(data),
+  });
   return cpioNewc([
-    dir('bin'), dir('dev'), dir('proc'), dir('sys'), dir('lib'), dir('lib/modules'),
+    dir('bin'),
+    dir('dev'),
+    dir('proc'),
+    dir('sys'),
+    dir('lib'),
+    dir('lib/modules'),
     { name: 'dev/console', mode: 0o020600, rdev: [5, 1] },
     file('bin/busybox', fs.readFileSync(assets.busybox), 0o100755),
     { name: 'bin/sh', mode: 0o120777, data: Buffer.from('busybox') }, // /init's interpreter
@@ -234,15 +272,34 @@ export interface LabRun {
 
 function qemuArgs(assets: Assets, initrd: string, data: string, out: string): string[] {
   return [
-    '-accel', 'tcg', '-m', '512', '-smp', '1', '-nographic', '-no-reboot', '-nodefaults', '-serial', 'stdio',
-    '-kernel', assets.vmlinuz, '-initrd', initrd,
-    '-append', 'console=ttyS0 quiet loglevel=1 panic=-1 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 rdinit=/init',
-    '-drive', `file=${data},format=raw,if=virtio,readonly=on`,
-    '-drive', `file=${out},format=raw,if=virtio`,
+    '-accel',
+    'tcg',
+    '-m',
+    '512',
+    '-smp',
+    '1',
+    '-nographic',
+    '-no-reboot',
+    '-nodefaults',
+    '-serial',
+    'stdio',
+    '-kernel',
+    assets.vmlinuz,
+    '-initrd',
+    initrd,
+    '-append',
+    'console=ttyS0 quiet loglevel=1 panic=-1 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 rdinit=/init',
+    '-drive',
+    `file=${data},format=raw,if=virtio,readonly=on`,
+    '-drive',
+    `file=${out},format=raw,if=virtio`,
   ];
 }
 
-function runQemu(args: string[], qemu: string): Promise<{ console: string; code: number | null; bootMs: number | null; ms: number }> {
+function runQemu(
+  args: string[],
+  qemu: string,
+): Promise<{ console: string; code: number | null; bootMs: number | null; ms: number }> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     let bootMs: number | null = null;
@@ -258,8 +315,15 @@ function runQemu(args: string[], qemu: string): Promise<{ console: string; code:
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => { clearTimeout(timer); process.off('exit', stop); resolve({ console: text, code, bootMs, ms: Date.now() - t0 }); });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      process.off('exit', stop);
+      resolve({ console: text, code, bootMs, ms: Date.now() - t0 });
+    });
   });
 }
 
@@ -277,11 +341,20 @@ export async function runLab(assets: Assets, outDir: string, plan: Experiment[] 
     const r = await runQemu(qemuArgs(assets, initrd, dataDisk(), out), assets.qemu);
     const tar = spawnSync('tar', ['-xf', out, '-C', outDir], { encoding: 'utf8' });
     if (tar.status !== 0 || !fs.existsSync(path.join(outDir, 'guest.txt'))) {
-      throw new Error(`the VM wrote no results (qemu exit ${r.code}; tar: ${tar.stderr.trim()}); console:\n${r.console.slice(-3000)}`);
+      throw new Error(
+        `the VM wrote no results (qemu exit ${r.code}; tar: ${tar.stderr.trim()}); console:\n${r.console.slice(-3000)}`,
+      );
     }
     fs.writeFileSync(path.join(outDir, 'console.txt'), r.console);
     fs.writeFileSync(path.join(outDir, 'plan.json'), JSON.stringify({ startedAt, plan }, null, 2) + '\n');
-    return { dir: outDir, plan, startedAt, bootSeconds: r.bootMs === null ? null : r.bootMs / 1000, totalSeconds: r.ms / 1000, console: r.console };
+    return {
+      dir: outDir,
+      plan,
+      startedAt,
+      bootSeconds: r.bootMs === null ? null : r.bootMs / 1000,
+      totalSeconds: r.ms / 1000,
+      console: r.console,
+    };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -289,8 +362,18 @@ export async function runLab(assets: Assets, outDir: string, plan: Experiment[] 
 
 /** A run unpacked earlier by runLab (its plan.json and console.txt). */
 export function loadRun(dir: string): LabRun {
-  const { startedAt, plan } = JSON.parse(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8')) as { startedAt: string; plan: Experiment[] };
-  return { dir, plan, startedAt, bootSeconds: null, totalSeconds: 0, console: fs.readFileSync(path.join(dir, 'console.txt'), 'utf8') };
+  const { startedAt, plan } = JSON.parse(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8')) as {
+    startedAt: string;
+    plan: Experiment[];
+  };
+  return {
+    dir,
+    plan,
+    startedAt,
+    bootSeconds: null,
+    totalSeconds: 0,
+    console: fs.readFileSync(path.join(dir, 'console.txt'), 'utf8'),
+  };
 }
 
 async function main(argv: string[]): Promise<number> {

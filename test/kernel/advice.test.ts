@@ -34,8 +34,17 @@ interface Outcome {
 }
 
 /** One lab with one container `app` of the given limit, a workload run in it, and what the kernel recorded. */
-async function inLab(limitBytes: number, workload: (lab: Lab) => Promise<string[]>, snapshotTo?: string): Promise<Outcome> {
-  const lab = Lab.create({ podName: 'sizing', containers: [{ name: 'app', requestBytes: 16 * MiB, limitBytes, image: 'node:22-alpine', command: ['node', '-e', 'workload'] }] });
+async function inLab(
+  limitBytes: number,
+  workload: (lab: Lab) => Promise<string[]>,
+  snapshotTo?: string,
+): Promise<Outcome> {
+  const lab = Lab.create({
+    podName: 'sizing',
+    containers: [
+      { name: 'app', requestBytes: 16 * MiB, limitBytes, image: 'node:22-alpine', command: ['node', '-e', 'workload'] },
+    ],
+  });
   try {
     await lab.startPause();
     const steps = await workload(lab);
@@ -45,7 +54,12 @@ async function inLab(limitBytes: number, workload: (lab: Lab) => Promise<string[
       return Number(key ? new RegExp(`${key} (\\d+)`).exec(text)?.[1] : text.trim());
     };
     if (snapshotTo) lab.snapshot(snapshotTo);
-    return { oomKills: n('memory.oom_control', 'oom_kill'), limitHits: n('memory.failcnt'), maxUsage: n('memory.max_usage_in_bytes'), steps };
+    return {
+      oomKills: n('memory.oom_control', 'oom_kill'),
+      limitHits: n('memory.failcnt'),
+      maxUsage: n('memory.max_usage_in_bytes'),
+      steps,
+    };
   } finally {
     lab.cleanup();
   }
@@ -56,21 +70,29 @@ async function cacheHeavy(lab: Lab): Promise<string[]> {
   const holder = await lab.holdAnon('app', HOLD_MIB);
   const file = lab.createColdFile(FILE_MIB * MiB);
   const r = await lab.readFileIn('app', file, 3);
-  return [`read exit ${r.exitCode}${r.signal ? ` ${r.signal}` : ''}`, `holder ${holder.exitCode === null && holder.signalCode === null ? 'alive' : `ended ${holder.exitCode ?? holder.signalCode}`}`];
+  return [
+    `read exit ${r.exitCode}${r.signal ? ` ${r.signal}` : ''}`,
+    `holder ${holder.exitCode === null && holder.signalCode === null ? 'alive' : `ended ${holder.exitCode ?? holder.signalCode}`}`,
+  ];
 }
 
 /** Holds HOLD_MIB steadily, then a second process spikes SPIKE_MIB and frees it (exit 3 when nothing killed it). */
 async function spiky(lab: Lab): Promise<string[]> {
   const holder = await lab.holdAnon('app', HOLD_MIB);
   const r = await lab.allocateUntilKilled('app', SPIKE_MIB);
-  return [`spike ${r.signal ? `killed ${r.signal}` : `exit ${r.exitCode}`}`, `holder ${holder.exitCode === null && holder.signalCode === null ? 'alive' : `ended ${holder.exitCode ?? holder.signalCode}`}`];
+  return [
+    `spike ${r.signal ? `killed ${r.signal}` : `exit ${r.exitCode}`}`,
+    `holder ${holder.exitCode === null && holder.signalCode === null ? 'alive' : `ended ${holder.exitCode ?? holder.signalCode}`}`,
+  ];
 }
 
 async function adviceFrom(t: TestContext, dir: string): Promise<SizingAdvice> {
   const a = analyse(await loadSnapshot(dir), { now: new Date().toISOString() });
   const s = a.containers.find((c) => c.name === 'app')?.advice;
   assert.ok(s && s.limitBytes !== null, `no advice: ${s?.reasons.join(' ') ?? 'none'}`);
-  t.diagnostic(`advice: request ${mib(s.requestBytes)} limit ${mib(s.limitBytes)} floor ${mib(s.floorBytes)} active cache ${mib(s.activeFileBytes)} peak ${mib(s.peakBytes)} spike ${mib(s.spikeBytes)} · krr ${mib(s.krrBytes)} · VPA ${mib(s.vpaTargetBytes)} · confidence ${s.confidence}`);
+  t.diagnostic(
+    `advice: request ${mib(s.requestBytes)} limit ${mib(s.limitBytes)} floor ${mib(s.floorBytes)} active cache ${mib(s.activeFileBytes)} peak ${mib(s.peakBytes)} spike ${mib(s.spikeBytes)} · krr ${mib(s.krrBytes)} · VPA ${mib(s.vpaTargetBytes)} · confidence ${s.confidence}`,
+  );
   return s;
 }
 
@@ -81,10 +103,12 @@ function tmpDir(t: TestContext, name: string): string {
 }
 
 function report(t: TestContext, label: string, limit: number, o: Outcome): void {
-  t.diagnostic(`${label}: limit ${mib(limit)} → ${o.steps.join(', ')}; oom_kill ${o.oomKills}, failcnt ${o.limitHits}, max usage ${mib(o.maxUsage)}`);
+  t.diagnostic(
+    `${label}: limit ${mib(limit)} → ${o.steps.join(', ')}; oom_kill ${o.oomKills}, failcnt ${o.limitHits}, max usage ${mib(o.maxUsage)}`,
+  );
 }
 
-test('cache-heavy workload: it runs under memwhy\'s limit without an OOM kill, a limit far below krr\'s', async (t) => {
+test("cache-heavy workload: it runs under memwhy's limit without an OOM kill, a limit far below krr's", async (t) => {
   const skip = labSkipReason();
   if (skip) return t.skip(skip);
   const dir = tmpDir(t, 'cache');
@@ -92,17 +116,26 @@ test('cache-heavy workload: it runs under memwhy\'s limit without an OOM kill, a
   report(t, 'first run', 1024 * MiB, first);
   assert.equal(first.oomKills, 0);
   const s = await adviceFrom(t, dir);
-  assert.ok(s.activeFileBytes! > (FILE_MIB / 2) * MiB, `the file's pages should be on the active list: ${mib(s.activeFileBytes)}`);
+  assert.ok(
+    s.activeFileBytes! > (FILE_MIB / 2) * MiB,
+    `the file's pages should be on the active list: ${mib(s.activeFileBytes)}`,
+  );
   const again = await inLab(s.limitBytes!, cacheHeavy);
   report(t, "re-run under memwhy's limit", s.limitBytes!, again);
   assert.equal(again.oomKills, 0, 'not OOM-killed under the advised limit');
   assert.deepEqual(again.steps, ['read exit 0', 'holder alive']);
   // (failcnt stays 0 with the lab's memsw limit = limit: see kernel-raw.test.ts; max_usage_in_bytes shows it.)
-  assert.ok(again.maxUsage >= s.limitBytes! - 256 * 1024, `the limit did bind (max usage ${mib(again.maxUsage)}): the kernel reclaimed page cache to stay under it`);
-  assert.ok(s.krrBytes! > s.limitBytes! + (FILE_MIB / 2) * MiB, `krr's ${mib(s.krrBytes)} exceeds a limit the workload ran under (${mib(s.limitBytes)}) by more than half the file`);
+  assert.ok(
+    again.maxUsage >= s.limitBytes! - 256 * 1024,
+    `the limit did bind (max usage ${mib(again.maxUsage)}): the kernel reclaimed page cache to stay under it`,
+  );
+  assert.ok(
+    s.krrBytes! > s.limitBytes! + (FILE_MIB / 2) * MiB,
+    `krr's ${mib(s.krrBytes)} exceeds a limit the workload ran under (${mib(s.limitBytes)}) by more than half the file`,
+  );
 });
 
-test('spiky workload: memwhy plans for the spike memory.max_usage_in_bytes saw; under krr\'s limit the kernel OOM-kills', async (t) => {
+test("spiky workload: memwhy plans for the spike memory.max_usage_in_bytes saw; under krr's limit the kernel OOM-kills", async (t) => {
   const skip = labSkipReason();
   if (skip) return t.skip(skip);
   const dir = tmpDir(t, 'spike');
@@ -130,7 +163,18 @@ test('OOM-killed workload: the advice clears the usage at the kill, and the same
   const skip = labSkipReason();
   if (skip) return t.skip(skip);
   const dir = tmpDir(t, 'oom');
-  const lab = Lab.create({ podName: 'sizing-oom', containers: [{ name: 'app', requestBytes: 16 * MiB, limitBytes: 64 * MiB, image: 'node:22-alpine', command: ['node', '-e', 'burst'] }] });
+  const lab = Lab.create({
+    podName: 'sizing-oom',
+    containers: [
+      {
+        name: 'app',
+        requestBytes: 16 * MiB,
+        limitBytes: 64 * MiB,
+        image: 'node:22-alpine',
+        command: ['node', '-e', 'burst'],
+      },
+    ],
+  });
   try {
     await lab.startPause();
     lab.markKernelLog();
@@ -151,6 +195,14 @@ test('OOM-killed workload: the advice clears the usage at the kill, and the same
   assert.deepEqual(ours.steps, ['burst exit 3']);
   assert.equal(ours.oomKills, 0);
   const krr = await inLab(Math.max(s.krrBytes!, 4 * MiB), burst);
-  report(t, "re-run under krr's limit (the restarted container's working set × 1.15, raised to 4 MiB so the runtime can start)", Math.max(s.krrBytes!, 4 * MiB), krr);
-  assert.ok(krr.oomKills >= 1, "krr's limit, sized on the working set after the restart, gets the burst OOM-killed again");
+  report(
+    t,
+    "re-run under krr's limit (the restarted container's working set × 1.15, raised to 4 MiB so the runtime can start)",
+    Math.max(s.krrBytes!, 4 * MiB),
+    krr,
+  );
+  assert.ok(
+    krr.oomKills >= 1,
+    "krr's limit, sized on the working set after the restart, gets the burst OOM-killed again",
+  );
 });

@@ -33,7 +33,11 @@ function num(v: number | null, what: string): number {
 }
 
 function verdictList(a: Analysis): string {
-  return a.verdicts.map((v) => `${v.kind}${v.level ? `/${v.level}` : ''}${v.container ? `(${v.container})` : ''}`).join(', ') || 'none';
+  return (
+    a.verdicts
+      .map((v) => `${v.kind}${v.level ? `/${v.level}` : ''}${v.container ? `(${v.container})` : ''}`)
+      .join(', ') || 'none'
+  );
 }
 
 /** A copy of the snapshot folder without kernel.log (most users have no node kernel log). */
@@ -67,12 +71,15 @@ test('(a) page cache from reading 100 MiB twice: working set / kubectl top +100 
   const before = container(await analyseDir(res.baselineDir!), 'app');
   const a = await analyseDir(res.outDir);
   const now = container(a, 'app');
-  const d = (f: (c: ContainerAnalysis) => number | null, what: string): number => num(f(now), what) - num(f(before), `baseline ${what}`);
+  const d = (f: (c: ContainerAnalysis) => number | null, what: string): number =>
+    num(f(now), what) - num(f(before), `baseline ${what}`);
   const ws = d((c) => c.workingSetBytes, 'workingSetBytes');
   const top = d((c) => c.views.kubectlTopBytes, 'views.kubectlTopBytes');
   const legacy = d((c) => c.views.dockerStatsLegacyBytes, 'views.dockerStatsLegacyBytes');
   const rss = d((c) => c.rssBytes, 'rssBytes');
-  t.diagnostic(`workingSet ${mib(before.workingSetBytes)} → ${mib(now.workingSetBytes)}; kubectl top +${mib(top)}; docker stats (usage − cache) ${mib(before.views.dockerStatsLegacyBytes)} → ${mib(now.views.dockerStatsLegacyBytes)}; docker stats (≥20.10) ${mib(now.views.dockerStatsBytes)}; rss ${mib(before.rssBytes)} → ${mib(now.rssBytes)}`);
+  t.diagnostic(
+    `workingSet ${mib(before.workingSetBytes)} → ${mib(now.workingSetBytes)}; kubectl top +${mib(top)}; docker stats (usage − cache) ${mib(before.views.dockerStatsLegacyBytes)} → ${mib(now.views.dockerStatsLegacyBytes)}; docker stats (≥20.10) ${mib(now.views.dockerStatsBytes)}; rss ${mib(before.rssBytes)} → ${mib(now.rssBytes)}`,
+  );
   t.diagnostic(`verdicts: ${verdictList(a)}`);
   assert.ok(Math.abs(ws - 100 * MiB) <= 15 * MiB, `workingSetBytes grew by ${mib(ws)}, expected ≈ 100 MiB`);
   assert.ok(Math.abs(top - 100 * MiB) <= 15 * MiB, `kubectlTopBytes grew by ${mib(top)}, expected ≈ 100 MiB`);
@@ -89,10 +96,17 @@ test('(b) 100 MiB of anonymous memory: breakdown.anonBytes is the largest part',
   if (!res) return;
   const c = container(await analyseDir(res.outDir), 'app');
   const b = c.breakdown;
-  t.diagnostic(`breakdown: anon ${mib(b.anonBytes)}, file ${mib(b.fileBytes)}, shmem ${mib(b.shmemBytes)}, kernel ${mib(b.kernelBytes)}, other ${mib(b.otherBytes)}; workingSet ${mib(c.workingSetBytes)}`);
+  t.diagnostic(
+    `breakdown: anon ${mib(b.anonBytes)}, file ${mib(b.fileBytes)}, shmem ${mib(b.shmemBytes)}, kernel ${mib(b.kernelBytes)}, other ${mib(b.otherBytes)}; workingSet ${mib(c.workingSetBytes)}`,
+  );
   const anon = num(b.anonBytes, 'breakdown.anonBytes');
   assert.ok(anon >= 98 * MiB && anon <= 115 * MiB, `anonBytes ${mib(anon)}, expected ≈ 100 MiB`);
-  for (const [k, v] of Object.entries({ fileBytes: b.fileBytes, shmemBytes: b.shmemBytes, kernelBytes: b.kernelBytes, otherBytes: b.otherBytes })) {
+  for (const [k, v] of Object.entries({
+    fileBytes: b.fileBytes,
+    shmemBytes: b.shmemBytes,
+    kernelBytes: b.kernelBytes,
+    otherBytes: b.otherBytes,
+  })) {
     if (v !== null) assert.ok(anon > v, `anonBytes ${mib(anon)} is not larger than ${k} ${mib(v)}`);
   }
 });
@@ -102,10 +116,15 @@ test('(c) 64 MiB in tmpfs: breakdown.shmemBytes ≈ 64 MiB and the working set i
   if (!res) return;
   const a = await analyseDir(res.outDir);
   const c = container(a, 'app');
-  t.diagnostic(`shmem ${mib(c.breakdown.shmemBytes)}, workingSet ${mib(c.workingSetBytes)}, file ${mib(c.breakdown.fileBytes)}, anon ${mib(c.breakdown.anonBytes)}, cache ${mib(c.cacheBytes)}; verdicts: ${verdictList(a)}`);
+  t.diagnostic(
+    `shmem ${mib(c.breakdown.shmemBytes)}, workingSet ${mib(c.workingSetBytes)}, file ${mib(c.breakdown.fileBytes)}, anon ${mib(c.breakdown.anonBytes)}, cache ${mib(c.cacheBytes)}; verdicts: ${verdictList(a)}`,
+  );
   const shmem = num(c.breakdown.shmemBytes, 'breakdown.shmemBytes');
   assert.ok(Math.abs(shmem - 64 * MiB) <= 64 * MiB * 0.05, `shmemBytes ${mib(shmem)}, expected ≈ 64 MiB`);
-  assert.ok(num(c.workingSetBytes, 'workingSetBytes') >= shmem, `workingSetBytes ${mib(c.workingSetBytes)} < shmem ${mib(shmem)}`);
+  assert.ok(
+    num(c.workingSetBytes, 'workingSetBytes') >= shmem,
+    `workingSetBytes ${mib(c.workingSetBytes)} < shmem ${mib(shmem)}`,
+  );
 });
 
 test('(d) container over its own limit (kubelet memsw = limit, failcnt 0): OOMKilled, level container', async (t) => {

@@ -45,7 +45,8 @@ function approx(actual: number, expected: number, tolerance: number, what: strin
   );
 }
 
-const kernelLog = (outDir: string): string | null => (fs.existsSync(path.join(outDir, 'kernel.log')) ? fs.readFileSync(path.join(outDir, 'kernel.log'), 'utf8') : null);
+const kernelLog = (outDir: string): string | null =>
+  fs.existsSync(path.join(outDir, 'kernel.log')) ? fs.readFileSync(path.join(outDir, 'kernel.log'), 'utf8') : null;
 
 /** The `oom-kill:` line of kernel.log, if the snapshot has one: [oom_memcg, task_memcg]. */
 function oomKillLine(outDir: string): { oomMemcg: string; taskMemcg: string; text: string } | null {
@@ -69,14 +70,24 @@ test('(a) reading a cold 100 MiB file twice charges ~100 MiB of file LRU to the 
   const activeGrew = (after.total_active_file ?? 0) - (before.total_active_file ?? 0);
   const inactiveGrew = (after.total_inactive_file ?? 0) - (before.total_inactive_file ?? 0);
   t.diagnostic(`file LRU +${mib(grew)}: active_file +${mib(activeGrew)}, inactive_file +${mib(inactiveGrew)}`);
-  t.diagnostic(`total_cache ${mib(before.total_cache)} → ${mib(after.total_cache)}, total_rss ${mib(before.total_rss)} → ${mib(after.total_rss)}`);
-  t.diagnostic(`usage_in_bytes ${mib(snapshotNumber(res.baselineDir!, app.cgroup, 'memory.usage_in_bytes'))} → ${mib(snapshotNumber(res.outDir, app.cgroup, 'memory.usage_in_bytes'))}`);
+  t.diagnostic(
+    `total_cache ${mib(before.total_cache)} → ${mib(after.total_cache)}, total_rss ${mib(before.total_rss)} → ${mib(after.total_rss)}`,
+  );
+  t.diagnostic(
+    `usage_in_bytes ${mib(snapshotNumber(res.baselineDir!, app.cgroup, 'memory.usage_in_bytes'))} → ${mib(snapshotNumber(res.outDir, app.cgroup, 'memory.usage_in_bytes'))}`,
+  );
   approx(grew, 100 * MiB, 0.15, 'total_active_file + total_inactive_file growth');
-  assert.ok(Math.abs((after.total_rss ?? 0) - (before.total_rss ?? 0)) <= 4 * MiB, `total_rss moved by ${mib((after.total_rss ?? 0) - (before.total_rss ?? 0))}`);
+  assert.ok(
+    Math.abs((after.total_rss ?? 0) - (before.total_rss ?? 0)) <= 4 * MiB,
+    `total_rss moved by ${mib((after.total_rss ?? 0) - (before.total_rss ?? 0))}`,
+  );
   // The charge is the container's, and it shows at every ancestor (use_hierarchy=1).
   for (const level of [res.levels.pod, res.levels.kubepods, res.levels.root]) {
     const s = snapshotStat(res.outDir, level);
-    assert.ok(fileLru(s) >= fileLru(after), `${level} total file LRU ${mib(fileLru(s))} < container's ${mib(fileLru(after))}`);
+    assert.ok(
+      fileLru(s) >= fileLru(after),
+      `${level} total file LRU ${mib(fileLru(s))} < container's ${mib(fileLru(after))}`,
+    );
   }
 });
 
@@ -84,9 +95,14 @@ test('(b) holding 100 MiB of anonymous memory shows as total_rss ≈ 100 MiB', a
   const res = await scenarioForTest(t, 'anon');
   if (!res) return;
   const s = snapshotStat(res.outDir, res.containers[0]!.cgroup);
-  t.diagnostic(`total_rss ${mib(s.total_rss)} (rss_huge ${mib(s.total_rss_huge)}), active_anon ${mib(s.total_active_anon)}, inactive_anon ${mib(s.total_inactive_anon)}, cache ${mib(s.total_cache)}`);
+  t.diagnostic(
+    `total_rss ${mib(s.total_rss)} (rss_huge ${mib(s.total_rss_huge)}), active_anon ${mib(s.total_active_anon)}, inactive_anon ${mib(s.total_inactive_anon)}, cache ${mib(s.total_cache)}`,
+  );
   const rss = s.total_rss ?? 0;
-  assert.ok(rss >= 100 * MiB * 0.98 && rss <= 100 * MiB * 1.15, `total_rss ${mib(rss)}, expected 100 MiB (+ the allocator's own few MiB)`);
+  assert.ok(
+    rss >= 100 * MiB * 0.98 && rss <= 100 * MiB * 1.15,
+    `total_rss ${mib(rss)}, expected 100 MiB (+ the allocator's own few MiB)`,
+  );
   assert.ok(anonLru(s) >= rss * 0.95, `anon LRU ${mib(anonLru(s))} should hold the rss ${mib(rss)}`);
   assert.ok(fileLru(s) < 8 * MiB, `file LRU ${mib(fileLru(s))}`);
 });
@@ -95,7 +111,9 @@ test('(c) 64 MiB written to tmpfs is total_shmem, on the anon LRU, not the file 
   const res = await scenarioForTest(t, 'tmpfs');
   if (!res) return;
   const s = snapshotStat(res.outDir, res.containers[0]!.cgroup);
-  t.diagnostic(`total_shmem ${mib(s.total_shmem)}, total_cache ${mib(s.total_cache)}, active_anon ${mib(s.total_active_anon)}, inactive_anon ${mib(s.total_inactive_anon)}, active_file ${mib(s.total_active_file)}, inactive_file ${mib(s.total_inactive_file)}, rss ${mib(s.total_rss)}`);
+  t.diagnostic(
+    `total_shmem ${mib(s.total_shmem)}, total_cache ${mib(s.total_cache)}, active_anon ${mib(s.total_active_anon)}, inactive_anon ${mib(s.total_inactive_anon)}, active_file ${mib(s.total_active_file)}, inactive_file ${mib(s.total_inactive_file)}, rss ${mib(s.total_rss)}`,
+  );
   approx(s.total_shmem ?? 0, 64 * MiB, 0.05, 'total_shmem');
   assert.ok(anonLru(s) >= (s.total_shmem ?? 0), `anon LRU ${mib(anonLru(s))} < shmem ${mib(s.total_shmem)}`);
   assert.ok(fileLru(s) < 8 * MiB, `file LRU ${mib(fileLru(s))} should not hold the tmpfs pages`);
@@ -111,8 +129,12 @@ test('(d) container over its own limit (kubelet memsw = limit): SIGKILL, oom_kil
   const sidecar = res.containers.find((c) => c.name === 'sidecar')!;
   const n = (rel: string, file: string, key?: string): number => snapshotNumber(res.outDir, rel, file, key);
   t.diagnostic(`exit: signal ${res.exit?.signal}, exit code ${res.exit?.exitCode}`);
-  t.diagnostic(`killed container: oom_kill ${n(killed, 'memory.oom_control', 'oom_kill')}, failcnt ${n(killed, 'memory.failcnt')}, memsw.failcnt ${n(killed, 'memory.memsw.failcnt')}, max_usage ${mib(n(killed, 'memory.max_usage_in_bytes'))}, memsw.limit ${mib(n(killed, 'memory.memsw.limit_in_bytes'))}`);
-  t.diagnostic(`pod: failcnt ${n(res.levels.pod, 'memory.failcnt')}, oom_kill ${n(res.levels.pod, 'memory.oom_control', 'oom_kill')}; kubepods oom_kill ${n(res.levels.kubepods, 'memory.oom_control', 'oom_kill')}`);
+  t.diagnostic(
+    `killed container: oom_kill ${n(killed, 'memory.oom_control', 'oom_kill')}, failcnt ${n(killed, 'memory.failcnt')}, memsw.failcnt ${n(killed, 'memory.memsw.failcnt')}, max_usage ${mib(n(killed, 'memory.max_usage_in_bytes'))}, memsw.limit ${mib(n(killed, 'memory.memsw.limit_in_bytes'))}`,
+  );
+  t.diagnostic(
+    `pod: failcnt ${n(res.levels.pod, 'memory.failcnt')}, oom_kill ${n(res.levels.pod, 'memory.oom_control', 'oom_kill')}; kubepods oom_kill ${n(res.levels.kubepods, 'memory.oom_control', 'oom_kill')}`,
+  );
   assert.equal(res.exit?.signal, 'SIGKILL');
   assert.equal(res.exit?.exitCode, 137);
   assert.ok(n(killed, 'memory.oom_control', 'oom_kill') >= 1, 'oom_kill in the killed container');
@@ -139,7 +161,9 @@ test('(d) container over its own limit without a memsw limit: SIGKILL, oom_kill 
   if (!res) return;
   const killed = res.containers.find((c) => c.name === 'app')!.previous[0]!.cgroup;
   const n = (rel: string, file: string, key?: string): number => snapshotNumber(res.outDir, rel, file, key);
-  t.diagnostic(`killed container: oom_kill ${n(killed, 'memory.oom_control', 'oom_kill')}, failcnt ${n(killed, 'memory.failcnt')}, max_usage ${mib(n(killed, 'memory.max_usage_in_bytes'))}`);
+  t.diagnostic(
+    `killed container: oom_kill ${n(killed, 'memory.oom_control', 'oom_kill')}, failcnt ${n(killed, 'memory.failcnt')}, max_usage ${mib(n(killed, 'memory.max_usage_in_bytes'))}`,
+  );
   assert.equal(res.exit?.signal, 'SIGKILL');
   assert.equal(res.exit?.exitCode, 137);
   assert.ok(n(killed, 'memory.oom_control', 'oom_kill') >= 1, 'oom_kill in the container');
@@ -154,7 +178,9 @@ test('(d′) single-container pod: the pod level (same limit + the pause charge)
   if (!res) return;
   const killed = res.containers[0]!.previous[0]!.cgroup;
   const n = (rel: string, file: string, key?: string): number => snapshotNumber(res.outDir, rel, file, key);
-  t.diagnostic(`pod: failcnt ${n(res.levels.pod, 'memory.failcnt')}, oom_kill ${n(res.levels.pod, 'memory.oom_control', 'oom_kill')}, limit ${mib(n(res.levels.pod, 'memory.limit_in_bytes'))}; container: failcnt ${n(killed, 'memory.failcnt')}, oom_kill ${n(killed, 'memory.oom_control', 'oom_kill')}; pause usage ${mib(n(res.levels.pause, 'memory.usage_in_bytes'))}`);
+  t.diagnostic(
+    `pod: failcnt ${n(res.levels.pod, 'memory.failcnt')}, oom_kill ${n(res.levels.pod, 'memory.oom_control', 'oom_kill')}, limit ${mib(n(res.levels.pod, 'memory.limit_in_bytes'))}; container: failcnt ${n(killed, 'memory.failcnt')}, oom_kill ${n(killed, 'memory.oom_control', 'oom_kill')}; pause usage ${mib(n(res.levels.pause, 'memory.usage_in_bytes'))}`,
+  );
   assert.equal(res.exit?.signal, 'SIGKILL');
   assert.ok(n(res.levels.pod, 'memory.failcnt') > 0, 'pod failcnt');
   assert.equal(n(killed, 'memory.failcnt'), 0, 'container failcnt');
@@ -176,7 +202,9 @@ test('(e) container without a limit under a limited kubepods: kubepods failcnt >
   const n = (rel: string, file: string, key?: string): number => snapshotNumber(res.outDir, rel, file, key);
   const levels = { kubepods: res.levels.kubepods, qos: res.levels.qos!, pod: res.levels.pod, container: killed };
   for (const [name, rel] of Object.entries(levels)) {
-    t.diagnostic(`${name}: failcnt ${n(rel, 'memory.failcnt')}, oom_kill ${n(rel, 'memory.oom_control', 'oom_kill')}, max_usage ${mib(n(rel, 'memory.max_usage_in_bytes'))}, limit ${n(rel, 'memory.limit_in_bytes')}`);
+    t.diagnostic(
+      `${name}: failcnt ${n(rel, 'memory.failcnt')}, oom_kill ${n(rel, 'memory.oom_control', 'oom_kill')}, max_usage ${mib(n(rel, 'memory.max_usage_in_bytes'))}, limit ${n(rel, 'memory.limit_in_bytes')}`,
+    );
   }
   assert.equal(res.exit?.signal, 'SIGKILL');
   assert.equal(res.exit?.exitCode, 137);

@@ -100,7 +100,13 @@ function removeCgroupTree(top: string): string[] {
   const problems: string[] = [];
   if (!fs.existsSync(top)) return problems;
   const dirs = cgroupDirsDeepestFirst(top);
-  for (const d of dirs) for (const pid of pidsOf(d)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  for (const d of dirs)
+    for (const pid of pidsOf(d))
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
   const deadline = Date.now() + 3000;
   while (dirs.some((d) => pidsOf(d).length > 0) && Date.now() < deadline) sleepSync(20);
   const parentProcs = path.join(path.dirname(top), 'cgroup.procs');
@@ -116,7 +122,11 @@ function removeCgroupTree(top: string): string[] {
   }
   for (const d of dirs) {
     // Reclaim what is still charged so the memcg does not linger as an offline zombie.
-    try { fs.writeFileSync(path.join(d, 'memory.force_empty'), '0'); } catch { /* best effort */ }
+    try {
+      fs.writeFileSync(path.join(d, 'memory.force_empty'), '0');
+    } catch {
+      /* best effort */
+    }
     let removed = false;
     for (let i = 0; i < 50 && !removed; i++) {
       try {
@@ -213,7 +223,8 @@ export function labSkipReason(): string | null {
 
 function computeSkipReason(): string | null {
   if (process.platform !== 'linux') return `not Linux (${process.platform})`;
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'not root (the kernel lab creates cgroups)';
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
+    return 'not root (the kernel lab creates cgroups)';
   if (!fs.existsSync(path.join(MEMORY_ROOT, 'memory.stat')))
     return `no cgroup v1 memory controller at ${MEMORY_ROOT} (cgroup v2-only host?)`;
   const hier = readText(path.join(MEMORY_ROOT, 'memory.use_hierarchy'))?.trim();
@@ -225,7 +236,11 @@ function computeSkipReason(): string | null {
   } catch (e) {
     return `${MEMORY_ROOT} is not writable: ${(e as Error).message}`;
   } finally {
-    try { fs.rmdirSync(probe); } catch { /* absent */ }
+    try {
+      fs.rmdirSync(probe);
+    } catch {
+      /* absent */
+    }
   }
   for (const tool of ['sh', 'sleep', 'cat', 'dd', 'mount', 'umount']) {
     const r = spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
@@ -258,21 +273,35 @@ export function sweepStaleLabs(options: { force?: boolean } = {}): string[] {
     return options.force === true || !pidAlive(pid);
   };
   const bases = new Set<string>([os.tmpdir(), '/var/tmp']);
-  try { bases.add(diskBackedTmpBase()); } catch { /* none */ }
+  try {
+    bases.add(diskBackedTmpBase());
+  } catch {
+    /* none */
+  }
   for (const base of bases) {
     let names: string[] = [];
-    try { names = fs.readdirSync(base); } catch { continue; }
+    try {
+      names = fs.readdirSync(base);
+    } catch {
+      continue;
+    }
     for (const n of names.filter(stale)) {
       const dir = path.join(base, n);
       for (const mp of mountpointsUnder(dir + '/')) umountQuiet(mp);
       try {
         fs.rmSync(dir, { recursive: true, force: true });
         removed.push(dir);
-      } catch { /* keep going */ }
+      } catch {
+        /* keep going */
+      }
     }
   }
   let cgs: string[] = [];
-  try { cgs = fs.readdirSync(MEMORY_ROOT); } catch { cgs = []; }
+  try {
+    cgs = fs.readdirSync(MEMORY_ROOT);
+  } catch {
+    cgs = [];
+  }
   for (const n of cgs.filter(stale)) {
     const dir = path.join(MEMORY_ROOT, n);
     removeCgroupTree(dir);
@@ -500,13 +529,16 @@ export class Lab {
     this.nodeName = options.nodeName ?? 'lab-node-1';
     this.nodeCapacityBytes = options.nodeCapacityBytes ?? Math.floor(memTotalBytes() / MiB) * MiB;
     this.evictionHardBytes = options.evictionHardBytes ?? 100 * MiB;
-    this.kubepodsLimitBytes = options.kubepodsLimitBytes === undefined ? this.nodeCapacityBytes : options.kubepodsLimitBytes;
+    this.kubepodsLimitBytes =
+      options.kubepodsLimitBytes === undefined ? this.nodeCapacityBytes : options.kubepodsLimitBytes;
     const specs = options.containers;
     const allGuaranteed = specs.every((c) => c.limitBytes != null && (c.requestBytes ?? c.limitBytes) === c.limitBytes);
     const none = specs.every((c) => c.limitBytes == null && c.requestBytes == null);
     this.qos = allGuaranteed ? 'Guaranteed' : none ? 'BestEffort' : 'Burstable';
     // kubelet ResourceConfigForPod: a pod limit only when every container has one.
-    this.podLimitBytes = specs.every((c) => c.limitBytes != null) ? specs.reduce((s, c) => s + (c.limitBytes ?? 0), 0) : null;
+    this.podLimitBytes = specs.every((c) => c.limitBytes != null)
+      ? specs.reduce((s, c) => s + (c.limitBytes ?? 0), 0)
+      : null;
 
     this.kubepods = this.ref('kubepods');
     this.qosLevel = this.qos === 'Guaranteed' ? null : this.ref(`kubepods/${this.qos.toLowerCase()}`);
@@ -608,7 +640,8 @@ export class Lab {
   spawnIn(ref: CgroupRef, argv: string[], oomScoreAdj = 0): ChildProcess {
     // oom_score_adj below 0 needs CAP_SYS_RESOURCE; without it the kernel keeps the inherited value
     // (checked in `joined()`), the workload still runs.
-    const script = 'echo $$ > "$1" || exit 125; { echo "$2" > /proc/self/oom_score_adj; } 2>/dev/null; shift 2 && exec "$@"';
+    const script =
+      'echo $$ > "$1" || exit 125; { echo "$2" > /proc/self/oom_score_adj; } 2>/dev/null; shift 2 && exec "$@"';
     const child = spawn('sh', ['-c', script, 'sh', path.join(ref.dir, 'cgroup.procs'), String(oomScoreAdj), ...argv], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -635,7 +668,15 @@ export class Lab {
         clearTimeout(timer);
         const sig = signal ?? null;
         const num = sig ? (os.constants.signals[sig] ?? 0) : 0;
-        resolve({ code, signal: sig, exitCode: sig ? 128 + num : (code ?? -1), stdout, stderr, startedAt, finishedAt: new Date().toISOString() });
+        resolve({
+          code,
+          signal: sig,
+          exitCode: sig ? 128 + num : (code ?? -1),
+          stdout,
+          stderr,
+          startedAt,
+          finishedAt: new Date().toISOString(),
+        });
       });
     });
   }
@@ -651,7 +692,8 @@ export class Lab {
         this.checkOomScoreAdj(child.pid, ref);
         return;
       }
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`process exited before joining ${ref.rel}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`process exited before joining ${ref.rel}`);
       await new Promise((r) => setTimeout(r, 10));
     }
     throw new Error(`process did not join ${ref.rel}`);
@@ -699,9 +741,13 @@ export class Lab {
       "if (mode === 'hold') { process.stdout.write('ready\\n'); setInterval(() => keep.length, 1 << 30); }",
       'else process.exit(3);',
     ].join('\n');
-    const child = spawn(process.execPath, ['-e', script, path.join(c.dir, 'cgroup.procs'), String(c.oomScoreAdj), String(mib), mode], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-e', script, path.join(c.dir, 'cgroup.procs'), String(c.oomScoreAdj), String(mib), mode],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     return this.track(child);
   }
 
@@ -761,7 +807,11 @@ export class Lab {
   /** Writes `mib` MiB into the tmpfs from inside the container's cgroup (dd, then exits). */
   async writeTmpfs(name: string, mountpoint: string, mib: number): Promise<RunResult> {
     const c = this.container(name);
-    return this.run(c, ['dd', 'if=/dev/zero', `of=${path.join(mountpoint, 'data')}`, 'bs=1M', `count=${mib}`, 'status=none'], c.oomScoreAdj);
+    return this.run(
+      c,
+      ['dd', 'if=/dev/zero', `of=${path.join(mountpoint, 'data')}`, 'bs=1M', `count=${mib}`, 'status=none'],
+      c.oomScoreAdj,
+    );
   }
 
   /**
@@ -835,7 +885,10 @@ export class Lab {
     for (const level of this.levels()) {
       const dest = path.join(outDir, 'cgroup', 'memory', level.rel);
       fs.mkdirSync(dest, { recursive: true });
-      for (const f of fs.readdirSync(level.dir).filter((n) => n.startsWith('memory.')).sort()) {
+      for (const f of fs
+        .readdirSync(level.dir)
+        .filter((n) => n.startsWith('memory.'))
+        .sort()) {
         let text: string;
         try {
           text = fs.readFileSync(path.join(level.dir, f), 'utf8');
@@ -853,7 +906,12 @@ export class Lab {
   podObject(phase = 'Running'): KPod {
     const pod = this.podObjectCore(phase);
     // Fields the API returns that the KPod type does not list.
-    Object.assign(pod.spec ?? {}, { restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler' });
+    Object.assign(pod.spec ?? {}, {
+      restartPolicy: 'Always',
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: 'ClusterFirst',
+      schedulerName: 'default-scheduler',
+    });
     Object.assign(pod.status ?? {}, { hostIP: '10.0.0.11', podIP: '10.244.1.23' });
     return pod;
   }
@@ -867,7 +925,9 @@ export class Lab {
       ready: true,
       restartCount: c.restartCount,
       image: `docker.io/library/${c.spec.image ?? 'busybox:1.36'}`,
-      imageID: `docker.io/library/${(c.spec.image ?? 'busybox:1.36').split(':')[0]}@sha256:${createHash('sha256').update(c.spec.image ?? 'busybox:1.36').digest('hex')}`,
+      imageID: `docker.io/library/${(c.spec.image ?? 'busybox:1.36').split(':')[0]}@sha256:${createHash('sha256')
+        .update(c.spec.image ?? 'busybox:1.36')
+        .digest('hex')}`,
       containerID: `containerd://${c.id}`,
       started: true,
     }));
@@ -901,11 +961,13 @@ export class Lab {
         phase,
         qosClass: this.qos,
         startTime: k8sTime(this.createdAt),
-        conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
-          type,
-          status: 'True',
-          lastTransitionTime: k8sTime(this.createdAt),
-        })),
+        conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+          (type) => ({
+            type,
+            status: 'True',
+            lastTransitionTime: k8sTime(this.createdAt),
+          }),
+        ),
         containerStatuses: statuses,
       },
     };
@@ -918,15 +980,43 @@ export class Lab {
     return {
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name: this.nodeName, labels: { 'kubernetes.io/hostname': this.nodeName, 'kubernetes.io/os': 'linux' } },
+      metadata: {
+        name: this.nodeName,
+        labels: { 'kubernetes.io/hostname': this.nodeName, 'kubernetes.io/os': 'linux' },
+      },
       spec: {},
       status: {
-        capacity: { cpu: String(os.cpus().length), memory: ki(this.nodeCapacityBytes), pods: '110', 'ephemeral-storage': '61202244Ki' },
-        allocatable: { cpu: String(os.cpus().length), memory: ki(allocatable), pods: '110', 'ephemeral-storage': '56403987978' },
+        capacity: {
+          cpu: String(os.cpus().length),
+          memory: ki(this.nodeCapacityBytes),
+          pods: '110',
+          'ephemeral-storage': '61202244Ki',
+        },
+        allocatable: {
+          cpu: String(os.cpus().length),
+          memory: ki(allocatable),
+          pods: '110',
+          'ephemeral-storage': '56403987978',
+        },
         conditions: [
-          { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-          { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-          { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+          {
+            type: 'MemoryPressure',
+            status: 'False',
+            reason: 'KubeletHasSufficientMemory',
+            message: 'kubelet has sufficient memory available',
+          },
+          {
+            type: 'DiskPressure',
+            status: 'False',
+            reason: 'KubeletHasNoDiskPressure',
+            message: 'kubelet has no disk pressure',
+          },
+          {
+            type: 'PIDPressure',
+            status: 'False',
+            reason: 'KubeletHasSufficientPID',
+            message: 'kubelet has sufficient PID available',
+          },
           { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
         ],
         nodeInfo: {
@@ -956,10 +1046,15 @@ export class Lab {
     if (options.kernelLog) {
       const k = this.kernelOomLines();
       if ('error' in k) kernelLog = { written: false, lines: 0, note: k.error };
-      else if (k.lines.length === 0) kernelLog = { written: false, lines: 0, note: 'no OOM report about this lab in /dev/kmsg' };
+      else if (k.lines.length === 0)
+        kernelLog = { written: false, lines: 0, note: 'no OOM report about this lab in /dev/kmsg' };
       else {
         fs.writeFileSync(path.join(outDir, 'kernel.log'), k.lines.join('\n') + '\n');
-        kernelLog = { written: true, lines: k.lines.length, note: 'from /dev/kmsg, lab prefix stripped from cgroup paths' };
+        kernelLog = {
+          written: true,
+          lines: k.lines.length,
+          note: 'from /dev/kmsg, lab prefix stripped from cgroup paths',
+        };
       }
     }
     return { outDir, files, skipped, kernelLog };
@@ -973,7 +1068,12 @@ export class Lab {
     if (this.cleaned) return [];
     this.cleaned = true;
     const problems: string[] = [];
-    for (const child of this.children) try { child.kill('SIGKILL'); } catch { /* gone */ }
+    for (const child of this.children)
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        /* gone */
+      }
     for (const mp of [...this.mounts, ...mountpointsUnder(this.tmp + '/')].reverse()) umountQuiet(mp);
     const data = path.join(this.tmp, 'data.bin');
     if (fs.existsSync(data)) dropFileCache(data, []);
@@ -1070,15 +1170,29 @@ async function oomAndRestart(lab: Lab, name: string, maxMiB: number): Promise<Ru
  *  - oom-kubepods: kubepods limited to 256Mi, container without a limit allocates until killed; restarted.
  * The lab is removed before this returns (also on failure).
  */
-export async function buildScenario(name: ScenarioName, outDir: string, options: ScenarioOptions = {}): Promise<ScenarioResult> {
+export async function buildScenario(
+  name: ScenarioName,
+  outDir: string,
+  options: ScenarioOptions = {},
+): Promise<ScenarioResult> {
   if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario ${name}; one of ${SCENARIOS.join(', ')}`);
   const app = 'app';
   let lab: Lab | null = null;
-  const res: Partial<ScenarioResult> & { notes: string[] } = { scenario: name, outDir, baselineDir: null, exit: null, baseline: null, notes: [] };
+  const res: Partial<ScenarioResult> & { notes: string[] } = {
+    scenario: name,
+    outDir,
+    baselineDir: null,
+    exit: null,
+    baseline: null,
+    notes: [],
+  };
   try {
     switch (name) {
       case 'page-cache': {
-        lab = Lab.create({ podName: 'busybox', containers: [{ name: app, requestBytes: 64 * MiB, limitBytes: 256 * MiB, command: ['sleep', '99999999'] }] });
+        lab = Lab.create({
+          podName: 'busybox',
+          containers: [{ name: app, requestBytes: 64 * MiB, limitBytes: 256 * MiB, command: ['sleep', '99999999'] }],
+        });
         res.bytes = 100 * MiB;
         const file = lab.createColdFile(res.bytes);
         await lab.startPause();
@@ -1094,17 +1208,32 @@ export async function buildScenario(name: ScenarioName, outDir: string, options:
         // The charge must land in the container: it does only if the file's pages were not cached before.
         const charged = (lab.stat(c).total_cache ?? 0) - cacheBefore;
         if (charged < res.bytes * 0.85) {
-          res.notes.push(`only ${(charged / MiB).toFixed(1)} MiB of the ${res.bytes / MiB} MiB read was charged to the container (was the file still cached elsewhere?)`);
+          res.notes.push(
+            `only ${(charged / MiB).toFixed(1)} MiB of the ${res.bytes / MiB} MiB read was charged to the container (was the file still cached elsewhere?)`,
+          );
         }
         const lruGen = readText('/sys/kernel/mm/lru_gen/enabled')?.trim();
         if (lruGen && lruGen !== '0x0000') {
-          res.notes.push(`MGLRU is enabled (lru_gen ${lruGen}): re-read pages may stay in the older generations, i.e. on inactive_file`);
+          res.notes.push(
+            `MGLRU is enabled (lru_gen ${lruGen}): re-read pages may stay in the older generations, i.e. on inactive_file`,
+          );
         }
         res.snapshot = lab.snapshot(outDir);
         break;
       }
       case 'anon': {
-        lab = Lab.create({ podName: 'anon-holder', containers: [{ name: app, requestBytes: 128 * MiB, limitBytes: 256 * MiB, image: 'node:22-alpine', command: ['node', '-e', 'hold 100 MiB'] }] });
+        lab = Lab.create({
+          podName: 'anon-holder',
+          containers: [
+            {
+              name: app,
+              requestBytes: 128 * MiB,
+              limitBytes: 256 * MiB,
+              image: 'node:22-alpine',
+              command: ['node', '-e', 'hold 100 MiB'],
+            },
+          ],
+        });
         res.bytes = 100 * MiB;
         await lab.startPause();
         await lab.holdAnon(app, res.bytes / MiB);
@@ -1114,7 +1243,14 @@ export async function buildScenario(name: ScenarioName, outDir: string, options:
       case 'tmpfs': {
         lab = Lab.create({
           podName: 'tmpfs-writer',
-          containers: [{ name: app, requestBytes: 64 * MiB, limitBytes: 256 * MiB, volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
+          containers: [
+            {
+              name: app,
+              requestBytes: 64 * MiB,
+              limitBytes: 256 * MiB,
+              volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
+            },
+          ],
           volumes: [{ name: 'scratch', emptyDir: { medium: 'Memory' } }],
         });
         res.bytes = 64 * MiB;
@@ -1134,7 +1270,13 @@ export async function buildScenario(name: ScenarioName, outDir: string, options:
           podName: 'oom-container',
           memswLimit: options.memswLimit ?? true,
           containers: [
-            { name: app, requestBytes: 32 * MiB, limitBytes: 64 * MiB, image: 'node:22-alpine', command: ['node', '-e', 'grow until killed'] },
+            {
+              name: app,
+              requestBytes: 32 * MiB,
+              limitBytes: 64 * MiB,
+              image: 'node:22-alpine',
+              command: ['node', '-e', 'grow until killed'],
+            },
             { name: 'sidecar', requestBytes: 16 * MiB, limitBytes: 32 * MiB, command: ['sleep', '99999999'] },
           ],
         });
@@ -1149,7 +1291,15 @@ export async function buildScenario(name: ScenarioName, outDir: string, options:
         lab = Lab.create({
           podName: 'oom-pod',
           memswLimit: options.memswLimit ?? true,
-          containers: [{ name: app, requestBytes: 32 * MiB, limitBytes: 64 * MiB, image: 'node:22-alpine', command: ['node', '-e', 'grow until killed'] }],
+          containers: [
+            {
+              name: app,
+              requestBytes: 32 * MiB,
+              limitBytes: 64 * MiB,
+              image: 'node:22-alpine',
+              command: ['node', '-e', 'grow until killed'],
+            },
+          ],
         });
         res.bytes = 64 * MiB;
         await lab.startPause();
@@ -1162,7 +1312,15 @@ export async function buildScenario(name: ScenarioName, outDir: string, options:
           podName: 'oom-kubepods',
           kubepodsLimitBytes: 256 * MiB,
           nodeCapacityBytes: 1 * GiB,
-          containers: [{ name: app, requestBytes: 64 * MiB, limitBytes: null, image: 'node:22-alpine', command: ['node', '-e', 'grow until killed'] }],
+          containers: [
+            {
+              name: app,
+              requestBytes: 64 * MiB,
+              limitBytes: null,
+              image: 'node:22-alpine',
+              command: ['node', '-e', 'grow until killed'],
+            },
+          ],
         });
         res.bytes = 256 * MiB;
         await lab.startPause();
@@ -1205,7 +1363,11 @@ export async function buildScenario(name: ScenarioName, outDir: string, options:
  * MEMWHY_LAB_KEEP=1), or skips the test with the reason when the lab cannot run here.
  * page-cache also gets a baseline snapshot (`result.baselineDir`).
  */
-export async function scenarioForTest(t: TestContext, name: ScenarioName, options: Omit<ScenarioOptions, 'baselineDir'> = {}): Promise<ScenarioResult | null> {
+export async function scenarioForTest(
+  t: TestContext,
+  name: ScenarioName,
+  options: Omit<ScenarioOptions, 'baselineDir'> = {},
+): Promise<ScenarioResult | null> {
   const reason = labSkipReason();
   if (reason) {
     t.skip(reason);
@@ -1239,7 +1401,8 @@ export function snapshotNumber(outDir: string, cgroupRel: string, file: string, 
   const text = snapshotFile(outDir, cgroupRel, file);
   if (text === null) throw new Error(`no ${file} for ${cgroupRel} in ${outDir}`);
   const v = key === undefined ? Number(text.trim()) : parseStat(text)[key];
-  if (v === undefined || !Number.isFinite(v)) throw new Error(`${cgroupRel}/${file}${key ? ` ${key}` : ''} is not a number: ${text}`);
+  if (v === undefined || !Number.isFinite(v))
+    throw new Error(`${cgroupRel}/${file}${key ? ` ${key}` : ''} is not a number: ${text}`);
   return v;
 }
 
@@ -1253,11 +1416,15 @@ export function mib(bytes: number | null | undefined): string {
 async function main(argv: string[]): Promise<number> {
   const [what, out, ...rest] = argv;
   if (what === 'sweep') {
-    console.log(sweepStaleLabs({ force: rest.includes('--force') || out === '--force' }).join('\n') || 'nothing to sweep');
+    console.log(
+      sweepStaleLabs({ force: rest.includes('--force') || out === '--force' }).join('\n') || 'nothing to sweep',
+    );
     return 0;
   }
   if (!what || !out) {
-    console.error(`usage: lab.ts <${SCENARIOS.join('|')}|all> <outDir> [--baseline <dir>]\n       lab.ts sweep [--force]`);
+    console.error(
+      `usage: lab.ts <${SCENARIOS.join('|')}|all> <outDir> [--baseline <dir>]\n       lab.ts sweep [--force]`,
+    );
     return 2;
   }
   const reason = labSkipReason();
@@ -1270,9 +1437,20 @@ async function main(argv: string[]): Promise<number> {
   const bi = rest.indexOf('--baseline');
   for (const n of names) {
     const dir = what === 'all' ? path.join(out, n) : out;
-    const baselineDir = bi >= 0 ? rest[bi + 1] : what === 'all' && n === 'page-cache' ? path.join(out, `${n}-baseline`) : undefined;
+    const baselineDir =
+      bi >= 0 ? rest[bi + 1] : what === 'all' && n === 'page-cache' ? path.join(out, `${n}-baseline`) : undefined;
     const r = await buildScenario(n, dir, baselineDir ? { baselineDir } : {});
-    console.log(JSON.stringify({ scenario: n, outDir: r.outDir, baselineDir: r.baselineDir, kernelLog: r.snapshot.kernelLog, exit: r.exit && { signal: r.exit.signal, exitCode: r.exit.exitCode }, notes: r.notes, cleanupProblems: r.cleanupProblems }));
+    console.log(
+      JSON.stringify({
+        scenario: n,
+        outDir: r.outDir,
+        baselineDir: r.baselineDir,
+        kernelLog: r.snapshot.kernelLog,
+        exit: r.exit && { signal: r.exit.signal, exitCode: r.exit.exitCode },
+        notes: r.notes,
+        cleanupProblems: r.cleanupProblems,
+      }),
+    );
   }
   return 0;
 }

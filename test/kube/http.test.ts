@@ -31,7 +31,12 @@ async function serve(handler: http.RequestListener, port = 0): Promise<{ url: st
 
 function client(url: string): KubeHttp {
   const kc = new KubeConfig();
-  kc.loadFromOptions({ clusters: [{ name: 'c', server: url, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: url, skipTLSVerify: true }],
+    users: [{ name: 'u' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
   return new KubeHttp(kc, { timeoutMs: null });
 }
 
@@ -40,7 +45,7 @@ const json = (res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(JSON.stringify(body));
 };
 
-test('an API server on port 6000 (fetch\'s blocked-port list) is reached, as kubectl reaches it', async (t) => {
+test("an API server on port 6000 (fetch's blocked-port list) is reached, as kubectl reaches it", async (t) => {
   let s;
   try {
     s = await serve((_req, res) => json(res, 200, { kind: 'Pod', metadata: { name: 'x' } }), 6000);
@@ -78,7 +83,8 @@ test('429 with Retry-After: 1 is waited for and tried again; three 503s in a row
   const s = await serve((req, res) => {
     times.push(Date.now());
     if (req.url?.startsWith('/busy')) return json(res, 503, { kind: 'Status', message: 'busy', code: 503 });
-    if (times.length === 1) return json(res, 429, { kind: 'Status', message: 'too many requests', code: 429 }, { 'Retry-After': '1' });
+    if (times.length === 1)
+      return json(res, 429, { kind: 'Status', message: 'too many requests', code: 429 }, { 'Retry-After': '1' });
     json(res, 200, { ok: true });
   });
   try {
@@ -86,7 +92,10 @@ test('429 with Retry-After: 1 is waited for and tried again; three 503s in a row
     assert.deepEqual(await h.getJson('/api/v1/pods'), { ok: true });
     assert.ok(times[1]! - times[0]! >= 950, `waited ${times[1]! - times[0]!} ms`);
     times.length = 0;
-    await assert.rejects(h.getJson('/busy'), (e: unknown) => e instanceof MemwhyError && e.code === ExitCode.Unreachable && /busy/.test(e.message));
+    await assert.rejects(
+      h.getJson('/busy'),
+      (e: unknown) => e instanceof MemwhyError && e.code === ExitCode.Unreachable && /busy/.test(e.message),
+    );
     assert.equal(times.length, 3, 'three tries in all');
   } finally {
     await s.close();
@@ -102,7 +111,10 @@ test('a server that never answers: an abort ends the GET at once, as "interrupte
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 200);
     const t0 = Date.now();
-    await assert.rejects(client(s.url).getJson('/api/v1/pods', undefined, ac.signal), (e: unknown) => e instanceof MemwhyError && e.code === ExitCode.Interrupted);
+    await assert.rejects(
+      client(s.url).getJson('/api/v1/pods', undefined, ac.signal),
+      (e: unknown) => e instanceof MemwhyError && e.code === ExitCode.Interrupted,
+    );
     assert.ok(Date.now() - t0 < 1500, `${Date.now() - t0} ms`);
   } finally {
     await s.close();
@@ -127,7 +139,10 @@ test('bodies are bounded: a reader log over the limit is cut and says so; an abo
     assert.deepEqual([whole.cut, whole.text.length], [false, 5000]);
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 200);
-    await assert.rejects(h.getText('/slow', undefined, ac.signal), (e: unknown) => e instanceof MemwhyError && e.code === ExitCode.Interrupted && e.message === 'interrupted');
+    await assert.rejects(
+      h.getText('/slow', undefined, ac.signal),
+      (e: unknown) => e instanceof MemwhyError && e.code === ExitCode.Interrupted && e.message === 'interrupted',
+    );
   } finally {
     await s.close();
   }

@@ -15,7 +15,13 @@ import {
   toLabelValue,
   type ReaderPodOptions,
 } from '../../src/kube/reader-pod.js';
-import { DEFAULT_READER_ROOT, READER_ARGV0, READER_SCRIPT, ReaderArgError, readerArgs } from '../../src/kube/reader-script.js';
+import {
+  DEFAULT_READER_ROOT,
+  READER_ARGV0,
+  READER_SCRIPT,
+  ReaderArgError,
+  readerArgs,
+} from '../../src/kube/reader-script.js';
 
 const GOLDEN_DIR = path.join(import.meta.dirname, 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -24,7 +30,10 @@ const UID = '7a96c459-d529-44ae-9f99-90d3798d6426';
 const APP = 'a3f1c2d4e5b60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const SIDECAR = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
-function options(over: Partial<ReaderPodOptions> = {}, target: Partial<ReaderPodOptions['target']> = {}): ReaderPodOptions {
+function options(
+  over: Partial<ReaderPodOptions> = {},
+  target: Partial<ReaderPodOptions['target']> = {},
+): ReaderPodOptions {
   return {
     target: {
       namespace: 'shop',
@@ -54,7 +63,17 @@ function golden(file: string, value: unknown): void {
 
 test('golden: the full pod spec, once and watch', () => {
   golden('reader-pod-once.json', buildReaderPod(options()));
-  golden('reader-pod-watch.json', buildReaderPod(options({ mode: 'watch', intervalSeconds: 2, deadlineSeconds: 120, image: 'registry.example.com/tools/busybox:1.36.1' })));
+  golden(
+    'reader-pod-watch.json',
+    buildReaderPod(
+      options({
+        mode: 'watch',
+        intervalSeconds: 2,
+        deadlineSeconds: 120,
+        image: 'registry.example.com/tools/busybox:1.36.1',
+      }),
+    ),
+  );
 });
 
 test('least privilege: every field of the list is set', () => {
@@ -73,15 +92,38 @@ test('least privilege: every field of the list is set', () => {
   assert.equal(spec.hostPID, false);
   assert.equal(spec.hostIPC, false);
   assert.equal(spec.hostUsers, undefined);
-  assert.deepEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } });
+  assert.deepEqual(spec.securityContext, {
+    runAsNonRoot: true,
+    runAsUser: 65534,
+    runAsGroup: 65534,
+    seccompProfile: { type: 'RuntimeDefault' },
+  });
   assert.deepEqual(spec.volumes, [{ name: 'host-cgroup', hostPath: { path: '/sys/fs/cgroup', type: 'Directory' } }]);
   assert.deepEqual(c.volumeMounts, [{ name: 'host-cgroup', mountPath: '/host/sys/fs/cgroup', readOnly: true }]);
-  assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ['ALL'] } });
+  assert.deepEqual(c.securityContext, {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    privileged: false,
+    capabilities: { drop: ['ALL'] },
+  });
   assert.deepEqual(c.resources, { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '32Mi' } });
   assert.equal(c.image, 'busybox:1.36');
   assert.equal(c.ports, undefined);
   assert.equal(c.env, undefined);
-  assert.deepEqual(c.command, ['sh', '-c', READER_SCRIPT, READER_ARGV0, 'once', '0', '1', DEFAULT_READER_ROOT, 'burstable', UID, APP, SIDECAR]);
+  assert.deepEqual(c.command, [
+    'sh',
+    '-c',
+    READER_SCRIPT,
+    READER_ARGV0,
+    'once',
+    '0',
+    '1',
+    DEFAULT_READER_ROOT,
+    'burstable',
+    UID,
+    APP,
+    SIDECAR,
+  ]);
   assert.deepEqual(pod.metadata.labels, {
     'app.kubernetes.io/managed-by': 'kubectl-memwhy',
     'app.kubernetes.io/name': 'memwhy-reader',
@@ -92,7 +134,16 @@ test('least privilege: every field of the list is set', () => {
   assert.equal(pod.metadata.namespace, 'memwhy-system');
   // Nothing in the spec grants more: no privileged-ish key anywhere.
   const text = JSON.stringify(pod);
-  for (const key of ['"privileged":true', 'hostNetwork":true', 'hostPID":true', 'hostIPC":true', '"add":', 'serviceAccountName', 'SYS_ADMIN', 'Unconfined']) {
+  for (const key of [
+    '"privileged":true',
+    'hostNetwork":true',
+    'hostPID":true',
+    'hostIPC":true',
+    '"add":',
+    'serviceAccountName',
+    'SYS_ADMIN',
+    'Unconfined',
+  ]) {
     assert.ok(!text.includes(key), key);
   }
 });
@@ -102,12 +153,14 @@ test('the script is a constant: no target data in it, all of it in the arguments
   const [sh, dashC, script, argv0, ...rest] = pod.spec.containers[0]?.command as string[];
   assert.deepEqual([sh, dashC, argv0], ['sh', '-c', READER_ARGV0]);
   assert.equal(script, READER_SCRIPT);
-  for (const data of [UID, APP, SIDECAR, 'checkout', 'shop', 'ip-10-0-1-23', 'memwhy-system']) assert.ok(!READER_SCRIPT.includes(data), data);
+  for (const data of [UID, APP, SIDECAR, 'checkout', 'shop', 'ip-10-0-1-23', 'memwhy-system'])
+    assert.ok(!READER_SCRIPT.includes(data), data);
   assert.deepEqual(rest, readerArgs({ podUid: UID, containerIds: [APP, SIDECAR], qosClass: 'Burstable' }));
 });
 
 test('watch mode: interval and a count that ends by the deadline', () => {
-  const cmd = buildReaderPod(options({ mode: 'watch', intervalSeconds: 5, deadlineSeconds: 61 })).spec.containers[0]?.command as string[];
+  const cmd = buildReaderPod(options({ mode: 'watch', intervalSeconds: 5, deadlineSeconds: 61 })).spec.containers[0]
+    ?.command as string[];
   assert.deepEqual(cmd.slice(4, 7), ['watch', '5', '13']);
   const spec = buildReaderPod(options({ mode: 'watch', deadlineSeconds: 61 })).spec;
   assert.equal(spec.activeDeadlineSeconds, 61);
@@ -127,14 +180,22 @@ test('readerArgs refuses hostile pod UIDs, container IDs, QoS and roots', () => 
     assert.throws(() => readerArgs({ ...ok, containerIds: [e] }), ReaderArgError);
     if (e !== '') assert.throws(() => readerArgs({ ...ok, containerIds: [`${APP}${e}`] }), ReaderArgError);
     assert.throws(() => readerArgs({ ...ok, qosClass: e }), ReaderArgError);
-    if (e !== '' && e !== '-rf') assert.throws(() => readerArgs({ ...ok, root: `/host/${e}` }), ReaderArgError, `root /host/${e}`);
+    if (e !== '' && e !== '-rf')
+      assert.throws(() => readerArgs({ ...ok, root: `/host/${e}` }), ReaderArgError, `root /host/${e}`);
   }
   assert.throws(() => readerArgs({ ...ok, podUid: UID.toUpperCase() }), ReaderArgError);
   assert.throws(() => readerArgs({ ...ok, podUid: UID.slice(1) }), ReaderArgError);
   assert.throws(() => readerArgs({ ...ok, containerIds: [APP.slice(1)] }), ReaderArgError);
   assert.throws(() => readerArgs({ ...ok, containerIds: [APP.toUpperCase()] }), ReaderArgError);
-  assert.throws(() => readerArgs({ ...ok, containerIds: [`containerd://${APP}`] }), ReaderArgError, 'readerArgs takes bare IDs');
-  assert.throws(() => readerArgs({ ...ok, containerIds: Array.from({ length: 65 }, (_, i) => i.toString(16).padStart(64, '0')) }), ReaderArgError);
+  assert.throws(
+    () => readerArgs({ ...ok, containerIds: [`containerd://${APP}`] }),
+    ReaderArgError,
+    'readerArgs takes bare IDs',
+  );
+  assert.throws(
+    () => readerArgs({ ...ok, containerIds: Array.from({ length: 65 }, (_, i) => i.toString(16).padStart(64, '0')) }),
+    ReaderArgError,
+  );
   assert.throws(() => readerArgs({ ...ok, root: 'host/sys' }), ReaderArgError);
   assert.throws(() => readerArgs({ ...ok, root: '/host//sys' }), ReaderArgError);
   assert.throws(() => readerArgs({ ...ok, root: '/host/./sys' }), ReaderArgError);
@@ -145,31 +206,60 @@ test('readerArgs refuses hostile pod UIDs, container IDs, QoS and roots', () => 
   assert.throws(() => readerArgs(null as never), ReaderArgError);
 
   assert.deepEqual(readerArgs(ok), ['once', '0', '1', '/host/sys/fs/cgroup', 'burstable', UID, APP]);
-  assert.deepEqual(readerArgs({ ...ok, containerIds: [APP, APP], qosClass: 'besteffort', root: '/sys/fs/cgroup/' }), ['once', '0', '1', '/sys/fs/cgroup', 'besteffort', UID, APP]);
-  assert.deepEqual(readerArgs({ ...ok, podUid: 'd41d8cd98f00b204e9800998ecf8427e', qosClass: 'Guaranteed', mode: 'watch' }), ['watch', '2', '0', '/host/sys/fs/cgroup', 'guaranteed', 'd41d8cd98f00b204e9800998ecf8427e', APP]);
+  assert.deepEqual(readerArgs({ ...ok, containerIds: [APP, APP], qosClass: 'besteffort', root: '/sys/fs/cgroup/' }), [
+    'once',
+    '0',
+    '1',
+    '/sys/fs/cgroup',
+    'besteffort',
+    UID,
+    APP,
+  ]);
+  assert.deepEqual(
+    readerArgs({ ...ok, podUid: 'd41d8cd98f00b204e9800998ecf8427e', qosClass: 'Guaranteed', mode: 'watch' }),
+    ['watch', '2', '0', '/host/sys/fs/cgroup', 'guaranteed', 'd41d8cd98f00b204e9800998ecf8427e', APP],
+  );
   assert.deepEqual(readerArgs({ ...ok, containerIds: [] }).length, 6);
 });
 
 test('buildReaderPod rejects hostile targets before building anything (readerArgs speaks first)', () => {
   for (const e of EVIL) {
-    assert.throws(() => buildReaderPod(options({}, { uid: e })), (err: unknown) => err instanceof ReaderArgError && /pod UID/.test(err.message), JSON.stringify(e));
-    assert.throws(() => buildReaderPod(options({}, { containerIds: [`containerd://${e}`] })), (err: unknown) => err instanceof ReaderArgError && /container ID/.test(err.message));
-    if (e !== '') assert.throws(() => buildReaderPod(options({}, { containerIds: [`containerd://${APP}${e}`] })), (err: unknown) => err instanceof ReaderArgError && /container ID/.test(err.message));
+    assert.throws(
+      () => buildReaderPod(options({}, { uid: e })),
+      (err: unknown) => err instanceof ReaderArgError && /pod UID/.test(err.message),
+      JSON.stringify(e),
+    );
+    assert.throws(
+      () => buildReaderPod(options({}, { containerIds: [`containerd://${e}`] })),
+      (err: unknown) => err instanceof ReaderArgError && /container ID/.test(err.message),
+    );
+    if (e !== '')
+      assert.throws(
+        () => buildReaderPod(options({}, { containerIds: [`containerd://${APP}${e}`] })),
+        (err: unknown) => err instanceof ReaderArgError && /container ID/.test(err.message),
+      );
     assert.throws(() => buildReaderPod(options({}, { containerIds: [e] })), ReaderArgError);
     assert.throws(() => buildReaderPod(options({}, { qosClass: e })), ReaderArgError);
     assert.throws(() => buildReaderPod(options({}, { nodeName: e })), ReaderArgError);
     assert.throws(() => buildReaderPod(options({}, { name: e })), ReaderArgError);
     assert.throws(() => buildReaderPod(options({}, { namespace: e })), ReaderArgError);
     assert.throws(() => buildReaderPod(options({ readerNamespace: e })), ReaderArgError);
-    if (e !== '' && e !== '-rf') assert.throws(() => buildReaderPod(options({ image: `busybox${e}` })), ReaderArgError, `image busybox${e}`);
+    if (e !== '' && e !== '-rf')
+      assert.throws(() => buildReaderPod(options({ image: `busybox${e}` })), ReaderArgError, `image busybox${e}`);
     assert.throws(() => buildReaderPod(options({ nameSuffix: e })), ReaderArgError);
   }
   // Status IDs of every runtime, bare IDs, and none at all are fine.
   const ids = (p: ReturnType<typeof buildReaderPod>): string[] => (p.spec.containers[0]?.command as string[]).slice(10);
-  assert.deepEqual(ids(buildReaderPod(options({}, { containerIds: [`cri-o://${APP}`, `docker://${SIDECAR}`] }))), [APP, SIDECAR]);
+  assert.deepEqual(ids(buildReaderPod(options({}, { containerIds: [`cri-o://${APP}`, `docker://${SIDECAR}`] }))), [
+    APP,
+    SIDECAR,
+  ]);
   assert.deepEqual(ids(buildReaderPod(options({}, { containerIds: [APP] }))), [APP]);
   assert.deepEqual(ids(buildReaderPod(options({}, { containerIds: [] }))), []);
-  assert.equal((buildReaderPod(options({}, { qosClass: 'Guaranteed' })).spec.containers[0]?.command as string[])[8], 'guaranteed');
+  assert.equal(
+    (buildReaderPod(options({}, { qosClass: 'Guaranteed' })).spec.containers[0]?.command as string[])[8],
+    'guaranteed',
+  );
 });
 
 test('names: memwhy-reader-<node>-<suffix>, a DNS-1123 label of at most 63 characters', () => {
@@ -183,12 +273,20 @@ test('names: memwhy-reader-<node>-<suffix>, a DNS-1123 label of at most 63 chara
   assert.throws(() => readerPodName('node', 'a'.repeat(17)), ReaderArgError);
   const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/);
   fc.assert(
-    fc.property(fc.array(label, { minLength: 1, maxLength: 12 }), fc.stringMatching(/^[a-z0-9]{1,16}$/), (parts, suffix) => {
-      const node = parts.join('.').slice(0, 253).replace(/[.-]+$/, '') || 'n';
-      const name = readerPodName(node, suffix);
-      assert.ok(name.length <= 63 && isDns1123Label(name), `${node} → ${name}`);
-      assert.ok(name.startsWith('memwhy-reader-') && name.endsWith(`-${suffix}`));
-    }),
+    fc.property(
+      fc.array(label, { minLength: 1, maxLength: 12 }),
+      fc.stringMatching(/^[a-z0-9]{1,16}$/),
+      (parts, suffix) => {
+        const node =
+          parts
+            .join('.')
+            .slice(0, 253)
+            .replace(/[.-]+$/, '') || 'n';
+        const name = readerPodName(node, suffix);
+        assert.ok(name.length <= 63 && isDns1123Label(name), `${node} → ${name}`);
+        assert.ok(name.startsWith('memwhy-reader-') && name.endsWith(`-${suffix}`));
+      },
+    ),
   );
 });
 
@@ -197,7 +295,11 @@ test('labels: the target pod name is made label-safe (63 characters, alphanumeri
   const pod = buildReaderPod(options({}, { name }));
   const value = pod.metadata.labels[READER_LABELS.targetPod] as string;
   assert.ok(isLabelValue(value) && value.length <= 63, value);
-  assert.equal(pod.metadata.annotations[READER_ANNOTATIONS.target], `shop/${name}`, 'the full name is in an annotation');
+  assert.equal(
+    pod.metadata.annotations[READER_ANNOTATIONS.target],
+    `shop/${name}`,
+    'the full name is in an annotation',
+  );
   fc.assert(
     fc.property(fc.string({ maxLength: 300 }), (s) => {
       assert.ok(isLabelValue(toLabelValue(s)), s);

@@ -7,7 +7,17 @@
 // Pod Security refusal. Its frame sets are the real reader script's output (dash) over the same tree.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -40,7 +50,10 @@ describe('watchAnalyses (live watch over a watch-mode reader pod)', () => {
   /** Memory grows by `delta` bytes of anonymous memory: usage and rss/total_rss move together. */
   const grow = (delta: number): void => {
     const dir = join(tree, CONTAINER_DIR);
-    const stat = baseStat.replace(/^(total_rss|rss) (\d+)$/gm, (_, k: string, v: string) => `${k} ${Number(v) + delta}`);
+    const stat = baseStat.replace(
+      /^(total_rss|rss) (\d+)$/gm,
+      (_, k: string, v: string) => `${k} ${Number(v) + delta}`,
+    );
     // Written beside and renamed over, so that the reader never sees a half-written file.
     writeFileSync(join(dir, '.usage.tmp'), `${baseUsage + delta}\n`);
     writeFileSync(join(dir, '.stat.tmp'), stat);
@@ -49,17 +62,23 @@ describe('watchAnalyses (live watch over a watch-mode reader pod)', () => {
   };
 
   /** The memwhy reader pods in the cluster (label app.kubernetes.io/managed-by=kubectl-memwhy). */
-  const readers = (): string[] => cluster.state.pods.filter((p) => p.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kubectl-memwhy').map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+  const readers = (): string[] =>
+    cluster.state.pods
+      .filter((p) => p.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kubectl-memwhy')
+      .map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
 
   /** Processes of a pod (the test kubelet gives each container HOSTNAME=<pod name>). */
   const processesOf = (pod: string): number[] =>
-    readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`HOSTNAME=${pod}`);
-      } catch {
-        return false;
-      }
-    });
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`HOSTNAME=${pod}`);
+        } catch {
+          return false;
+        }
+      });
 
   const until = async (what: string, pred: () => boolean, ms = 5000): Promise<void> => {
     const end = Date.now() + ms;
@@ -69,7 +88,16 @@ describe('watchAnalyses (live watch over a watch-mode reader pod)', () => {
     }
   };
 
-  const options = (extra: Partial<WatchOptions> = {}): WatchOptions => ({ http, facts, analyse: (f, now) => analyse(f, { now }), obstacle: (f) => readerObstacle(f.pod, f.node), namespace: 'default', intervalSeconds: 1, deadlineSeconds: 60, ...extra });
+  const options = (extra: Partial<WatchOptions> = {}): WatchOptions => ({
+    http,
+    facts,
+    analyse: (f, now) => analyse(f, { now }),
+    obstacle: (f) => readerObstacle(f.pod, f.node),
+    namespace: 'default',
+    intervalSeconds: 1,
+    deadlineSeconds: 60,
+    ...extra,
+  });
   const ws = (a: Analysis): number | null => a.containers[0]?.workingSetBytes ?? null;
   const posts = (): number => cluster.requests.filter((r) => r.method === 'POST' && r.resource === 'pods').length;
 
@@ -84,7 +112,12 @@ describe('watchAnalyses (live watch over a watch-mode reader pod)', () => {
     state.images = { deny: ['registry.invalid/*'] };
     cluster = await startCluster(state, { kubelet: { stepMs: 5, pullMs: 5, backoffMs: 100, maxBackoffMs: 400 } });
     const kubeconfig = cluster.kubeconfig('admin');
-    const live = await openLive({ kubeconfig, namespace: null, context: null, cluster: null, user: null, requestTimeout: null }, {}, process.cwd(), homedir());
+    const live = await openLive(
+      { kubeconfig, namespace: null, context: null, cluster: null, user: null, requestTimeout: null },
+      {},
+      process.cwd(),
+      homedir(),
+    );
     http = live.http;
     facts = await loadSnapshot(EXAMPLE);
   });
@@ -98,7 +131,12 @@ describe('watchAnalyses (live watch over a watch-mode reader pod)', () => {
     grow(0);
     const tracked: string[] = [];
     let clock = 0;
-    const w = watchAnalyses(options({ now: () => `2030-01-01T00:00:${String(clock++).padStart(2, '0')}.000Z`, track: (e, ns, name) => tracked.push(`${e} ${ns}/${name}`) }));
+    const w = watchAnalyses(
+      options({
+        now: () => `2030-01-01T00:00:${String(clock++).padStart(2, '0')}.000Z`,
+        track: (e, ns, name) => tracked.push(`${e} ${ns}/${name}`),
+      }),
+    );
     const it = w[Symbol.asyncIterator]();
     const seen: Array<{ at: number; ws: number | null; generatedAt: string }> = [];
     const written = [baseUsage - 0];
@@ -111,7 +149,9 @@ describe('watchAnalyses (live watch over a watch-mode reader pod)', () => {
         // While it runs: one watch-mode reader pod, bounded by the deadline, its script running on this machine.
         assert.ok(processesOf(tracked[0]!.split('/')[1]!).length > 0, 'the reader process runs');
         assert.equal(readers().length, 1);
-        const pod = cluster.state.pods.find((p) => p.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kubectl-memwhy')!;
+        const pod = cluster.state.pods.find(
+          (p) => p.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kubectl-memwhy',
+        )!;
         assert.equal(pod.spec.activeDeadlineSeconds, 60);
         assert.ok(pod.spec.containers[0].command.includes('watch'), 'the reader runs in watch mode');
         assert.equal(pod.spec.nodeName, NODE);
@@ -124,11 +164,19 @@ describe('watchAnalyses (live watch over a watch-mode reader pod)', () => {
     assert.equal(seen[0]!.ws, baseUsage);
     const values = seen.map((s) => s.ws);
     for (const v of values) assert.ok(written.includes(v as number), `working set ${v} is one of the written usages`);
-    for (let i = 1; i < values.length; i++) assert.ok((values[i] as number) >= (values[i - 1] as number), `working set never goes back: ${values.join(', ')}`);
+    for (let i = 1; i < values.length; i++)
+      assert.ok(
+        (values[i] as number) >= (values[i - 1] as number),
+        `working set never goes back: ${values.join(', ')}`,
+      );
     assert.ok(new Set(values).size >= 3, `the working set follows the files: ${values.join(', ')}`);
     const gaps = seen.slice(1).map((s, i) => s.at - seen[i]!.at);
     for (const g of gaps) assert.ok(g > 400 && g < 2500, `analyses arrive about 1 s apart: ${gaps.join(', ')} ms`);
-    assert.deepEqual(seen.map((s) => s.generatedAt), ['00', '01', '02', '03'].map((s) => `2030-01-01T00:00:${s}.000Z`), 'each analysis takes the clock');
+    assert.deepEqual(
+      seen.map((s) => s.generatedAt),
+      ['00', '01', '02', '03'].map((s) => `2030-01-01T00:00:${s}.000Z`),
+      'each analysis takes the clock',
+    );
 
     // The TUI turns watch off while a next() is pending: return() must not wait for the next frame set.
     const pending = it.next();
@@ -209,7 +257,10 @@ describe('watchAnalyses (live watch over a watch-mode reader pod)', () => {
     await assert.rejects(it.next(), (e: unknown) => {
       assert.ok(e instanceof MemwhyError, String(e));
       assert.equal(e.code, ExitCode.Unreachable);
-      assert.match(e.message, /^the reader image registry\.invalid\/library\/busybox:1\.36 cannot be started: (ErrImagePull|ImagePullBackOff)/);
+      assert.match(
+        e.message,
+        /^the reader image registry\.invalid\/library\/busybox:1\.36 cannot be started: (ErrImagePull|ImagePullBackOff)/,
+      );
       assert.doesNotMatch(e.message, /\n/);
       assert.match(e.hint ?? '', /--image/);
       return true;
@@ -218,7 +269,7 @@ describe('watchAnalyses (live watch over a watch-mode reader pod)', () => {
     assert.deepEqual(await it.next(), { done: true, value: undefined });
   });
 
-  it('the pod\'s cgroup directory disappearing mid-watch: a NotFound error, and the pod is deleted', async () => {
+  it("the pod's cgroup directory disappearing mid-watch: a NotFound error, and the pod is deleted", async () => {
     const it = watchAnalyses(options())[Symbol.asyncIterator]();
     assert.equal((await it.next()).done, false);
     const from = join(tree, POD_DIR);
@@ -228,7 +279,10 @@ describe('watchAnalyses (live watch over a watch-mode reader pod)', () => {
         (async () => {
           for (let r = await it.next(); !r.done; r = await it.next());
         })(),
-        (e: unknown) => e instanceof MemwhyError && e.code === ExitCode.NotFound && /no longer finds a cgroup directory/.test(e.message),
+        (e: unknown) =>
+          e instanceof MemwhyError &&
+          e.code === ExitCode.NotFound &&
+          /no longer finds a cgroup directory/.test(e.message),
       );
     } finally {
       renameSync(`${from}.gone`, from);
@@ -257,11 +311,30 @@ describe('watchAnalyses (stand-in API: cut streams, bad output, failures)', () =
     // The script pauses with `sleep`; a stand-in that returns at once keeps this fast.
     mkdirSync(join(tree, 'bin'));
     writeFileSync(join(tree, 'bin', 'sleep'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-    const args = readerArgs({ podUid: '2c8cc6be-5423-4d53-b7c6-d1c9b31cfea9', containerIds: ['c1176e8cb7ee779f4863f5f49509d6901da33ec13f3897e543aa106be9be85ef'], qosClass: 'Burstable', root: join(tree, 'cgroup'), mode: 'watch', intervalSeconds: 1, count: 4 });
-    const r = spawnSync('dash', ['-c', READER_SCRIPT, READER_ARGV0, ...args], { env: { PATH: `${join(tree, 'bin')}:/usr/bin:/bin` }, encoding: 'utf8' });
+    const args = readerArgs({
+      podUid: '2c8cc6be-5423-4d53-b7c6-d1c9b31cfea9',
+      containerIds: ['c1176e8cb7ee779f4863f5f49509d6901da33ec13f3897e543aa106be9be85ef'],
+      qosClass: 'Burstable',
+      root: join(tree, 'cgroup'),
+      mode: 'watch',
+      intervalSeconds: 1,
+      count: 4,
+    });
+    const r = spawnSync('dash', ['-c', READER_SCRIPT, READER_ARGV0, ...args], {
+      env: { PATH: `${join(tree, 'bin')}:/usr/bin:/bin` },
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     sets = r.stdout.split(/(?=^memwhy-reader )/m);
-    assert.deepEqual(parseFrameSets(r.stdout).sets.map((x) => [x.complete, x.header?.seq]), [[true, 1], [true, 2], [true, 3], [true, 4]]);
+    assert.deepEqual(
+      parseFrameSets(r.stdout).sets.map((x) => [x.complete, x.header?.seq]),
+      [
+        [true, 1],
+        [true, 2],
+        [true, 3],
+        [true, 4],
+      ],
+    );
     facts = await loadSnapshot(EXAMPLE);
   });
 
@@ -278,7 +351,12 @@ describe('watchAnalyses (stand-in API: cut streams, bad output, failures)', () =
    * A KubeHttp stand-in: `logs` are the successive log streams (each a list of chunks), `after` the pod as a
    * watch shows it after each stream ('running': the watch ends without news).
    */
-  function fake(spec: { logs: string[][]; after: Array<'running' | 'succeeded' | { terminated: { reason: string; exitCode: number } }>; post?: () => never; del?: () => never }): Fake {
+  function fake(spec: {
+    logs: string[][];
+    after: Array<'running' | 'succeeded' | { terminated: { reason: string; exitCode: number } }>;
+    post?: () => never;
+    del?: () => never;
+  }): Fake {
     const calls: string[] = [];
     let name = '';
     let streams = 0;
@@ -292,9 +370,19 @@ describe('watchAnalyses (stand-in API: cut streams, bad output, failures)', () =
       async watch(_path: string, _q: unknown, onEvent: (type: string, pod: unknown) => boolean | void) {
         // Before the first stream: the pod runs. After stream n: spec.after[n - 1].
         const state = streams === 0 ? 'running' : spec.after[streams - 1];
-        if (state === 'running') return onEvent('ADDED', { metadata: { name }, status: { phase: 'Running' } }) === true ? true : false;
-        if (state === 'succeeded') return onEvent('MODIFIED', { metadata: { name }, status: { phase: 'Succeeded' } }) === true;
-        return onEvent('MODIFIED', { metadata: { name }, status: { phase: 'Failed', containerStatuses: [{ name: 'reader', state: { terminated: state!.terminated } }] } }) === true;
+        if (state === 'running')
+          return onEvent('ADDED', { metadata: { name }, status: { phase: 'Running' } }) === true ? true : false;
+        if (state === 'succeeded')
+          return onEvent('MODIFIED', { metadata: { name }, status: { phase: 'Succeeded' } }) === true;
+        return (
+          onEvent('MODIFIED', {
+            metadata: { name },
+            status: {
+              phase: 'Failed',
+              containerStatuses: [{ name: 'reader', state: { terminated: state!.terminated } }],
+            },
+          }) === true
+        );
       },
       async *streamText(path: string, query: Record<string, unknown>) {
         calls.push(`LOG ${path.split('/').pop()} follow=${String(query.follow)} container=${String(query.container)}`);
@@ -313,12 +401,27 @@ describe('watchAnalyses (stand-in API: cut streams, bad output, failures)', () =
     for await (const a of iterable) out.push(a);
     return out;
   };
-  const opts = (f: Fake, extra: Partial<WatchOptions> = {}): WatchOptions => ({ http: f.http, facts, analyse: (x, now) => analyse(x, { now }), obstacle: (x) => readerObstacle(x.pod, x.node), namespace: 'default', intervalSeconds: 1, deadlineSeconds: 60, ...extra });
+  const opts = (f: Fake, extra: Partial<WatchOptions> = {}): WatchOptions => ({
+    http: f.http,
+    facts,
+    analyse: (x, now) => analyse(x, { now }),
+    obstacle: (x) => readerObstacle(x.pod, x.node),
+    namespace: 'default',
+    intervalSeconds: 1,
+    deadlineSeconds: 60,
+    ...extra,
+  });
 
   it('a log stream cut while the pod runs is followed again; the sets it sends again are not repeated', async () => {
     const [s1, s2, s3, s4] = sets as [string, string, string, string];
     // Stream 1 is cut in the middle of set 3; stream 2 starts from the beginning of the log again.
-    const f = fake({ logs: [[s1, s2.slice(0, 100), s2.slice(100), s3.slice(0, s3.length >> 1)], [s1 + s2, s3, s4]], after: ['running', 'succeeded'] });
+    const f = fake({
+      logs: [
+        [s1, s2.slice(0, 100), s2.slice(100), s3.slice(0, s3.length >> 1)],
+        [s1 + s2, s3, s4],
+      ],
+      after: ['running', 'succeeded'],
+    });
     let clock = 0;
     const got = await collect(watchAnalyses(opts(f, { now: () => `2030-01-01T00:00:0${clock++}.000Z` })));
     assert.equal(got.length, 4, 'sets 1, 2, 3, 4 once each');
@@ -331,7 +434,13 @@ describe('watchAnalyses (stand-in API: cut streams, bad output, failures)', () =
   it('corrupt output: after three bad sets a one-line error, and the pod is deleted', async () => {
     const bad = (sets[0] as string).replace('=== DONE', 'x\n=== DONE');
     const f = fake({ logs: [[bad, bad, bad, sets[1] as string]], after: ['succeeded'] });
-    await assert.rejects(collect(watchAnalyses(opts(f))), (e: unknown) => e instanceof MemwhyError && /^the watch reader's output was unusable: [^\n]+$/.test(e.message) && e.code === ExitCode.Unreachable);
+    await assert.rejects(
+      collect(watchAnalyses(opts(f))),
+      (e: unknown) =>
+        e instanceof MemwhyError &&
+        /^the watch reader's output was unusable: [^\n]+$/.test(e.message) &&
+        e.code === ExitCode.Unreachable,
+    );
     assert.match(f.calls.at(-1)!, /^DELETE /);
   });
 
@@ -342,23 +451,47 @@ describe('watchAnalyses (stand-in API: cut streams, bad output, failures)', () =
   });
 
   it('the reader failing mid-watch (OOMKilled) ends it with the reason; the pod is deleted', async () => {
-    const f = fake({ logs: [[sets[0] as string, sets[1] as string]], after: [{ terminated: { reason: 'OOMKilled', exitCode: 137 } }] });
+    const f = fake({
+      logs: [[sets[0] as string, sets[1] as string]],
+      after: [{ terminated: { reason: 'OOMKilled', exitCode: 137 } }],
+    });
     const it = watchAnalyses(opts(f))[Symbol.asyncIterator]();
     assert.equal((await it.next()).done, false);
     assert.equal((await it.next()).done, false);
-    await assert.rejects(it.next(), /^MemwhyError: reader pod default\/memwhy-reader-lab-node-1-[a-z0-9]+ failed: OOMKilled, exit code 137$/);
+    await assert.rejects(
+      it.next(),
+      /^MemwhyError: reader pod default\/memwhy-reader-lab-node-1-[a-z0-9]+ failed: OOMKilled, exit code 137$/,
+    );
     assert.match(f.calls.at(-1)!, /^DELETE /);
   });
 
   it('a deletion that fails is reported by return(), with the command to delete by hand', async () => {
-    const f = fake({ logs: [[sets[0] as string]], after: ['running'], del: () => { throw statusError(500, '{"message":"etcd is down"}', 'DELETE'); } });
+    const f = fake({
+      logs: [[sets[0] as string]],
+      after: ['running'],
+      del: () => {
+        throw statusError(500, '{"message":"etcd is down"}', 'DELETE');
+      },
+    });
     const it = watchAnalyses(opts(f))[Symbol.asyncIterator]();
     assert.equal((await it.next()).done, false);
-    await assert.rejects(it.return!(), (e: unknown) => e instanceof MemwhyError && /^could not delete reader pod default\/memwhy-reader-/.test(e.message) && /kubectl delete pod -n default memwhy-reader-/.test(e.hint ?? ''));
+    await assert.rejects(
+      it.return!(),
+      (e: unknown) =>
+        e instanceof MemwhyError &&
+        /^could not delete reader pod default\/memwhy-reader-/.test(e.message) &&
+        /kubectl delete pod -n default memwhy-reader-/.test(e.hint ?? ''),
+    );
   });
 
   it('Ctrl-C while the consumer is not asking and the deletion fails: Interrupted comes first, nothing unhandled', async () => {
-    const f = fake({ logs: [[sets[0] as string]], after: ['running'], del: () => { throw statusError(500, '{"message":"etcd is down"}', 'DELETE'); } });
+    const f = fake({
+      logs: [[sets[0] as string]],
+      after: ['running'],
+      del: () => {
+        throw statusError(500, '{"message":"etcd is down"}', 'DELETE');
+      },
+    });
     const ac = new AbortController();
     const it = watchAnalyses(opts(f, { signal: ac.signal }))[Symbol.asyncIterator]();
     assert.equal((await it.next()).done, false);
@@ -370,9 +503,31 @@ describe('watchAnalyses (stand-in API: cut streams, bad output, failures)', () =
   });
 
   it('a Pod Security refusal: Forbidden with the --reader-namespace hint, and no DELETE (nothing was created)', async () => {
-    const psa = statusError(403, JSON.stringify({ message: 'pods "r" is forbidden: violates PodSecurity "baseline:latest": hostPath volumes (volume "host-cgroup")', reason: 'Forbidden', code: 403 }), 'POST');
-    const f = fake({ logs: [], after: [], post: () => { throw psa; } });
-    await assert.rejects(collect(watchAnalyses(opts(f))), (e: unknown) => e instanceof MemwhyError && e.code === ExitCode.Forbidden && /--reader-namespace/.test(e.hint ?? ''));
-    assert.deepEqual(f.calls.map((c) => c.split(' ')[0]), ['POST']);
+    const psa = statusError(
+      403,
+      JSON.stringify({
+        message:
+          'pods "r" is forbidden: violates PodSecurity "baseline:latest": hostPath volumes (volume "host-cgroup")',
+        reason: 'Forbidden',
+        code: 403,
+      }),
+      'POST',
+    );
+    const f = fake({
+      logs: [],
+      after: [],
+      post: () => {
+        throw psa;
+      },
+    });
+    await assert.rejects(
+      collect(watchAnalyses(opts(f))),
+      (e: unknown) =>
+        e instanceof MemwhyError && e.code === ExitCode.Forbidden && /--reader-namespace/.test(e.hint ?? ''),
+    );
+    assert.deepEqual(
+      f.calls.map((c) => c.split(' ')[0]),
+      ['POST'],
+    );
   });
 });

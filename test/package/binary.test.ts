@@ -23,11 +23,12 @@ const noBinary = !isLinuxX64
   ? 'the packaged binary is built for linux/amd64 only on this kind of host'
   : existsSync(BINARY)
     ? false
-    : 'out/kubectl-memwhy is not built: run `npm run package` (about 5 s once pkg\'s cache is seeded)';
+    : "out/kubectl-memwhy is not built: run `npm run package` (about 5 s once pkg's cache is seeded)";
 const noArchive = existsSync(ARCHIVE) ? false : `out/${ARCHIVE_NAME} is not built: run \`npm run package:archive\``;
 
 function which(name: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && existsSync(join(dir, name))) return join(dir, name);
+  for (const dir of (process.env.PATH ?? '').split(delimiter))
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
   return null;
 }
 const kubectl = which('kubectl');
@@ -41,7 +42,10 @@ describe('out/kubectl-memwhy (single executable)', { skip: noBinary }, () => {
   test('npm run package puts kubectl_complete-memwhy beside it, executable and equal to completion/', () => {
     const beside = join(ROOT, 'out', 'kubectl_complete-memwhy');
     assert.ok(existsSync(beside), 'out/kubectl_complete-memwhy exists');
-    assert.equal(readFileSync(beside, 'utf8'), readFileSync(join(ROOT, 'completion', 'kubectl_complete-memwhy'), 'utf8'));
+    assert.equal(
+      readFileSync(beside, 'utf8'),
+      readFileSync(join(ROOT, 'completion', 'kubectl_complete-memwhy'), 'utf8'),
+    );
     const r = spawnSync(beside, ['--fro'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
     assert.equal(r.stdout, '--from\n:4\n');
   });
@@ -81,11 +85,18 @@ describe('out/kubectl-memwhy (single executable)', { skip: noBinary }, () => {
     const home = mkdtempSync(join(tmpdir(), 'memwhy-kubectl-'));
     after(() => rmSync(home, { recursive: true, force: true }));
     // Only out/ and the system directories: no other plugins, no user kubeconfig.
-    const env = { PATH: [join(ROOT, 'out'), '/usr/local/bin', '/usr/bin', '/bin'].join(delimiter), HOME: home, KUBECONFIG: join(home, 'config') };
+    const env = {
+      PATH: [join(ROOT, 'out'), '/usr/local/bin', '/usr/bin', '/bin'].join(delimiter),
+      HOME: home,
+      KUBECONFIG: join(home, 'config'),
+    };
 
     test('kubectl plugin list finds it', () => {
       const r = spawnSync(kubectl!, ['plugin', 'list'], { env, encoding: 'utf8' });
-      assert.ok(r.stdout.split('\n').some((l) => l.trim() === BINARY), `${r.stdout}\n${r.stderr}`);
+      assert.ok(
+        r.stdout.split('\n').some((l) => l.trim() === BINARY),
+        `${r.stdout}\n${r.stderr}`,
+      );
     });
 
     test('kubectl memwhy --help', () => {
@@ -100,18 +111,36 @@ describe('out/kubectl-memwhy (single executable)', { skip: noBinary }, () => {
       const cluster = await startCluster(loadSnapshotState(join(ROOT, EXAMPLE)), { kubelet: { stepMs: 5, pullMs: 5 } });
       try {
         const kc = cluster.kubeconfig('admin');
-        const child = spawn(kubectl!, ['memwhy', 'oom-container', '-n', 'default', '--kubeconfig', kc, '-o', 'json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(kubectl!, ['memwhy', 'oom-container', '-n', 'default', '--kubeconfig', kc, '-o', 'json'], {
+          cwd: ROOT,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let out = '';
         let err = '';
         child.stdout.on('data', (d: Buffer) => (out += d));
         child.stderr.on('data', (d: Buffer) => (err += d));
         const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
         assert.equal(code, 0, err);
-        const analysis = JSON.parse(out) as { verdicts: Array<{ kind: string; level: string | null }>; cgroup: { version: string } | null };
-        assert.deepEqual(analysis.verdicts[0] && { kind: analysis.verdicts[0].kind, level: analysis.verdicts[0].level }, { kind: 'OOMKilled', level: 'container' });
+        const analysis = JSON.parse(out) as {
+          verdicts: Array<{ kind: string; level: string | null }>;
+          cgroup: { version: string } | null;
+        };
+        assert.deepEqual(
+          analysis.verdicts[0] && { kind: analysis.verdicts[0].kind, level: analysis.verdicts[0].level },
+          { kind: 'OOMKilled', level: 'container' },
+        );
         assert.equal(analysis.cgroup?.version, 'v1', 'the reader pod read the cgroup files');
-        assert.ok(cluster.requests.some((r) => r.method === 'POST' && r.path.endsWith('/pods')), 'a reader pod was created');
-        const left = cluster.state.pods.filter((p) => (p as { metadata?: { labels?: Record<string, string> } }).metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kubectl-memwhy');
+        assert.ok(
+          cluster.requests.some((r) => r.method === 'POST' && r.path.endsWith('/pods')),
+          'a reader pod was created',
+        );
+        const left = cluster.state.pods.filter(
+          (p) =>
+            (p as { metadata?: { labels?: Record<string, string> } }).metadata?.labels?.[
+              'app.kubernetes.io/managed-by'
+            ] === 'kubectl-memwhy',
+        );
         assert.equal(left.length, 0, 'no reader pod remains');
       } finally {
         await cluster.close();
@@ -119,7 +148,11 @@ describe('out/kubectl-memwhy (single executable)', { skip: noBinary }, () => {
     });
 
     test(`kubectl memwhy --from ${EXAMPLE}`, () => {
-      const r = spawnSync(kubectl!, ['memwhy', '--from', EXAMPLE, '-o', 'text', '--color', 'never'], { cwd: ROOT, env, encoding: 'utf8' });
+      const r = spawnSync(kubectl!, ['memwhy', '--from', EXAMPLE, '-o', 'text', '--color', 'never'], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+      });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /OOM/);
     });
@@ -134,7 +167,9 @@ interface Platform {
 
 describe(`out/${ARCHIVE_NAME}`, { skip: noArchive }, () => {
   const manifest = load(readFileSync(join(ROOT, 'plugin.yaml'), 'utf8')) as { spec: { platforms: Platform[] } };
-  const linux = manifest.spec.platforms.find((p) => p.selector.matchLabels.os === 'linux' && p.selector.matchLabels.arch === 'amd64')!;
+  const linux = manifest.spec.platforms.find(
+    (p) => p.selector.matchLabels.os === 'linux' && p.selector.matchLabels.arch === 'amd64',
+  )!;
   const sha256 = (): string => createHash('sha256').update(readFileSync(ARCHIVE)).digest('hex');
 
   // The committed plugin.yaml names the archive of the last release build (the release workflow rewrites it
@@ -146,10 +181,20 @@ describe(`out/${ARCHIVE_NAME}`, { skip: noArchive }, () => {
       const copy = join(dir, 'plugin.yaml');
       writeFileSync(copy, readFileSync(join(ROOT, 'plugin.yaml')));
       const script = pathToFileURL(join(ROOT, 'scripts', 'package.mjs')).href;
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(script)}); await m.updateManifest(${JSON.stringify(copy)});`], { cwd: ROOT, encoding: 'utf8' });
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(script)}); await m.updateManifest(${JSON.stringify(copy)});`,
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
       assert.equal(r.status, 0, r.stderr);
       const updated = load(readFileSync(copy, 'utf8')) as { spec: { platforms: Platform[] } };
-      const platform = updated.spec.platforms.find((p) => p.selector.matchLabels.os === 'linux' && p.selector.matchLabels.arch === 'amd64')!;
+      const platform = updated.spec.platforms.find(
+        (p) => p.selector.matchLabels.os === 'linux' && p.selector.matchLabels.arch === 'amd64',
+      )!;
       assert.equal(platform.sha256, sha256());
       assert.deepEqual(platform.files, linux.files, 'the committed manifest installs the same files');
     } finally {
@@ -164,7 +209,10 @@ describe(`out/${ARCHIVE_NAME}`, { skip: noArchive }, () => {
   test("holds exactly the files plugin.yaml's linux/amd64 platform installs, the binary executable", () => {
     const r = spawnSync('tar', ['-tvzf', ARCHIVE], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    const entries = r.stdout.trim().split('\n').map((l) => ({ mode: l.split(/\s+/)[0]!, name: l.split(/\s+/).at(-1)! }));
+    const entries = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => ({ mode: l.split(/\s+/)[0]!, name: l.split(/\s+/).at(-1)! }));
     assert.deepEqual(entries.map((e) => e.name).sort(), linux.files.map((f) => f.from).sort());
     assert.equal(entries.find((e) => e.name === 'kubectl-memwhy')?.mode, '-rwxr-xr-x');
     assert.equal(entries.find((e) => e.name === 'kubectl_complete-memwhy')?.mode, '-rwxr-xr-x');
@@ -179,19 +227,30 @@ describe(`out/${ARCHIVE_NAME}`, { skip: noArchive }, () => {
 
 describe('LICENSE-THIRD-PARTY', () => {
   const meta = join(ROOT, 'build', 'sea', 'meta.json');
-  test('names every npm package in the last SEA bundle', { skip: existsSync(meta) ? false : 'build/sea/meta.json is not built: run `npm run package`' }, () => {
-    const inputs = Object.keys((JSON.parse(readFileSync(meta, 'utf8')) as { inputs: Record<string, unknown> }).inputs);
-    const notice = readFileSync(join(ROOT, 'LICENSE-THIRD-PARTY'), 'utf8');
-    const names = new Set(
-      inputs.flatMap((i) => {
-        const parts = i.split('/');
-        const at = parts.lastIndexOf('node_modules');
-        if (at < 0) return [];
-        return [parts[at + 1]!.startsWith('@') ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1]!];
-      }),
-    );
-    for (const name of names) assert.match(notice, new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}@\\S+ \\(`, 'm'), `${name} missing`);
-  });
+  test(
+    'names every npm package in the last SEA bundle',
+    { skip: existsSync(meta) ? false : 'build/sea/meta.json is not built: run `npm run package`' },
+    () => {
+      const inputs = Object.keys(
+        (JSON.parse(readFileSync(meta, 'utf8')) as { inputs: Record<string, unknown> }).inputs,
+      );
+      const notice = readFileSync(join(ROOT, 'LICENSE-THIRD-PARTY'), 'utf8');
+      const names = new Set(
+        inputs.flatMap((i) => {
+          const parts = i.split('/');
+          const at = parts.lastIndexOf('node_modules');
+          if (at < 0) return [];
+          return [parts[at + 1]!.startsWith('@') ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1]!];
+        }),
+      );
+      for (const name of names)
+        assert.match(
+          notice,
+          new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}@\\S+ \\(`, 'm'),
+          `${name} missing`,
+        );
+    },
+  );
   test('includes the Node.js runtime licence', () => {
     const notice = readFileSync(join(ROOT, 'LICENSE-THIRD-PARTY'), 'utf8');
     assert.match(notice, /^Node\.js v22\.\d+\.\d+$/m);

@@ -19,13 +19,36 @@ const FILES = 0;
 const DIRS = 16;
 const KINDS = ['pod/', 'deployment/', 'statefulset/', 'daemonset/', 'replicaset/', 'job/'];
 const FLAGS = [
-  ...['-n', '--namespace', '-l', '--selector', '-c', '--container', '-o', '--output', '--context', '--kubeconfig', '--cluster', '--user'],
-  ...['--request-timeout', '--image', '--reader-namespace', '--reader-timeout', '--no-reader', '--kernel-log', '--save', '--from'],
+  ...[
+    '-n',
+    '--namespace',
+    '-l',
+    '--selector',
+    '-c',
+    '--container',
+    '-o',
+    '--output',
+    '--context',
+    '--kubeconfig',
+    '--cluster',
+    '--user',
+  ],
+  ...[
+    '--request-timeout',
+    '--image',
+    '--reader-namespace',
+    '--reader-timeout',
+    '--no-reader',
+    '--kernel-log',
+    '--save',
+    '--from',
+  ],
   ...['-A', '--all-namespaces', '--color', '--exit-code', '--all', '--help', '--version'],
 ];
 
 function which(name: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && existsSync(join(dir, name))) return join(dir, name);
+  for (const dir of (process.env.PATH ?? '').split(delimiter))
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
   return null;
 }
 
@@ -86,7 +109,11 @@ function complete(shell: string[], words: string[]): Completion {
   assert.equal(lines.pop(), '', 'output ends with a newline');
   const last = lines.pop() ?? '';
   assert.match(last, /^:\d+$/, `the last line is the directive: ${JSON.stringify(r.stdout)}`);
-  return { candidates: lines, directive: Number(last.slice(1)), calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+  return {
+    candidates: lines,
+    directive: Number(last.slice(1)),
+    calls: readFileSync(log, 'utf8').split('\n').filter(Boolean),
+  };
 }
 
 test('the script is executable and parses as POSIX sh', () => {
@@ -109,7 +136,10 @@ describe('stays in step with the CLI (src/cli/args.ts)', () => {
       if (!m) continue;
       if (m[1] && m[1] !== '-h') assert.ok(FLAGS.includes(m[1]), `completion lacks ${m[1]}`);
       const defaultTrue = /\[boolean\] \[default: true\]/.test(line);
-      assert.ok(FLAGS.includes(`--${defaultTrue ? 'no-' : ''}${m[2]}`), `completion lacks --${defaultTrue ? 'no-' : ''}${m[2]}`);
+      assert.ok(
+        FLAGS.includes(`--${defaultTrue ? 'no-' : ''}${m[2]}`),
+        `completion lacks --${defaultTrue ? 'no-' : ''}${m[2]}`,
+      );
     }
   });
   test('every -o and --color value it offers is accepted', () => {
@@ -117,7 +147,8 @@ describe('stays in step with the CLI (src/cli/args.ts)', () => {
     const outputs = /^OUTPUTS='([^']*)'$/m.exec(script)![1]!.split(' ');
     const colors = /^COLORS='([^']*)'$/m.exec(script)![1]!.split(' ');
     for (const o of outputs) assert.equal(parseArgs(['--from', 'examples/evicted', '-o', o]).kind, 'run', `-o ${o}`);
-    for (const c of colors) assert.equal(parseArgs(['--from', 'examples/evicted', '--color', c]).kind, 'run', `--color ${c}`);
+    for (const c of colors)
+      assert.equal(parseArgs(['--from', 'examples/evicted', '--color', c]).kind, 'run', `--color ${c}`);
     assert.throws(() => parseArgs(['--from', 'examples/evicted', '-o', 'nope']));
     assert.match(help(), new RegExp(outputs.slice(1).join('.*')), 'the -o values --help names');
   });
@@ -134,24 +165,48 @@ for (const shell of shells) {
     const c = (...words: string[]) => complete(shell, words);
 
     test('cleanup -: only the flags cleanup takes (it offered every flag)', () => {
-      assert.deepEqual(c('cleanup', '-').candidates, ['-n', '--namespace', '-A', '--all-namespaces', '--context', '--kubeconfig', '--cluster', '--user', '--request-timeout', '--help']);
+      assert.deepEqual(c('cleanup', '-').candidates, [
+        '-n',
+        '--namespace',
+        '-A',
+        '--all-namespaces',
+        '--context',
+        '--kubeconfig',
+        '--cluster',
+        '--user',
+        '--request-timeout',
+        '--help',
+      ]);
       assert.deepEqual(c('cleanup', '--c').candidates, ['--context', '--cluster']);
       assert.deepEqual(c('cleanup', '--fr').candidates, []);
       for (const flag of c('cleanup', '-').candidates) {
-        const args = flag === '--help' ? ['cleanup', flag] : flag === '-A' || flag === '--all-namespaces' ? ['cleanup', flag] : ['cleanup', flag, 'x'];
+        const args =
+          flag === '--help'
+            ? ['cleanup', flag]
+            : flag === '-A' || flag === '--all-namespaces'
+              ? ['cleanup', flag]
+              : ['cleanup', flag, 'x'];
         assert.doesNotThrow(() => parseArgs(args), `cleanup accepts ${flag}`);
       }
     });
 
     test('flags', () => {
       assert.deepEqual(c('-').candidates, FLAGS);
-      assert.deepEqual(c('--c'), { candidates: ['--container', '--context', '--cluster', '--color'], directive: NO_FILE, calls: [] });
+      assert.deepEqual(c('--c'), {
+        candidates: ['--container', '--context', '--cluster', '--color'],
+        directive: NO_FILE,
+        calls: [],
+      });
       assert.deepEqual(c('web-0', '--ex').candidates, ['--exit-code']);
       assert.deepEqual(c('--re').candidates, ['--request-timeout', '--reader-namespace', '--reader-timeout']);
     });
 
     test('-o / --output values', () => {
-      assert.deepEqual(c('-o', ''), { candidates: ['auto', 'tui', 'text', 'json', 'yaml'], directive: NO_FILE, calls: [] });
+      assert.deepEqual(c('-o', ''), {
+        candidates: ['auto', 'tui', 'text', 'json', 'yaml'],
+        directive: NO_FILE,
+        calls: [],
+      });
       assert.deepEqual(c('--output', 'j').candidates, ['json']);
       assert.deepEqual(c('--output=t').candidates, ['--output=tui', '--output=text']);
       assert.deepEqual(c('-o=y').candidates, ['-o=yaml']);
@@ -164,7 +219,11 @@ for (const shell of shells) {
     });
 
     test('namespaces after -n / --namespace', () => {
-      assert.deepEqual(c('-n', ''), { candidates: ['default', 'kube-system', 'shop'], directive: NO_FILE, calls: ['get namespaces -o name --request-timeout=5s'] });
+      assert.deepEqual(c('-n', ''), {
+        candidates: ['default', 'kube-system', 'shop'],
+        directive: NO_FILE,
+        calls: ['get namespaces -o name --request-timeout=5s'],
+      });
       assert.deepEqual(c('--namespace', 'k').candidates, ['kube-system']);
       assert.deepEqual(c('--namespace=s').candidates, ['--namespace=shop']);
       assert.deepEqual(c('--reader-namespace', 'k').candidates, ['kube-system']);
@@ -177,15 +236,21 @@ for (const shell of shells) {
     });
 
     test('clusters after --cluster, users after --user (without the NAME header)', () => {
-      assert.deepEqual(c('--cluster', ''), { candidates: ['kind-lab', 'prod'], directive: NO_FILE, calls: ['config get-clusters --request-timeout=5s'] });
+      assert.deepEqual(c('--cluster', ''), {
+        candidates: ['kind-lab', 'prod'],
+        directive: NO_FILE,
+        calls: ['config get-clusters --request-timeout=5s'],
+      });
       assert.deepEqual(c('--user=v').candidates, ['--user=viewer']);
     });
 
-    test("containers of the pod typed before -c / --container", () => {
+    test('containers of the pod typed before -c / --container', () => {
       assert.deepEqual(c('web-0', '-c', ''), {
         candidates: ['init-db', 'app', 'sidecar'],
         directive: NO_FILE,
-        calls: ['get pod web-0 -o jsonpath={range .spec.initContainers[*]}{.name}{"\\n"}{end}{range .spec.containers[*]}{.name}{"\\n"}{end} --request-timeout=5s'],
+        calls: [
+          'get pod web-0 -o jsonpath={range .spec.initContainers[*]}{.name}{"\\n"}{end}{range .spec.containers[*]}{.name}{"\\n"}{end} --request-timeout=5s',
+        ],
       });
       assert.deepEqual(c('pod/web-0', '--container', 's').candidates, ['sidecar']);
       assert.deepEqual(c('-c', ''), { candidates: [], directive: NO_FILE, calls: [] }, 'no pod yet: no containers');
@@ -210,32 +275,54 @@ for (const shell of shells) {
     });
 
     test('only prefixes left: no space after the slash', () => {
-      assert.deepEqual(c('d'), { candidates: ['deployment/', 'daemonset/'], directive: NO_SPACE_NO_FILE, calls: ['get pods -o name --request-timeout=5s'] });
+      assert.deepEqual(c('d'), {
+        candidates: ['deployment/', 'daemonset/'],
+        directive: NO_SPACE_NO_FILE,
+        calls: ['get pods -o name --request-timeout=5s'],
+      });
     });
 
     test('names behind a kind/ prefix (kubectl prints deployment.apps/web)', () => {
       assert.deepEqual(c('deployment/').candidates, ['deployment/web', 'deployment/api']);
       assert.deepEqual(c('pod/w').candidates, ['pod/web-0', 'pod/web-1']);
       assert.deepEqual(c('statefulset/d').candidates, ['statefulset/db']);
-      assert.deepEqual(c('job/'), { candidates: [], directive: NO_FILE, calls: ['get job -o name --request-timeout=5s'] });
+      assert.deepEqual(c('job/'), {
+        candidates: [],
+        directive: NO_FILE,
+        calls: ['get job -o name --request-timeout=5s'],
+      });
       assert.deepEqual(c('secret/').calls, [], 'other kinds are not listed');
     });
 
     test('honours -n, --context and --kubeconfig typed before (either order, = or space)', () => {
       const r = c('-n', 'shop', '--context', 'prod-eu', '--kubeconfig', '/tmp/k', 'ca');
       assert.deepEqual(r.candidates, ['cart-0', 'cart-1']);
-      assert.deepEqual(r.calls, ['--context prod-eu --kubeconfig /tmp/k get pods -o name -n shop --request-timeout=5s']);
-      assert.deepEqual(c('--context=kind-lab', '--namespace=shop', '').calls, ['--context kind-lab get pods -o name -n shop --request-timeout=5s']);
-      assert.deepEqual(c('--kubeconfig', '/tmp/k', '-n', '').calls, ['--kubeconfig /tmp/k get namespaces -o name --request-timeout=5s']);
+      assert.deepEqual(r.calls, [
+        '--context prod-eu --kubeconfig /tmp/k get pods -o name -n shop --request-timeout=5s',
+      ]);
+      assert.deepEqual(c('--context=kind-lab', '--namespace=shop', '').calls, [
+        '--context kind-lab get pods -o name -n shop --request-timeout=5s',
+      ]);
+      assert.deepEqual(c('--kubeconfig', '/tmp/k', '-n', '').calls, [
+        '--kubeconfig /tmp/k get namespaces -o name --request-timeout=5s',
+      ]);
     });
 
     test('one argument only: nothing after it but flags', () => {
       assert.deepEqual(c('web-0', ''), { candidates: [], directive: NO_FILE, calls: [] });
       assert.deepEqual(c('cleanup', ''), { candidates: [], directive: NO_FILE, calls: [] });
       assert.deepEqual(c('cleanup', '-A', '--all').candidates, ['--all-namespaces']);
-      assert.deepEqual(c('cl'), { candidates: ['cleanup'], directive: NO_FILE, calls: ['get pods -o name --request-timeout=5s'] });
+      assert.deepEqual(c('cl'), {
+        candidates: ['cleanup'],
+        directive: NO_FILE,
+        calls: ['get pods -o name --request-timeout=5s'],
+      });
       assert.deepEqual(c('web-0', '-o', 'json', '').candidates, []);
-      assert.deepEqual(c('-o', 'json', '').candidates.slice(0, 3), ['web-0', 'web-1', 'api-7d9f'], 'a flag value is not the pod');
+      assert.deepEqual(
+        c('-o', 'json', '').candidates.slice(0, 3),
+        ['web-0', 'web-1', 'api-7d9f'],
+        'a flag value is not the pod',
+      );
       assert.deepEqual(c('-l', 'app=web', '--image', 'x', '').candidates.slice(0, 1), ['web-0']);
     });
 
@@ -268,7 +355,10 @@ describe('through kubectl __complete', { skip: realKubectl ? false : 'kubectl is
     copyFileSync(SCRIPT, join(bin, 'kubectl_complete-memwhy'));
     chmodSync(join(bin, 'kubectl_complete-memwhy'), 0o755);
     // The script's own kubectl calls go to the fake (canned pods); everything else to the real one.
-    writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\ncase "$1" in __complete) exec ${JSON.stringify(realKubectl)} "$@" ;; esac\nexec ${JSON.stringify(join(dir, 'kubectl'))} "$@"\n`);
+    writeFileSync(
+      join(bin, 'kubectl'),
+      `#!/bin/sh\ncase "$1" in __complete) exec ${JSON.stringify(realKubectl)} "$@" ;; esac\nexec ${JSON.stringify(join(dir, 'kubectl'))} "$@"\n`,
+    );
     chmodSync(join(bin, 'kubectl'), 0o755);
   });
   after(() => rmSync(bin, { recursive: true, force: true }));
@@ -276,19 +366,28 @@ describe('through kubectl __complete', { skip: realKubectl ? false : 'kubectl is
   function viaKubectl(...words: string[]): { candidates: string[]; directive: number } {
     writeFileSync(log, '');
     const r = spawnSync(join(bin, 'kubectl'), ['__complete', 'memwhy', ...words], {
-      env: { PATH: `${bin}${delimiter}/usr/bin${delimiter}/bin`, FAKE_KUBECTL_LOG: log, HOME: bin, KUBECONFIG: join(bin, 'none') },
+      env: {
+        PATH: `${bin}${delimiter}/usr/bin${delimiter}/bin`,
+        FAKE_KUBECTL_LOG: log,
+        HOME: bin,
+        KUBECONFIG: join(bin, 'none'),
+      },
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     const last = lines.pop()!;
     assert.match(last, /^:\d+$/, r.stdout);
-    if (!/kubectl_complete-memwhy/.test(r.stderr)) assert.fail(`kubectl did not call the plugin completion:\n${r.stderr}`);
+    if (!/kubectl_complete-memwhy/.test(r.stderr))
+      assert.fail(`kubectl did not call the plugin completion:\n${r.stderr}`);
     return { candidates: lines, directive: Number(last.slice(1)) };
   }
 
   test("kubectl __complete memwhy '' → pods and prefixes", () => {
-    assert.deepEqual(viaKubectl(''), { candidates: ['web-0', 'web-1', 'api-7d9f', 'cleanup', ...KINDS], directive: NO_FILE });
+    assert.deepEqual(viaKubectl(''), {
+      candidates: ['web-0', 'web-1', 'api-7d9f', 'cleanup', ...KINDS],
+      directive: NO_FILE,
+    });
   });
   test('kubectl __complete memwhy -n shop ca → pods of that namespace', () => {
     assert.deepEqual(viaKubectl('-n', 'shop', 'ca'), { candidates: ['cart-0', 'cart-1'], directive: NO_FILE });

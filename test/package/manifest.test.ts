@@ -18,9 +18,16 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const HOMEPAGE = 'https://github.com/kubectl-memwhy/kubectl-memwhy';
 const SHA256 = /^[a-f0-9]{64}$/;
-const SEMVER_V = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+const SEMVER_V =
+  /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 const SAFE_NAME = /^[\w-]+$/;
-const WINDOWS_FORBIDDEN = ['CON', 'PRN', 'AUX', 'NUL', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((i) => [`COM${i}`, `LPT${i}`])];
+const WINDOWS_FORBIDDEN = [
+  'CON',
+  'PRN',
+  'AUX',
+  'NUL',
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((i) => [`COM${i}`, `LPT${i}`]),
+];
 /** The platforms krew is released for (github.com/kubernetes-sigs/krew/releases). */
 const KREW_PLATFORMS: Array<[string, string]> = [
   ['darwin', 'amd64'],
@@ -86,7 +93,8 @@ export function krewProblems(name: string, p: Plugin): string[] {
   const problems: string[] = [];
   if (p.apiVersion !== 'krew.googlecontainertools.github.com/v1alpha2') problems.push(`apiVersion ${p.apiVersion}`);
   if (p.kind !== 'Plugin') problems.push(`kind ${p.kind}`);
-  if (!SAFE_NAME.test(name) || WINDOWS_FORBIDDEN.some((f) => f.toLowerCase() === name.toLowerCase())) problems.push(`unsafe name ${name}`);
+  if (!SAFE_NAME.test(name) || WINDOWS_FORBIDDEN.some((f) => f.toLowerCase() === name.toLowerCase()))
+    problems.push(`unsafe name ${name}`);
   if (p.metadata?.name !== name) problems.push(`plugin should be named ${name}, not ${p.metadata?.name}`);
   const spec = p.spec ?? {};
   if (!spec.shortDescription) problems.push('no shortDescription');
@@ -108,12 +116,16 @@ export function krewProblems(name: string, p: Plugin): string[] {
     const sel = pl.selector;
     if (!sel) problems.push(`${at}: no selector`);
     else {
-      if (sel.matchLabels === undefined && (sel.matchExpressions ?? []).length === 0) problems.push(`${at}: empty selector`);
+      if (sel.matchLabels === undefined && (sel.matchExpressions ?? []).length === 0)
+        problems.push(`${at}: empty selector`);
       const keys = [...Object.keys(sel.matchLabels ?? {}), ...(sel.matchExpressions ?? []).map((e) => e.key)];
       for (const k of keys) if (k !== 'os' && k !== 'arch') problems.push(`${at}: selector key ${k} not supported`);
-      if (sel.matchLabels !== undefined && Object.keys(sel.matchLabels ?? {}).length === 0) problems.push(`${at}: matchLabels empty`);
-      if (sel.matchExpressions !== undefined && sel.matchExpressions.length === 0) problems.push(`${at}: matchExpressions empty`);
-      if (!KREW_PLATFORMS.some(([os, arch]) => matches(sel, os, arch))) problems.push(`${at}: selector matches no supported platform`);
+      if (sel.matchLabels !== undefined && Object.keys(sel.matchLabels ?? {}).length === 0)
+        problems.push(`${at}: matchLabels empty`);
+      if (sel.matchExpressions !== undefined && sel.matchExpressions.length === 0)
+        problems.push(`${at}: matchExpressions empty`);
+      if (!KREW_PLATFORMS.some(([os, arch]) => matches(sel, os, arch)))
+        problems.push(`${at}: selector matches no supported platform`);
     }
   }
   for (const [os, arch] of KREW_PLATFORMS) {
@@ -121,8 +133,10 @@ export function krewProblems(name: string, p: Plugin): string[] {
     if (hits.length > 1) problems.push(`platforms ${hits.join(', ')} overlap on ${os}/${arch}`);
   }
   if (longLines(spec.shortDescription, 70).length > 0) problems.push('shortDescription longer than 70');
-  if (longLines(spec.description, 80).length > 0) problems.push(`description lines over 80: ${longLines(spec.description, 80).join(' | ')}`);
-  if (longLines(spec.caveats, 80).length > 0) problems.push(`caveats lines over 80: ${longLines(spec.caveats, 80).join(' | ')}`);
+  if (longLines(spec.description, 80).length > 0)
+    problems.push(`description lines over 80: ${longLines(spec.description, 80).join(' | ')}`);
+  if (longLines(spec.caveats, 80).length > 0)
+    problems.push(`caveats lines over 80: ${longLines(spec.caveats, 80).join(' | ')}`);
   return problems;
 }
 
@@ -161,16 +175,32 @@ function checkOurManifest(p: Plugin, tag: string): void {
   const spec = p.spec!;
   assert.equal(spec.version, tag);
   assert.equal(spec.homepage, HOMEPAGE);
-  assert.ok(spec.shortDescription!.split(/\s+/).length <= 8, `shortDescription should be a few words: ${spec.shortDescription}`);
+  assert.ok(
+    spec.shortDescription!.split(/\s+/).length <= 8,
+    `shortDescription should be a few words: ${spec.shortDescription}`,
+  );
   assert.doesNotMatch(spec.description!, /(^|\s)--?[a-z]/m, 'description lists flags; krew asks for -h/--help instead');
-  for (const rbac of ['get pods', 'get nodes', 'list events', 'nodes/proxy', 'create, get and delete pods', 'pods/log', 'hostPath', '/sys/fs/cgroup']) {
+  for (const rbac of [
+    'get pods',
+    'get nodes',
+    'list events',
+    'nodes/proxy',
+    'create, get and delete pods',
+    'pods/log',
+    'hostPath',
+    '/sys/fs/cgroup',
+  ]) {
     assert.ok(spec.caveats!.replace(/\s+/g, ' ').includes(rbac), `caveats should mention ${rbac}`);
   }
   assert.deepEqual(spec.platforms!.map(platformOf).sort(), [...OURS].sort());
   for (const pl of spec.platforms!) {
     const platform = platformOf(pl);
     const exe = platform.startsWith('windows/') ? '.exe' : '';
-    assert.deepEqual(Object.keys(pl.selector!.matchLabels!).sort(), ['arch', 'os'], `${platform}: selector by os and arch`);
+    assert.deepEqual(
+      Object.keys(pl.selector!.matchLabels!).sort(),
+      ['arch', 'os'],
+      `${platform}: selector by os and arch`,
+    );
     assert.equal(pl.bin, `kubectl-memwhy${exe}`, `${platform}: bin`);
     assert.equal(pl.uri, expectedUri(tag, platform), `${platform}: uri`);
     const from = (pl.files ?? []).map((f) => f.from);
@@ -190,7 +220,14 @@ describe('krew rules (the validator itself)', () => {
       version: 'v1.2.3',
       shortDescription: 'Does foo',
       description: 'Does foo.',
-      platforms: [{ selector: { matchLabels: { os: 'linux', arch: 'amd64' } }, uri: 'https://x/y.tar.gz', sha256: 'a'.repeat(64), bin: 'foo' }],
+      platforms: [
+        {
+          selector: { matchLabels: { os: 'linux', arch: 'amd64' } },
+          uri: 'https://x/y.tar.gz',
+          sha256: 'a'.repeat(64),
+          bin: 'foo',
+        },
+      ],
     },
   });
   test('accepts a minimal valid manifest', () => assert.deepEqual(krewProblems('foo', good()), []));
@@ -201,8 +238,16 @@ describe('krew rules (the validator itself)', () => {
     ['upper-case sha256', (p) => (p.spec!.platforms![0]!.sha256 = 'A'.repeat(64)), /sha256/],
     ['no bin', (p) => delete p.spec!.platforms![0]!.bin, /no bin/],
     ['empty files', (p) => (p.spec!.platforms![0]!.files = []), /non-empty/],
-    ['selector key other than os/arch', (p) => (p.spec!.platforms![0]!.selector = { matchLabels: { os: 'linux', distro: 'x' } }), /distro/],
-    ['selector matching nothing', (p) => (p.spec!.platforms![0]!.selector = { matchLabels: { os: 'plan9' } }), /no supported platform/],
+    [
+      'selector key other than os/arch',
+      (p) => (p.spec!.platforms![0]!.selector = { matchLabels: { os: 'linux', distro: 'x' } }),
+      /distro/,
+    ],
+    [
+      'selector matching nothing',
+      (p) => (p.spec!.platforms![0]!.selector = { matchLabels: { os: 'plan9' } }),
+      /no supported platform/,
+    ],
     [
       'overlapping platforms',
       (p) => p.spec!.platforms!.push({ ...p.spec!.platforms![0]!, selector: { matchLabels: { os: 'linux' } } }),
@@ -243,9 +288,12 @@ describe('krew/memwhy.yaml (krew-release-bot template)', () => {
     });
   }
   test('has one addURIAndSha per platform, at the 4-space indent the bot writes sha256 with', () => {
-    const lines = read('krew/memwhy.yaml').split('\n').filter((l) => /^\s*\{\{\s*addURIAndSha/.test(l));
+    const lines = read('krew/memwhy.yaml')
+      .split('\n')
+      .filter((l) => /^\s*\{\{\s*addURIAndSha/.test(l));
     assert.equal(lines.length, OURS.length);
-    for (const l of lines) assert.match(l, /^ {4}\{\{addURIAndSha "https:\/\/github\.com\/[^"]+\{\{ \.TagName \}\}[^"]+" \.TagName \}\}$/);
+    for (const l of lines)
+      assert.match(l, /^ {4}\{\{addURIAndSha "https:\/\/github\.com\/[^"]+\{\{ \.TagName \}\}[^"]+" \.TagName \}\}$/);
   });
   test('says the same as plugin.yaml apart from version, uri and sha256', () => {
     const strip = (p: Plugin): Plugin => ({

@@ -15,7 +15,10 @@ const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).ver
 const node = process.execPath;
 
 function bundle(entry: string, outfile: string, ...flags: string[]): string {
-  const r = spawnSync(node, ['scripts/build-sea-bundle.mjs', '--entry', entry, '--outfile', outfile, ...flags], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(node, ['scripts/build-sea-bundle.mjs', '--entry', entry, '--outfile', outfile, ...flags], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   assert.equal(r.stderr, '', 'esbuild warnings');
   return r.stdout;
@@ -60,7 +63,9 @@ describe('the SEA bundle (CommonJS)', () => {
     const out = join(OUT, 'cli.cjs');
     bundle('src/cli/main.ts', out);
     const code = readFileSync(out, 'utf8');
-    assert.ok(code.startsWith('"use strict";\nconst __importMetaUrl=require("node:url").pathToFileURL(__filename).href;\n'));
+    assert.ok(
+      code.startsWith('"use strict";\nconst __importMetaUrl=require("node:url").pathToFileURL(__filename).href;\n'),
+    );
     assert.doesNotMatch(code, /import\.meta/);
     const run = (...args: string[]) => spawnSync(node, [out, ...args], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(run('--version').stdout.trim(), VERSION);
@@ -89,9 +94,18 @@ describe('the SEA bundle (CommonJS)', () => {
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /ink in a CommonJS bundle/);
       assert.match(r.stdout, /client-node loaded: https:\/\/127\.0\.0\.1:1/);
-      const inputs = Object.keys((JSON.parse(readFileSync(join(OUT, mode, 'meta.json'), 'utf8')) as { inputs: object }).inputs);
-      assert.ok(inputs.some((i) => i.endsWith('ink/build/reconciler.js')), 'ink is in the bundle');
-      assert.deepEqual(inputs.filter((i) => /devtools/.test(i)), [], 'React devtools stay out of the bundle');
+      const inputs = Object.keys(
+        (JSON.parse(readFileSync(join(OUT, mode, 'meta.json'), 'utf8')) as { inputs: object }).inputs,
+      );
+      assert.ok(
+        inputs.some((i) => i.endsWith('ink/build/reconciler.js')),
+        'ink is in the bundle',
+      );
+      assert.deepEqual(
+        inputs.filter((i) => /devtools/.test(i)),
+        [],
+        'React devtools stay out of the bundle',
+      );
       if (mode === 'split') {
         // What a plain run compiles is the main chunk; Ink and client-node wait, as strings, for their import().
         const chunks = chunksOf(out);
@@ -102,18 +116,25 @@ describe('the SEA bundle (CommonJS)', () => {
     });
   }
 
-  test("split: import() of a CommonJS package fails the build, naming it", () => {
+  test('split: import() of a CommonJS package fails the build, naming it', () => {
     const entry = join(OUT, 'cjs-dynamic.ts');
     writeFileSync(entry, "void import('react').then((r) => console.log(Object.keys(r)));\n");
-    const r = spawnSync(node, ['scripts/build-sea-bundle.mjs', '--entry', entry, '--outfile', join(OUT, 'cjs-dynamic.cjs')], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(
+      node,
+      ['scripts/build-sea-bundle.mjs', '--entry', entry, '--outfile', join(OUT, 'cjs-dynamic.cjs')],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /import\('react'\) loads a CommonJS package/);
   });
 
   test('a top-level await outside the isEntryPoint() block fails the build', () => {
     const entry = join(OUT, 'tla.ts');
-    writeFileSync(entry, "const x = await Promise.resolve(1);\nconsole.log(x);\n");
-    const r = spawnSync(node, ['scripts/build-sea-bundle.mjs', '--entry', entry, '--outfile', join(OUT, 'tla.cjs')], { cwd: ROOT, encoding: 'utf8' });
+    writeFileSync(entry, 'const x = await Promise.resolve(1);\nconsole.log(x);\n');
+    const r = spawnSync(node, ['scripts/build-sea-bundle.mjs', '--entry', entry, '--outfile', join(OUT, 'tla.cjs')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /top-level await outside an `if \(isEntryPoint\(\)\) \{ … \}` block/);
   });

@@ -34,7 +34,10 @@ interface Workflow {
 
 const read = (file: string): Workflow => load(readFileSync(join(DIR, file), 'utf8')) as Workflow;
 const steps = (w: Workflow): Step[] => Object.values(w.jobs ?? {}).flatMap((j) => j.steps ?? []);
-const runs = (w: Workflow): string => steps(w).map((s) => s.run ?? '').join('\n');
+const runs = (w: Workflow): string =>
+  steps(w)
+    .map((s) => s.run ?? '')
+    .join('\n');
 
 for (const file of existsSync(DIR) ? readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)) : []) {
   describe(`.github/workflows/${file}`, () => {
@@ -47,10 +50,12 @@ for (const file of existsSync(DIR) ? readdirSync(DIR).filter((f) => /\.ya?ml$/.t
       for (const [id, job] of jobs) {
         assert.match(String(job['runs-on']), /^(ubuntu|macos|windows)-/, `${id}: runs-on`);
         assert.ok((job.steps ?? []).length > 0, `${id}: steps`);
-        for (const needed of [job.needs ?? []].flat()) assert.ok(needed in (w.jobs ?? {}), `${id} needs unknown job ${needed}`);
+        for (const needed of [job.needs ?? []].flat())
+          assert.ok(needed in (w.jobs ?? {}), `${id} needs unknown job ${needed}`);
         for (const [i, s] of (job.steps ?? []).entries()) {
           assert.ok((s.run === undefined) !== (s.uses === undefined), `${id}.steps[${i}]: exactly one of run/uses`);
-          if (s.uses) assert.match(s.uses, /^[\w.-]+\/[\w./-]+@v[\d.]+$/, `${id}.steps[${i}]: pin ${s.uses} to a version tag`);
+          if (s.uses)
+            assert.match(s.uses, /^[\w.-]+\/[\w./-]+@v[\d.]+$/, `${id}.steps[${i}]: pin ${s.uses} to a version tag`);
         }
       }
     });
@@ -72,7 +77,9 @@ describe('release.yml', () => {
   test('runs on v* tags, with write access only where the release is made', () => {
     assert.deepEqual(w.on?.push?.tags, ['v*']);
     assert.deepEqual(w.permissions, { contents: 'read' });
-    const writers = Object.entries(w.jobs!).filter(([, j]) => j.permissions?.contents === 'write').map(([id]) => id);
+    const writers = Object.entries(w.jobs!)
+      .filter(([, j]) => j.permissions?.contents === 'write')
+      .map(([id]) => id);
     assert.deepEqual(writers, ['release']);
   });
 
@@ -105,7 +112,10 @@ describe('release.yml', () => {
     const text = (w.jobs!.release!.steps ?? []).map((s) => s.run ?? '').join('\n');
     assert.match(text, /sha256sum --check/);
     assert.match(text, /scripts\/package\.mjs --manifest-only/);
-    assert.match(text, /gh release create "\$GITHUB_REF_NAME"[\s\S]*out\/\*\.tar\.gz out\/\*\.tar\.gz\.sha256 out\/checksums\.txt plugin\.yaml/);
+    assert.match(
+      text,
+      /gh release create "\$GITHUB_REF_NAME"[\s\S]*out\/\*\.tar\.gz out\/\*\.tar\.gz\.sha256 out\/checksums\.txt plugin\.yaml/,
+    );
     assert.match(text, /--prerelease/);
   });
 
@@ -117,6 +127,9 @@ describe('release.yml', () => {
     assert.equal(bot?.uses, 'rajatjindal/krew-release-bot@v0.0.51');
     assert.deepEqual(bot?.with, { krew_template_file: 'krew/memwhy.yaml' });
     assert.ok(existsSync(join(ROOT, 'krew', 'memwhy.yaml')));
-    assert.ok((job.steps ?? []).some((s) => s.uses?.startsWith('actions/checkout@')), 'the bot reads the template from the checkout');
+    assert.ok(
+      (job.steps ?? []).some((s) => s.uses?.startsWith('actions/checkout@')),
+      'the bot reads the template from the checkout',
+    );
   });
 });

@@ -36,7 +36,10 @@ test('visible width: colour codes take no room, padding and wrapping measure wha
 
 test('largest remainder fills exactly the width', () => {
   assert.deepEqual(proportionalCells([1, 1, 1], 10), [4, 3, 3]);
-  assert.equal(proportionalCells([112, 0, 0, 0, 64, 80], 50).reduce((s, v) => s + v, 0), 50);
+  assert.equal(
+    proportionalCells([112, 0, 0, 0, 64, 80], 50).reduce((s, v) => s + v, 0),
+    50,
+  );
 });
 
 for (const dir of caseDirs()) {
@@ -62,12 +65,20 @@ for (const dir of caseDirs()) {
   });
 }
 
-test('the built CLI in a pipe keeps the whole STATE: grep finds last: OOMKilled on the container row', { skip: existsSync(join(ROOT, 'dist/cli.js')) ? false : 'not built' }, () => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), '--from', join(ROOT, 'test/fixtures/cases/v1-legacy-oom-docs'), '-o', 'text'], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, COLUMNS: '80' },
-  });
-  assert.equal(r.status, 0, r.stderr);
-  const row = r.stdout.split('\n').find((l) => l.startsWith('  memory-demo-2-ctr '));
-  assert.match(row ?? '', /unknown, 1 restart, last: OOMKilled exit 137$/);
-});
+test(
+  'the built CLI in a pipe keeps the whole STATE: grep finds last: OOMKilled on the container row',
+  { skip: existsSync(join(ROOT, 'dist/cli.js')) ? false : 'not built' },
+  () => {
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'dist/cli.js'), '--from', join(ROOT, 'test/fixtures/cases/v1-legacy-oom-docs'), '-o', 'text'],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, COLUMNS: '80' },
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const row = r.stdout.split('\n').find((l) => l.startsWith('  memory-demo-2-ctr '));
+    assert.match(row ?? '', /unknown, 1 restart, last: OOMKilled exit 137$/);
+  },
+);

@@ -16,11 +16,17 @@ test('unreadable and skipped cgroup files become notices in JSON and text', asyn
   assert.deepEqual(
     json.notices.filter((n) => n.part.startsWith('cgroup')),
     [
-      { part: 'cgroup-files', message: 'some cgroup files could not be read: memory/kubepods/x/memory.stat: permission denied' },
+      {
+        part: 'cgroup-files',
+        message: 'some cgroup files could not be read: memory/kubepods/x/memory.stat: permission denied',
+      },
       { part: 'cgroup/memory/kubepods/huge.txt', message: 'skipped: 2000000 bytes, larger than 1 MiB' },
     ],
   );
   const text = renderText(a, { color: false, width: 200 });
-  assert.match(text, /\n {2}- cgroup-files: some cgroup files could not be read: memory\/kubepods\/x\/memory\.stat: permission denied\n/);
+  assert.match(
+    text,
+    /\n {2}- cgroup-files: some cgroup files could not be read: memory\/kubepods\/x\/memory\.stat: permission denied\n/,
+  );
   assert.match(text, /\n {2}- cgroup\/memory\/kubepods\/huge\.txt: skipped: 2000000 bytes/);
 });

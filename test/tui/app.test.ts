@@ -53,7 +53,10 @@ test('summary first, cursor on the OOM-killed container; ↓/j/k move; Enter ope
   let f = r.frame();
   assert.match(header(f), /memwhy {2}default\/oom-container {2}› {2}Summary/);
   assert.match(selectedRow(f), /› app\s+32\.0Mi\s+64\.0Mi\s+256Ki/);
-  assert.match(f.split('\n').at(-1) ?? '', /↑↓ move {2}⏎ open {2}esc back {2}tab container {2}w watch {2}s save {2}\? help {2}q quit/);
+  assert.match(
+    f.split('\n').at(-1) ?? '',
+    /↑↓ move {2}⏎ open {2}esc back {2}tab container {2}w watch {2}s save {2}\? help {2}q quit/,
+  );
   assert.equal(f.split('\n').length, 24, 'the frame fills 24 rows');
 
   f = await press(r, KEYS.down);
@@ -262,7 +265,11 @@ test('error from load: the error screen, then its exit code on q, Esc or Enter',
     await press(r, 'j');
     assert.equal(results.length, 0, 'other keys do not leave');
     r.stdin.write(key);
-    await waitFor(() => String(results.length), (x) => x === '1', 1000);
+    await waitFor(
+      () => String(results.length),
+      (x) => x === '1',
+      1000,
+    );
     assert.equal(results[0]?.exitCode, ExitCode.NotFound);
     assert.ok(results[0]?.error instanceof MemwhyError);
     cleanup();
@@ -275,7 +282,10 @@ test('a non-MemwhyError is an internal error with exit code 1', async () => {
   const f = await waitFor(r.frame, (x) => x.includes('error'));
   assert.match(f, /error: internal error: boom/);
   r.stdin.write('q');
-  await waitFor(() => String(results.length), (x) => x === '1');
+  await waitFor(
+    () => String(results.length),
+    (x) => x === '1',
+  );
   assert.equal(results[0]?.exitCode, 1);
 });
 
@@ -284,7 +294,10 @@ test('quit: q and Ctrl-C give exit code 0, once', async () => {
     const results: TuiResult[] = [];
     const r = await start({ analysis: await load(CASES.oom), onExit: (x) => results.push(x) });
     r.stdin.write(key);
-    await waitFor(() => String(results.length), (x) => x === '1');
+    await waitFor(
+      () => String(results.length),
+      (x) => x === '1',
+    );
     r.stdin.write('q');
     await sleep(30);
     assert.deepEqual(results, [{ exitCode: 0 }]);
@@ -303,7 +316,10 @@ test('quitting while gathering aborts load and exits 130', async () => {
     onExit: (x) => results.push(x),
   });
   r.stdin.write('q');
-  await waitFor(() => String(results.length), (x) => x === '1');
+  await waitFor(
+    () => String(results.length),
+    (x) => x === '1',
+  );
   assert.deepEqual(results, [{ exitCode: EXIT_INTERRUPTED }]);
   cleanup();
   assert.equal((signal as AbortSignal | null)?.aborted, true);
@@ -328,7 +344,10 @@ test('s saves through the given function and shows where; without one it says so
   const h2 = await press(r, KEYS.down);
   assert.doesNotMatch(h2, /saved:/, 'the next key clears the message');
   cleanup();
-  const s = await start({ analysis: a, save: () => Promise.reject(new MemwhyError(ExitCode.Forbidden, 'cannot write here')) });
+  const s = await start({
+    analysis: a,
+    save: () => Promise.reject(new MemwhyError(ExitCode.Forbidden, 'cannot write here')),
+  });
   r.stdin.write('s');
   await press(s, 's');
   assert.match(await waitFor(s.frame, (x) => x.includes('save failed')), /save failed: cannot write here/);
@@ -361,11 +380,17 @@ test('w: live watch updates the screen in place and draws the trend; w again sto
   const r = await start({ analysis: a, watch });
   let f = await press(r, 'w');
   assert.match(header(f), /● watch/);
-  await waitFor(() => String(queue.length), (x) => x === '1');
+  await waitFor(
+    () => String(queue.length),
+    (x) => x === '1',
+  );
   queue.shift()!({ value: sample(16 * MiB), done: false });
   f = await waitFor(r.frame, (x) => /› app\s+32\.0Mi\s+64\.0Mi\s+16\.0Mi/.test(x));
   assert.match(selectedRow(f), /› app\s+32\.0Mi\s+64\.0Mi\s+16\.0Mi/);
-  await waitFor(() => String(queue.length), (x) => x === '1');
+  await waitFor(
+    () => String(queue.length),
+    (x) => x === '1',
+  );
   queue.shift()!({ value: sample(48 * MiB), done: false });
   f = await waitFor(r.frame, (x) => /› app\s+32\.0Mi\s+64\.0Mi\s+48\.0Mi/.test(x));
   assert.match(selectedRow(f), /› app\s+32\.0Mi\s+64\.0Mi\s+48\.0Mi/);
@@ -378,7 +403,10 @@ test('w: live watch updates the screen in place and draws the trend; w again sto
   assert.match(f, /working set\s+▁▂▆ 48\.0Mi/);
   f = await press(r, 'w');
   assert.doesNotMatch(header(f), /● watch/);
-  await waitFor(() => String(returned), (x) => x === '1');
+  await waitFor(
+    () => String(returned),
+    (x) => x === '1',
+  );
   assert.equal(returned, 1);
 });
 
@@ -454,7 +482,10 @@ test('the menu names the container under the cursor (it said (app) with the curs
 test('w without a watch says why', async () => {
   const a = await load(CASES.oom);
   const r = await start({ analysis: a, watchUnavailable: 'it needs the node reader pod, turned off by --no-reader' });
-  assert.match(await press(r, 'w'), /live watch is not available here: it needs the node reader pod, turned off by --no-reader/);
+  assert.match(
+    await press(r, 'w'),
+    /live watch is not available here: it needs the node reader pod, turned off by --no-reader/,
+  );
 });
 
 test('Events: Enter opens the selected event whole (a long message was cut with nothing to read it by)', async () => {
@@ -469,7 +500,10 @@ test('Events: Enter opens the selected event whole (a long message was cut with 
   f = await press(r, KEYS.enter);
   assert.match(header(f), /Summary › Events/);
   assert.match(f, /⏎ opens the whole message/);
-  assert.doesNotMatch(f, /THE-END-OF-THE-MESSAGE[\s\S]*THE-END-OF-THE-MESSAGE[\s\S]*THE-END-OF-THE-MESSAGE[\s\S]*THE-END-OF-THE-MESSAGE/);
+  assert.doesNotMatch(
+    f,
+    /THE-END-OF-THE-MESSAGE[\s\S]*THE-END-OF-THE-MESSAGE[\s\S]*THE-END-OF-THE-MESSAGE[\s\S]*THE-END-OF-THE-MESSAGE/,
+  );
   f = await press(r, KEYS.enter);
   assert.match(header(f), /Summary › Events › Event/);
   let seen = (f.match(/THE-END-OF-THE-MESSAGE/g) ?? []).length;

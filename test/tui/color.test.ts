@@ -37,8 +37,19 @@ test('runTui: NO_COLOR in env or color: false means no colour codes', async () =
     const stdin = new FakeStdin();
     const stdout = new FakeStdout(100, 24);
     const stderr = new FakeStdout(100, 24);
-    const done = runTui({ stdin: stdin as never, stdout: stdout as never, stderr: stderr as never, env, color, analysis: a, alternateScreen: false });
-    await waitFor(() => clean(stdout.all()), (x) => x.includes('Pod default/busybox'));
+    const done = runTui({
+      stdin: stdin as never,
+      stdout: stdout as never,
+      stderr: stderr as never,
+      env,
+      color,
+      analysis: a,
+      alternateScreen: false,
+    });
+    await waitFor(
+      () => clean(stdout.all()),
+      (x) => x.includes('Pod default/busybox'),
+    );
     stdin.write('q');
     await done;
     assert.equal(SGR_COLOUR.test(stdout.all()), expectColour, JSON.stringify({ env, color }));

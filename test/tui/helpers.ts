@@ -140,7 +140,11 @@ export async function waitFor(get: () => string, ok: (s: string) => boolean, tim
 }
 
 /** Writes a key, then waits until the frame changes (or a short settle when it does not). */
-export async function press(r: { stdin: { write(s: string): void }; frame: () => string }, key: string, settle = 40): Promise<string> {
+export async function press(
+  r: { stdin: { write(s: string): void }; frame: () => string },
+  key: string,
+  settle = 40,
+): Promise<string> {
   const before = r.frame();
   r.stdin.write(key);
   // Esc alone is flushed by Ink after a short delay (it may start a sequence).

@@ -13,9 +13,15 @@ test('moves carry the row count; page keys the page size', () => {
 });
 
 test('w without a watch says why; with one it toggles', () => {
-  assert.deepEqual(keyAction('watch', { ...ctx, watchUnavailable: 'a snapshot' }), { type: 'message', text: 'live watch is not available here: a snapshot' });
+  assert.deepEqual(keyAction('watch', { ...ctx, watchUnavailable: 'a snapshot' }), {
+    type: 'message',
+    text: 'live watch is not available here: a snapshot',
+  });
   assert.deepEqual(keyAction('watch', { ...ctx, canWatch: true }), { type: 'toggleWatch' });
   const s = reduce(initialNav({ containers: 2 }), keyAction('watch', { ...ctx, canWatch: true }));
   assert.equal(s.watch, true);
-  assert.deepEqual(keyAction('save', { ...ctx, canSave: false }), { type: 'message', text: 'saving is not available here' });
+  assert.deepEqual(keyAction('save', { ...ctx, canSave: false }), {
+    type: 'message',
+    text: 'saving is not available here',
+  });
 });

@@ -1,7 +1,15 @@
 // The navigation reducer, without Ink: every action and the edge cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { displayed, initialNav, MENU, reduce, summaryRows, type NavAction, type NavState } from '../../src/tui/navigation.js';
+import {
+  displayed,
+  initialNav,
+  MENU,
+  reduce,
+  summaryRows,
+  type NavAction,
+  type NavState,
+} from '../../src/tui/navigation.js';
 
 function run(state: NavState, ...actions: NavAction[]): NavState {
   return actions.reduce(reduce, state);
@@ -61,7 +69,12 @@ test('move without a count on a text screen never goes below 0, and End without 
 
 test('selection is kept per screen', () => {
   let s = initialNav({ containers: 1 });
-  s = run(s, { type: 'move', delta: 2, count: 8 }, { type: 'go', screen: 'verdicts' }, { type: 'move', delta: 1, count: 3 });
+  s = run(
+    s,
+    { type: 'move', delta: 2, count: 8 },
+    { type: 'go', screen: 'verdicts' },
+    { type: 'move', delta: 1, count: 3 },
+  );
   assert.equal(s.selected.verdicts, 1);
   assert.equal(s.selected.summary, 2);
   s = run(s, { type: 'back' });
@@ -123,10 +136,18 @@ test('chain: enter drills into the breakdown; other screens have nothing to open
     assert.equal(s.screen, screen);
   }
   // Events opens the selected event whole (issue 13 item 12: Enter did nothing there).
-  s = run(initialNav({ containers: 1 }), { type: 'go', screen: 'events' }, { type: 'move', delta: 1, count: 3 }, { type: 'enter', count: 3 });
+  s = run(
+    initialNav({ containers: 1 }),
+    { type: 'go', screen: 'events' },
+    { type: 'move', delta: 1, count: 3 },
+    { type: 'enter', count: 3 },
+  );
   assert.equal(s.screen, 'event');
   assert.equal(s.selected.events, 1);
-  assert.equal(run(initialNav({ containers: 1 }), { type: 'go', screen: 'events' }, { type: 'enter', count: 0 }).screen, 'events');
+  assert.equal(
+    run(initialNav({ containers: 1 }), { type: 'go', screen: 'events' }, { type: 'enter', count: 0 }).screen,
+    'events',
+  );
 });
 
 test('back: pops the stack, closes help first, and does nothing at the root', () => {

@@ -20,11 +20,17 @@ test('runTui: progress, then the answer; q quits with 0 and leaves the alternate
   let release!: (a: Analysis) => void;
   const done = runTui({ ...s.io, env: {}, progress, load: () => new Promise<Analysis>((r) => (release = r)) });
   progress.report('reading pod');
-  await waitFor(() => clean(s.stdout.all()), (x) => x.includes('reading pod'));
+  await waitFor(
+    () => clean(s.stdout.all()),
+    (x) => x.includes('reading pod'),
+  );
   assert.match(clean(s.stdout.all()), /gathering…/);
   assert.ok(s.stdout.all().includes('\u001B[?1049h'), 'entered the alternate screen');
   release(a);
-  await waitFor(() => clean(s.stdout.all()), (x) => x.includes('Pod default/oom-container'));
+  await waitFor(
+    () => clean(s.stdout.all()),
+    (x) => x.includes('Pod default/oom-container'),
+  );
   s.stdin.write(KEYS.down);
   await sleep(60);
   s.stdin.write('q');
@@ -44,7 +50,10 @@ test('runTui: a MemwhyError from load shows the error screen, exits with its cod
       throw new MemwhyError(ExitCode.Forbidden, 'cannot read pods in namespace shop', 'ask for get/list on pods');
     },
   });
-  await waitFor(() => clean(s.stdout.all()), (x) => x.includes('error: cannot read pods'));
+  await waitFor(
+    () => clean(s.stdout.all()),
+    (x) => x.includes('error: cannot read pods'),
+  );
   assert.match(clean(s.stdout.all()), /hint: ask for get\/list on pods/);
   s.stdin.write(KEYS.enter);
   const result = await done;
@@ -55,7 +64,10 @@ test('runTui: a MemwhyError from load shows the error screen, exits with its cod
 test('runTui: a finished analysis is shown at once; Ctrl-C quits with 0', async () => {
   const s = streams(100, 30);
   const done = runTui({ ...s.io, env: { NO_COLOR: '1' }, analysis: await load(CASES.evicted) });
-  await waitFor(() => clean(s.stdout.all()), (x) => x.includes('Pod default/nginx'));
+  await waitFor(
+    () => clean(s.stdout.all()),
+    (x) => x.includes('Pod default/nginx'),
+  );
   s.stdin.write(KEYS.ctrlC);
   assert.deepEqual(await done, { exitCode: 0 });
 });
@@ -63,7 +75,10 @@ test('runTui: a finished analysis is shown at once; Ctrl-C quits with 0', async 
 test('runTui: quitting while gathering exits 130', async () => {
   const s = streams();
   const done = runTui({ ...s.io, env: {}, load: () => new Promise<Analysis>(() => undefined) });
-  await waitFor(() => clean(s.stdout.all()), (x) => x.includes('gathering'));
+  await waitFor(
+    () => clean(s.stdout.all()),
+    (x) => x.includes('gathering'),
+  );
   s.stdin.write('q');
   assert.deepEqual(await done, { exitCode: 130 });
 });

@@ -28,10 +28,18 @@ function nav(a: Analysis, ...actions: NavAction[]): NavState {
   return actions.reduce(reduce, initialNav({ containers: a.containers.length }));
 }
 
-type ScreenComponent = (p: { analysis: Analysis; nav: NavState; width: number; height: number; color: boolean }) => React.ReactNode;
+type ScreenComponent = (p: {
+  analysis: Analysis;
+  nav: NavState;
+  width: number;
+  height: number;
+  color: boolean;
+}) => React.ReactNode;
 
 function frameOf(component: unknown, a: Analysis, n: NavState, extra: Record<string, unknown> = {}): string {
-  const r = render(h(component as ScreenComponent, { analysis: a, nav: n, width: WIDTH, height: HEIGHT, color: false, ...extra }));
+  const r = render(
+    h(component as ScreenComponent, { analysis: a, nav: n, width: WIDTH, height: HEIGHT, color: false, ...extra }),
+  );
   return clean(r.lastFrame() ?? '');
 }
 
@@ -51,7 +59,8 @@ test('summary: pod, QoS, node, main verdict, one row per container, menu, notice
   assert.match(rowWith(f, 'sidecar'), /sidecar\s+16\.0Mi\s+32\.0Mi\s+256Ki/);
   assert.match(f, /pod request 48\.0Mi .* pod limit 96\.0Mi/);
   // Events (?): the snapshot holds no events.json, so "0, none recorded" would be a claim nobody checked.
-  for (const item of ['Chain', 'Breakdown', 'Tools', 'Verdicts (1)', 'Node', 'Events (?)', 'Help']) assert.ok(f.includes(item), item);
+  for (const item of ['Chain', 'Breakdown', 'Tools', 'Verdicts (1)', 'Node', 'Events (?)', 'Help'])
+    assert.ok(f.includes(item), item);
   assert.match(rowWith(f, 'Events (?)'), /unknown: not in the snapshot/);
   assert.match(rowWith(f, 'Verdicts (1)'), /OOMKilled/);
   assert.match(f, /Not known[\s\S]*events: not in the snapshot/);
@@ -95,12 +104,18 @@ test('chain: requests → limits → usage → working set → breakdown, with s
   assert.match(rowWith(f, 'limits '), /limits\s+64\.0Mi\s+spec\s+resources\.limits\.memory/);
   assert.match(f, /The cgroup says 64\.0Mi \(memory\.limit_in_bytes\)/);
   assert.match(rowWith(f, /^\s*usage\s/), /usage\s+256Ki\s+cgroup file\s+memory\.usage_in_bytes/);
-  assert.match(rowWith(f, 'working set  '), /working set\s+256Ki\s+kubelet rule\s+memory\.usage_in_bytes − memory\.stat/);
+  assert.match(
+    rowWith(f, 'working set  '),
+    /working set\s+256Ki\s+kubelet rule\s+memory\.usage_in_bytes − memory\.stat/,
+  );
   assert.match(f, /− inactive_file 0/);
   assert.match(rowWith(f, /^\s*breakdown/), /anon 112Ki · file 0 · shmem 0 · kernel 64\.0Ki · other 80\.0Ki/);
   // Side by side at this width: the kernel's view and the kubelet's.
   assert.match(rowWith(f, "Kernel's view"), /Kernel's view \(OOM killer\)\s+Kubelet's view \(kubectl top, eviction\)/);
-  assert.match(rowWith(f, 'usage 256Ki of memory.max'), /usage 256Ki of memory\.max 64\.0Mi\s+working set 256Ki of request 32\.0Mi/);
+  assert.match(
+    rowWith(f, 'usage 256Ki of memory.max'),
+    /usage 256Ki of memory\.max 64\.0Mi\s+working set 256Ki of request 32\.0Mi/,
+  );
   assert.match(f, /oom_kill 0 · limit hits 0 · oom_score_adj 999 · restarts 1/);
   assert.match(f, /cgroup\/memory\/kubepods\/burstable\/podd9c442e6/);
 });
@@ -161,7 +176,11 @@ test('breakdown: moving the selection changes the explanation', async () => {
   assert.match(f, /inactive_file \(page cache, not used lately\): 0/);
   assert.match(f, /Reclaimable: Yes, first/);
   const shmem = await load(CASES.shmem);
-  const g = frameOf(BreakdownScreen, shmem, nav(shmem, { type: 'go', screen: 'breakdown' }, { type: 'move', delta: 5, count: 9 }));
+  const g = frameOf(
+    BreakdownScreen,
+    shmem,
+    nav(shmem, { type: 'go', screen: 'breakdown' }, { type: 'move', delta: 5, count: 9 }),
+  );
   assert.match(g, /shmem \(tmpfs, \/dev\/shm\): 64\.0Mi/);
   assert.match(g, /Reclaimable: No without swap/);
 });
@@ -171,7 +190,10 @@ test('breakdown: unknown without memory.stat, with the reason', async () => {
   const f = frameOf(BreakdownScreen, a, nav(a));
   assert.match(f, /The breakdown is unknown \(\?\)/);
   const e = await load(CASES.evicted);
-  assert.match(frameOf(BreakdownScreen, e, nav(e)), /breakdown is unknown \(\?\): the container is terminated: no live cgroup to read/);
+  assert.match(
+    frameOf(BreakdownScreen, e, nav(e)),
+    /breakdown is unknown \(\?\): the container is terminated: no live cgroup to read/,
+  );
 });
 
 test('tools: every formula on this container, and why kubectl top and docker stats differ', async () => {
@@ -222,7 +244,10 @@ test('verdict detail, OOMKilled: which limit fired, kernel record, evidence chai
   assert.match(rowWith(f, 'kubepods '), /23\.5Gi/);
   assert.match(f, /only this container's processes were\s+candidates/);
   assert.match(f, /killed process "node" \(pid 13771\) · anon-rss 69\.9Mi · file-rss 37\.7Mi/); // was "killed node": a process, not the node
-  assert.match(f.replace(/\s+/g, " "), /Its RSS \(anon 69\.9Mi \+ file 37\.7Mi\) is above the 64\.0Mi limit because RSS counts every page the process maps/);
+  assert.match(
+    f.replace(/\s+/g, ' '),
+    /Its RSS \(anon 69\.9Mi \+ file 37\.7Mi\) is above the 64\.0Mi limit because RSS counts every page the process maps/,
+  );
   assert.match(f, /Evidence chain/);
   assert.match(f, /1\. The runtime reported reason OOMKilled with exit code 137/);
   assert.match(f, /\[pod\.status\.containerStatuses\[app\]\.lastState\.terminated\]/);
@@ -287,14 +312,29 @@ test('events: list, the selected message in full; none says why', async () => {
   const g = frameOf(EventsScreen, a, nav(a, { type: 'go', screen: 'events' }, { type: 'move', delta: 1, count: 2 }));
   assert.match(g, /Normal Killing/);
   const none = await load(CASES.oom);
-  assert.match(frameOf(EventsScreen, none, nav(none)), /No events\.[\s\S]*Unknown rather than none: events: not in the snapshot/);
+  assert.match(
+    frameOf(EventsScreen, none, nav(none)),
+    /No events\.[\s\S]*Unknown rather than none: events: not in the snapshot/,
+  );
 });
 
 test('help: every key and the glossary', () => {
   const r = render(h(HelpScreen, { width: WIDTH, height: HEIGHT, selected: 0, color: false }));
   const f = clean(r.lastFrame() ?? '');
-  for (const k of ['↑ ↓  j k', 'Enter  →', 'Esc  ←  Backspace', 'Tab', 'w ', 's ', '?', 'q  Ctrl-C']) assert.ok(f.includes(k), k);
-  for (const term of ['working set', 'inactive_file', 'active_file', 'shmem', 'kernel memory', 'QoS', 'oom_score_adj', 'memory.available', 'allocatable', 'requests vs limits']) {
+  for (const k of ['↑ ↓  j k', 'Enter  →', 'Esc  ←  Backspace', 'Tab', 'w ', 's ', '?', 'q  Ctrl-C'])
+    assert.ok(f.includes(k), k);
+  for (const term of [
+    'working set',
+    'inactive_file',
+    'active_file',
+    'shmem',
+    'kernel memory',
+    'QoS',
+    'oom_score_adj',
+    'memory.available',
+    'allocatable',
+    'requests vs limits',
+  ]) {
     assert.ok(f.includes(term), term);
   }
 });
@@ -303,7 +343,17 @@ test('every screen of every fixture builds, and no row is wider than the room at
   for (const dir of Object.values(CASES)) {
     const a = await load(dir);
     for (const width of [78, 98]) {
-      for (const screen of ['summary', 'chain', 'breakdown', 'tools', 'verdicts', 'verdict', 'node', 'events', 'help'] as const) {
+      for (const screen of [
+        'summary',
+        'chain',
+        'breakdown',
+        'tools',
+        'verdicts',
+        'verdict',
+        'node',
+        'events',
+        'help',
+      ] as const) {
         const m = buildScreen(screen, { analysis: a, nav: nav(a), width, height: 22 });
         for (const l of [...m.lines, ...(m.pinned ?? [])]) {
           const t = lineText(l);
@@ -320,7 +370,9 @@ test('summary: the STATE keeps its width before the bar does; too narrow, it wra
   const a = await load(CASES.oom);
   const at98 = frameOf(SummaryScreen, a, nav(a));
   assert.match(rowWith(at98, '› app'), /[·┊│]+ {2}running, 1 restart, last: OOMKilled exit 137$/);
-  const r = render(h(SummaryScreen as ScreenComponent, { analysis: a, nav: nav(a), width: 70, height: HEIGHT, color: false }));
+  const r = render(
+    h(SummaryScreen as ScreenComponent, { analysis: a, nav: nav(a), width: 70, height: HEIGHT, color: false }),
+  );
   const narrow = clean(r.lastFrame() ?? '').split('\n');
   const row = narrow.findIndex((l) => l.includes('› app'));
   assert.match(narrow[row]!, /256Ki {2}running, 1 restart, last:$/);

@@ -22,7 +22,10 @@ test('sizing: the cache-heavy container gets 240Mi, krr 1.26Gi beside it, and th
   assert.match(t, /active cache +900Mi/);
   assert.match(t, /krr +1\.26Gi/);
   assert.match(t, /≠ krr \(simple\) would set 1\.26Gi/);
-  assert.match(t, /\$ kubectl set resources deployment\/catalog -n shop -c app --requests=memory=240Mi --limits=memory=240Mi/);
+  assert.match(
+    t,
+    /\$ kubectl set resources deployment\/catalog -n shop -c app --requests=memory=240Mi --limits=memory=240Mi/,
+  );
 });
 
 test('sizing: every row fits the width, the command is cut into rows rather than overflowing', async () => {
@@ -39,7 +42,9 @@ test('sizing: live-watch samples are shown with krr on their highest working set
   const b = structuredClone(a);
   b.containers[0]!.workingSetBytes = 400 * 2 ** 20;
   const samples = addSample(addSample({}, a), b);
-  const t = text(sizingModel({ analysis: a, nav: initialNav({ containers: 1 }), width: 100, height: 40, samples }).lines);
+  const t = text(
+    sizingModel({ analysis: a, nav: initialNav({ containers: 1 }), width: 100, height: 40, samples }).lines,
+  );
   assert.match(t, /Live watch: 2 samples, highest working set 400Mi; krr's formula on them: 460Mi/);
 });
 

@@ -94,7 +94,13 @@ test('progress channel: replays to late subscribers, iterates, ends', async () =
   await done;
   assert.deepEqual(
     iterated.map((e) => e.message),
-    ['reading pod', 'starting reader pod on node lab-node-1', 'reader pod forbidden', 'reading cgroups', 'pulling image'],
+    [
+      'reading pod',
+      'starting reader pod on node lab-node-1',
+      'reader pod forbidden',
+      'reading cgroups',
+      'pulling image',
+    ],
   );
   assert.equal(iterated[2]!.level, 'warn');
   p.report('after the end');
@@ -122,11 +128,17 @@ test('toProgressSource accepts an async iterable of strings or events', async ()
 });
 
 test('wrapText and hardWrap keep every row within the width', () => {
-  const path = 'cgroup/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5e5613d6_fccb_40d6_967b_447697d4d871.slice';
+  const path =
+    'cgroup/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5e5613d6_fccb_40d6_967b_447697d4d871.slice';
   for (const w of [20, 40, 78]) {
     for (const r of wrapText(`see ${path} for the numbers`, w, 2)) assert.ok(r.length <= w, `${r.length} > ${w}: ${r}`);
     for (const r of hardWrap(path, w, 2)) assert.ok(r.length <= w);
-    assert.equal(hardWrap(path, w, 2).map((r, i) => (i ? r.slice(2) : r)).join(''), path);
+    assert.equal(
+      hardWrap(path, w, 2)
+        .map((r, i) => (i ? r.slice(2) : r))
+        .join(''),
+      path,
+    );
   }
   assert.deepEqual(wrapText('a b c', 80), ['a b c']);
 });
@@ -134,7 +146,10 @@ test('wrapText and hardWrap keep every row within the width', () => {
 test('proportionalCells fills exactly the width', () => {
   assert.deepEqual(proportionalCells([1, 1], 10), [5, 5]);
   assert.deepEqual(proportionalCells([1, 0, null, 3], 8), [2, 0, 0, 6]);
-  assert.equal(proportionalCells([1, 1, 1], 10).reduce((s, v) => s + v, 0), 10);
+  assert.equal(
+    proportionalCells([1, 1, 1], 10).reduce((s, v) => s + v, 0),
+    10,
+  );
   assert.deepEqual(proportionalCells([0, null], 10), [0, 0]);
   assert.deepEqual(proportionalCells([-5, 5], 4), [0, 4]);
 });

@@ -32,13 +32,16 @@ export async function gatherNodeView(source: ViewsSource, req: NodeViewRequest):
   const part = partReader(missing, signal);
   const node = await source.getNode(name, signal);
   const [pods, summary, configz, events, read] = await Promise.all([
-    part('node-pods', () => source.listPods({ namespace: null, labelSelector: null, fieldSelector: `spec.nodeName=${name}` }, signal)),
+    part('node-pods', () =>
+      source.listPods({ namespace: null, labelSelector: null, fieldSelector: `spec.nodeName=${name}` }, signal),
+    ),
     part('summary', () => source.getNodeSummary(name, signal)),
     part('configz', () => source.getKubeletConfigz(name, signal)),
     part('events', () => source.listNodeEvents(name, signal)),
     req.reader ? part('cgroup', () => (req.reader as NodeReader)(name, signal)) : Promise.resolve(null),
   ]);
-  if (!req.reader) missing.push({ part: 'cgroup', reason: req.readerMissing ?? 'the node reader was turned off (--no-reader)' });
+  if (!req.reader)
+    missing.push({ part: 'cgroup', reason: req.readerMissing ?? 'the node reader was turned off (--no-reader)' });
   // The metrics API only when the Summary API could not be read (one request fewer otherwise).
   const nodeMetrics = summary ? null : await part('nodemetrics', () => source.listNodeMetrics(signal));
   const capacity = parseBytes(node.status?.capacity?.memory ?? null);
@@ -52,6 +55,7 @@ export async function gatherNodeView(source: ViewsSource, req: NodeViewRequest):
     meminfo: read?.meminfo ?? null,
     events,
   });
-  if (configz !== null && view.node.reservedSource !== 'configz') missing.push({ part: 'configz', reason: 'the kubelet answered configz without a kubeletconfig object' });
+  if (configz !== null && view.node.reservedSource !== 'configz')
+    missing.push({ part: 'configz', reason: 'the kubelet answered configz without a kubeletconfig object' });
   return { schemaVersion: 1, kind: 'NodeMemory', generatedAt: req.now, ...view, missing };
 }

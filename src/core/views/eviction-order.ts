@@ -67,7 +67,9 @@ function reasonFor(c: EvictionCandidate): string {
   if (c.critical) return 'critical pod: the kubelet never evicts it';
   if (!hasStats(c)) return 'no memory stats for the pod: the kubelet ranks such pods first';
   if (c.requestBytes === 0) return 'no memory request: any usage exceeds it';
-  return exceeds(c) ? 'working set above its request' : 'working set within its request: after every pod above its request';
+  return exceeds(c)
+    ? 'working set above its request'
+    : 'working set within its request: after every pod above its request';
 }
 
 /** The pods in the order the kubelet would evict them if memory pressure came now. Stable for ties. */

@@ -37,6 +37,7 @@ export function parseKubeletConfigz(body: unknown, capacityBytes: number | null)
     systemReservedBytes: memoryOf(config.systemReserved),
     // configz is the effective (defaulted) configuration: a missing key means no such threshold.
     evictionHardBytes: hardValue === undefined ? null : thresholdBytes(hardValue, capacityBytes),
-    evictionSoftBytes: soft?.['memory.available'] === undefined ? null : thresholdBytes(soft['memory.available'], capacityBytes),
+    evictionSoftBytes:
+      soft?.['memory.available'] === undefined ? null : thresholdBytes(soft['memory.available'], capacityBytes),
   };
 }

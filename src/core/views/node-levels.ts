@@ -38,7 +38,10 @@ export function locateNodeLevels(files: CgroupFiles): NodeLevels | null {
   };
   const depth = prefix === '' ? 0 : prefix.split('/').filter(Boolean).length;
   const others = dirs
-    .filter((d) => d.dir !== kubepods.dir && d.dir.split('/').length === depth + 1 && d.dir.startsWith(prefix ? `${prefix}/` : ''))
+    .filter(
+      (d) =>
+        d.dir !== kubepods.dir && d.dir.split('/').length === depth + 1 && d.dir.startsWith(prefix ? `${prefix}/` : ''),
+    )
     .map((d) => readLevel(files, d.dir, version))
     .filter((l): l is CgroupLevel => l !== null);
   return {
@@ -58,9 +61,11 @@ export function locateNodeLevels(files: CgroupFiles): NodeLevels | null {
  */
 export function rootUsage(root: CgroupLevel | null): { bytes: number | null; source: string | null } {
   if (!root) return { bytes: null, source: null };
-  if (root.usageBytes !== null) return { bytes: root.usageBytes, source: root.version === 'v1' ? 'memory.usage_in_bytes' : 'memory.current' };
+  if (root.usageBytes !== null)
+    return { bytes: root.usageBytes, source: root.version === 'v1' ? 'memory.usage_in_bytes' : 'memory.current' };
   const anon = root.stat?.anon;
   const file = root.stat?.file;
-  if (root.version === 'v2' && typeof anon === 'number' && typeof file === 'number') return { bytes: anon + file, source: 'root memory.stat anon + file (v2 root has no memory.current)' };
+  if (root.version === 'v2' && typeof anon === 'number' && typeof file === 'number')
+    return { bytes: anon + file, source: 'root memory.stat anon + file (v2 root has no memory.current)' };
   return { bytes: null, source: null };
 }

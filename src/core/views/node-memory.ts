@@ -93,7 +93,8 @@ export interface NodeMemoryView {
   notices: Notice[];
 }
 
-const minus = (a: number | null, ...b: Array<number | null>) => (a === null || b.some((x) => x === null) ? null : b.reduce<number>((s, x) => s - (x as number), a));
+const minus = (a: number | null, ...b: Array<number | null>) =>
+  a === null || b.some((x) => x === null) ? null : b.reduce<number>((s, x) => s - (x as number), a);
 
 /**
  * Without configz the kubelet's default 100Mi is assumed, but never more than capacity − allocatable (a node
@@ -102,20 +103,33 @@ const minus = (a: number | null, ...b: Array<number | null>) => (a === null || b
 function thresholds(config: KubeletMemoryConfig | null, capacity: number | null, allocatable: number | null) {
   if (config) return { hard: config.evictionHardBytes, hardSource: 'configz' as const, soft: config.evictionSoftBytes };
   const reserved = minus(capacity, allocatable);
-  if (reserved !== null && reserved < DEFAULT_EVICTION_HARD_BYTES) return { hard: Math.max(0, reserved), hardSource: 'derived' as const, soft: null };
+  if (reserved !== null && reserved < DEFAULT_EVICTION_HARD_BYTES)
+    return { hard: Math.max(0, reserved), hardSource: 'derived' as const, soft: null };
   return { hard: DEFAULT_EVICTION_HARD_BYTES, hardSource: 'assumed-default' as const, soft: null };
 }
 
-function reservations(capacity: number | null, allocatable: number | null, config: KubeletMemoryConfig | null, hard: number | null) {
-  if (config) return { kube: config.kubeReservedBytes ?? 0, system: config.systemReservedBytes ?? 0, source: 'configz' as const };
+function reservations(
+  capacity: number | null,
+  allocatable: number | null,
+  config: KubeletMemoryConfig | null,
+  hard: number | null,
+) {
+  if (config)
+    return { kube: config.kubeReservedBytes ?? 0, system: config.systemReservedBytes ?? 0, source: 'configz' as const };
   const derived = minus(capacity, allocatable, hard);
-  return derived === null ? { kube: null, system: null, source: null } : { kube: null, system: null, source: 'derived' as const };
+  return derived === null
+    ? { kube: null, system: null, source: null }
+    : { kube: null, system: null, source: 'derived' as const };
 }
 
-function nodeWorkingSet(input: NodeMemoryInput, levels: NodeLevels | null): { bytes: number | null; source: string | null } {
+function nodeWorkingSet(
+  input: NodeMemoryInput,
+  levels: NodeLevels | null,
+): { bytes: number | null; source: string | null } {
   const ws = input.summary?.node?.memory?.workingSetBytes;
   if (typeof ws === 'number') return { bytes: ws, source: 'summary.json node.memory.workingSetBytes' };
-  if (input.nodeMetricsWorkingSetBytes !== null) return { bytes: input.nodeMetricsWorkingSetBytes, source: 'metrics.k8s.io NodeMetrics usage.memory' };
+  if (input.nodeMetricsWorkingSetBytes !== null)
+    return { bytes: input.nodeMetricsWorkingSetBytes, source: 'metrics.k8s.io NodeMetrics usage.memory' };
   const usage = rootUsage(levels?.root ?? null);
   const inactiveFile = levels?.root?.stat?.[levels.version === 'v1' ? 'total_inactive_file' : 'inactive_file'];
   if (usage.bytes === null || typeof inactiveFile !== 'number') return { bytes: null, source: null };
@@ -128,7 +142,10 @@ function chain(input: NodeMemoryInput, levels: NodeLevels | null, kubepods: Memo
   const t = thresholds(input.kubeletConfig, capacity, allocatable);
   const r = reservations(capacity, allocatable, input.kubeletConfig, t.hard);
   const ws = nodeWorkingSet(input, levels);
-  const available = typeof input.summary?.node?.memory?.availableBytes === 'number' ? input.summary.node.memory.availableBytes : minus(capacity, ws.bytes);
+  const available =
+    typeof input.summary?.node?.memory?.availableBytes === 'number'
+      ? input.summary.node.memory.availableBytes
+      : minus(capacity, ws.bytes);
   const pressure = input.node.status?.conditions?.find((c) => c.type === 'MemoryPressure');
   return {
     name: input.node.metadata?.name ?? '?',
@@ -142,7 +159,10 @@ function chain(input: NodeMemoryInput, levels: NodeLevels | null, kubepods: Memo
     softEvictionThresholdBytes: t.soft,
     allocatableBytes: allocatable,
     availableBytes: available,
-    availableSource: typeof input.summary?.node?.memory?.availableBytes === 'number' ? 'summary.json node.memory.availableBytes' : ws.source && `capacity − ${ws.source}`,
+    availableSource:
+      typeof input.summary?.node?.memory?.availableBytes === 'number'
+        ? 'summary.json node.memory.availableBytes'
+        : ws.source && `capacity − ${ws.source}`,
     marginBytes: minus(available, t.hard),
     kubepodsLimitBytes: kubepods?.cgroupLimitBytes ?? null,
     kubepodsUsageBytes: kubepods?.usageBytes ?? null,
@@ -178,17 +198,37 @@ function outside(levels: NodeLevels | null, kubepodsUsage: number | null): NodeM
 
 function noticesFor(input: NodeMemoryInput, levels: NodeLevels | null, chain: NodeChain): Notice[] {
   const n: Notice[] = [];
-  const expected = input.kubeletConfig ? (chain.kubeReservedBytes ?? 0) + (chain.systemReservedBytes ?? 0) + (chain.evictionThresholdBytes ?? 0) : null;
+  const expected = input.kubeletConfig
+    ? (chain.kubeReservedBytes ?? 0) + (chain.systemReservedBytes ?? 0) + (chain.evictionThresholdBytes ?? 0)
+    : null;
   if (expected !== null && chain.reservedBytes !== null && Math.abs(chain.reservedBytes - expected) > 1024 * 1024) {
-    n.push({ part: 'configz', message: `capacity − allocatable is ${chain.reservedBytes} bytes, but configz's kube-reserved + system-reserved + hard threshold add up to ${expected}: the node status and the kubelet configuration disagree (a kubelet restarted with other flags, or a reservation configz does not show).` });
+    n.push({
+      part: 'configz',
+      message: `capacity − allocatable is ${chain.reservedBytes} bytes, but configz's kube-reserved + system-reserved + hard threshold add up to ${expected}: the node status and the kubelet configuration disagree (a kubelet restarted with other flags, or a reservation configz does not show).`,
+    });
   }
   if (!input.kubeletConfig) {
-    const threshold = chain.evictionThresholdSource === 'derived' ? 'taken as capacity − allocatable, which is less than the default 100Mi' : 'assumed to be the default 100Mi';
-    n.push({ part: 'configz', message: `kube-reserved and system-reserved are derived from capacity − allocatable, and the hard eviction threshold is ${threshold}.` });
+    const threshold =
+      chain.evictionThresholdSource === 'derived'
+        ? 'taken as capacity − allocatable, which is less than the default 100Mi'
+        : 'assumed to be the default 100Mi';
+    n.push({
+      part: 'configz',
+      message: `kube-reserved and system-reserved are derived from capacity − allocatable, and the hard eviction threshold is ${threshold}.`,
+    });
   }
-  if (!input.summary) n.push({ part: 'summary', message: 'the pods\' working sets and usage are unknown, so the eviction order cannot rank by them.' });
-  if (input.cgroupFiles && !levels) n.push({ part: 'cgroup', message: 'The node cgroup files hold no kubepods cgroup.' });
-  if (!input.cgroupFiles) n.push({ part: 'cgroup', message: 'the kubepods limit, its QoS tiers\' cgroups and what lives outside kubepods are unknown.' });
+  if (!input.summary)
+    n.push({
+      part: 'summary',
+      message: "the pods' working sets and usage are unknown, so the eviction order cannot rank by them.",
+    });
+  if (input.cgroupFiles && !levels)
+    n.push({ part: 'cgroup', message: 'The node cgroup files hold no kubepods cgroup.' });
+  if (!input.cgroupFiles)
+    n.push({
+      part: 'cgroup',
+      message: "the kubepods limit, its QoS tiers' cgroups and what lives outside kubepods are unknown.",
+    });
   return n;
 }
 
@@ -200,7 +240,14 @@ export function nodeMemory(input: NodeMemoryInput): NodeMemoryView {
   const active = input.pods.filter(holdsResources);
   const pods: NodePodRow[] = active.map((pod) => {
     const u = podUsage(summaryPods.get(podKey(pod)), undefined);
-    return { namespace: pod.metadata?.namespace ?? null, name: pod.metadata?.name ?? null, qosClass: qosClass(pod), requestBytes: effectiveRequest(pod), workingSetBytes: u.workingSetBytes, usageBytes: u.usageBytes };
+    return {
+      namespace: pod.metadata?.namespace ?? null,
+      name: pod.metadata?.name ?? null,
+      qosClass: qosClass(pod),
+      requestBytes: effectiveRequest(pod),
+      workingSetBytes: u.workingSetBytes,
+      usageBytes: u.usageBytes,
+    };
   });
   const ws = nodeWorkingSet(input, levels);
   const meminfo = input.meminfo ? parseMeminfo(input.meminfo) : null;
@@ -208,13 +255,22 @@ export function nodeMemory(input: NodeMemoryInput): NodeMemoryView {
     node,
     tiers: tiers(pods, levels),
     outsideKubepods: outside(levels, node.kubepodsUsageBytes),
-    kubectlTopNode: { workingSetBytes: ws.bytes, percent: ws.bytes !== null && node.allocatableBytes ? ws.bytes / node.allocatableBytes : null, source: ws.source },
+    kubectlTopNode: {
+      workingSetBytes: ws.bytes,
+      percent: ws.bytes !== null && node.allocatableBytes ? ws.bytes / node.allocatableBytes : null,
+      source: ws.source,
+    },
     free: meminfo ? freeView(meminfo) : null,
     pods: pods.sort((a, b) => (b.workingSetBytes ?? -1) - (a.workingSetBytes ?? -1)),
     evictionOrder: evictionOrder(evictionCandidates(active, summaryPods)),
     events: (input.events ?? [])
       .filter((e) => ['Evicted', 'EvictionThresholdMet', 'SystemOOM', 'OOMKilling'].includes(e.reason ?? ''))
-      .map((e) => ({ reason: e.reason ?? null, message: e.message ?? null, count: e.count ?? null, lastSeen: e.lastTimestamp ?? e.eventTime ?? null })),
+      .map((e) => ({
+        reason: e.reason ?? null,
+        message: e.message ?? null,
+        count: e.count ?? null,
+        lastSeen: e.lastTimestamp ?? e.eventTime ?? null,
+      })),
     notices: noticesFor(input, levels, node),
   };
 }

@@ -69,8 +69,11 @@ export interface OverviewInput {
   sort?: OverviewSort;
 }
 
-
-export function nodeContext(node: KNode, thresholdBytes = 100 * 1048576, nodeWorkingSet: number | null = null): NodeContext {
+export function nodeContext(
+  node: KNode,
+  thresholdBytes = 100 * 1048576,
+  nodeWorkingSet: number | null = null,
+): NodeContext {
   const capacityBytes = parseBytes(node.status?.capacity?.memory ?? null);
   const cond = node.status?.conditions?.find((c) => c.type === 'MemoryPressure');
   return {
@@ -105,17 +108,34 @@ function classify(m: Measured, node: NodeContext | undefined, pod: KPod): { risk
   const used = m.usageBytes ?? m.workingSetBytes;
   const usedName = m.usageBytes !== null ? 'usage' : 'working set';
   if (used !== null && m.limitBytes !== null && m.limitBytes > 0 && used >= OOM_RISK_RATIO * m.limitBytes) {
-    return { risk: 'oom', reason: `${usedName} ${mib(used)} is ${pct(used / m.limitBytes)} of the ${mib(m.limitBytes)} limit the kernel enforces` };
+    return {
+      risk: 'oom',
+      reason: `${usedName} ${mib(used)} is ${pct(used / m.limitBytes)} of the ${mib(m.limitBytes)} limit the kernel enforces`,
+    };
   }
   const ws = m.workingSetBytes;
-  const where = node?.memoryPressure ? `node ${node.name} has MemoryPressure` : `node ${node?.name} is near its eviction threshold`;
+  const where = node?.memoryPressure
+    ? `node ${node.name} has MemoryPressure`
+    : `node ${node?.name} is near its eviction threshold`;
   if (near && ws !== null && ws > (m.requestBytes ?? 0)) {
-    return { risk: 'eviction', reason: `working set ${mib(ws)} above its request ${mib(m.requestBytes ?? 0)}; ${where}: evicted first` };
+    return {
+      risk: 'eviction',
+      reason: `working set ${mib(ws)} above its request ${mib(m.requestBytes ?? 0)}; ${where}: evicted first`,
+    };
   }
   if (near && m.limitBytes === null) return { risk: 'unbounded', reason: `no memory limit; ${where}` };
-  if (m.lastOomKilledAt !== null) return { risk: 'restarts', reason: `last terminated OOMKilled (${m.restarts} restarts)` };
-  if (ws !== null && m.requestBytes !== null && m.requestBytes >= WASTE_RATIO * ws && m.requestBytes - ws >= WASTE_MIN_BYTES) {
-    return { risk: 'waste', reason: `request ${mib(m.requestBytes)} is ${(m.requestBytes / Math.max(ws, 1)).toFixed(1)}× the working set ${mib(ws)}` };
+  if (m.lastOomKilledAt !== null)
+    return { risk: 'restarts', reason: `last terminated OOMKilled (${m.restarts} restarts)` };
+  if (
+    ws !== null &&
+    m.requestBytes !== null &&
+    m.requestBytes >= WASTE_RATIO * ws &&
+    m.requestBytes - ws >= WASTE_MIN_BYTES
+  ) {
+    return {
+      risk: 'waste',
+      reason: `request ${mib(m.requestBytes)} is ${(m.requestBytes / Math.max(ws, 1)).toFixed(1)}× the working set ${mib(ws)}`,
+    };
   }
   return { risk: 'none', reason: '' };
 }
@@ -132,7 +152,13 @@ function lastOom(pod: KPod, container?: string): { restarts: number; at: string 
   return { restarts: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0), at };
 }
 
-function row(pod: KPod, m: Measured, node: NodeContext | undefined, container: string | null, source: OverviewRow['source']): OverviewRow {
+function row(
+  pod: KPod,
+  m: Measured,
+  node: NodeContext | undefined,
+  container: string | null,
+  source: OverviewRow['source'],
+): OverviewRow {
   const { risk, reason } = classify(m, node, pod);
   const unused = m.requestBytes !== null && m.workingSetBytes !== null ? m.requestBytes - m.workingSetBytes : null;
   return {
@@ -149,7 +175,12 @@ function row(pod: KPod, m: Measured, node: NodeContext | undefined, container: s
   };
 }
 
-function podRow(pod: KPod, sp: SummaryPod | undefined, pm: PodMetrics | undefined, node: NodeContext | undefined): OverviewRow {
+function podRow(
+  pod: KPod,
+  sp: SummaryPod | undefined,
+  pm: PodMetrics | undefined,
+  node: NodeContext | undefined,
+): OverviewRow {
   const usage = podUsage(sp, pm);
   const oom = lastOom(pod);
   const measured: Measured = {
@@ -163,7 +194,12 @@ function podRow(pod: KPod, sp: SummaryPod | undefined, pm: PodMetrics | undefine
   return row(pod, measured, node, null, usage.source);
 }
 
-function containerRows(pod: KPod, sp: SummaryPod | undefined, pm: PodMetrics | undefined, node: NodeContext | undefined): OverviewRow[] {
+function containerRows(
+  pod: KPod,
+  sp: SummaryPod | undefined,
+  pm: PodMetrics | undefined,
+  node: NodeContext | undefined,
+): OverviewRow[] {
   const podLevelLimit = parseBytes(pod.spec?.resources?.limits?.memory ?? null);
   return containerSpecs(pod)
     .filter((c) => c.kind !== 'init')
@@ -218,7 +254,9 @@ export function overview(input: OverviewInput, nodes: Map<string, NodeContext> =
   const rows = input.pods.filter(shown).flatMap((pod) => {
     const k = podKey(pod);
     const node = nodes.get(pod.spec?.nodeName ?? '');
-    return input.containers ? containerRows(pod, summaries.get(k), metrics.get(k), node) : [podRow(pod, summaries.get(k), metrics.get(k), node)];
+    return input.containers
+      ? containerRows(pod, summaries.get(k), metrics.get(k), node)
+      : [podRow(pod, summaries.get(k), metrics.get(k), node)];
   });
   const sort = SORTS[input.sort ?? 'risk'];
   return rows.sort((a, b) => sort(a, b) || byName(a, b));

@@ -15,7 +15,8 @@ export interface PodUsage {
   source: 'summary' | 'metrics' | null;
 }
 
-const key = (namespace: string | null | undefined, name: string | null | undefined) => `${namespace ?? ''}/${name ?? ''}`;
+const key = (namespace: string | null | undefined, name: string | null | undefined) =>
+  `${namespace ?? ''}/${name ?? ''}`;
 
 /** Index Summary API pods by namespace/name (a uid match is checked by the caller when it matters). */
 export function indexSummaryPods(summaries: Array<KubeletSummary | null>): Map<string, SummaryPod> {

@@ -21,7 +21,10 @@ function chooseContext(m: Merged, flagContext: string): { contextName: string; c
   if (found) return { contextName, ctx: found.value };
   const list = listNames(m.contexts.keys(), 'context');
   if (flagContext)
-    throw unusable(`context "${contextName}" does not exist in the kubeconfig`, `${list} (kubectl config get-contexts)`);
+    throw unusable(
+      `context "${contextName}" does not exist in the kubeconfig`,
+      `${list} (kubectl config get-contexts)`,
+    );
   throw unusable(
     `current-context "${contextName}" does not exist in the kubeconfig`,
     `${list}; pick one with --context, or kubectl config use-context`,
@@ -100,7 +103,10 @@ export function selectContext(opts: LoadKubeconfigOptions, sources: Sources, m: 
   const flagUser = opts.user || '';
   const { contextName, ctx } = chooseContext(m, opts.context || '');
   if (flagCluster && !m.clusters.has(flagCluster)) {
-    throw unusable(`cluster "${flagCluster}" does not exist in the kubeconfig`, listNames(m.clusters.keys(), 'cluster'));
+    throw unusable(
+      `cluster "${flagCluster}" does not exist in the kubeconfig`,
+      listNames(m.clusters.keys(), 'cluster'),
+    );
   }
   if (flagUser && !m.users.has(flagUser))
     throw unusable(`user "${flagUser}" does not exist in the kubeconfig`, listNames(m.users.keys(), 'user'));

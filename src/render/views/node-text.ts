@@ -14,8 +14,17 @@ function mib(bytes: number | null): string {
 
 function chainLines(r: NodeReport): string[] {
   const n = r.node;
-  const reserved = n.reservedSource === 'configz' ? 'configz' : n.reservedSource === 'derived' ? 'not read: configz; capacity − allocatable − threshold' : 'unknown';
-  const thresholdFrom = { configz: 'configz evictionHard', 'assumed-default': "assumed: the kubelet's default", derived: 'derived: capacity − allocatable leaves no more' } as const;
+  const reserved =
+    n.reservedSource === 'configz'
+      ? 'configz'
+      : n.reservedSource === 'derived'
+        ? 'not read: configz; capacity − allocatable − threshold'
+        : 'unknown';
+  const thresholdFrom = {
+    configz: 'configz evictionHard',
+    'assumed-default': "assumed: the kubelet's default",
+    derived: 'derived: capacity − allocatable leaves no more',
+  } as const;
   const lines = [
     `  capacity                     ${mib(n.capacityBytes)}`,
     n.reservedSource === 'configz'
@@ -26,8 +35,13 @@ function chainLines(r: NodeReport): string[] {
     `  kubepods cgroup limit        ${b(n.kubepodsLimitBytes)}   (= allocatable + the hard threshold: the kubelet does not subtract it from the cgroup)`,
     `  kubepods usage · working set ${b(n.kubepodsUsageBytes)} · ${b(n.kubepodsWorkingSetBytes)}`,
   ];
-  for (const t of r.tiers) lines.push(`    ${t.qosClass.padEnd(11)} ${String(t.pods).padStart(3)} pods   requests ${b(t.requestBytes).padStart(7)}   working set ${b(t.workingSetBytes).padStart(7)}${t.cgroupUsageBytes !== null ? `   cgroup usage ${b(t.cgroupUsageBytes)}` : ''}`);
-  lines.push(`  outside kubepods             ${b(r.outsideKubepods.bytes)}   (system slices, the kernel, the host's own page cache)`);
+  for (const t of r.tiers)
+    lines.push(
+      `    ${t.qosClass.padEnd(11)} ${String(t.pods).padStart(3)} pods   requests ${b(t.requestBytes).padStart(7)}   working set ${b(t.workingSetBytes).padStart(7)}${t.cgroupUsageBytes !== null ? `   cgroup usage ${b(t.cgroupUsageBytes)}` : ''}`,
+    );
+  lines.push(
+    `  outside kubepods             ${b(r.outsideKubepods.bytes)}   (system slices, the kernel, the host's own page cache)`,
+  );
   for (const p of r.outsideKubepods.parts) lines.push(`    ${p.path.padEnd(26)} ${b(p.usageBytes)}`);
   return lines;
 }
@@ -38,8 +52,13 @@ function pressureLines(r: NodeReport): string[] {
     `  memory.available             ${b(n.availableBytes)}   (${n.availableSource ?? 'unknown'})`,
     `  margin to the hard threshold ${b(n.marginBytes)}${n.marginBytes !== null && n.marginBytes <= 0 ? '   — at or past the threshold: the kubelet evicts' : ''}`,
   ];
-  if (n.softEvictionThresholdBytes !== null) lines.push(`  soft threshold               ${b(n.softEvictionThresholdBytes)}   (margin ${b(n.availableBytes === null ? null : n.availableBytes - n.softEvictionThresholdBytes)})`);
-  lines.push(`  MemoryPressure               ${n.memoryPressure === null ? 'unknown' : n.memoryPressure ? 'True' : 'False'}`);
+  if (n.softEvictionThresholdBytes !== null)
+    lines.push(
+      `  soft threshold               ${b(n.softEvictionThresholdBytes)}   (margin ${b(n.availableBytes === null ? null : n.availableBytes - n.softEvictionThresholdBytes)})`,
+    );
+  lines.push(
+    `  MemoryPressure               ${n.memoryPressure === null ? 'unknown' : n.memoryPressure ? 'True' : 'False'}`,
+  );
   return lines;
 }
 
@@ -51,8 +70,12 @@ function toolLines(r: NodeReport): string[] {
   ];
   if (r.free) {
     const f = r.free;
-    lines.push(`  free               total ${b(f.totalBytes)} · used ${b(f.usedBytes)} · buff/cache ${b(f.buffCacheBytes)} · available ${b(f.availableBytes)}`);
-    lines.push(`                     "available" counts reclaimable page cache as room; the working set keeps active page cache (${b(f.activeFileBytes)} Active(file)) as used.`);
+    lines.push(
+      `  free               total ${b(f.totalBytes)} · used ${b(f.usedBytes)} · buff/cache ${b(f.buffCacheBytes)} · available ${b(f.availableBytes)}`,
+    );
+    lines.push(
+      `                     "available" counts reclaimable page cache as room; the working set keeps active page cache (${b(f.activeFileBytes)} Active(file)) as used.`,
+    );
   }
   return lines;
 }
@@ -72,13 +95,32 @@ function orderLines(order: EvictionRank[]): string[] {
 }
 
 export function renderNodeText(r: NodeReport): string {
-  const out = [`Node ${r.node.name}${r.node.cgroupVersion ? ` · cgroup ${r.node.cgroupVersion}` : ''}`, '', 'Memory, from the top', ...chainLines(r), '', 'Eviction', ...pressureLines(r), '', 'What the tools show', ...toolLines(r), '', 'Eviction order if memory pressure came now (kubelet rankMemoryPressure: above request first, then lower priority, then more over the request)', ...orderLines(r.evictionOrder)];
+  const out = [
+    `Node ${r.node.name}${r.node.cgroupVersion ? ` · cgroup ${r.node.cgroupVersion}` : ''}`,
+    '',
+    'Memory, from the top',
+    ...chainLines(r),
+    '',
+    'Eviction',
+    ...pressureLines(r),
+    '',
+    'What the tools show',
+    ...toolLines(r),
+    '',
+    'Eviction order if memory pressure came now (kubelet rankMemoryPressure: above request first, then lower priority, then more over the request)',
+    ...orderLines(r.evictionOrder),
+  ];
   if (r.events.length) {
     out.push('', 'Recent memory events');
-    for (const e of r.events) out.push(`  ${e.lastSeen ?? '?'}  ${e.reason}${e.count && e.count > 1 ? ` ×${e.count}` : ''}: ${e.message ?? ''}`);
+    for (const e of r.events)
+      out.push(
+        `  ${e.lastSeen ?? '?'}  ${e.reason}${e.count && e.count > 1 ? ` ×${e.count}` : ''}: ${e.message ?? ''}`,
+      );
   }
   const consequence = new Map(r.notices.map((n) => [n.part, n.message]));
-  const gaps = r.missing.map((m) => `- ${m.part}: ${m.reason}${consequence.has(m.part) ? `; ${consequence.get(m.part)}` : ''}`);
+  const gaps = r.missing.map(
+    (m) => `- ${m.part}: ${m.reason}${consequence.has(m.part) ? `; ${consequence.get(m.part)}` : ''}`,
+  );
   for (const n of r.notices) if (!r.missing.some((m) => m.part === n.part)) gaps.push(`- ${n.part}: ${n.message}`);
   if (gaps.length) out.push('', 'Not known', ...gaps);
   return `${out.join('\n')}\n`;

@@ -5,7 +5,15 @@ import type { OverviewReport } from '../../app/views/overview.js';
 import type { OverviewRow, Risk } from '../../core/views/overview.js';
 import { table, type Column } from './table.js';
 
-const RISK_WORD: Record<Risk, string> = { oom: 'OOM', eviction: 'EVICTION', unbounded: 'NO-LIMIT', restarts: 'OOM-KILLED', evicted: 'EVICTED', waste: 'WASTE', none: '-' };
+const RISK_WORD: Record<Risk, string> = {
+  oom: 'OOM',
+  eviction: 'EVICTION',
+  unbounded: 'NO-LIMIT',
+  restarts: 'OOM-KILLED',
+  evicted: 'EVICTED',
+  waste: 'WASTE',
+  none: '-',
+};
 
 function columns(report: OverviewReport, containers: boolean): Array<Column<OverviewRow>> {
   const cols: Array<Column<OverviewRow>> = [];
@@ -21,7 +29,11 @@ function columns(report: OverviewReport, containers: boolean): Array<Column<Over
   cols.push(
     { header: 'REQUEST', cell: (r) => (r.requestBytes ? formatBytes(r.requestBytes) : 'none'), align: 'right' },
     { header: 'LIMIT', cell: (r) => (r.limitBytes === null ? 'none' : formatBytes(r.limitBytes)), align: 'right' },
-    { header: '%LIMIT', cell: (r) => (r.limitBytes ? formatPercent((r.usageBytes ?? r.workingSetBytes ?? NaN) / r.limitBytes) : '-'), align: 'right' },
+    {
+      header: '%LIMIT',
+      cell: (r) => (r.limitBytes ? formatPercent((r.usageBytes ?? r.workingSetBytes ?? NaN) / r.limitBytes) : '-'),
+      align: 'right',
+    },
     { header: 'RESTARTS', cell: (r) => String(r.restarts), align: 'right' },
     { header: 'RISK', cell: (r) => RISK_WORD[r.risk] },
     { header: 'WHY', cell: (r) => r.reason || '-' },
@@ -44,7 +56,9 @@ function totals(report: OverviewReport): string[] {
 export function renderOverviewText(report: OverviewReport, options: { containers: boolean }): string {
   const lines = table(report.pods, columns(report, options.containers));
   lines.push('', ...totals(report));
-  const source = report.scope.deep ? 'working set and usage from each node\'s kubelet Summary API (--deep)' : 'working set from the metrics API, as kubectl top pods (add --deep for the usage the kernel compares with the limit)';
+  const source = report.scope.deep
+    ? "working set and usage from each node's kubelet Summary API (--deep)"
+    : 'working set from the metrics API, as kubectl top pods (add --deep for the usage the kernel compares with the limit)';
   lines.push(`Figures: ${source}.`);
   if (report.missing.length) {
     lines.push('', 'Not read:');

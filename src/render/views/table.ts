@@ -13,7 +13,9 @@ export function table<R>(rows: R[], columns: Array<Column<R>>): string[] {
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => [...(row[i] ?? '')].length)));
   const line = (values: string[]) =>
     values
-      .map((v, i) => (i === values.length - 1 ? v : columns[i]!.align === 'right' ? padLeft(v, widths[i]!) : pad(v, widths[i]!)))
+      .map((v, i) =>
+        i === values.length - 1 ? v : columns[i]!.align === 'right' ? padLeft(v, widths[i]!) : pad(v, widths[i]!),
+      )
       .join('   ')
       .trimEnd();
   return [line(columns.map((c) => c.header)), ...cells.map(line)];

@@ -3,7 +3,19 @@
 import { formatBytes, formatPercent } from '../../core/quantity.js';
 import type { ContainerAnalysis } from '../../core/types.js';
 import { PART_GLYPH, shortener } from '../../render/layout.js';
-import { BLANK, containerReason, line, titled, pad, padLeft, para, proportionalCells, seg, type Line, type Tone } from '../format.js';
+import {
+  BLANK,
+  containerReason,
+  line,
+  titled,
+  pad,
+  padLeft,
+  para,
+  proportionalCells,
+  seg,
+  type Line,
+  type Tone,
+} from '../format.js';
 import { selectedRow, type ScreenModel, type ScreenProps } from './model.js';
 import { ScreenView } from './view.js';
 
@@ -56,13 +68,15 @@ export const CATEGORY_INFO: Record<string, CategoryInfo> = {
     title: 'kernel memory',
     what: 'Memory the kernel allocates on behalf of the cgroup: slab (dentries, inodes), kernel stacks, page tables, socket buffers.',
     reclaim: 'Partly: slab_reclaimable can be reclaimed; the rest lives as long as its owner.',
-    causes: 'Many files or directories (dentry/inode cache), many threads (stacks), large address spaces (page tables), many connections (sockets).',
+    causes:
+      'Many files or directories (dentry/inode cache), many threads (stacks), large address spaces (page tables), many connections (sockets).',
   },
   other: {
     title: 'other (remainder)',
     what: 'usage − (anon + file + shmem + kernel): what the listed parts do not explain.',
     reclaim: 'Unknown.',
-    causes: 'Per-CPU accounting batches (v1 usage is batched, so this may even be negative), unevictable or mlocked pages.',
+    causes:
+      'Per-CPU accounting batches (v1 usage is batched, so this may even be negative), unevictable or mlocked pages.',
   },
   slab_reclaimable: {
     title: 'slab_reclaimable',
@@ -137,19 +151,109 @@ export interface Category {
 export function categories(c: ContainerAnalysis): Category[] {
   const b = c.breakdown;
   const out: Category[] = [
-    { id: 'anon', label: 'anon', bytes: b.anonBytes, sub: false, inWorkingSet: 'yes', reclaimable: 'no (swap)', char: PART_GLYPH.anon, tone: 'magenta', source: c.sources.anonBytes ?? null },
-    { id: 'active_anon', label: 'active_anon', bytes: b.activeAnonBytes, sub: true, inWorkingSet: 'yes', reclaimable: 'no (swap)', char: ' ', tone: 'magenta', source: c.sources.activeAnonBytes ?? null },
-    { id: 'inactive_anon', label: 'inactive_anon', bytes: b.inactiveAnonBytes, sub: true, inWorkingSet: 'yes', reclaimable: 'no (swap)', char: ' ', tone: 'magenta', source: c.sources.inactiveAnonBytes ?? null },
-    { id: 'file_active', label: 'file active', bytes: b.activeFileBytes, sub: false, inWorkingSet: 'yes', reclaimable: 'yes, later', char: PART_GLYPH.fileActive, tone: 'blue', source: c.sources.activeFileBytes ?? null },
-    { id: 'file_inactive', label: 'file inactive', bytes: b.inactiveFileBytes, sub: false, inWorkingSet: 'no', reclaimable: 'yes, first', char: PART_GLYPH.fileInactive, tone: 'cyan', source: c.sources.inactiveFileBytes ?? null },
-    { id: 'shmem', label: 'shmem', bytes: b.shmemBytes, sub: false, inWorkingSet: 'yes', reclaimable: 'no (swap)', char: PART_GLYPH.shmem, tone: 'yellow', source: c.sources.shmemBytes ?? null },
-    { id: 'kernel', label: 'kernel', bytes: b.kernelBytes, sub: false, inWorkingSet: 'yes', reclaimable: 'partly', char: PART_GLYPH.kernel, tone: 'red', source: c.sources.kernelBytes ?? null },
+    {
+      id: 'anon',
+      label: 'anon',
+      bytes: b.anonBytes,
+      sub: false,
+      inWorkingSet: 'yes',
+      reclaimable: 'no (swap)',
+      char: PART_GLYPH.anon,
+      tone: 'magenta',
+      source: c.sources.anonBytes ?? null,
+    },
+    {
+      id: 'active_anon',
+      label: 'active_anon',
+      bytes: b.activeAnonBytes,
+      sub: true,
+      inWorkingSet: 'yes',
+      reclaimable: 'no (swap)',
+      char: ' ',
+      tone: 'magenta',
+      source: c.sources.activeAnonBytes ?? null,
+    },
+    {
+      id: 'inactive_anon',
+      label: 'inactive_anon',
+      bytes: b.inactiveAnonBytes,
+      sub: true,
+      inWorkingSet: 'yes',
+      reclaimable: 'no (swap)',
+      char: ' ',
+      tone: 'magenta',
+      source: c.sources.inactiveAnonBytes ?? null,
+    },
+    {
+      id: 'file_active',
+      label: 'file active',
+      bytes: b.activeFileBytes,
+      sub: false,
+      inWorkingSet: 'yes',
+      reclaimable: 'yes, later',
+      char: PART_GLYPH.fileActive,
+      tone: 'blue',
+      source: c.sources.activeFileBytes ?? null,
+    },
+    {
+      id: 'file_inactive',
+      label: 'file inactive',
+      bytes: b.inactiveFileBytes,
+      sub: false,
+      inWorkingSet: 'no',
+      reclaimable: 'yes, first',
+      char: PART_GLYPH.fileInactive,
+      tone: 'cyan',
+      source: c.sources.inactiveFileBytes ?? null,
+    },
+    {
+      id: 'shmem',
+      label: 'shmem',
+      bytes: b.shmemBytes,
+      sub: false,
+      inWorkingSet: 'yes',
+      reclaimable: 'no (swap)',
+      char: PART_GLYPH.shmem,
+      tone: 'yellow',
+      source: c.sources.shmemBytes ?? null,
+    },
+    {
+      id: 'kernel',
+      label: 'kernel',
+      bytes: b.kernelBytes,
+      sub: false,
+      inWorkingSet: 'yes',
+      reclaimable: 'partly',
+      char: PART_GLYPH.kernel,
+      tone: 'red',
+      source: c.sources.kernelBytes ?? null,
+    },
   ];
   for (const [k, v] of Object.entries(b.kernelParts)) {
     if (k === 'kmem' && Object.keys(b.kernelParts).length === 1) continue; // v1: the same number as kernel.
-    out.push({ id: k, label: k, bytes: v, sub: true, inWorkingSet: 'yes', reclaimable: k === 'slab_reclaimable' ? 'yes' : 'no', char: ' ', tone: 'red', source: null });
+    out.push({
+      id: k,
+      label: k,
+      bytes: v,
+      sub: true,
+      inWorkingSet: 'yes',
+      reclaimable: k === 'slab_reclaimable' ? 'yes' : 'no',
+      char: ' ',
+      tone: 'red',
+      source: null,
+    });
   }
-  out.push({ id: 'other', label: 'other', bytes: b.otherBytes, sub: false, inWorkingSet: 'yes', reclaimable: '?', char: PART_GLYPH.other, tone: 'gray', source: c.sources.otherBytes ?? null });
+  out.push({
+    id: 'other',
+    label: 'other',
+    bytes: b.otherBytes,
+    sub: false,
+    inWorkingSet: 'yes',
+    reclaimable: '?',
+    char: PART_GLYPH.other,
+    tone: 'gray',
+    source: c.sources.otherBytes ?? null,
+  });
   return out;
 }
 
@@ -169,19 +273,40 @@ export function breakdownModel({ analysis: a, nav, width }: ScreenProps): Screen
   const c = a.containers[nav.container];
   if (!c) return { lines: [line('No containers in the pod spec.')], rows: [] };
   const lines: Line[] = [];
-  lines.push(...titled(`Container ${c.name}`, `usage ${formatBytes(c.usageBytes)} = anon + file + shmem + kernel + other`, width));
+  lines.push(
+    ...titled(
+      `Container ${c.name}`,
+      `usage ${formatBytes(c.usageBytes)} = anon + file + shmem + kernel + other`,
+      width,
+    ),
+  );
   if (c.usageBytes === null || c.breakdown.anonBytes === null) {
-    const why = c.usageBytes === null ? containerReason(a, c) : 'figures come from the kubelet or metrics API, which give no memory.stat breakdown';
+    const why =
+      c.usageBytes === null
+        ? containerReason(a, c)
+        : 'figures come from the kubelet or metrics API, which give no memory.stat breakdown';
     lines.push(BLANK, ...para(`The breakdown is unknown (?): ${why}.`, width));
     return { subtitle: c.name, lines, rows: [] };
   }
   const cats = categories(c);
   const barW = Math.max(10, Math.min(70, width - 2));
   lines.push(stackedBar(cats, c.usageBytes, barW));
-  lines.push(line(...cats.filter((k) => !k.sub).flatMap((k) => [seg(k.char === ' ' ? '■' : k.char, { color: k.tone }), seg(` ${k.label}  `, { dim: true })])));
+  lines.push(
+    line(
+      ...cats
+        .filter((k) => !k.sub)
+        .flatMap((k) => [seg(k.char === ' ' ? '■' : k.char, { color: k.tone }), seg(` ${k.label}  `, { dim: true })]),
+    ),
+  );
   lines.push(BLANK);
   const labelW = 24;
-  lines.push(line(seg(`${pad('CATEGORY', labelW)}${padLeft('BYTES', 9)}${padLeft('% USAGE', 9)}  ${pad('IN WSET', 9)}RECLAIMABLE`, { dim: true })));
+  lines.push(
+    line(
+      seg(`${pad('CATEGORY', labelW)}${padLeft('BYTES', 9)}${padLeft('% USAGE', 9)}  ${pad('IN WSET', 9)}RECLAIMABLE`, {
+        dim: true,
+      }),
+    ),
+  );
   const rows: number[] = [];
   for (const k of cats) {
     rows.push(lines.length);
@@ -201,17 +326,36 @@ export function breakdownModel({ analysis: a, nav, width }: ScreenProps): Screen
   const sel = cats[selectedRow({ rows }, nav.selected.breakdown)];
   const pinned: Line[] = [];
   if (sel) {
-    const info = CATEGORY_INFO[sel.id] ?? { title: sel.label, what: 'A part of the cgroup’s kernel memory (memory.stat).', reclaim: 'No.', causes: '?' };
+    const info = CATEGORY_INFO[sel.id] ?? {
+      title: sel.label,
+      what: 'A part of the cgroup’s kernel memory (memory.stat).',
+      reclaim: 'No.',
+      causes: '?',
+    };
     const short = shortener(a);
     pinned.push(line(seg('─'.repeat(Math.min(width, 80)), { dim: true })));
-    pinned.push(line(seg(`${info.title}: ${formatBytes(sel.bytes)}`, { bold: true }), sel.source ? seg(`  [${short(sel.source)}]`, { dim: true }) : ''));
+    pinned.push(
+      line(
+        seg(`${info.title}: ${formatBytes(sel.bytes)}`, { bold: true }),
+        sel.source ? seg(`  [${short(sel.source)}]`, { dim: true }) : '',
+      ),
+    );
     pinned.push(...para(info.what, width));
-    pinned.push(...para(info.reclaim, width, { first: seg('Reclaimable: ', { color: 'green' }), prefix: 'Reclaimable: ' }));
+    pinned.push(
+      ...para(info.reclaim, width, { first: seg('Reclaimable: ', { color: 'green' }), prefix: 'Reclaimable: ' }),
+    );
     pinned.push(...para(info.causes, width, { first: seg('Usually: ', { color: 'yellow' }), prefix: 'Usually: ' }));
   }
   return { subtitle: c.name, lines, rows, pinned };
 }
 
 export function BreakdownScreen(props: ScreenProps & { color: boolean }) {
-  return <ScreenView model={breakdownModel(props)} height={props.height} selected={props.nav.selected.breakdown} color={props.color} />;
+  return (
+    <ScreenView
+      model={breakdownModel(props)}
+      height={props.height}
+      selected={props.nav.selected.breakdown}
+      color={props.color}
+    />
+  );
 }

@@ -4,7 +4,24 @@
 import { formatBytes, formatPercent } from '../../core/quantity.js';
 import type { Analysis, ContainerAnalysis } from '../../core/types.js';
 import { bar, shortener } from '../../render/layout.js';
-import { BLANK, containerReason, hardWrap, line, titled, meter, pad, padLeft, para, seg, sourceKind, specBytes, stateText, wrapText, type Line, type Tone } from '../format.js';
+import {
+  BLANK,
+  containerReason,
+  hardWrap,
+  line,
+  titled,
+  meter,
+  pad,
+  padLeft,
+  para,
+  seg,
+  sourceKind,
+  specBytes,
+  stateText,
+  wrapText,
+  type Line,
+  type Tone,
+} from '../format.js';
 import { sparkline } from '../sparkline.js';
 import type { ScreenModel, ScreenProps } from './model.js';
 import { ScreenView } from './view.js';
@@ -25,7 +42,12 @@ interface Step {
 function stepLines(s: Step, width: number): Line[] {
   const indent = LABEL_W + NUM_W + 2;
   const out: Line[] = [];
-  const head = line(seg(pad(s.label, LABEL_W), { bold: true }), seg(padLeft(s.value, NUM_W), { bold: true, color: s.tone }), '  ', seg(pad(s.kind, KIND_W), { color: 'cyan' }));
+  const head = line(
+    seg(pad(s.label, LABEL_W), { bold: true }),
+    seg(padLeft(s.value, NUM_W), { bold: true, color: s.tone }),
+    '  ',
+    seg(pad(s.kind, KIND_W), { color: 'cyan' }),
+  );
   const srcRows = wrapText(s.source, width - indent - KIND_W);
   out.push([...head, seg(srcRows[0] ?? '', { dim: true })]);
   for (const r of srcRows.slice(1)) out.push(line(' '.repeat(indent + KIND_W), seg(r, { dim: true })));
@@ -49,7 +71,12 @@ function views(c: ContainerAnalysis, w: number): [Line[], Line[]] {
   const kernel: Line[] = [
     line(seg("Kernel's view", { bold: true }), seg(' (OOM killer)', { dim: true })),
     line(`usage ${formatBytes(c.usageBytes)} of memory.max ${limit === null ? 'none' : formatBytes(limit)}`),
-    line(seg(meter(c.usageBytes, limit, barW), { color: c.headroom.usageOfLimit !== null && c.headroom.usageOfLimit >= 0.9 ? 'red' : 'magenta' }), ` ${formatPercent(c.headroom.usageOfLimit)}`),
+    line(
+      seg(meter(c.usageBytes, limit, barW), {
+        color: c.headroom.usageOfLimit !== null && c.headroom.usageOfLimit >= 0.9 ? 'red' : 'magenta',
+      }),
+      ` ${formatPercent(c.headroom.usageOfLimit)}`,
+    ),
     ...wrapText(
       limit === null
         ? 'No limit on this cgroup: the kernel acts only when the pod, kubepods or the node runs out.'
@@ -60,8 +87,14 @@ function views(c: ContainerAnalysis, w: number): [Line[], Line[]] {
   const kubelet: Line[] = [
     line(seg("Kubelet's view", { bold: true }), seg(' (kubectl top, eviction)', { dim: true })),
     line(`working set ${formatBytes(c.workingSetBytes)} of request ${specBytes(c.requestBytes)}`),
-    line(seg(bar(c.workingSetBytes, c.requestBytes, c.limitBytes, barW) || meter(null, null, barW), { color: 'green' }), ` ${formatPercent(c.headroom.workingSetOfRequest)}`),
-    ...wrapText('Under node memory pressure the kubelet evicts pods whose working set exceeds their request first.', w).map((r) => line(seg(r, { dim: true }))),
+    line(
+      seg(bar(c.workingSetBytes, c.requestBytes, c.limitBytes, barW) || meter(null, null, barW), { color: 'green' }),
+      ` ${formatPercent(c.headroom.workingSetOfRequest)}`,
+    ),
+    ...wrapText(
+      'Under node memory pressure the kubelet evicts pods whose working set exceeds their request first.',
+      w,
+    ).map((r) => line(seg(r, { dim: true }))),
   ];
   return [kernel, kubelet];
 }
@@ -95,13 +128,19 @@ export function chainLines(a: Analysis, c: ContainerAnalysis, width: number): Li
         value: specBytes(c.requestBytes),
         kind: 'spec',
         source: specField(c.sources.requestBytes ?? 'resources.requests.memory'),
-        meaning: c.requestBytes === null ? 'No request: the scheduler reserves nothing, and the pod is first in line for eviction under node pressure.' : 'Reserved by the scheduler on the node. Eviction ranks pods whose working set is above it first.',
+        meaning:
+          c.requestBytes === null
+            ? 'No request: the scheduler reserves nothing, and the pod is first in line for eviction under node pressure.'
+            : 'Reserved by the scheduler on the node. Eviction ranks pods whose working set is above it first.',
       },
       width,
     ),
   );
   lines.push(arrow());
-  const cgLimit = c.cgroupLimitBytes !== null && c.sources.cgroupLimitBytes ? ` The cgroup says ${formatBytes(c.cgroupLimitBytes)} (${src('cgroupLimitBytes')}).` : '';
+  const cgLimit =
+    c.cgroupLimitBytes !== null && c.sources.cgroupLimitBytes
+      ? ` The cgroup says ${formatBytes(c.cgroupLimitBytes)} (${src('cgroupLimitBytes')}).`
+      : '';
   lines.push(
     ...stepLines(
       {
@@ -134,13 +173,22 @@ export function chainLines(a: Analysis, c: ContainerAnalysis, width: number): Li
       width,
     ),
   );
-  lines.push(arrow(c.breakdown.inactiveFileBytes !== null ? `− inactive_file ${formatBytes(c.breakdown.inactiveFileBytes)}` : ''));
+  lines.push(
+    arrow(
+      c.breakdown.inactiveFileBytes !== null ? `− inactive_file ${formatBytes(c.breakdown.inactiveFileBytes)}` : '',
+    ),
+  );
   lines.push(
     ...stepLines(
       {
         label: 'working set',
         value: formatBytes(c.workingSetBytes),
-        kind: c.workingSetBytes === null ? 'unknown' : sourceKind(c.sources.workingSetBytes) === 'cgroup file' ? 'kubelet rule' : sourceKind(c.sources.workingSetBytes),
+        kind:
+          c.workingSetBytes === null
+            ? 'unknown'
+            : sourceKind(c.sources.workingSetBytes) === 'cgroup file'
+              ? 'kubelet rule'
+              : sourceKind(c.sources.workingSetBytes),
         source: c.workingSetBytes === null ? unknown : src('workingSetBytes'),
         meaning: `usage − inactive_file: what kubectl top shows and eviction ranks by${c.headroom.workingSetOfRequest !== null ? `; ${formatPercent(c.headroom.workingSetOfRequest)} of the request` : ''}${c.headroom.workingSetOfLimit !== null ? `, ${formatPercent(c.headroom.workingSetOfLimit)} of the limit` : ''}.`,
       },
@@ -153,7 +201,9 @@ export function chainLines(a: Analysis, c: ContainerAnalysis, width: number): Li
     c.usageBytes === null || b.anonBytes === null
       ? `unknown: ${c.usageBytes === null ? unknown : 'no memory.stat breakdown (figures from the kubelet API)'}`
       : `anon ${formatBytes(b.anonBytes)} · file ${formatBytes(b.fileBytes)} · shmem ${formatBytes(b.shmemBytes)} · kernel ${formatBytes(b.kernelBytes)} · other ${formatBytes(b.otherBytes)}`;
-  wrapText(parts, width - LABEL_W - NUM_W - 2).forEach((r, i) => lines.push(line(seg(pad(i === 0 ? 'breakdown' : '', LABEL_W), { bold: true }), ' '.repeat(NUM_W + 2), r)));
+  wrapText(parts, width - LABEL_W - NUM_W - 2).forEach((r, i) =>
+    lines.push(line(seg(pad(i === 0 ? 'breakdown' : '', LABEL_W), { bold: true }), ' '.repeat(NUM_W + 2), r)),
+  );
   lines.push(line(' '.repeat(LABEL_W + NUM_W + 2), seg('Enter opens the breakdown', { dim: true })));
   lines.push(BLANK);
 
@@ -176,7 +226,13 @@ export function chainLines(a: Analysis, c: ContainerAnalysis, width: number): Li
   if (c.restartCount !== null) counters.push(`restarts ${c.restartCount}`);
   lines.push(...para(counters.join(' · '), width, { style: { dim: true } }));
   if (c.psi?.some || c.psi?.full) {
-    lines.push(...para(`memory pressure (PSI) avg10: some ${c.psi.some?.avg10.toFixed(2) ?? '?'}% · full ${c.psi.full?.avg10.toFixed(2) ?? '?'}%`, width, { style: { dim: true } }));
+    lines.push(
+      ...para(
+        `memory pressure (PSI) avg10: some ${c.psi.some?.avg10.toFixed(2) ?? '?'}% · full ${c.psi.full?.avg10.toFixed(2) ?? '?'}%`,
+        width,
+        { style: { dim: true } },
+      ),
+    );
   }
   return lines;
 }
@@ -187,10 +243,17 @@ export function trendLines(name: string, samples: ScreenProps['samples'], width:
   if (!s || s.workingSet.length === 0 || (!watching && s.workingSet.length < 2)) return [];
   const w = Math.max(8, Math.min(60, width - 34));
   const last = (xs: Array<number | null>) => formatBytes(xs[xs.length - 1] ?? null);
-  const against = s.limit === null ? 'no limit: scaled to the highest sample' : `against the limit ${formatBytes(s.limit)}`;
+  const against =
+    s.limit === null ? 'no limit: scaled to the highest sample' : `against the limit ${formatBytes(s.limit)}`;
   return [
-    line(seg(`Live (${s.workingSet.length} sample${s.workingSet.length === 1 ? '' : 's'}, ${against})`, { bold: true })),
-    line(pad('working set', 13), seg(sparkline(s.workingSet, w, s.limit), { color: 'green' }), ` ${last(s.workingSet)}`),
+    line(
+      seg(`Live (${s.workingSet.length} sample${s.workingSet.length === 1 ? '' : 's'}, ${against})`, { bold: true }),
+    ),
+    line(
+      pad('working set', 13),
+      seg(sparkline(s.workingSet, w, s.limit), { color: 'green' }),
+      ` ${last(s.workingSet)}`,
+    ),
     line(pad('usage', 13), seg(sparkline(s.usage, w, s.limit), { color: 'magenta' }), ` ${last(s.usage)}`),
     BLANK,
   ];
@@ -206,5 +269,12 @@ export function chainModel({ analysis: a, nav, width, samples }: ScreenProps): S
 }
 
 export function ChainScreen(props: ScreenProps & { color: boolean }) {
-  return <ScreenView model={chainModel(props)} height={props.height} selected={props.nav.selected.chain} color={props.color} />;
+  return (
+    <ScreenView
+      model={chainModel(props)}
+      height={props.height}
+      selected={props.nav.selected.chain}
+      color={props.color}
+    />
+  );
 }

@@ -11,7 +11,12 @@ export function eventsModel({ analysis: a, nav, width }: ScreenProps): ScreenMod
     lines.push(line('No events.'));
     const why = reasonFor(a, 'events');
     if (why) lines.push(...para(`Unknown rather than none: ${why}.`, width, { style: { dim: true } }));
-    else lines.push(...para('Events expire after an hour by default (kube-apiserver --event-ttl).', width, { style: { dim: true } }));
+    else
+      lines.push(
+        ...para('Events expire after an hour by default (kube-apiserver --event-ttl).', width, {
+          style: { dim: true },
+        }),
+      );
     return { lines, rows };
   }
   const reasonW = Math.min(22, Math.max(8, ...a.events.map((e) => (e.reason ?? '?').length)) + 2);
@@ -33,10 +38,16 @@ export function eventsModel({ analysis: a, nav, width }: ScreenProps): ScreenMod
   const pinned: Line[] = [];
   if (e) {
     pinned.push(line(seg('─'.repeat(Math.min(width, 80)), { dim: true })));
-    pinned.push(line(seg(`${e.type ?? '?'} ${e.reason ?? '?'}`, { bold: true }), seg(`  ${e.object ?? ''} · ${e.count ?? '?'}× · last seen ${e.lastSeen ?? '?'}`, { dim: true })));
+    pinned.push(
+      line(
+        seg(`${e.type ?? '?'} ${e.reason ?? '?'}`, { bold: true }),
+        seg(`  ${e.object ?? ''} · ${e.count ?? '?'}× · last seen ${e.lastSeen ?? '?'}`, { dim: true }),
+      ),
+    );
     const message = para(e.message ?? '(no message)', width);
     pinned.push(...message.slice(0, 6));
-    if (message.length > 6) pinned.push(line(seg(`… ${message.length - 6} more rows: ⏎ opens the whole message`, { dim: true })));
+    if (message.length > 6)
+      pinned.push(line(seg(`… ${message.length - 6} more rows: ⏎ opens the whole message`, { dim: true })));
   }
   return { subtitle: `${a.events.length}`, lines, rows, pinned };
 }
@@ -47,7 +58,12 @@ export function eventModel({ analysis: a, nav, width }: ScreenProps): ScreenMode
   const e = a.events[selectedRow({ rows }, nav.selected.events)];
   if (!e) return { lines: [line('No event selected.')] };
   const lines: Line[] = [
-    line(seg(`${e.type === 'Warning' ? '▲' : '·'} ${e.type ?? '?'} ${e.reason ?? '?'}`, { bold: true, color: e.type === 'Warning' ? 'yellow' : undefined })),
+    line(
+      seg(`${e.type === 'Warning' ? '▲' : '·'} ${e.type ?? '?'} ${e.reason ?? '?'}`, {
+        bold: true,
+        color: e.type === 'Warning' ? 'yellow' : undefined,
+      }),
+    ),
     line(seg(`${e.object ?? '?'} · ${e.count ?? '?'}× · last seen ${e.lastSeen ?? '?'}`, { dim: true })),
     [],
   ];
@@ -56,9 +72,23 @@ export function eventModel({ analysis: a, nav, width }: ScreenProps): ScreenMode
 }
 
 export function EventScreen(props: ScreenProps & { color: boolean }) {
-  return <ScreenView model={eventModel(props)} height={props.height} selected={props.nav.selected.event} color={props.color} />;
+  return (
+    <ScreenView
+      model={eventModel(props)}
+      height={props.height}
+      selected={props.nav.selected.event}
+      color={props.color}
+    />
+  );
 }
 
 export function EventsScreen(props: ScreenProps & { color: boolean }) {
-  return <ScreenView model={eventsModel(props)} height={props.height} selected={props.nav.selected.events} color={props.color} />;
+  return (
+    <ScreenView
+      model={eventsModel(props)}
+      height={props.height}
+      selected={props.nav.selected.events}
+      color={props.color}
+    />
+  );
 }

@@ -19,26 +19,45 @@ function figureRows(s: SizingAdvice, width: number): Line[] {
     ['krr', s.krrBytes, 'krr simple: max working set × 1.15 (request = limit)'],
     ['VPA target', s.vpaTargetBytes, 'VPA: working-set peak (OOM-bumped) + 15%, ≥ 250Mi per pod'],
   ];
-  return rows.map(([label, v, note]) => line(seg(pad(`  ${label}`, 16), { bold: true }), padLeft(v === null ? '—' : formatBytes(v), 9), '  ', seg(truncate(note, Math.max(0, width - 27)), { dim: true })));
+  return rows.map(([label, v, note]) =>
+    line(
+      seg(pad(`  ${label}`, 16), { bold: true }),
+      padLeft(v === null ? '—' : formatBytes(v), 9),
+      '  ',
+      seg(truncate(note, Math.max(0, width - 27)), { dim: true }),
+    ),
+  );
 }
 
 function watchLines(samples: ContainerSamples | undefined, width: number): Line[] {
   const ws = (samples?.workingSet ?? []).filter((v): v is number => v !== null);
   if (ws.length < 2) return [];
   const max = Math.max(...ws);
-  return para(`Live watch: ${ws.length} samples, highest working set ${formatBytes(max)}; krr's formula on them: ${formatBytes(krrMemoryBytes(max))}. The advice above is from one snapshot; the samples are not in it.`, width, { prefix: '  ', style: { dim: true } });
+  return para(
+    `Live watch: ${ws.length} samples, highest working set ${formatBytes(max)}; krr's formula on them: ${formatBytes(krrMemoryBytes(max))}. The advice above is from one snapshot; the samples are not in it.`,
+    width,
+    { prefix: '  ', style: { dim: true } },
+  );
 }
 
 function adviceLines(label: string, s: SizingAdvice, width: number, samples: ContainerSamples | undefined): Line[] {
   const lines: Line[] = [];
   const tone = s.confidence === 'high' ? 'green' : s.confidence === 'medium' ? 'yellow' : 'red';
-  const head = s.limitBytes === null ? seg('no advice', { dim: true }) : seg(`request ${formatBytes(s.requestBytes)} · limit ${formatBytes(s.limitBytes)}`, { bold: true, color: 'cyan' });
+  const head =
+    s.limitBytes === null
+      ? seg('no advice', { dim: true })
+      : seg(`request ${formatBytes(s.requestBytes)} · limit ${formatBytes(s.limitBytes)}`, {
+          bold: true,
+          color: 'cyan',
+        });
   const conf = s.confidence ? seg(`  confidence ${s.confidence}`, { color: tone }) : null;
-  if (label.length + 2 + head.text.length + (conf?.text.length ?? 0) <= width) lines.push(line(seg(label, { bold: true }), '  ', head, conf));
+  if (label.length + 2 + head.text.length + (conf?.text.length ?? 0) <= width)
+    lines.push(line(seg(label, { bold: true }), '  ', head, conf));
   else lines.push(line(seg(label, { bold: true })), line('  ', head), ...(conf ? [line(conf)] : []));
   if (s.limitBytes !== null) lines.push(...figureRows(s, width));
   for (const r of s.reasons) lines.push(...para(r, width, { prefix: '  · ' }));
-  for (const c of s.comparison) lines.push(...para(c, width, { prefix: '  ≠ ', first: seg('  ≠ ', { color: 'cyan' }) }));
+  for (const c of s.comparison)
+    lines.push(...para(c, width, { prefix: '  ≠ ', first: seg('  ≠ ', { color: 'cyan' }) }));
   lines.push(...watchLines(samples, width));
   if (s.command) {
     const rows = hardWrap(s.command, width - 4, 0);
@@ -49,7 +68,14 @@ function adviceLines(label: string, s: SizingAdvice, width: number, samples: Con
 
 export function sizingModel({ analysis: a, width, samples }: ScreenProps): ScreenModel {
   const lines: Line[] = [];
-  lines.push(...para('What to set, from the breakdown: the limit covers what cannot be reclaimed, its spikes and the last OOM kill; page cache is left to the kernel. Printed, never applied.', width, { style: { dim: true } }), BLANK);
+  lines.push(
+    ...para(
+      'What to set, from the breakdown: the limit covers what cannot be reclaimed, its spikes and the last OOM kill; page cache is left to the kernel. Printed, never applied.',
+      width,
+      { style: { dim: true } },
+    ),
+    BLANK,
+  );
   const sized = a.containers.filter((c) => c.advice);
   for (const c of sized) lines.push(...adviceLines(`Container ${c.name}`, c.advice!, width, samples?.[c.name]));
   const pod = a.podLevel?.advice;
@@ -59,5 +85,12 @@ export function sizingModel({ analysis: a, width, samples }: ScreenProps): Scree
 }
 
 export function SizingScreen(props: ScreenProps & { color: boolean }) {
-  return <ScreenView model={sizingModel(props)} height={props.height} selected={props.nav.selected.sizing} color={props.color} />;
+  return (
+    <ScreenView
+      model={sizingModel(props)}
+      height={props.height}
+      selected={props.nav.selected.sizing}
+      color={props.color}
+    />
+  );
 }

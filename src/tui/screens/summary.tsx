@@ -3,7 +3,22 @@
 import { formatBytes } from '../../core/quantity.js';
 import type { Analysis } from '../../core/types.js';
 import { bar } from '../../render/layout.js';
-import { BLANK, line, titled, pad, padLeft, para, seg, SEVERITY_MARK, severityTone, specBytes, stateText, truncate, wrapText, type Line } from '../format.js';
+import {
+  BLANK,
+  line,
+  titled,
+  pad,
+  padLeft,
+  para,
+  seg,
+  SEVERITY_MARK,
+  severityTone,
+  specBytes,
+  stateText,
+  truncate,
+  wrapText,
+  type Line,
+} from '../format.js';
 import { MENU } from '../navigation.js';
 import { sparkline } from '../sparkline.js';
 import type { ScreenModel, ScreenProps } from './model.js';
@@ -33,11 +48,21 @@ function eventsUnknown(a: Analysis): string | null {
 function menuHint(a: Analysis, screen: string, containerName: string | null): string {
   switch (screen) {
     case 'verdicts':
-      return a.verdicts.length ? `${a.verdicts.length}: ${a.verdicts.map((v) => v.kind).join(', ')}` : 'none: nothing wrong found';
+      return a.verdicts.length
+        ? `${a.verdicts.length}: ${a.verdicts.map((v) => v.kind).join(', ')}`
+        : 'none: nothing wrong found';
     case 'events':
-      return a.events.length ? `${a.events.length} recorded` : eventsUnknown(a) ? `unknown: ${eventsUnknown(a)}` : 'none recorded';
+      return a.events.length
+        ? `${a.events.length} recorded`
+        : eventsUnknown(a)
+          ? `unknown: ${eventsUnknown(a)}`
+          : 'none recorded';
     case 'node':
-      return a.node ? `${a.node.name}: allocatable, requests, eviction threshold` : a.nodeFits.length ? 'not scheduled: node fit table' : 'unknown';
+      return a.node
+        ? `${a.node.name}: allocatable, requests, eviction threshold`
+        : a.nodeFits.length
+          ? 'not scheduled: node fit table'
+          : 'unknown';
     default: {
       const item = MENU.find((m) => m.screen === screen);
       // The container first: a narrow terminal cuts the end of the hint, never which container opens.
@@ -47,7 +72,11 @@ function menuHint(a: Analysis, screen: string, containerName: string | null): st
 }
 
 /** The container table: one row per container (and its trend while watching), row indexes into `rows`. */
-function containerTable({ analysis: a, nav, width, samples }: Omit<ScreenProps, 'height'>, lines: Line[], rows: number[]): void {
+function containerTable(
+  { analysis: a, nav, width, samples }: Omit<ScreenProps, 'height'>,
+  lines: Line[],
+  rows: number[],
+): void {
   const wide = width >= 120;
   const nameW = Math.min(24, Math.max(9, ...a.containers.map((c) => c.name.length)) + 2);
   const numW = 9;
@@ -62,7 +91,9 @@ function containerTable({ analysis: a, nav, width, samples }: Omit<ScreenProps, 
   lines.push(line(seg(truncate(head, width), { dim: true })));
   if (a.containers.length === 0) lines.push(line(seg('no containers in the pod spec', { dim: true })));
   a.containers.forEach((c) => {
-    const b = bar(c.workingSetBytes, c.requestBytes, c.limitBytes, barW) || pad(truncate(c.workingSetBytes === null ? '? (not measured)' : '', barW), barW);
+    const b =
+      bar(c.workingSetBytes, c.requestBytes, c.limitBytes, barW) ||
+      pad(truncate(c.workingSetBytes === null ? '? (not measured)' : '', barW), barW);
     const state = wrapText(stateText(c), width - stateCol);
     rows.push(lines.length);
     lines.push(
@@ -73,7 +104,11 @@ function containerTable({ analysis: a, nav, width, samples }: Omit<ScreenProps, 
         padLeft(formatBytes(c.workingSetBytes), numW),
         wide ? padLeft(formatBytes(c.usageBytes), numW) : '',
         barW ? '  ' : '',
-        barW ? seg(b, { color: c.headroom.workingSetOfLimit !== null && c.headroom.workingSetOfLimit >= 0.9 ? 'red' : 'green' }) : '',
+        barW
+          ? seg(b, {
+              color: c.headroom.workingSetOfLimit !== null && c.headroom.workingSetOfLimit >= 0.9 ? 'red' : 'green',
+            })
+          : '',
         '  ',
         seg(state[0] ?? '', { dim: true }),
       ),
@@ -88,7 +123,10 @@ function containerTable({ analysis: a, nav, width, samples }: Omit<ScreenProps, 
           pad('', nameW),
           seg('trend ', { dim: true }),
           seg(sparkline(s.workingSet, w, s.limit), { color: 'cyan' }),
-          seg(` ws ${formatBytes(s.workingSet[s.workingSet.length - 1] ?? null)} · usage ${formatBytes(s.usage[s.usage.length - 1] ?? null)} · ${s.limit === null ? 'no limit' : `of ${formatBytes(s.limit)}`}`, { dim: true }),
+          seg(
+            ` ws ${formatBytes(s.workingSet[s.workingSet.length - 1] ?? null)} · usage ${formatBytes(s.usage[s.usage.length - 1] ?? null)} · ${s.limit === null ? 'no limit' : `of ${formatBytes(s.limit)}`}`,
+            { dim: true },
+          ),
         ),
       );
     }
@@ -105,9 +143,21 @@ export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps):
   if (main) {
     const tone = severityTone(main.severity);
     const more = a.verdicts.length > 1 ? ` (+${a.verdicts.length - 1} more under Verdicts)` : '';
-    wrapText(main.summary + more, width - 2).forEach((r, i) => lines.push(line(seg(i === 0 ? `${SEVERITY_MARK[main.severity]} ` : '  ', { color: tone, bold: true }), seg(r, { color: i === 0 ? tone : undefined }))));
+    wrapText(main.summary + more, width - 2).forEach((r, i) =>
+      lines.push(
+        line(
+          seg(i === 0 ? `${SEVERITY_MARK[main.severity]} ` : '  ', { color: tone, bold: true }),
+          seg(r, { color: i === 0 ? tone : undefined }),
+        ),
+      ),
+    );
   } else lines.push(line(seg('✔ ', { color: 'green' }), 'Nothing wrong found in what was read.'));
-  if (a.pod.resize) for (const r of wrapText(`resize ${a.pod.resize.state}${a.pod.resize.message ? `: ${a.pod.resize.message}` : ''}`, width - 2)) lines.push(line('  ', seg(r, { color: 'yellow' })));
+  if (a.pod.resize)
+    for (const r of wrapText(
+      `resize ${a.pod.resize.state}${a.pod.resize.message ? `: ${a.pod.resize.message}` : ''}`,
+      width - 2,
+    ))
+      lines.push(line('  ', seg(r, { color: 'yellow' })));
   lines.push(BLANK);
 
   containerTable({ analysis: a, nav, width, samples }, lines, rows);
@@ -116,7 +166,13 @@ export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps):
   lines.push(...para(podText, width, { style: { dim: true } }));
   if (a.otherPods.length) {
     const named = a.otherPods.map((o) => `${o.name ?? '?'} (${o.why})`).join(', ');
-    lines.push(...para(`also matched ${a.otherPods.length} other pod${a.otherPods.length === 1 ? '' : 's'} (this one is the worst off): ${named}`, width, { style: { dim: true } }));
+    lines.push(
+      ...para(
+        `also matched ${a.otherPods.length} other pod${a.otherPods.length === 1 ? '' : 's'} (this one is the worst off): ${named}`,
+        width,
+        { style: { dim: true } },
+      ),
+    );
   }
   lines.push(BLANK);
 
@@ -127,18 +183,36 @@ export function summaryModel({ analysis: a, nav, width, samples }: ScreenProps):
   const current = a.containers[onRow]?.name ?? null;
   const labelW = 14;
   for (const item of MENU) {
-    const label = item.screen === 'verdicts' ? `Verdicts (${a.verdicts.length})` : item.screen === 'events' ? `Events (${eventsUnknown(a) && !a.events.length ? '?' : a.events.length})` : item.label;
+    const label =
+      item.screen === 'verdicts'
+        ? `Verdicts (${a.verdicts.length})`
+        : item.screen === 'events'
+          ? `Events (${eventsUnknown(a) && !a.events.length ? '?' : a.events.length})`
+          : item.label;
     rows.push(lines.length);
-    lines.push(line(seg(pad(label, labelW), { bold: true, color: 'cyan' }), seg(truncate(menuHint(a, item.screen, current), width - labelW), { dim: true })));
+    lines.push(
+      line(
+        seg(pad(label, labelW), { bold: true, color: 'cyan' }),
+        seg(truncate(menuHint(a, item.screen, current), width - labelW), { dim: true }),
+      ),
+    );
   }
 
   if (a.notices.length) {
     lines.push(BLANK, line(seg('Not known', { bold: true })));
-    for (const n of a.notices) lines.push(...para(`${n.part}: ${n.message}`, width, { prefix: '- ', style: { dim: true } }));
+    for (const n of a.notices)
+      lines.push(...para(`${n.part}: ${n.message}`, width, { prefix: '- ', style: { dim: true } }));
   }
   return { lines, rows };
 }
 
 export function SummaryScreen(props: ScreenProps & { color: boolean }) {
-  return <ScreenView model={summaryModel(props)} height={props.height} selected={props.nav.selected.summary} color={props.color} />;
+  return (
+    <ScreenView
+      model={summaryModel(props)}
+      height={props.height}
+      selected={props.nav.selected.summary}
+      color={props.color}
+    />
+  );
 }

@@ -22,7 +22,9 @@ export function whyTheyDiffer(a: Analysis, c: ContainerAnalysis): string[] {
   const v1 = a.cgroup?.version === 'v1';
   const out: string[] = [];
   if (U === null) {
-    out.push(`Unknown here: the usage of ${c.name} was not read (${containerReason(a, c)}), so the tools cannot be compared.`);
+    out.push(
+      `Unknown here: the usage of ${c.name} was not read (${containerReason(a, c)}), so the tools cannot be compared.`,
+    );
     return out;
   }
   if (inactive === null) {
@@ -35,7 +37,9 @@ export function whyTheyDiffer(a: Analysis, c: ContainerAnalysis): string[] {
   if (docker !== null && top !== null && docker === top) {
     out.push(`docker stats since 20.10 uses the same formula, so it shows the same ${f(docker)}.`);
   } else if (docker !== null) {
-    out.push(`docker stats since 20.10 shows ${f(docker)}: inactive_file (${f(inactive)}) is not below usage, so it shows the whole usage while kubectl top floors at ${f(top)}.`);
+    out.push(
+      `docker stats since 20.10 shows ${f(docker)}: inactive_file (${f(inactive)}) is not below usage, so it shows the whole usage while kubectl top floors at ${f(top)}.`,
+    );
   }
   if (legacy !== null && top !== null) {
     const cacheName = v1 ? 'cache' : 'file';
@@ -47,15 +51,27 @@ export function whyTheyDiffer(a: Analysis, c: ContainerAnalysis): string[] {
       out.push(
         `docker stats 17.06–19.03 shows ${f(legacy)}: it subtracts all of ${cacheName} (${f(cache)}), not just inactive_file, so it leaves out ${f(gap)} more: the ${parts.join(' and ')} that kubectl top still counts.`,
       );
-      if (active !== null && active > 0) out.push(`That ${f(active)} of recently used page cache is reclaimable, but only after the kernel ages it to the inactive list; it still counts toward eviction ranking.`);
-      if (shmem !== null && shmem > 0) out.push(`The ${f(shmem)} of shmem (tmpfs, /dev/shm) is not reclaimable without swap, yet old docker stats hides it as "cache".`);
+      if (active !== null && active > 0)
+        out.push(
+          `That ${f(active)} of recently used page cache is reclaimable, but only after the kernel ages it to the inactive list; it still counts toward eviction ranking.`,
+        );
+      if (shmem !== null && shmem > 0)
+        out.push(
+          `The ${f(shmem)} of shmem (tmpfs, /dev/shm) is not reclaimable without swap, yet old docker stats hides it as "cache".`,
+        );
     } else if (gap === 0) {
-      out.push(`docker stats 17.06–19.03 (usage − ${cacheName}) agrees too: this container has no active page cache or shmem, so ${cacheName} = inactive_file.`);
+      out.push(
+        `docker stats 17.06–19.03 (usage − ${cacheName}) agrees too: this container has no active page cache or shmem, so ${cacheName} = inactive_file.`,
+      );
     } else {
-      out.push(`docker stats 17.06–19.03 (usage − ${cacheName}) shows ${f(legacy)}, ${f(-gap)} more than kubectl top: ${cacheName} (${f(cache)}) is smaller than inactive_file here, which happens when the counters were read at slightly different moments.`);
+      out.push(
+        `docker stats 17.06–19.03 (usage − ${cacheName}) shows ${f(legacy)}, ${f(-gap)} more than kubectl top: ${cacheName} (${f(cache)}) is smaller than inactive_file here, which happens when the counters were read at slightly different moments.`,
+      );
     }
   }
-  out.push(`None of them is what the kernel compares with the limit: that is usage, ${f(U)}${c.cgroupLimitBytes !== null ? ` of ${f(c.cgroupLimitBytes)}` : ''}.`);
+  out.push(
+    `None of them is what the kernel compares with the limit: that is usage, ${f(U)}${c.cgroupLimitBytes !== null ? ` of ${f(c.cgroupLimitBytes)}` : ''}.`,
+  );
   return out;
 }
 
@@ -77,36 +93,97 @@ export function toolsModel({ analysis: a, nav, width }: ScreenProps): ScreenMode
   lines.push(line(seg(`${pad('TOOL', labelW)}${padLeft('SHOWS', numW)}  FORMULA`, { dim: true })));
   const minus = (x: number | null) => (x === null ? '?' : f(x));
   const rows: Array<{ label: string; value: number | null; formula: string; source: string | undefined }> = [
-    { label: 'kubectl top', value: v.kubectlTopBytes, formula: `usage − inactive_file = ${minus(c.usageBytes)} − ${minus(b.inactiveFileBytes)} (working set, floored at 0)`, source: c.sources.kubectlTopBytes },
-    { label: 'docker stats', value: v.dockerStatsBytes, formula: `docker ≥ 20.10: usage − inactive_file = ${minus(c.usageBytes)} − ${minus(b.inactiveFileBytes)} (usage when inactive_file ≥ usage)`, source: c.sources.dockerStatsBytes },
-    { label: 'docker ≤ 19.03', value: v.dockerStatsLegacyBytes, formula: `usage − cache = ${minus(c.usageBytes)} − ${minus(c.cacheBytes)} (all page cache, incl. active and shmem)`, source: c.sources.dockerStatsLegacyBytes },
-    { label: 'kubelet rss', value: c.rssBytes, formula: 'anon memory only (v1 total_rss, v2 anon): no page cache, no shmem, no kernel', source: c.sources.rssBytes },
-    { label: 'usage', value: c.usageBytes, formula: 'everything charged to the cgroup: what the kernel compares with memory.max', source: c.sources.usageBytes },
+    {
+      label: 'kubectl top',
+      value: v.kubectlTopBytes,
+      formula: `usage − inactive_file = ${minus(c.usageBytes)} − ${minus(b.inactiveFileBytes)} (working set, floored at 0)`,
+      source: c.sources.kubectlTopBytes,
+    },
+    {
+      label: 'docker stats',
+      value: v.dockerStatsBytes,
+      formula: `docker ≥ 20.10: usage − inactive_file = ${minus(c.usageBytes)} − ${minus(b.inactiveFileBytes)} (usage when inactive_file ≥ usage)`,
+      source: c.sources.dockerStatsBytes,
+    },
+    {
+      label: 'docker ≤ 19.03',
+      value: v.dockerStatsLegacyBytes,
+      formula: `usage − cache = ${minus(c.usageBytes)} − ${minus(c.cacheBytes)} (all page cache, incl. active and shmem)`,
+      source: c.sources.dockerStatsLegacyBytes,
+    },
+    {
+      label: 'kubelet rss',
+      value: c.rssBytes,
+      formula: 'anon memory only (v1 total_rss, v2 anon): no page cache, no shmem, no kernel',
+      source: c.sources.rssBytes,
+    },
+    {
+      label: 'usage',
+      value: c.usageBytes,
+      formula: 'everything charged to the cgroup: what the kernel compares with memory.max',
+      source: c.sources.usageBytes,
+    },
   ];
   for (const r of rows) {
     const formula = wrapText(r.formula, width - indent);
-    lines.push(line(seg(pad(r.label, labelW), { bold: true }), seg(padLeft(f(r.value), numW), { bold: true }), '  ', formula[0] ?? ''));
+    lines.push(
+      line(
+        seg(pad(r.label, labelW), { bold: true }),
+        seg(padLeft(f(r.value), numW), { bold: true }),
+        '  ',
+        formula[0] ?? '',
+      ),
+    );
     for (const x of formula.slice(1)) lines.push(line(' '.repeat(indent), x));
-    if (r.source) for (const x of wrapText(`[${short(r.source)}]`, width - indent)) lines.push(line(' '.repeat(indent), seg(x, { dim: true })));
-    else if (r.value === null) for (const x of wrapText(`unknown: ${containerReason(a, c)}`, width - indent)) lines.push(line(' '.repeat(indent), seg(x, { dim: true })));
+    if (r.source)
+      for (const x of wrapText(`[${short(r.source)}]`, width - indent))
+        lines.push(line(' '.repeat(indent), seg(x, { dim: true })));
+    else if (r.value === null)
+      for (const x of wrapText(`unknown: ${containerReason(a, c)}`, width - indent))
+        lines.push(line(' '.repeat(indent), seg(x, { dim: true })));
   }
   if (a.containers.length > 1) {
-    const sum = a.containers.reduce<number | null>((acc, x) => (acc === null || x.workingSetBytes === null ? null : acc + x.workingSetBytes), 0);
-    lines.push(BLANK, ...para(`kubectl top pod shows the sum of the containers' working sets: ${f(sum)}${a.podLevel ? ` (the pod cgroup itself, with the pause container: ${f(a.podLevel.workingSetBytes)})` : ''}.`, width, { style: { dim: true } }));
+    const sum = a.containers.reduce<number | null>(
+      (acc, x) => (acc === null || x.workingSetBytes === null ? null : acc + x.workingSetBytes),
+      0,
+    );
+    lines.push(
+      BLANK,
+      ...para(
+        `kubectl top pod shows the sum of the containers' working sets: ${f(sum)}${a.podLevel ? ` (the pod cgroup itself, with the pause container: ${f(a.podLevel.workingSetBytes)})` : ''}.`,
+        width,
+        { style: { dim: true } },
+      ),
+    );
   }
   // The cAdvisor metrics (Prometheus, Grafana), one line each so the tools above stay on screen.
   const prom = c.views.prometheus;
   if (prom.length) {
     lines.push(BLANK, line(seg('In Prometheus / Grafana (cAdvisor)', { bold: true, color: 'cyan' })));
     for (const v of prom) {
-      const same = v.metric === 'container_memory_working_set_bytes' ? 'kubectl top (working set)' : v.computedAs.split(' (')[0];
-      lines.push(line(seg(pad(v.metric, 35), { bold: true }), seg(padLeft(f(v.bytes), numW), { bold: true }), seg(`  = ${same}`, { dim: true })));
+      const same =
+        v.metric === 'container_memory_working_set_bytes' ? 'kubectl top (working set)' : v.computedAs.split(' (')[0];
+      lines.push(
+        line(
+          seg(pad(v.metric, 35), { bold: true }),
+          seg(padLeft(f(v.bytes), numW), { bold: true }),
+          seg(`  = ${same}`, { dim: true }),
+        ),
+      );
     }
-    for (const x of wrapText(`[${prom[0]?.cadvisorSource ?? ''}]`, width - 4)) lines.push(line('    ', seg(x, { dim: true })));
+    for (const x of wrapText(`[${prom[0]?.cadvisorSource ?? ''}]`, width - 4))
+      lines.push(line('    ', seg(x, { dim: true })));
   }
   return { subtitle: c.name, lines };
 }
 
 export function ToolsScreen(props: ScreenProps & { color: boolean }) {
-  return <ScreenView model={toolsModel(props)} height={props.height} selected={props.nav.selected.tools} color={props.color} />;
+  return (
+    <ScreenView
+      model={toolsModel(props)}
+      height={props.height}
+      selected={props.nav.selected.tools}
+      color={props.color}
+    />
+  );
 }

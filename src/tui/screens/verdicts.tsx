@@ -4,26 +4,58 @@ import { killedProcess, rssAboveLimit } from '../../core/oom-words.js';
 import { formatBytes } from '../../core/quantity.js';
 import type { Analysis, OomLevel, Verdict } from '../../core/types.js';
 import { shortener } from '../../render/layout.js';
-import { BLANK, line, pad, padLeft, para, reasonFor, seg, SEVERITY_MARK, severityTone, specBytes, truncate, verdictTitle, wrapText, type Line } from '../format.js';
+import {
+  BLANK,
+  line,
+  pad,
+  padLeft,
+  para,
+  reasonFor,
+  seg,
+  SEVERITY_MARK,
+  severityTone,
+  specBytes,
+  truncate,
+  verdictTitle,
+  wrapText,
+  type Line,
+} from '../format.js';
 import { selectedRow, type ScreenModel, type ScreenProps } from './model.js';
 import { ScreenView } from './view.js';
 
 const f = formatBytes;
-
 
 export function verdictsModel({ analysis: a, width }: ScreenProps): ScreenModel {
   const lines: Line[] = [];
   const rows: number[] = [];
   if (a.verdicts.length === 0) {
     lines.push(line(seg('✔ ', { color: 'green' }), 'No verdicts: nothing wrong found in what was read.'));
-    if (a.notices.length) lines.push(BLANK, ...para('Some inputs were missing (see the summary), so a problem may still be hidden.', width, { style: { dim: true } }));
+    if (a.notices.length)
+      lines.push(
+        BLANK,
+        ...para('Some inputs were missing (see the summary), so a problem may still be hidden.', width, {
+          style: { dim: true },
+        }),
+      );
     return { lines, rows };
   }
-  lines.push(line(seg(`${a.verdicts.length} verdict${a.verdicts.length === 1 ? '' : 's'}, most severe first · Enter opens one`, { dim: true })));
+  lines.push(
+    line(
+      seg(`${a.verdicts.length} verdict${a.verdicts.length === 1 ? '' : 's'}, most severe first · Enter opens one`, {
+        dim: true,
+      }),
+    ),
+  );
   for (const v of a.verdicts) {
     const tone = severityTone(v.severity);
     rows.push(lines.length);
-    lines.push(line(seg(`${SEVERITY_MARK[v.severity]} `, { color: tone }), seg(verdictTitle(v), { bold: true, color: tone }), seg(`  ${v.severity}`, { dim: true })));
+    lines.push(
+      line(
+        seg(`${SEVERITY_MARK[v.severity]} `, { color: tone }),
+        seg(verdictTitle(v), { bold: true, color: tone }),
+        seg(`  ${v.severity}`, { dim: true }),
+      ),
+    );
     lines.push(line('  ', seg(truncate(v.summary, width - 2), { dim: true })));
   }
   return { lines, rows };
@@ -42,9 +74,27 @@ function oomLines(a: Analysis, v: Verdict, width: number): Line[] {
   const c = a.containers.find((x) => x.name === v.container) ?? null;
   out.push(line(seg('Which limit fired', { bold: true }), seg(`  level: ${v.level ?? 'unknown'}`, { dim: true })));
   const ladder: Array<{ level: OomLevel; name: string; value: string; what: string }> = [
-    { level: 'container', name: 'container', value: c ? specBytes(c.cgroupLimitBytes ?? c.limitBytes) : '?', what: c ? `${c.name}'s memory.max` : 'the container cgroup' },
-    { level: 'pod', name: 'pod', value: a.podLevel?.cgroupLimitBytes != null ? f(a.podLevel.cgroupLimitBytes) : specBytes(a.requests.effectiveLimitBytes), what: "the pod cgroup: sum of the containers' limits" },
-    { level: 'node-allocatable', name: 'kubepods', value: f(a.node?.kubepods?.cgroupLimitBytes ?? null), what: 'node allocatable: all pods together' },
+    {
+      level: 'container',
+      name: 'container',
+      value: c ? specBytes(c.cgroupLimitBytes ?? c.limitBytes) : '?',
+      what: c ? `${c.name}'s memory.max` : 'the container cgroup',
+    },
+    {
+      level: 'pod',
+      name: 'pod',
+      value:
+        a.podLevel?.cgroupLimitBytes != null
+          ? f(a.podLevel.cgroupLimitBytes)
+          : specBytes(a.requests.effectiveLimitBytes),
+      what: "the pod cgroup: sum of the containers' limits",
+    },
+    {
+      level: 'node-allocatable',
+      name: 'kubepods',
+      value: f(a.node?.kubepods?.cgroupLimitBytes ?? null),
+      what: 'node allocatable: all pods together',
+    },
     { level: 'node', name: 'node', value: f(a.node?.capacityBytes ?? null), what: 'the whole node (capacity)' },
   ];
   for (const l of ladder) {
@@ -61,10 +111,23 @@ function oomLines(a: Analysis, v: Verdict, width: number): Line[] {
     );
   }
   if (v.level) out.push(...para(LEVEL_TEXT[v.level], width));
-  else out.push(...para(`The level is unknown: ${reasonFor(a, 'kernel.log', 'cgroup') ?? 'no kernel log line or cgroup counter says which limit fired'}.`, width, { style: { dim: true } }));
+  else
+    out.push(
+      ...para(
+        `The level is unknown: ${reasonFor(a, 'kernel.log', 'cgroup') ?? 'no kernel log line or cgroup counter says which limit fired'}.`,
+        width,
+        { style: { dim: true } },
+      ),
+    );
 
   if (a.kernelOoms.length) {
-    out.push(BLANK, line(seg(`Kernel OOM record${a.kernelOoms.length === 1 ? '' : 's'}`, { bold: true }), seg('  [kernel.log]', { dim: true })));
+    out.push(
+      BLANK,
+      line(
+        seg(`Kernel OOM record${a.kernelOoms.length === 1 ? '' : 's'}`, { bold: true }),
+        seg('  [kernel.log]', { dim: true }),
+      ),
+    );
     for (const k of a.kernelOoms) {
       out.push(
         ...para(
@@ -75,8 +138,21 @@ function oomLines(a: Analysis, v: Verdict, width: number): Line[] {
       );
       const why = rssAboveLimit(k).trim();
       if (why) out.push(...para(why, width, { prefix: '  ', style: { dim: true } }));
-      out.push(...para(`${k.global ? 'global OOM' : `limit of ${shortMemcg(k.oomMemcg)}`}: usage ${f(k.memcgUsageBytes)} of ${f(k.memcgLimitBytes)}${k.constraint ? ` (${k.constraint})` : ''}`, width, { prefix: '  ', style: { dim: true } }));
-      if (k.groupKill) out.push(...para(`memory.oom.group: every task of ${k.groupKill.memcg} was killed too (${k.groupKill.processes.map((p) => `${p.task} ${p.pid}`).join(', ')})`, width, { prefix: '  ', style: { dim: true } }));
+      out.push(
+        ...para(
+          `${k.global ? 'global OOM' : `limit of ${shortMemcg(k.oomMemcg)}`}: usage ${f(k.memcgUsageBytes)} of ${f(k.memcgLimitBytes)}${k.constraint ? ` (${k.constraint})` : ''}`,
+          width,
+          { prefix: '  ', style: { dim: true } },
+        ),
+      );
+      if (k.groupKill)
+        out.push(
+          ...para(
+            `memory.oom.group: every task of ${k.groupKill.memcg} was killed too (${k.groupKill.processes.map((p) => `${p.task} ${p.pid}`).join(', ')})`,
+            width,
+            { prefix: '  ', style: { dim: true } },
+          ),
+        );
     }
   }
   return out;
@@ -87,7 +163,10 @@ function shortMemcg(memcg: string | null): string {
   if (!memcg) return '?';
   const parts = memcg.split('/').filter(Boolean);
   if (memcg.length <= 40) return memcg;
-  return `…/${parts.slice(-2).map((p) => truncate(p, 20)).join('/')}`;
+  return `…/${parts
+    .slice(-2)
+    .map((p) => truncate(p, 20))
+    .join('/')}`;
 }
 
 export function evictionLines(a: Analysis, width: number): Line[] {
@@ -97,30 +176,79 @@ export function evictionLines(a: Analysis, width: number): Line[] {
   const threshold = m?.thresholdBytes ?? a.node?.evictionThresholdBytes ?? null;
   const available = m?.availableBytes ?? null;
   const capacity = a.node?.capacityBytes ?? null;
-  out.push(line(seg('Threshold arithmetic', { bold: true }), seg(m ? '  [the kubelet’s eviction message]' : '', { dim: true })));
+  out.push(
+    line(
+      seg('Threshold arithmetic', { bold: true }),
+      seg(m ? '  [the kubelet’s eviction message]' : '', { dim: true }),
+    ),
+  );
   const row = (label: string, value: string, note: string, bold = false): Line[] => {
     const notes = wrapText(note, width - 33);
-    return [line(pad(label, 22), seg(padLeft(value, 9), { bold }), '  ', seg(notes[0] ?? '', { dim: true })), ...notes.slice(1).map((n) => line(' '.repeat(33), seg(n, { dim: true })))];
+    return [
+      line(pad(label, 22), seg(padLeft(value, 9), { bold }), '  ', seg(notes[0] ?? '', { dim: true })),
+      ...notes.slice(1).map((n) => line(' '.repeat(33), seg(n, { dim: true }))),
+    ];
   };
   if (capacity !== null && available !== null) {
     out.push(...row('node capacity', f(capacity), 'node.status.capacity.memory'));
-    out.push(...row('− node working set', f(capacity - available), 'all memory in use on the node, minus inactive file cache'));
+    out.push(
+      ...row('− node working set', f(capacity - available), 'all memory in use on the node, minus inactive file cache'),
+    );
   }
-  out.push(...row('= memory.available', f(available), available === null ? 'not stated in the message' : 'capacity − node working set, when the kubelet looked', true));
-  out.push(...row('eviction threshold', f(threshold), threshold === null ? 'unknown' : 'eviction-hard memory.available (kubelet flag)'));
+  out.push(
+    ...row(
+      '= memory.available',
+      f(available),
+      available === null ? 'not stated in the message' : 'capacity − node working set, when the kubelet looked',
+      true,
+    ),
+  );
+  out.push(
+    ...row(
+      'eviction threshold',
+      f(threshold),
+      threshold === null ? 'unknown' : 'eviction-hard memory.available (kubelet flag)',
+    ),
+  );
   if (available !== null && threshold !== null) {
     const short = threshold - available;
-    out.push(...row(short > 0 ? 'short by' : 'margin', f(Math.abs(short)), short > 0 ? 'below the threshold: the kubelet evicts until memory.available is above it' : 'above the threshold when the message was written', true));
+    out.push(
+      ...row(
+        short > 0 ? 'short by' : 'margin',
+        f(Math.abs(short)),
+        short > 0
+          ? 'below the threshold: the kubelet evicts until memory.available is above it'
+          : 'above the threshold when the message was written',
+        true,
+      ),
+    );
   } else {
-    out.push(...para(`The numbers the kubelet compared are not all known (${m ? `message format: ${m.format}` : 'no eviction message parsed'}${reasonFor(a, 'node') ? `; ${reasonFor(a, 'node')}` : ''}).`, width, { style: { dim: true } }));
+    out.push(
+      ...para(
+        `The numbers the kubelet compared are not all known (${m ? `message format: ${m.format}` : 'no eviction message parsed'}${reasonFor(a, 'node') ? `; ${reasonFor(a, 'node')}` : ''}).`,
+        width,
+        { style: { dim: true } },
+      ),
+    );
   }
   const who = [...(m?.containers ?? []), ...(m?.pod ? [m.pod] : [])];
   if (who.length) {
     out.push(BLANK, line(seg('Who goes first', { bold: true })));
-    out.push(...para('Pods whose working set is over their request, then lower priority, then the largest excess.', width, { style: { dim: true } }));
+    out.push(
+      ...para('Pods whose working set is over their request, then lower priority, then the largest excess.', width, {
+        style: { dim: true },
+      }),
+    );
     for (const u of who) {
       const over = u.usageBytes !== null && u.requestBytes !== null ? u.usageBytes - u.requestBytes : null;
-      out.push(line(pad(u.name, 22), `using ${padLeft(f(u.usageBytes), 7)}`, `  request ${padLeft(u.requestBytes === 0 ? '0' : f(u.requestBytes), 7)}`, seg(over !== null && over > 0 ? `  over by ${f(over)}` : '', { color: 'red' })));
+      out.push(
+        line(
+          pad(u.name, 22),
+          `using ${padLeft(f(u.usageBytes), 7)}`,
+          `  request ${padLeft(u.requestBytes === 0 ? '0' : f(u.requestBytes), 7)}`,
+          seg(over !== null && over > 0 ? `  over by ${f(over)}` : '', { color: 'red' }),
+        ),
+      );
     }
   }
   return out;
@@ -128,13 +256,29 @@ export function evictionLines(a: Analysis, width: number): Line[] {
 
 export function fitLines(a: Analysis, width: number): Line[] {
   const out: Line[] = [];
-  out.push(line(seg('Node fit', { bold: true }), seg(`  requests, not usage · the pod needs ${f(a.requests.effectiveRequestBytes)}`, { dim: true })));
+  out.push(
+    line(
+      seg('Node fit', { bold: true }),
+      seg(`  requests, not usage · the pod needs ${f(a.requests.effectiveRequestBytes)}`, { dim: true }),
+    ),
+  );
   if (a.nodeFits.length === 0) {
-    out.push(...para(`No candidate nodes known: ${reasonFor(a, 'nodes') ?? 'no node list was read'}.`, width, { style: { dim: true } }));
+    out.push(
+      ...para(`No candidate nodes known: ${reasonFor(a, 'nodes') ?? 'no node list was read'}.`, width, {
+        style: { dim: true },
+      }),
+    );
     return out;
   }
   const nodeW = Math.max(8, Math.min(28, width - 50));
-  out.push(line(seg(`${pad('NODE', nodeW)}${padLeft('ALLOCATABLE', 12)}${padLeft('REQUESTED', 10)}${padLeft('FREE', 9)}${padLeft('MARGIN', 9)}  FITS`, { dim: true })));
+  out.push(
+    line(
+      seg(
+        `${pad('NODE', nodeW)}${padLeft('ALLOCATABLE', 12)}${padLeft('REQUESTED', 10)}${padLeft('FREE', 9)}${padLeft('MARGIN', 9)}  FITS`,
+        { dim: true },
+      ),
+    ),
+  );
   for (const n of a.nodeFits) {
     out.push(
       line(
@@ -149,7 +293,11 @@ export function fitLines(a: Analysis, width: number): Line[] {
       ),
     );
   }
-  out.push(...para('free = allocatable − requested; margin = free − the pod’s request (negative: it does not fit).', width, { style: { dim: true } }));
+  out.push(
+    ...para('free = allocatable − requested; margin = free − the pod’s request (negative: it does not fit).', width, {
+      style: { dim: true },
+    }),
+  );
   return out;
 }
 
@@ -159,7 +307,12 @@ export function verdictModel({ analysis: a, nav, width }: ScreenProps): ScreenMo
   const short = shortener(a);
   const tone = severityTone(v.severity);
   const lines: Line[] = [];
-  lines.push(line(seg(`${SEVERITY_MARK[v.severity]} ${verdictTitle(v)}`, { bold: true, color: tone }), seg(`  ${v.severity}`, { dim: true })));
+  lines.push(
+    line(
+      seg(`${SEVERITY_MARK[v.severity]} ${verdictTitle(v)}`, { bold: true, color: tone }),
+      seg(`  ${v.severity}`, { dim: true }),
+    ),
+  );
   lines.push(...para(v.summary, width));
   lines.push(BLANK);
   if (v.kind === 'OOMKilled') lines.push(...oomLines(a, v, width), BLANK);
@@ -182,9 +335,23 @@ export function verdictModel({ analysis: a, nav, width }: ScreenProps): ScreenMo
 }
 
 export function VerdictsScreen(props: ScreenProps & { color: boolean }) {
-  return <ScreenView model={verdictsModel(props)} height={props.height} selected={props.nav.selected.verdicts} color={props.color} />;
+  return (
+    <ScreenView
+      model={verdictsModel(props)}
+      height={props.height}
+      selected={props.nav.selected.verdicts}
+      color={props.color}
+    />
+  );
 }
 
 export function VerdictScreen(props: ScreenProps & { color: boolean }) {
-  return <ScreenView model={verdictModel(props)} height={props.height} selected={props.nav.selected.verdict} color={props.color} />;
+  return (
+    <ScreenView
+      model={verdictModel(props)}
+      height={props.height}
+      selected={props.nav.selected.verdict}
+      color={props.color}
+    />
+  );
 }

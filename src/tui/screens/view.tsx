@@ -3,14 +3,29 @@ import { Box, Text } from 'ink';
 import type { Line } from '../format.js';
 import { viewport, type ScreenModel } from './model.js';
 
-export function LineView({ line, color, selected = false, gutter = true }: { line: Line; color: boolean; selected?: boolean; gutter?: boolean }) {
+export function LineView({
+  line,
+  color,
+  selected = false,
+  gutter = true,
+}: {
+  line: Line;
+  color: boolean;
+  selected?: boolean;
+  gutter?: boolean;
+}) {
   return (
     <Text wrap="truncate-end" bold={selected || undefined} inverse={(selected && color) || undefined}>
       {gutter ? (selected ? '› ' : '  ') : ''}
       {line.length === 0
         ? ' '
         : line.map((s, i) => (
-            <Text key={i} color={color ? s.color : undefined} bold={s.bold || undefined} dimColor={(s.dim && !selected) || undefined}>
+            <Text
+              key={i}
+              color={color ? s.color : undefined}
+              bold={s.bold || undefined}
+              dimColor={(s.dim && !selected) || undefined}
+            >
               {s.text}
             </Text>
           ))}

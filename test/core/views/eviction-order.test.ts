@@ -17,7 +17,10 @@ const pod = (name: string, o: Partial<EvictionCandidate>): EvictionCandidate => 
 const names = (c: EvictionCandidate[]) => evictionOrder(c).map((r) => r.name);
 
 test('eviction order: above request before within request, whatever the size', () => {
-  const order = names([pod('big-within', { workingSetBytes: 99 * Mi }), pod('small-above', { requestBytes: 1 * Mi, workingSetBytes: 2 * Mi })]);
+  const order = names([
+    pod('big-within', { workingSetBytes: 99 * Mi }),
+    pod('small-above', { requestBytes: 1 * Mi, workingSetBytes: 2 * Mi }),
+  ]);
   assert.deepEqual(order, ['small-above', 'big-within']);
 });
 
@@ -31,8 +34,19 @@ test('eviction order: among pods above request, lower priority first, then more 
 });
 
 test('eviction order: a pod without stats first, critical pods last and marked', () => {
-  const ranks = evictionOrder([pod('critical', { critical: true, workingSetBytes: 999 * Mi, requestBytes: 0 }), pod('normal', {}), pod('no-stats', { workingSetBytes: null })]);
-  assert.deepEqual(ranks.map((r) => [r.rank, r.name, r.exceedsRequest]), [[1, 'no-stats', null], [2, 'normal', false], [3, 'critical', true]]);
+  const ranks = evictionOrder([
+    pod('critical', { critical: true, workingSetBytes: 999 * Mi, requestBytes: 0 }),
+    pod('normal', {}),
+    pod('no-stats', { workingSetBytes: null }),
+  ]);
+  assert.deepEqual(
+    ranks.map((r) => [r.rank, r.name, r.exceedsRequest]),
+    [
+      [1, 'no-stats', null],
+      [2, 'normal', false],
+      [3, 'critical', true],
+    ],
+  );
   assert.match(ranks[2]!.reason, /never evicts/);
 });
 
@@ -40,7 +54,16 @@ test('eviction order on a real kubelet 1.35 node: the numbers of summary.json, c
   const dir = 'test/fixtures/cases/running-k8s135-summary/';
   const read = (f: string) => JSON.parse(readFileSync(dir + f, 'utf8'));
   const list = read('node-pods.json');
-  const view = nodeMemory({ node: read('node.json'), pods: list.items ?? list, summary: read('summary.json'), nodeMetricsWorkingSetBytes: null, kubeletConfig: null, cgroupFiles: null, meminfo: null, events: null });
+  const view = nodeMemory({
+    node: read('node.json'),
+    pods: list.items ?? list,
+    summary: read('summary.json'),
+    nodeMetricsWorkingSetBytes: null,
+    kubeletConfig: null,
+    cgroupFiles: null,
+    meminfo: null,
+    events: null,
+  });
   const first = view.evictionOrder.slice(0, 8).map((r) => [r.name, r.workingSetBytes, r.requestBytes]);
   // By hand from summary.json and node-pods.json: e2e-container-creating has no stats; three pods have no memory
   // request (so exceed it), largest over-request first; the rest are within their request, closest to it first

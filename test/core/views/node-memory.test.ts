@@ -16,16 +16,30 @@ const node: KNode = {
     conditions: [{ type: 'MemoryPressure', status: 'False' }],
   },
 };
-const configz = { kubeletconfig: { kubeReserved: { memory: '1Gi' }, systemReserved: { memory: '512Mi' }, evictionHard: { 'memory.available': '500Mi' }, evictionSoft: { 'memory.available': '5%' } } };
+const configz = {
+  kubeletconfig: {
+    kubeReserved: { memory: '1Gi' },
+    systemReserved: { memory: '512Mi' },
+    evictionHard: { 'memory.available': '500Mi' },
+    evictionSoft: { 'memory.available': '5%' },
+  },
+};
 
 const pod = (name: string, qos: string, request: string | null, priority = 0): KPod => ({
   metadata: { name, namespace: 'shop', uid: `uid-${name}` },
-  spec: { nodeName: 'worker-1', priority, containers: [{ name: 'app', resources: request ? { requests: { memory: request } } : {} }] },
+  spec: {
+    nodeName: 'worker-1',
+    priority,
+    containers: [{ name: 'app', resources: request ? { requests: { memory: request } } : {} }],
+  },
   status: { phase: 'Running', qosClass: qos },
 });
 
 // cgroup v2, systemd driver: what a node reader reads (the root has only memory.stat).
-const stat = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join('\n') + '\n';
+const stat = (o: Record<string, number>) =>
+  Object.entries(o)
+    .map(([k, v]) => `${k} ${v}`)
+    .join('\n') + '\n';
 const files = {
   'cgroup.controllers': 'cpuset cpu io memory pids\n',
   'memory.stat': stat({ anon: 6 * Gi, file: 5 * Gi, active_file: 3 * Gi, inactive_file: 2 * Gi, shmem: 100 * Mi }),
@@ -39,7 +53,16 @@ const files = {
   'system.slice/memory.current': `${1536 * Mi}\n`,
   'system.slice/memory.max': 'max\n',
 };
-const meminfo = ['MemTotal:       16777216 kB', 'MemFree:         1048576 kB', 'MemAvailable:    5242880 kB', 'Buffers:           65536 kB', 'Cached:          5177344 kB', 'SReclaimable:     262144 kB', 'Shmem:            102400 kB', 'Active(file):    3145728 kB'].join('\n');
+const meminfo = [
+  'MemTotal:       16777216 kB',
+  'MemFree:         1048576 kB',
+  'MemAvailable:    5242880 kB',
+  'Buffers:           65536 kB',
+  'Cached:          5177344 kB',
+  'SReclaimable:     262144 kB',
+  'Shmem:            102400 kB',
+  'Active(file):    3145728 kB',
+].join('\n');
 
 function input(o: Partial<NodeMemoryInput> = {}): NodeMemoryInput {
   return {
@@ -57,7 +80,15 @@ function input(o: Partial<NodeMemoryInput> = {}): NodeMemoryInput {
     kubeletConfig: parseKubeletConfigz(configz, 16 * Gi),
     cgroupFiles: files,
     meminfo,
-    events: [{ reason: 'EvictionThresholdMet', message: 'Attempting to reclaim memory', count: 2, lastTimestamp: '2026-11-30T10:00:00Z' }, { reason: 'Scheduled', message: 'x' }],
+    events: [
+      {
+        reason: 'EvictionThresholdMet',
+        message: 'Attempting to reclaim memory',
+        count: 2,
+        lastTimestamp: '2026-11-30T10:00:00Z',
+      },
+      { reason: 'Scheduled', message: 'x' },
+    ],
     ...o,
   };
 }
@@ -85,32 +116,57 @@ test('node chain: capacity → reservations from configz → threshold → alloc
 
 test('node: QoS tiers, outside kubepods from the v2 root (anon + file), kubectl top node and free', () => {
   const v = nodeMemory(input());
-  assert.deepEqual(v.tiers.map((t) => [t.qosClass, t.pods, t.requestBytes, t.workingSetBytes, t.cgroupUsageBytes]), [
-    ['Guaranteed', 1, 4 * Gi, 3 * Gi, null],
-    ['Burstable', 1, 1 * Gi, 1.5 * Gi, 5 * Gi],
-    ['BestEffort', 1, 0, 1 * Gi, 2 * Gi],
-  ]);
+  assert.deepEqual(
+    v.tiers.map((t) => [t.qosClass, t.pods, t.requestBytes, t.workingSetBytes, t.cgroupUsageBytes]),
+    [
+      ['Guaranteed', 1, 4 * Gi, 3 * Gi, null],
+      ['Burstable', 1, 1 * Gi, 1.5 * Gi, 5 * Gi],
+      ['BestEffort', 1, 0, 1 * Gi, 2 * Gi],
+    ],
+  );
   // root usage emulated as anon 6Gi + file 5Gi = 11Gi; kubepods 8Gi → 3Gi outside.
   assert.equal(v.outsideKubepods.bytes, 3 * Gi);
   assert.deepEqual(v.outsideKubepods.parts, [{ path: 'system.slice', usageBytes: 1536 * Mi }]);
   // kubectl top node divides the node working set by allocatable.
   assert.equal(v.kubectlTopNode.workingSetBytes, 9 * Gi);
   assert.equal(v.kubectlTopNode.percent, (9 * Gi) / (16 * Gi - 2036 * Mi));
-  assert.deepEqual(v.free, { totalBytes: 16 * Gi, freeBytes: 1 * Gi, buffCacheBytes: (65536 + 5177344 + 262144) * 1024, usedBytes: (16777216 - 1048576 - 65536 - 5177344 - 262144) * 1024, availableBytes: 5 * Gi, shmemBytes: 100 * Mi, activeFileBytes: 3 * Gi });
-  assert.deepEqual(v.events.map((e) => e.reason), ['EvictionThresholdMet']);
+  assert.deepEqual(v.free, {
+    totalBytes: 16 * Gi,
+    freeBytes: 1 * Gi,
+    buffCacheBytes: (65536 + 5177344 + 262144) * 1024,
+    usedBytes: (16777216 - 1048576 - 65536 - 5177344 - 262144) * 1024,
+    availableBytes: 5 * Gi,
+    shmemBytes: 100 * Mi,
+    activeFileBytes: 3 * Gi,
+  });
+  assert.deepEqual(
+    v.events.map((e) => e.reason),
+    ['EvictionThresholdMet'],
+  );
 });
 
 test('node: eviction order if pressure came now (above request first, then priority, then amount over)', () => {
   const v = nodeMemory(input());
-  assert.deepEqual(v.evictionOrder.map((r) => [r.name, r.exceedsRequest, r.overRequestBytes]), [
-    ['batch', true, 1 * Gi],
-    ['web', true, 0.5 * Gi],
-    ['db', false, -1 * Gi],
-  ]);
+  assert.deepEqual(
+    v.evictionOrder.map((r) => [r.name, r.exceedsRequest, r.overRequestBytes]),
+    [
+      ['batch', true, 1 * Gi],
+      ['web', true, 0.5 * Gi],
+      ['db', false, -1 * Gi],
+    ],
+  );
 });
 
 test('node without configz, summary or reader: derived and assumed values are marked, the gaps named', () => {
-  const v = nodeMemory(input({ kubeletConfig: null, summary: null, cgroupFiles: null, meminfo: null, nodeMetricsWorkingSetBytes: 10 * Gi }));
+  const v = nodeMemory(
+    input({
+      kubeletConfig: null,
+      summary: null,
+      cgroupFiles: null,
+      meminfo: null,
+      nodeMetricsWorkingSetBytes: 10 * Gi,
+    }),
+  );
   assert.equal(v.node.reservedSource, 'derived');
   assert.equal(v.node.kubeReservedBytes, null);
   assert.equal(v.node.evictionThresholdBytes, 100 * Mi);
@@ -119,6 +175,12 @@ test('node without configz, summary or reader: derived and assumed values are ma
   assert.match(v.node.availableSource ?? '', /NodeMetrics/);
   assert.equal(v.node.kubepodsLimitBytes, null);
   assert.equal(v.free, null);
-  assert.deepEqual(v.notices.map((n) => n.part), ['configz', 'summary', 'cgroup']);
-  assert.ok(v.evictionOrder.every((r) => r.exceedsRequest === null), 'no stats: the kubelet ranks them first; memwhy does not invent usage');
+  assert.deepEqual(
+    v.notices.map((n) => n.part),
+    ['configz', 'summary', 'cgroup'],
+  );
+  assert.ok(
+    v.evictionOrder.every((r) => r.exceedsRequest === null),
+    'no stats: the kubelet ranks them first; memwhy does not invent usage',
+  );
 });
