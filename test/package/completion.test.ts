@@ -17,7 +17,7 @@ const NO_FILE = 4;
 const NO_SPACE_NO_FILE = 6;
 const FILES = 0;
 const DIRS = 16;
-const KINDS = ['pod/', 'deployment/', 'statefulset/', 'daemonset/', 'replicaset/', 'job/'];
+const KINDS = ['pod/', 'deployment/', 'statefulset/', 'daemonset/', 'replicaset/', 'job/', 'node/'];
 const FLAGS = [
   ...[
     '-n',
@@ -43,7 +43,18 @@ const FLAGS = [
     '--save',
     '--from',
   ],
-  ...['-A', '--all-namespaces', '--color', '--exit-code', '--all', '--help', '--version'],
+  ...[
+    '-A',
+    '--all-namespaces',
+    '--deep',
+    '--containers',
+    '--sort',
+    '--color',
+    '--exit-code',
+    '--all',
+    '--help',
+    '--version',
+  ],
 ];
 
 function which(name: string): string | null {
@@ -193,11 +204,12 @@ for (const shell of shells) {
     test('flags', () => {
       assert.deepEqual(c('-').candidates, FLAGS);
       assert.deepEqual(c('--c'), {
-        candidates: ['--container', '--context', '--cluster', '--color'],
+        candidates: ['--container', '--context', '--cluster', '--containers', '--color'],
         directive: NO_FILE,
         calls: [],
       });
       assert.deepEqual(c('web-0', '--ex').candidates, ['--exit-code']);
+      assert.deepEqual(c('-A', '--sort', 'w').candidates, ['working-set'], '--sort offers its orders');
       assert.deepEqual(c('--re').candidates, ['--request-timeout', '--reader-namespace', '--reader-timeout']);
     });
 
