@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gatherNodeView } from '../../src/app/views/node-view.js';
-import { gatherOverview } from '../../src/app/views/overview.js';
+import { gatherOverview, type OverviewRequest } from '../../src/app/views/overview.js';
 import { openLive } from '../../src/kube/live.js';
 import { KubeViews } from '../../src/kube/views.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -112,18 +112,20 @@ describe('views against the test cluster', () => {
       (await openLive({ kubeconfig: cluster.kubeconfig(user) } as never, {}, process.cwd(), '/nonexistent')).http,
     );
   const signal = new AbortController().signal;
+  const overviewRequest = (o: Partial<OverviewRequest> = {}): OverviewRequest => ({
+    namespace: 'shop',
+    labelSelector: null,
+    deep: false,
+    containers: false,
+    sort: 'risk',
+    signal,
+    now: NOW,
+    ...o,
+  });
 
   test('-n shop: the pod list and the metrics API, ranked worst first, the requests kubectl top makes and the node list', async () => {
     const first = cluster.requests.length;
-    const report = await gatherOverview(await views(), {
-      namespace: 'shop',
-      labelSelector: null,
-      deep: false,
-      containers: false,
-      sort: 'risk',
-      signal,
-      now: NOW,
-    });
+    const report = await gatherOverview(await views(), overviewRequest());
     assert.deepEqual(
       report.pods.map((p) => [p.name, p.risk, p.workingSetBytes]),
       [
@@ -147,15 +149,7 @@ describe('views against the test cluster', () => {
 
   test('-A: two pages of pods (limit 500 and continue), every pod ranked', async () => {
     const first = cluster.requests.length;
-    const report = await gatherOverview(await views(), {
-      namespace: null,
-      labelSelector: null,
-      deep: false,
-      containers: false,
-      sort: 'risk',
-      signal,
-      now: NOW,
-    });
+    const report = await gatherOverview(await views(), overviewRequest({ namespace: null }));
     assert.equal(report.pods.length, 523);
     const pages = cluster.requests.slice(first).filter((r) => r.path === '/api/v1/pods');
     assert.equal(pages.length, 2);
@@ -165,15 +159,7 @@ describe('views against the test cluster', () => {
   });
 
   test('--deep: the Summary API of each node; a node whose summary is missing is named, not fatal', async () => {
-    const report = await gatherOverview(await views(), {
-      namespace: 'shop',
-      labelSelector: null,
-      deep: true,
-      containers: false,
-      sort: 'risk',
-      signal,
-      now: NOW,
-    });
+    const report = await gatherOverview(await views(), overviewRequest({ deep: true }));
     const web = report.pods.find((p) => p.name === 'web')!;
     assert.equal(web.usageBytes, 980 * Mi);
     assert.equal(web.source, 'summary');
@@ -185,15 +171,7 @@ describe('views against the test cluster', () => {
   });
 
   test('a user who may only list pods in shop: the overview still comes, nodes and node metrics named as missing with the RBAC', async () => {
-    const report = await gatherOverview(await views('viewer'), {
-      namespace: 'shop',
-      labelSelector: null,
-      deep: false,
-      containers: false,
-      sort: 'risk',
-      signal,
-      now: NOW,
-    });
+    const report = await gatherOverview(await views('viewer'), overviewRequest());
     assert.equal(report.pods.length, 3);
     assert.deepEqual(report.missing.map((m) => m.part).sort(), ['nodemetrics', 'nodes']);
     assert.match(report.missing.find((m) => m.part === 'nodes')!.reason, /list nodes \(cluster-wide\)/);
