@@ -17,7 +17,7 @@ import type { Analysis, CgroupFiles, Facts } from '../../src/core/types.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderText } from '../../src/render/text.js';
 import { writeSnapshot } from './snapshot.js';
-import { findAssets, MiB, runLab, type Experiment, type LabRun } from './vm.js';
+import { experiment, findAssets, MiB, runLab, type Experiment, type LabRun } from './vm.js';
 
 const NOW = '2026-12-02T12:00:00.000Z';
 const assets = findAssets();
@@ -315,6 +315,49 @@ describe('cgroup v2 lab (Debian 6.1 kernel in QEMU)', { skip: SKIP }, () => {
       assert.equal(kkey(name, app, 'memory.events', 'oom_kill'), 1, name);
       assert.equal(kkey(name, app, 'memory.events', 'oom_group_kill'), 0, name);
     }
+  });
+
+  test('sizing on the real v2 kernel: the cache-heavy workload re-run under the advised limit is not OOM-killed, and krr sizes it far above what it needed', async (t) => {
+    const { json } = await seen('cache');
+    const advice = jsonContainer(json, 'app').advice as { limitBytes: number; krrBytes: number; floorBytes: number };
+    assert.ok(advice.limitBytes > 0 && advice.krrBytes > advice.limitBytes, 'krr counts the active page cache');
+    // A second boot: the same workload (the 100 MiB file read twice) in a container limited to the advice.
+    const rerun = await runLab(assets as Exclude<typeof assets, { skip: string }>, path.join(work, 'rerun'), [
+      experiment('rerun_cache', 'cache', 'systemd', { appLimitBytes: advice.limitBytes }),
+    ]);
+    const e = rerun.plan[0]!;
+    const rel = tree(e).scope(e.appId);
+    const file = (name: string) => fs.readFileSync(path.join(rerun.dir, 'rerun_cache', 'cgroup', rel, name), 'utf8');
+    const events = Object.fromEntries(
+      file('memory.events')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string]),
+    );
+    t.diagnostic(
+      `advised limit ${mib(advice.limitBytes)} (floor ${mib(advice.floorBytes)}), krr ${mib(advice.krrBytes)}; ` +
+        `re-run: memory.max ${file('memory.max').trim()}, peak ${mib(Number(file('memory.peak')))}, oom_kill ${events.oom_kill}`,
+    );
+    assert.equal(Number(file('memory.max')), advice.limitBytes, 'the re-run ran under the advised limit');
+    assert.equal(Number(events.oom_kill), 0, 'not OOM-killed under the advised limit');
+    // 100 MiB were read (twice) through a 16-odd MiB limit: the kernel reclaimed the page cache instead of killing.
+    const stat = Object.fromEntries(
+      file('memory.stat')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string]),
+    );
+    const stolen = Number(stat.pgsteal) * 4096;
+    t.diagnostic(`re-run: pgsteal ${mib(stolen)}, file now ${mib(Number(stat.file))}`);
+    assert.ok(
+      stolen >= 100 * MiB - advice.limitBytes,
+      `the kernel reclaimed ${mib(stolen)} of page cache in the cgroup`,
+    );
+    assert.ok(Number(file('memory.peak')) <= advice.limitBytes, 'it never held more than the advised limit');
+    assert.ok(
+      advice.krrBytes >= 4 * advice.limitBytes,
+      `krr's ${mib(advice.krrBytes)} is far above the ${mib(advice.limitBytes)} that sufficed`,
+    );
   });
 
   test('the node reader script, run inside the VM under busybox sh, prints the real v2 tree and the frame parser verifies it', async () => {

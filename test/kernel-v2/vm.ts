@@ -55,7 +55,13 @@ export interface Experiment {
 
 const hex64 = (): string => randomBytes(32).toString('hex');
 
-function experiment(name: string, kind: ExperimentKind, driver: CgroupDriver, o: Partial<Experiment> = {}): Experiment {
+/** One experiment of a plan (exported for a second run, e.g. a workload re-run under an advised limit). */
+export function experiment(
+  name: string,
+  kind: ExperimentKind,
+  driver: CgroupDriver,
+  o: Partial<Experiment> = {},
+): Experiment {
   const appLimitBytes = o.appLimitBytes === undefined ? 256 * MiB : o.appLimitBytes;
   const sidecarLimitBytes = o.sidecarLimitBytes ?? null;
   const podLimitBytes = appLimitBytes === null ? null : appLimitBytes + (sidecarLimitBytes ?? 0);
