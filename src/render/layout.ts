@@ -141,3 +141,15 @@ export function shortener(a: Analysis): Shorten {
       .replace(/summary\.json pods\[[^\]]*\]\.containers\[[^\]]*\]\.memory\./g, 'kubelet summary ')
       .replace(/summary\.json pods\[[^\]]*\]\.memory\./g, 'kubelet summary (pod) ');
 }
+
+/** The pod's header, the same in text and TUI: `Pod ns/name` and `QoS · node · phase · cgroup version`. */
+export function podLine(a: Analysis): { title: string; details: string } {
+  const p = a.pod;
+  const details = [
+    p.qosClass ?? 'QoS ?',
+    p.node ? `node ${p.node}` : p.phase === 'Pending' ? 'not scheduled' : 'node unknown',
+    p.phase ?? 'phase ?',
+    a.cgroup ? `cgroup ${a.cgroup.version}` : 'no cgroup data',
+  ].join(' · ');
+  return { title: `Pod ${p.namespace ?? '?'}/${p.name ?? '?'}`, details };
+}

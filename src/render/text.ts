@@ -7,6 +7,7 @@ import {
   bar,
   pad,
   padLeft,
+  podLine,
   PART_GLYPH,
   proportionalCells,
   SEVERITY_MARK,
@@ -374,14 +375,7 @@ export function renderText(a: Analysis, options: TextOptions): string {
   const width = Math.max(60, options.width);
   const out: string[] = [];
   const short = shortener(a);
-  const pod = a.pod;
-  const title = `Pod ${pod.namespace ?? '?'}/${pod.name ?? '?'}`;
-  const details = [
-    pod.qosClass ?? 'QoS ?',
-    pod.node ? `node ${pod.node}` : pod.phase === 'Pending' ? 'not scheduled' : 'node unknown',
-    pod.phase ?? '?',
-    a.cgroup ? `cgroup ${a.cgroup.version}` : 'no cgroup data',
-  ].join(' · ');
+  const { title, details } = podLine(a);
   out.push(
     title.length + 2 + details.length <= width
       ? `${p.bold(title)}  ${p.dim(details)}`
@@ -393,9 +387,9 @@ export function renderText(a: Analysis, options: TextOptions): string {
       ? `${severityColor(p, main.severity)(SEVERITY_MARK[main.severity])} ${wrap(main.summary, width - 2, 2)}`
       : `${p.green('✔')} Nothing wrong found in what was read.`,
   );
-  if (pod.resize)
+  if (a.pod.resize)
     out.push(
-      `  ${p.yellow(`resize ${pod.resize.state}`)}${pod.resize.message ? p.dim(`: ${wrap(pod.resize.message, width - 20, 4)}`) : ''}`,
+      `  ${p.yellow(`resize ${a.pod.resize.state}`)}${a.pod.resize.message ? p.dim(`: ${wrap(a.pod.resize.message, width - 20, 4)}`) : ''}`,
     );
   out.push('');
 

@@ -2,7 +2,7 @@
 // working set against request and limit, and the menu to the other screens.
 import { formatBytes } from '../../core/quantity.js';
 import type { Analysis } from '../../core/types.js';
-import { bar } from '../../render/layout.js';
+import { bar, podLine } from '../../render/layout.js';
 import {
   BLANK,
   line,
@@ -23,17 +23,6 @@ import { MENU } from '../navigation.js';
 import { sparkline } from '../sparkline.js';
 import type { ScreenModel, ScreenProps } from './model.js';
 import { ScreenView } from './view.js';
-
-export function podLine(a: Analysis): { title: string; details: string } {
-  const p = a.pod;
-  const details = [
-    p.qosClass ?? 'QoS ?',
-    p.node ? `node ${p.node}` : p.phase === 'Pending' ? 'not scheduled' : 'node unknown',
-    p.phase ?? 'phase ?',
-    a.cgroup ? `cgroup ${a.cgroup.version}` : 'no cgroup data',
-  ].join(' · ');
-  return { title: `Pod ${p.namespace ?? '?'}/${p.name ?? '?'}`, details };
-}
 
 /** The bar column's heading, as much of it as fits whole. */
 function barLegend(width: number): string {
