@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import pkg from '../../package.json' with { type: 'json' };
 import { ExitCode, MemwhyError } from './exit-codes.js';
+import type { LiveConnection } from '../kube/live.js';
 import { DEFAULT_READER_IMAGE } from '../kube/reader-image.js';
 import { badRequirement } from './selector.js';
 
@@ -20,15 +21,8 @@ export type TargetArg =
 /** What a pod's diagnosis explains (node/<name> is the node view). */
 export type PodTargetArg = Exclude<TargetArg, { kind: 'node' }>;
 
-export interface ConnectionOptions {
-  namespace: string | null;
-  context: string | null;
-  kubeconfig: string | null;
-  cluster: string | null;
-  user: string | null;
-  /** kubectl's --request-timeout text (`0`, `30s`, `1m`, seconds); parsed by the kubeconfig loader. */
-  requestTimeout: string | null;
-}
+/** How to reach the cluster, as kubectl's flags say it: the live path's own shape (one definition). */
+export type ConnectionOptions = LiveConnection;
 
 export interface RunOptions extends ConnectionOptions {
   kind: 'run';
