@@ -5,6 +5,7 @@
 import { ExitCode, MemwhyError } from '../errors.js';
 import type { Facts, KNode, KPod, OtherPod } from '../core/types.js';
 import { visibleDeep } from '../core/visible.js';
+import { isAbort, reasonOf as reason } from './settle.js';
 import type { Cluster, ProgressSink, Target } from './ports.js';
 import { visibleFacts } from './visible-facts.js';
 
@@ -54,15 +55,6 @@ export function rankPods(pods: KPod[]): KPod[] {
     .map((p, i) => ({ p, i, s: trouble(p).score }))
     .sort((a, b) => b.s - a.s || a.i - b.i)
     .map((x) => x.p);
-}
-
-function reason(e: unknown): string {
-  if (e instanceof MemwhyError) return e.hint ? `${e.message} (${e.hint})` : e.message;
-  return e instanceof Error ? e.message : String(e);
-}
-
-function isAbort(e: unknown): boolean {
-  return e instanceof MemwhyError && e.code === ExitCode.Interrupted;
 }
 
 /** Why the reader pod cannot or need not run on this pod's node, or null when it can. */

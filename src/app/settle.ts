@@ -1,10 +1,15 @@
-// Optional parts of a view: read them, or record why not; an abort always propagates.
-import { ExitCode, MemwhyError } from '../../errors.js';
-import type { MissingPart } from './ports.js';
+// Optional parts of a diagnosis or a view: read them, or record why not; an abort always propagates.
+import { ExitCode, MemwhyError } from '../errors.js';
+import type { MissingPart } from './views/ports.js';
 
+/** An error as the one line a missing part is explained by (the hint in parentheses). */
 export function reasonOf(e: unknown): string {
   if (e instanceof MemwhyError) return e.hint ? `${e.message} (${e.hint})` : e.message;
   return e instanceof Error ? e.message : String(e);
+}
+
+export function isAbort(e: unknown): boolean {
+  return e instanceof MemwhyError && e.code === ExitCode.Interrupted;
 }
 
 export function partReader(missing: MissingPart[], signal: AbortSignal) {
@@ -12,7 +17,7 @@ export function partReader(missing: MissingPart[], signal: AbortSignal) {
     try {
       return await run();
     } catch (e) {
-      if (signal.aborted || (e instanceof MemwhyError && e.code === ExitCode.Interrupted)) throw e;
+      if (signal.aborted || isAbort(e)) throw e;
       missing.push({ part, reason: reasonOf(e) });
       return null;
     }

@@ -5,7 +5,7 @@ import { nodeMemory, type NodeMemoryView } from '../../core/views/node-memory.js
 import { parseBytes } from '../../core/quantity.js';
 import type { CgroupFiles } from '../../core/types.js';
 import type { MissingPart, ViewsSource } from './ports.js';
-import { partReader } from './settle.js';
+import { partReader } from '../settle.js';
 
 /** Reads the node's own cgroups (root, kubepods, QoS tiers, system slices) and /proc/meminfo. */
 export type NodeReader = (node: string, signal: AbortSignal) => Promise<{ files: CgroupFiles; meminfo: string | null }>;

@@ -10,7 +10,7 @@ import {
 } from '../../core/views/overview.js';
 import type { KubeletSummary } from '../../core/types.js';
 import type { MissingPart, ViewsSource } from './ports.js';
-import { mapBounded, partReader } from './settle.js';
+import { mapBounded, partReader } from '../settle.js';
 
 /** Summary API reads in flight at once with --deep. */
 export const DEEP_CONCURRENCY = 8;
