@@ -51,6 +51,33 @@ export interface ReaderRunner {
   run(request: ReaderRequest, progress: ProgressSink): Promise<ReaderResult>;
 }
 
+/**
+ * One GET, with the failures a user can act on said as theirs: a 403 names the RBAC rule it needs, a 400 on a
+ * label selector is a usage error. Every read of the Cluster port and of the views goes through here.
+ */
+export async function readJson<T>(
+  http: KubeHttp,
+  path: string,
+  query: Record<string, string | undefined> | undefined,
+  signal: AbortSignal | undefined,
+  verb = 'get',
+): Promise<T> {
+  try {
+    return await http.getJson<T>(path, query, signal);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 403)
+      throw new MemwhyError(ExitCode.Forbidden, e.message, `memwhy needs RBAC: ${rbacFor(verb, path)}`);
+    if (e instanceof ApiError && e.status === 400 && query?.labelSelector !== undefined) {
+      throw new MemwhyError(
+        ExitCode.Usage,
+        `the API server refused the label selector ${JSON.stringify(query.labelSelector)}: ${e.message.replace(/^GET [^:]*: /, '')}`,
+        'write it as kubectl get -l takes it, e.g. -l app=web,tier!=db',
+      );
+    }
+    throw e;
+  }
+}
+
 export class KubeCluster implements Cluster {
   constructor(
     private http: KubeHttp,
@@ -58,26 +85,13 @@ export class KubeCluster implements Cluster {
   ) {}
 
   /** GET with the RBAC rule named in the hint of a 403, and a bad selector's 400 as the user's error. */
-  private async get<T>(
+  private get<T>(
     path: string,
     query: Record<string, string | undefined> | undefined,
     signal: AbortSignal | undefined,
     verb = 'get',
   ): Promise<T> {
-    try {
-      return await this.http.getJson<T>(path, query, signal);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 403)
-        throw new MemwhyError(ExitCode.Forbidden, e.message, `memwhy needs RBAC: ${rbacFor(verb, path)}`);
-      if (e instanceof ApiError && e.status === 400 && query?.labelSelector !== undefined) {
-        throw new MemwhyError(
-          ExitCode.Usage,
-          `the API server refused the label selector ${JSON.stringify(query.labelSelector)}: ${e.message.replace(/^GET [^:]*: /, '')}`,
-          'write it as kubectl get -l takes it, e.g. -l app=web,tier!=db',
-        );
-      }
-      throw e;
-    }
+    return readJson<T>(this.http, path, query, signal, verb);
   }
 
   private async listItems<T>(

@@ -1,11 +1,11 @@
 // The views' reads over the Kubernetes REST API. Lists are paginated as kubectl does (limit=500 and the
-// continue token); a 403 names the RBAC rule the view needs.
+// continue token); a 403 names the RBAC rule the view needs (readJson, as the pod path).
 import type { PodListQuery, ViewsSource } from '../app/views/ports.js';
 import type { KEvent, KList, KNode, KPod, KubeletSummary, PodMetrics } from '../core/types.js';
 import { parseBytes } from '../core/quantity.js';
 import { ExitCode, MemwhyError } from '../errors.js';
-import { rbacFor } from './cluster.js';
-import { ApiError, type KubeHttp } from './http.js';
+import { readJson } from './cluster.js';
+import type { KubeHttp } from './http.js';
 
 /** kubectl's default --chunk-size. */
 export const CHUNK_SIZE = 500;
@@ -17,14 +17,8 @@ type Query = Record<string, string | undefined>;
 export class KubeViews implements ViewsSource {
   constructor(private http: KubeHttp) {}
 
-  private async get<T>(path: string, query: Query | undefined, verb: string, signal: AbortSignal): Promise<T> {
-    try {
-      return await this.http.getJson<T>(path, query, signal);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 403)
-        throw new MemwhyError(ExitCode.Forbidden, e.message, `memwhy needs RBAC: ${rbacFor(verb, path)}`);
-      throw e;
-    }
+  private get<T>(path: string, query: Query | undefined, verb: string, signal: AbortSignal): Promise<T> {
+    return readJson<T>(this.http, path, query, signal, verb);
   }
 
   /** Every page of a list joined, following `metadata.continue`. */
