@@ -295,133 +295,151 @@ function lineColumn(text: string, pos: number): { line: number; column: number }
   return { line, column: pos - lineStart + 1 };
 }
 
+/** Where a scan of JSON text stopped: the position and what is wrong there. */
+class JsonFault {
+  constructor(
+    readonly pos: number,
+    readonly problem: string,
+  ) {}
+}
+
+const JSON_NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+
+/** A recursive-descent walk over JSON text that throws a JsonFault at the first thing JSON forbids. */
+class JsonScanner {
+  private i = 0;
+  constructor(private readonly s: string) {}
+
+  /** One JSON value, with only whitespace around it. */
+  document(): void {
+    this.value();
+    this.ws();
+    if (this.i < this.s.length) this.fail(`unexpected ${this.found()} after the end of the JSON value`);
+  }
+
+  /** What is at the current position, as an error message names it. */
+  private found(): string {
+    const { s, i } = this;
+    if (i >= s.length) return 'the end of the file';
+    const c = s.codePointAt(i)!;
+    return c < 0x20
+      ? `control character U+${c.toString(16).padStart(4, '0').toUpperCase()}`
+      : `'${String.fromCodePoint(c)}'`;
+  }
+
+  private fail(problem: string, pos = this.i): never {
+    throw new JsonFault(pos, problem);
+  }
+
+  private ws(): void {
+    const s = this.s;
+    while (this.i < s.length && (s[this.i] === ' ' || s[this.i] === '\t' || s[this.i] === '\n' || s[this.i] === '\r'))
+      this.i++;
+  }
+
+  /** Steps over `close` if it is the next character. */
+  private closes(close: string): boolean {
+    if (this.s[this.i] !== close) return false;
+    this.i++;
+    return true;
+  }
+
+  private value(): void {
+    this.ws();
+    if (this.i >= this.s.length) this.fail('unexpected end of the file, expected a value');
+    const c = this.s[this.i];
+    if (c === '{') return this.object();
+    if (c === '[') return this.array();
+    if (c === '"') return this.string();
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
+    for (const word of ['true', 'false', 'null']) {
+      if (this.s.startsWith(word, this.i)) {
+        this.i += word.length;
+        return;
+      }
+    }
+    this.fail(`unexpected ${this.found()}, expected a value`);
+  }
+
+  private object(): void {
+    this.i++;
+    this.ws();
+    if (this.closes('}')) return;
+    for (;;) {
+      this.ws();
+      if (this.s[this.i] !== '"') this.fail(`expected a property name in double quotes, found ${this.found()}`);
+      this.string();
+      this.ws();
+      if (this.s[this.i] !== ':') this.fail(`expected ':' after a property name, found ${this.found()}`);
+      this.i++;
+      this.value();
+      this.ws();
+      if (this.closes(',')) continue;
+      if (this.closes('}')) return;
+      this.fail(`expected ',' or '}' after a property value, found ${this.found()}`);
+    }
+  }
+
+  private array(): void {
+    this.i++;
+    this.ws();
+    if (this.closes(']')) return;
+    for (;;) {
+      this.value();
+      this.ws();
+      if (this.closes(',')) continue;
+      if (this.closes(']')) return;
+      this.fail(`expected ',' or ']' after an array element, found ${this.found()}`);
+    }
+  }
+
+  private string(): void {
+    const start = this.i;
+    this.i++; // opening quote
+    for (;;) {
+      if (this.i >= this.s.length) this.fail('unterminated string', start);
+      const c = this.s.charCodeAt(this.i);
+      if (c === 0x22) {
+        this.i++;
+        return;
+      }
+      if (c === 0x5c) this.escape();
+      else if (c < 0x20) this.fail(`${this.found()} inside a string`);
+      else this.i++;
+    }
+  }
+
+  /** A backslash escape inside a string. */
+  private escape(): void {
+    const e = this.s[this.i + 1];
+    if (e === 'u') {
+      if (!/^[0-9a-fA-F]{4}$/.test(this.s.slice(this.i + 2, this.i + 6))) this.fail('bad \\u escape in a string');
+      this.i += 6;
+    } else if (e !== undefined && '"\\/bfnrt'.includes(e)) {
+      this.i += 2;
+    } else {
+      this.fail('bad escape in a string');
+    }
+  }
+
+  private number(): void {
+    JSON_NUMBER.lastIndex = this.i;
+    const m = JSON_NUMBER.exec(this.s);
+    if (!m) this.fail('invalid number');
+    this.i += m[0].length;
+  }
+}
+
 /**
  * Where a text that JSON.parse rejected goes wrong, with a Node-version-independent wording.
  * (V8 only sometimes reports a position.) null if this scanner finds no fault.
  */
 export function locateJsonError(s: string): { pos: number; problem: string } | null {
-  let i = 0;
-  class Stop {
-    constructor(
-      readonly pos: number,
-      readonly problem: string,
-    ) {}
-  }
-  const found = (p: number): string => {
-    if (p >= s.length) return 'the end of the file';
-    const c = s.codePointAt(p)!;
-    return c < 0x20
-      ? `control character U+${c.toString(16).padStart(4, '0').toUpperCase()}`
-      : `'${String.fromCodePoint(c)}'`;
-  };
-  const fail = (problem: string, pos = i): never => {
-    throw new Stop(pos, problem);
-  };
-  const ws = (): void => {
-    while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
-  };
-  const str = (): void => {
-    const start = i;
-    i++; // opening quote
-    for (;;) {
-      if (i >= s.length) fail('unterminated string', start);
-      const c = s.charCodeAt(i);
-      if (c === 0x22) {
-        i++;
-        return;
-      }
-      if (c === 0x5c) {
-        const e = s[i + 1];
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) fail('bad \\u escape in a string');
-          i += 6;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) {
-          i += 2;
-        } else {
-          fail('bad escape in a string');
-        }
-        continue;
-      }
-      if (c < 0x20) fail(`${found(i)} inside a string`);
-      i++;
-    }
-  };
-  const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-  const value = (): void => {
-    ws();
-    if (i >= s.length) fail('unexpected end of the file, expected a value');
-    const c = s[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (s[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (s[i] !== '"') fail(`expected a property name in double quotes, found ${found(i)}`);
-        str();
-        ws();
-        if (s[i] !== ':') fail(`expected ':' after a property name, found ${found(i)}`);
-        i++;
-        value();
-        ws();
-        if (s[i] === ',') {
-          i++;
-          continue;
-        }
-        if (s[i] === '}') {
-          i++;
-          return;
-        }
-        fail(`expected ',' or '}' after a property value, found ${found(i)}`);
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (s[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (s[i] === ',') {
-          i++;
-          continue;
-        }
-        if (s[i] === ']') {
-          i++;
-          return;
-        }
-        fail(`expected ',' or ']' after an array element, found ${found(i)}`);
-      }
-    }
-    if (c === '"') return str();
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
-      NUMBER.lastIndex = i;
-      const m = NUMBER.exec(s);
-      if (!m) fail('invalid number');
-      i += m![0].length;
-      return;
-    }
-    for (const word of ['true', 'false', 'null']) {
-      if (s.startsWith(word, i)) {
-        i += word.length;
-        return;
-      }
-    }
-    fail(`unexpected ${found(i)}, expected a value`);
-  };
   try {
-    value();
-    ws();
-    if (i < s.length) fail(`unexpected ${found(i)} after the end of the JSON value`);
+    new JsonScanner(s).document();
     return null;
   } catch (err) {
-    if (err instanceof Stop) return { pos: err.pos, problem: err.problem };
+    if (err instanceof JsonFault) return { pos: err.pos, problem: err.problem };
     return null; // e.g. a stack overflow on absurd nesting: let the caller use V8's message
   }
 }
