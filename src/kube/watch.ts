@@ -116,6 +116,28 @@ type PodState = { kind: 'waiting' } | { kind: 'running' } | { kind: 'ended' } | 
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
+/** What the frame sets of one iteration have shown so far, across the log streams of its reader pod. */
+interface FollowProgress {
+  /** The highest sequence number analysed: a set sent again after a reconnect is not analysed twice. */
+  lastSeq: number;
+  /** Consecutive unusable frame sets. */
+  badSets: number;
+  /** What was wrong with the last unusable frame set. */
+  lastProblems: string[];
+  /** Analyses delivered. */
+  yielded: number;
+}
+
+/** The reader pod ended (or the deadline passed) before a single usable frame set. */
+function nothingUsable(progress: FollowProgress): MemwhyError {
+  const problems = progress.lastProblems;
+  return new MemwhyError(
+    ExitCode.Unreachable,
+    `the watch reader pod ended without a usable sample${problems.length ? `: ${oneLine(problems.join('; '))}` : ''}`,
+    'run again; if it persists, report it with MEMWHY_DEBUG=1',
+  );
+}
+
 class WatchSession implements AsyncIterator<Analysis> {
   private readonly http: KubeHttp;
   private readonly image: string;
@@ -241,11 +263,8 @@ class WatchSession implements AsyncIterator<Analysis> {
   // -------------------------------------------------------------------------------------------------------
 
   private async *run(): AsyncGenerator<Analysis, void, undefined> {
-    const { facts, namespace } = this.options;
-    if (this.options.signal?.aborted) throw interrupted();
-    const obstacle = this.options.obstacle?.(facts) ?? null;
-    if (obstacle) throw new MemwhyError(ExitCode.NotFound, `cannot watch: ${obstacle}`, null);
-    let spec = watchReaderPod(facts.pod, namespace, this.image, this.intervalSeconds, this.deadlineSeconds);
+    this.checkWatchable();
+    let spec = this.readerSpec();
     let ns = spec.metadata.namespace;
     let name = spec.metadata.name;
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -256,11 +275,7 @@ class WatchSession implements AsyncIterator<Analysis> {
     try {
       try {
         // createReaderPod deletes the pod itself when a create went unanswered, and retries a name clash.
-        spec = await createReaderPod(
-          this.http,
-          () => watchReaderPod(facts.pod, namespace, this.image, this.intervalSeconds, this.deadlineSeconds),
-          this.signal,
-        );
+        spec = await createReaderPod(this.http, () => this.readerSpec(), this.signal);
       } catch (e) {
         created = false;
         throw e;
@@ -268,100 +283,125 @@ class WatchSession implements AsyncIterator<Analysis> {
       ns = spec.metadata.namespace;
       name = spec.metadata.name;
       this.options.track?.('created', ns, name);
-
       await this.awaitStart(ns, name);
-
-      let lastSeq = 0;
-      let badSets = 0;
-      let lastProblems: string[] = [];
-      let yielded = 0;
-      const nothingUsable = (): MemwhyError =>
-        new MemwhyError(
-          ExitCode.Unreachable,
-          `the watch reader pod ended without a usable sample${lastProblems.length ? `: ${oneLine(lastProblems.join('; '))}` : ''}`,
-          'run again; if it persists, report it with MEMWHY_DEBUG=1',
-        );
-      for (let reconnects = 0; ; reconnects++) {
-        let buffer = '';
-        try {
-          for await (const chunk of this.http.streamText(
-            `/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/log`,
-            { container: READER_CONTAINER_NAME, follow: true },
-            this.signal,
-          )) {
-            buffer += chunk;
-            const { sets, rest } = parseFrameSets(buffer);
-            buffer = rest;
-            // An unfinished frame set this large is not the reader's output: never hold it all in memory.
-            if (buffer.length > MAX_READER_LOG_BYTES) {
-              throw new MemwhyError(
-                ExitCode.Unreachable,
-                `the watch reader printed more than ${MAX_READER_LOG_BYTES / 1024 / 1024} MiB without finishing a frame set`,
-                "this is not the reader's output; check the --image",
-              );
-            }
-            for (const set of sets) {
-              const seq = set.header?.seq ?? 0;
-              if (seq > 0 && seq <= lastSeq) continue; // sent again after a reconnect
-              this.check(set);
-              if (!set.complete) {
-                lastProblems = set.problems;
-                if (++badSets >= MAX_BAD_SETS) {
-                  throw new MemwhyError(
-                    ExitCode.Unreachable,
-                    `the watch reader's output was unusable: ${oneLine(lastProblems.join('; ') || 'empty')}`,
-                    'run again; if it persists, report it with MEMWHY_DEBUG=1',
-                  );
-                }
-                continue;
-              }
-              badSets = 0;
-              if (seq > 0) lastSeq = seq;
-              const analysis = this.analysis(set);
-              yielded++;
-              this.atYield = true;
-              try {
-                yield analysis;
-              } finally {
-                this.atYield = false;
-              }
-            }
-          }
-        } catch (e) {
-          if (!this.deadlineOnly()) throw e;
-          // The deadline passed: the watch is over.
-          if (yielded === 0) throw nothingUsable();
-          return;
-        }
-        // The stream ended: normally because the reader ended (its count, its deadline).
-        const state = await this.awaitEnd(ns, name);
-        if (state === 'ended') {
-          if (yielded === 0) throw nothingUsable();
-          return;
-        }
-        if (reconnects >= MAX_RECONNECTS) {
-          throw new MemwhyError(
-            ExitCode.Unreachable,
-            `the log of reader pod ${ns}/${name} kept ending while the pod ran`,
-            'something between memwhy and the API server cuts long requests; run again',
-          );
-        }
-      }
+      yield* this.follow(ns, name);
     } catch (e) {
       // An error caused by return()/close()/Ctrl-C stopping us is no failure of the watch.
       failed = !this.stop.signal.aborted;
-      if (this.options.signal?.aborted) throw interrupted();
-      if (this.deadlineOnly() && e instanceof MemwhyError && e.code === ExitCode.Interrupted) {
-        throw new MemwhyError(
-          ExitCode.Unreachable,
-          `the watch reached its deadline of ${this.deadlineSeconds}s before the reader pod ran`,
-          'the API server or the node may be slow; run again',
-        );
-      }
-      throw e;
+      throw this.stopReason(e);
     } finally {
       if (created) await this.remove(ns, name, failed);
     }
+  }
+
+  /** Before any pod is made: the caller has not already interrupted, and the pod can be watched. */
+  private checkWatchable(): void {
+    if (this.options.signal?.aborted) throw interrupted();
+    const obstacle = this.options.obstacle?.(this.options.facts) ?? null;
+    if (obstacle) throw new MemwhyError(ExitCode.NotFound, `cannot watch: ${obstacle}`, null);
+  }
+
+  private readerSpec(): ReaderPod {
+    const { facts, namespace } = this.options;
+    return watchReaderPod(facts.pod, namespace, this.image, this.intervalSeconds, this.deadlineSeconds);
+  }
+
+  /** What to throw for an error that ended the iteration: Ctrl-C is Interrupted, a deadline before the pod ran says so. */
+  private stopReason(e: unknown): unknown {
+    if (this.options.signal?.aborted) return interrupted();
+    if (this.deadlineOnly() && e instanceof MemwhyError && e.code === ExitCode.Interrupted) {
+      return new MemwhyError(
+        ExitCode.Unreachable,
+        `the watch reached its deadline of ${this.deadlineSeconds}s before the reader pod ran`,
+        'the API server or the node may be slow; run again',
+      );
+    }
+    return e;
+  }
+
+  /** Follows the running reader's log, again after a stream that ended while the pod ran, until the pod ends. */
+  private async *follow(ns: string, name: string): AsyncGenerator<Analysis, void, undefined> {
+    const progress: FollowProgress = { lastSeq: 0, badSets: 0, lastProblems: [], yielded: 0 };
+    for (let reconnects = 0; ; reconnects++) {
+      try {
+        yield* this.followLog(ns, name, progress);
+      } catch (e) {
+        if (!this.deadlineOnly()) throw e;
+        // The deadline passed: the watch is over.
+        if (progress.yielded === 0) throw nothingUsable(progress);
+        return;
+      }
+      // The stream ended: normally because the reader ended (its count, its deadline).
+      const state = await this.awaitEnd(ns, name);
+      if (state === 'ended') {
+        if (progress.yielded === 0) throw nothingUsable(progress);
+        return;
+      }
+      if (reconnects >= MAX_RECONNECTS) {
+        throw new MemwhyError(
+          ExitCode.Unreachable,
+          `the log of reader pod ${ns}/${name} kept ending while the pod ran`,
+          'something between memwhy and the API server cuts long requests; run again',
+        );
+      }
+    }
+  }
+
+  /** One log stream of the reader: an analysis for each new, usable frame set, until the stream ends. */
+  private async *followLog(ns: string, name: string, progress: FollowProgress): AsyncGenerator<Analysis, void> {
+    let buffer = '';
+    for await (const chunk of this.http.streamText(
+      `/api/v1/namespaces/${enc(ns)}/pods/${enc(name)}/log`,
+      { container: READER_CONTAINER_NAME, follow: true },
+      this.signal,
+    )) {
+      buffer += chunk;
+      const { sets, rest } = parseFrameSets(buffer);
+      buffer = rest;
+      // An unfinished frame set this large is not the reader's output: never hold it all in memory.
+      if (buffer.length > MAX_READER_LOG_BYTES) {
+        throw new MemwhyError(
+          ExitCode.Unreachable,
+          `the watch reader printed more than ${MAX_READER_LOG_BYTES / 1024 / 1024} MiB without finishing a frame set`,
+          "this is not the reader's output; check the --image",
+        );
+      }
+      for (const set of sets) {
+        if (!this.usable(set, progress)) continue;
+        const analysis = this.analysis(set);
+        progress.yielded++;
+        this.atYield = true;
+        try {
+          yield analysis;
+        } finally {
+          this.atYield = false;
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether a frame set is new and complete, counting it in `progress`. Sets sent again after a reconnect are
+   * skipped; a set that ends the watch, or one unusable set too many, throws.
+   */
+  private usable(set: ParsedFrames, progress: FollowProgress): boolean {
+    const seq = set.header?.seq ?? 0;
+    if (seq > 0 && seq <= progress.lastSeq) return false; // sent again after a reconnect
+    this.check(set);
+    if (!set.complete) {
+      progress.lastProblems = set.problems;
+      if (++progress.badSets >= MAX_BAD_SETS) {
+        throw new MemwhyError(
+          ExitCode.Unreachable,
+          `the watch reader's output was unusable: ${oneLine(progress.lastProblems.join('; ') || 'empty')}`,
+          'run again; if it persists, report it with MEMWHY_DEBUG=1',
+        );
+      }
+      return false;
+    }
+    progress.badSets = 0;
+    if (seq > 0) progress.lastSeq = seq;
+    return true;
   }
 
   /** Only the deadline (not return(), close() or the caller) aborted. */
