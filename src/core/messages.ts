@@ -477,97 +477,127 @@ function readVictim(d: Draft, m: RegExpExecArray, time: string | null): void {
  */
 export function parseKernelOomLog(text: string): KernelOomEvent[] {
   if (typeof text !== 'string') return [];
-  const drafts: Draft[] = [];
-  // (`as`: openDraft assigns `cur` in a closure, which TypeScript's narrowing does not see.)
-  let cur = null as Draft | null;
-  /** The current report if it is still before its kill line and `conflict` allows, else a new one. */
-  const openDraft = (time: string | null, conflict: (d: Draft) => boolean): Draft => {
-    if (cur === null || cur.hasVictim || conflict(cur)) {
-      cur = newDraft(time);
-      drafts.push(cur);
-    }
-    return cur;
-  };
-
+  const reports = new OomReports();
   for (const raw of text.split(/\r?\n/)) {
     const line = readLogLine(raw);
     if (line === null || line.text === '') continue;
-    const t = line.text;
-    let m: RegExpExecArray | null;
+    if (readOomHeader(reports, line) || readMemcgLine(reports, line) || readKillLine(reports, line)) continue;
+    const cur = reports.cur;
+    if (cur && !cur.hasVictim) readReportBody(cur, line.text);
+  }
+  return reports.drafts.map(finish);
+}
 
-    if (INVOKED.test(t)) {
-      openDraft(line.time, () => true);
-    } else if ((m = SUMMARY.exec(t))) {
-      const d = openDraft(line.time, (x) => x.hasSummary);
-      d.hasSummary = true;
-      readSummary(d, m[1] ?? '');
-    } else if ((m = LEGACY_TASK_IN.exec(t))) {
-      const d = openDraft(line.time, (x) => x.hasSummary);
-      d.hasSummary = true;
-      d.event.taskMemcg = m[1] ?? null;
-      d.event.oomMemcg = m[2] ?? null;
-      d.summaryGlobal = false;
-    } else if ((m = MEMCG_USAGE.exec(t))) {
-      const d = openDraft(line.time, (x) => x.hasUsage);
-      d.hasUsage = true;
-      const usageKb = parseKernelInt(m[1]);
-      const limitKb = parseKernelInt(m[2]);
-      d.event.memcgUsageBytes = usageKb === null ? null : usageKb * 1024;
-      d.event.memcgLimitBytes = limitKb === null ? null : limitKb * 1024;
-      d.event.memcgFailcnt = parseKernelInt(m[3]);
-    } else if ((m = MEMSW_USAGE.exec(t))) {
-      const d = openDraft(line.time, (x) => x.event.memsw !== null);
-      d.event.memsw = {
-        usageBytes: kib(parseKernelInt(m[1])),
-        limitBytes: kbLimit(m[2]),
-        failcnt: parseKernelInt(m[3]),
-      };
-    } else if (MEMCG_STATS.test(t)) {
-      readStatsHeader(
-        openDraft(line.time, () => false),
-        t,
-      );
-    } else if (TASK_HEADER.test(t)) {
-      openDraft(line.time, () => false);
-    } else if ((m = KILL_CHOSEN.exec(t))) {
-      const d = openDraft(line.time, () => false);
-      d.prefixGlobal = prefixIsGlobal(m[1]);
-      d.chosen = { pid: parseKernelInt(m[2]), task: m[3] ?? null };
-    } else if ((m = KILLED.exec(t))) {
+/** The reports read so far, and the one a line belongs to. */
+class OomReports {
+  readonly drafts: Draft[] = [];
+  cur: Draft | null = null;
+
+  /** The current report if it is still before its kill line and `conflict` allows, else a new one. */
+  open(time: string | null, conflict: (d: Draft) => boolean): Draft {
+    if (this.cur === null || this.cur.hasVictim || conflict(this.cur)) {
+      this.cur = newDraft(time);
+      this.drafts.push(this.cur);
+    }
+    return this.cur;
+  }
+}
+
+/** `X invoked oom-killer`, the oom-kill summary, or the legacy `Task in … killed as a result of limit of …`. */
+function readOomHeader(r: OomReports, line: LogLine): boolean {
+  const t = line.text;
+  let m: RegExpExecArray | null;
+  if (INVOKED.test(t)) {
+    r.open(line.time, () => true);
+  } else if ((m = SUMMARY.exec(t))) {
+    const d = r.open(line.time, (x) => x.hasSummary);
+    d.hasSummary = true;
+    readSummary(d, m[1] ?? '');
+  } else if ((m = LEGACY_TASK_IN.exec(t))) {
+    const d = r.open(line.time, (x) => x.hasSummary);
+    d.hasSummary = true;
+    d.event.taskMemcg = m[1] ?? null;
+    d.event.oomMemcg = m[2] ?? null;
+    d.summaryGlobal = false;
+  } else return false;
+  return true;
+}
+
+/** The cgroup's `memory: usage`, `memory+swap: usage` and stats lines, and the task table's header. */
+function readMemcgLine(r: OomReports, line: LogLine): boolean {
+  const t = line.text;
+  let m: RegExpExecArray | null;
+  if ((m = MEMCG_USAGE.exec(t))) {
+    const d = r.open(line.time, (x) => x.hasUsage);
+    d.hasUsage = true;
+    const usageKb = parseKernelInt(m[1]);
+    const limitKb = parseKernelInt(m[2]);
+    d.event.memcgUsageBytes = usageKb === null ? null : usageKb * 1024;
+    d.event.memcgLimitBytes = limitKb === null ? null : limitKb * 1024;
+    d.event.memcgFailcnt = parseKernelInt(m[3]);
+  } else if ((m = MEMSW_USAGE.exec(t))) {
+    const d = r.open(line.time, (x) => x.event.memsw !== null);
+    d.event.memsw = {
+      usageBytes: kib(parseKernelInt(m[1])),
+      limitBytes: kbLimit(m[2]),
+      failcnt: parseKernelInt(m[3]),
+    };
+  } else if (MEMCG_STATS.test(t)) {
+    readStatsHeader(
+      r.open(line.time, () => false),
+      t,
+    );
+  } else if (TASK_HEADER.test(t)) {
+    r.open(line.time, () => false);
+  } else return false;
+  return true;
+}
+
+/** The kill decision (`Out of memory: Kill process`), the `Killed process` lines and a group kill's header. */
+function readKillLine(r: OomReports, line: LogLine): boolean {
+  const t = line.text;
+  let m: RegExpExecArray | null;
+  if ((m = KILL_CHOSEN.exec(t))) {
+    const d = r.open(line.time, () => false);
+    d.prefixGlobal = prefixIsGlobal(m[1]);
+    d.chosen = { pid: parseKernelInt(m[2]), task: m[3] ?? null };
+  } else if ((m = KILLED.exec(t))) {
+    const last = r.cur;
+    if (last && last.hasVictim && last.event.groupKill) {
+      // A further process of a group kill: listed with the victim's event, not an event of its own.
       const pid = parseKernelInt(m[2]);
-      const task = m[3] ?? '';
-      const last: Draft | null = cur;
-      if (last && last.hasVictim && last.event.groupKill) {
-        if (pid !== null) last.event.groupKill.processes.push({ pid, task });
-        continue;
-      }
+      if (pid !== null) last.event.groupKill.processes.push({ pid, task: m[3] ?? '' });
+    } else {
       readVictim(
-        openDraft(line.time, () => false),
+        r.open(line.time, () => false),
         m,
         line.time,
       );
-    } else if ((m = GROUP_KILL.exec(t))) {
-      const d: Draft = cur && !cur.event.groupKill ? cur : openDraft(line.time, () => true);
-      d.event.groupKill = { memcg: m[1] ?? '', processes: [] };
-    } else if (cur && !cur.hasVictim) {
-      const row = TASK_ROW.exec(t);
-      if (row) {
-        const numbers = (row[2] ?? '').trim().split(/\s+/);
-        const adj = parseKernelInt(numbers[numbers.length - 1]);
-        const pid = parseKernelInt(row[1]);
-        if (pid !== null && adj !== null) cur.tableAdj.set(pid, adj);
-        continue;
-      }
-      const frame = TRACE_FRAME.exec(t);
-      if (frame && !frame[1]) {
-        const fn = (frame[2] ?? '').split('.')[0];
-        if (fn === 'mem_cgroup_out_of_memory' || fn === 'mem_cgroup_oom_synchronize' || fn === 'mem_cgroup_oom')
-          cur.traceMemcg = true;
-        else if (fn === 'out_of_memory') cur.traceGlobal = true;
-      }
     }
+  } else if ((m = GROUP_KILL.exec(t))) {
+    const d: Draft = r.cur && !r.cur.event.groupKill ? r.cur : r.open(line.time, () => true);
+    d.event.groupKill = { memcg: m[1] ?? '', processes: [] };
+  } else return false;
+  return true;
+}
+
+/** Inside an open report: a task table row (its oom_score_adj) or a call trace frame (who called the OOM killer). */
+function readReportBody(d: Draft, t: string): void {
+  const row = TASK_ROW.exec(t);
+  if (row) {
+    const numbers = (row[2] ?? '').trim().split(/\s+/);
+    const adj = parseKernelInt(numbers[numbers.length - 1]);
+    const pid = parseKernelInt(row[1]);
+    if (pid !== null && adj !== null) d.tableAdj.set(pid, adj);
+    return;
   }
-  return drafts.map(finish);
+  const frame = TRACE_FRAME.exec(t);
+  if (frame && !frame[1]) {
+    const fn = (frame[2] ?? '').split('.')[0];
+    if (fn === 'mem_cgroup_out_of_memory' || fn === 'mem_cgroup_oom_synchronize' || fn === 'mem_cgroup_oom')
+      d.traceMemcg = true;
+    else if (fn === 'out_of_memory') d.traceGlobal = true;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
