@@ -14,6 +14,8 @@ import type {
   ContainerAnalysis,
   ContainerState,
   Evidence,
+  EvictionMessage,
+  EvictionUsage,
   KEvent,
   KernelOomEvent,
   KPod,
@@ -600,14 +602,15 @@ function evictedVerdict(input: RuleInput): Found[] {
     ev(`Pod status: phase ${pod.status?.phase ?? '?'}, reason Evicted: "${message.trim()}"`, 'pod.status.message'),
   ];
   const nodeName = draft.pod.node ? `node ${draft.pod.node}` : 'its node';
-  let summary = `The kubelet evicted the pod because ${nodeName} ran low on memory.`;
-  const steps: string[] = [];
-  if (parsed?.format === 'node-condition') {
-    summary = `The kubelet refused to start the pod: ${nodeName} was already under MemoryPressure.`;
-    steps.push(
-      'The pod was never running on that node; it needs a node without memory pressure. Look at what fills the node (kubectl top pods on that node).',
-    );
-  }
+  const refused = parsed?.format === 'node-condition';
+  const summary = refused
+    ? `The kubelet refused to start the pod: ${nodeName} was already under MemoryPressure.`
+    : `The kubelet evicted the pod because ${nodeName} ran low on memory.`;
+  const steps: string[] = refused
+    ? [
+        'The pod was never running on that node; it needs a node without memory pressure. Look at what fills the node (kubectl top pods on that node).',
+      ]
+    : [];
   if (parsed && parsed.thresholdBytes !== null && parsed.availableBytes !== null) {
     evidence.push(
       ev(
@@ -617,47 +620,14 @@ function evictedVerdict(input: RuleInput): Found[] {
       ),
     );
   }
-  // The Evicted event's annotations name the offending containers even when the message is the bare
-  // "The node was low on resource: memory." of older kubelets.
-  const annotated = input.events
-    .filter((e) => e.reason === 'Evicted' && e.metadata?.annotations)
-    .map((e) => parseEvictionAnnotations(e.metadata?.annotations ?? {}))
-    .find((a) => a && a.containers.length > 0);
-  const offenders = parsed?.containers.length
-    ? parsed.containers
-    : (annotated?.containers ?? []).map((c) => ({
-        ...c,
-        requestBytes: draft.containers.find((x) => x.name === c.name)?.requestBytes ?? 0,
-      }));
-  if (annotated && !parsed?.containers.length) {
-    evidence.push(
-      ev(
-        `The kubelet's Evicted event names ${annotated.containers.map((c) => c.name).join(', ')} as offending (starved resource: ${annotated.resource ?? '?'}).`,
-        'events.json Evicted annotations offending_containers',
-      ),
-    );
-  }
-  const ranked: Array<{ name: string; usageBytes: number | null }> = [];
-  for (const pc of offenders) {
-    const over = pc.usageBytes !== null && pc.requestBytes !== null ? pc.usageBytes - pc.requestBytes : null;
-    evidence.push(
-      ev(
-        `Container ${pc.name} was using ${formatBytes(pc.usageBytes)} (working set) against a request of ${pc.requestBytes === 0 ? '0 (none)' : formatBytes(pc.requestBytes)}${over !== null && over > 0 ? `: ${formatBytes(over)} over its request` : ''}.`,
-        'pod.status.message',
-        pc.usageBytes,
-      ),
-    );
-    if (over !== null && over > 0) ranked.push(pc);
-  }
-  if (ranked.length) {
-    const names = ranked.map((r) => r.name).join(', ');
-    evidence.push(
-      ev(
-        `The kubelet evicts pods whose working set exceeds their request first, then by lower priority (this pod: ${draft.pod.priority ?? 0}), then by how far usage exceeds the request; ${names} exceeded ${ranked.length > 1 ? 'their requests' : 'its request'}.`,
-        'kubelet eviction ranking (rankMemoryPressure)',
-      ),
-    );
-    const targets = ranked.map((r) => `${r.name} ≥ ${formatBytes(r.usageBytes)}`).join(', ');
+  const offenders = evictionOffenders(input, parsed);
+  evidence.push(...offenders.evidence);
+  const usage = offenderUsage(offenders.containers);
+  evidence.push(...usage.evidence);
+  const ranking = usage.overRequest;
+  if (ranking.length) {
+    evidence.push(rankingEvidence(ranking, draft.pod.priority ?? 0));
+    const targets = ranking.map((r) => `${r.name} ≥ ${formatBytes(r.usageBytes)}`).join(', ');
     steps.push(
       `Set memory requests to at least the working set seen at eviction (${targets}), so the pod is not first in line and the scheduler reserves that memory.`,
     );
@@ -672,12 +642,65 @@ function evictedVerdict(input: RuleInput): Found[] {
       kind: 'Evicted',
       level: null,
       severity: 'critical',
-      container: offenders[0]?.name ?? null,
+      container: offenders.containers[0]?.name ?? null,
       summary,
       evidence,
       nextSteps: steps,
     },
   ];
+}
+
+/**
+ * The containers the kubelet names as offending: from the eviction message, else from the Evicted event's
+ * annotations (which name them even when the message is the bare "The node was low on resource: memory." of
+ * older kubelets; their requests then come from the spec), with the evidence for the latter.
+ */
+function evictionOffenders(
+  input: RuleInput,
+  parsed: EvictionMessage | null,
+): { containers: EvictionUsage[]; evidence: Evidence[] } {
+  if (parsed?.containers.length) return { containers: parsed.containers, evidence: [] };
+  const annotated = input.events
+    .filter((e) => e.reason === 'Evicted' && e.metadata?.annotations)
+    .map((e) => parseEvictionAnnotations(e.metadata?.annotations ?? {}))
+    .find((a) => a && a.containers.length > 0);
+  if (!annotated) return { containers: [], evidence: [] };
+  const containers = annotated.containers.map((c) => ({
+    ...c,
+    requestBytes: input.draft.containers.find((x) => x.name === c.name)?.requestBytes ?? 0,
+  }));
+  const named = ev(
+    `The kubelet's Evicted event names ${annotated.containers.map((c) => c.name).join(', ')} as offending (starved resource: ${annotated.resource ?? '?'}).`,
+    'events.json Evicted annotations offending_containers',
+  );
+  return { containers, evidence: [named] };
+}
+
+/** Each offender's usage against its request, and those whose usage exceeded it. */
+function offenderUsage(offenders: EvictionUsage[]): { evidence: Evidence[]; overRequest: EvictionUsage[] } {
+  const evidence: Evidence[] = [];
+  const overRequest: EvictionUsage[] = [];
+  for (const pc of offenders) {
+    const over = pc.usageBytes !== null && pc.requestBytes !== null ? pc.usageBytes - pc.requestBytes : null;
+    evidence.push(
+      ev(
+        `Container ${pc.name} was using ${formatBytes(pc.usageBytes)} (working set) against a request of ${pc.requestBytes === 0 ? '0 (none)' : formatBytes(pc.requestBytes)}${over !== null && over > 0 ? `: ${formatBytes(over)} over its request` : ''}.`,
+        'pod.status.message',
+        pc.usageBytes,
+      ),
+    );
+    if (over !== null && over > 0) overRequest.push(pc);
+  }
+  return { evidence, overRequest };
+}
+
+/** How the kubelet ranks pods for eviction, and that these containers put this pod first. */
+function rankingEvidence(ranked: EvictionUsage[], priority: number): Evidence {
+  const names = ranked.map((r) => r.name).join(', ');
+  return ev(
+    `The kubelet evicts pods whose working set exceeds their request first, then by lower priority (this pod: ${priority}), then by how far usage exceeds the request; ${names} exceeded ${ranked.length > 1 ? 'their requests' : 'its request'}.`,
+    'kubelet eviction ranking (rankMemoryPressure)',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -838,97 +861,113 @@ function noLimit(c: ContainerAnalysis): Found | null {
 
 function usageVerdicts(input: RuleInput): Found[] {
   const out: Found[] = [];
+  const pressure = input.draft.node?.memoryPressure === true;
+  const add = (v: Found | null): void => {
+    if (v) out.push(v);
+  };
   for (const c of input.draft.containers) {
     if (c.state.state !== 'running') continue;
-    const ws = c.workingSetBytes;
-    const b = c.breakdown;
-    const limit = c.limitBytes ?? c.cgroupLimitBytes;
-    if (ws !== null && limit !== null && limit > 0 && ws / limit >= 0.9) {
-      out.push({
-        kind: 'NearLimit',
-        level: null,
-        severity: 'warning',
-        container: c.name,
-        summary: `Container ${c.name}'s working set is ${formatPercent(ws / limit)} of its ${formatBytes(limit)} limit.`,
-        evidence: [
-          ev(
-            `Working set ${formatBytes(ws)} of limit ${formatBytes(limit)}.`,
-            c.sources.workingSetBytes ?? 'working set',
-            ws,
-          ),
-          ...(b.activeFileBytes !== null && b.activeFileBytes > 0.2 * ws
-            ? [
-                ev(
-                  `${formatBytes(b.activeFileBytes)} of it is active page cache, which the kernel reclaims before it OOM-kills.`,
-                  c.sources.activeFileBytes ?? 'memory.stat',
-                  b.activeFileBytes,
-                ),
-              ]
-            : []),
-        ],
-        nextSteps: [
-          `If anon memory (${formatBytes(b.anonBytes)}) keeps growing, raise the limit or find the leak before the kernel OOM-kills the container.`,
-        ],
-      });
-    }
-    if (ws !== null && b.activeFileBytes !== null && b.activeFileBytes >= 32 * MiB && b.activeFileBytes >= 0.5 * ws) {
-      out.push({
-        kind: 'CacheDriven',
-        level: null,
-        severity: 'info',
-        container: c.name,
-        summary: `${formatPercent(b.activeFileBytes / ws)} of container ${c.name}'s working set (${formatBytes(ws)}) is active page cache: file data read recently, counted by kubectl top but reclaimable.`,
-        evidence: [
-          ev(
-            `kubectl top / working set = usage ${formatBytes(c.usageBytes)} − inactive_file ${formatBytes(b.inactiveFileBytes)} = ${formatBytes(ws)}.`,
-            c.sources.workingSetBytes ?? 'working set',
-            ws,
-          ),
-          ev(
-            `Active page cache (active_file) is ${formatBytes(b.activeFileBytes)}; anonymous memory is only ${formatBytes(b.anonBytes)}.`,
-            c.sources.activeFileBytes ?? 'memory.stat',
-            b.activeFileBytes,
-          ),
-          ev(
-            `docker stats ≤ 19.03 (usage − cache) would show ${formatBytes(c.views.dockerStatsLegacyBytes)}; docker ≥ 20.10 shows ${formatBytes(c.views.dockerStatsBytes)} like kubectl top.`,
-            c.sources.dockerStatsLegacyBytes ?? 'memory.stat',
-            c.views.dockerStatsLegacyBytes,
-          ),
-        ],
-        nextSteps: [
-          'Do not size the limit from kubectl top alone: the kernel drops this cache under pressure before it OOM-kills.',
-          'Size requests from anon memory plus the cache the workload really needs; alert on working set only together with anon/rss.',
-          'Because eviction ranks by working set against the request, a request below the working set still puts the pod first in line under node pressure.',
-        ],
-      });
-    }
-    const cacheDriven = out.some((v) => v.kind === 'CacheDriven' && v.container === c.name);
-    if (!cacheDriven && ws !== null && c.requestBytes !== null && c.requestBytes > 0 && ws > c.requestBytes) {
-      const pressure = input.draft.node?.memoryPressure === true;
-      out.push({
-        kind: 'AboveRequest',
-        level: null,
-        severity: pressure ? 'warning' : 'info',
-        container: c.name,
-        summary: `Container ${c.name}'s working set (${formatBytes(ws)}) is above its request (${formatBytes(c.requestBytes)}): under node memory pressure the kubelet evicts pods like this first.`,
-        evidence: [
-          ev(
-            `Working set ${formatBytes(ws)} is ${formatPercent(ws / c.requestBytes)} of the ${formatBytes(c.requestBytes)} request.`,
-            c.sources.workingSetBytes ?? 'working set',
-            ws,
-          ),
-        ],
-        nextSteps: [
-          `Raise the request of ${c.name} to its steady working set (${formatBytes(ws)}), so the scheduler reserves it and eviction ranks the pod behind those that exceed theirs.`,
-        ],
-      });
-    }
-    for (const rule of [shmemHeavy, kernelHeavy, noLimit]) {
-      const v = rule(c);
-      if (v) out.push(v);
-    }
+    add(nearLimit(c));
+    add(cacheDriven(c));
+    // Active page cache explains a working set above the request: CacheDriven says so, AboveRequest would repeat it.
+    if (!out.some((v) => v.kind === 'CacheDriven' && v.container === c.name)) add(aboveRequest(c, pressure));
+    for (const rule of [shmemHeavy, kernelHeavy, noLimit]) add(rule(c));
   }
   return out;
+}
+
+/** The working set is at 90% or more of the limit in force. */
+function nearLimit(c: ContainerAnalysis): Found | null {
+  const ws = c.workingSetBytes;
+  const b = c.breakdown;
+  const limit = c.limitBytes ?? c.cgroupLimitBytes;
+  if (!(ws !== null && limit !== null && limit > 0 && ws / limit >= 0.9)) return null;
+  return {
+    kind: 'NearLimit',
+    level: null,
+    severity: 'warning',
+    container: c.name,
+    summary: `Container ${c.name}'s working set is ${formatPercent(ws / limit)} of its ${formatBytes(limit)} limit.`,
+    evidence: [
+      ev(
+        `Working set ${formatBytes(ws)} of limit ${formatBytes(limit)}.`,
+        c.sources.workingSetBytes ?? 'working set',
+        ws,
+      ),
+      ...(b.activeFileBytes !== null && b.activeFileBytes > 0.2 * ws
+        ? [
+            ev(
+              `${formatBytes(b.activeFileBytes)} of it is active page cache, which the kernel reclaims before it OOM-kills.`,
+              c.sources.activeFileBytes ?? 'memory.stat',
+              b.activeFileBytes,
+            ),
+          ]
+        : []),
+    ],
+    nextSteps: [
+      `If anon memory (${formatBytes(b.anonBytes)}) keeps growing, raise the limit or find the leak before the kernel OOM-kills the container.`,
+    ],
+  };
+}
+
+/** Half the working set or more (and at least 32 MiB) is active page cache: reclaimable, yet counted by kubectl top. */
+function cacheDriven(c: ContainerAnalysis): Found | null {
+  const ws = c.workingSetBytes;
+  const b = c.breakdown;
+  if (!(ws !== null && b.activeFileBytes !== null && b.activeFileBytes >= 32 * MiB && b.activeFileBytes >= 0.5 * ws))
+    return null;
+  return {
+    kind: 'CacheDriven',
+    level: null,
+    severity: 'info',
+    container: c.name,
+    summary: `${formatPercent(b.activeFileBytes / ws)} of container ${c.name}'s working set (${formatBytes(ws)}) is active page cache: file data read recently, counted by kubectl top but reclaimable.`,
+    evidence: [
+      ev(
+        `kubectl top / working set = usage ${formatBytes(c.usageBytes)} − inactive_file ${formatBytes(b.inactiveFileBytes)} = ${formatBytes(ws)}.`,
+        c.sources.workingSetBytes ?? 'working set',
+        ws,
+      ),
+      ev(
+        `Active page cache (active_file) is ${formatBytes(b.activeFileBytes)}; anonymous memory is only ${formatBytes(b.anonBytes)}.`,
+        c.sources.activeFileBytes ?? 'memory.stat',
+        b.activeFileBytes,
+      ),
+      ev(
+        `docker stats ≤ 19.03 (usage − cache) would show ${formatBytes(c.views.dockerStatsLegacyBytes)}; docker ≥ 20.10 shows ${formatBytes(c.views.dockerStatsBytes)} like kubectl top.`,
+        c.sources.dockerStatsLegacyBytes ?? 'memory.stat',
+        c.views.dockerStatsLegacyBytes,
+      ),
+    ],
+    nextSteps: [
+      'Do not size the limit from kubectl top alone: the kernel drops this cache under pressure before it OOM-kills.',
+      'Size requests from anon memory plus the cache the workload really needs; alert on working set only together with anon/rss.',
+      'Because eviction ranks by working set against the request, a request below the working set still puts the pod first in line under node pressure.',
+    ],
+  };
+}
+
+/** The working set is above the request: first in line for eviction (a warning while the node is under pressure). */
+function aboveRequest(c: ContainerAnalysis, pressure: boolean): Found | null {
+  const ws = c.workingSetBytes;
+  if (!(ws !== null && c.requestBytes !== null && c.requestBytes > 0 && ws > c.requestBytes)) return null;
+  return {
+    kind: 'AboveRequest',
+    level: null,
+    severity: pressure ? 'warning' : 'info',
+    container: c.name,
+    summary: `Container ${c.name}'s working set (${formatBytes(ws)}) is above its request (${formatBytes(c.requestBytes)}): under node memory pressure the kubelet evicts pods like this first.`,
+    evidence: [
+      ev(
+        `Working set ${formatBytes(ws)} is ${formatPercent(ws / c.requestBytes)} of the ${formatBytes(c.requestBytes)} request.`,
+        c.sources.workingSetBytes ?? 'working set',
+        ws,
+      ),
+    ],
+    nextSteps: [
+      `Raise the request of ${c.name} to its steady working set (${formatBytes(ws)}), so the scheduler reserves it and eviction ranks the pod behind those that exceed theirs.`,
+    ],
+  };
 }
 
 function pressureVerdicts(input: RuleInput): Found[] {
