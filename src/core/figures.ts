@@ -149,35 +149,24 @@ function kernelMemory(
 export function figuresFromLevel(level: CgroupLevel, where: string): MemoryFigures {
   const stat = level.stat ?? {};
   const v1 = level.version === 'v1';
-  // v1: hierarchical keys (total_*) like cAdvisor; v2 keys are always hierarchical.
-  const key = (name: string) => (v1 ? `total_${name}` : name);
+  const key = statKey(v1);
   const get = (name: string): number | null => {
     const v = stat[name];
     return typeof v === 'number' ? v : null;
   };
-  const statFile = `${where}/memory.stat`;
-  const usageFile = `${where}/${v1 ? 'memory.usage_in_bytes' : 'memory.current'}`;
-
   const usage = level.usageBytes;
   const inactiveFile = get(key('inactive_file'));
   const activeFile = get(key('active_file'));
   const anon = get(v1 ? 'total_rss' : 'anon');
   const cache = get(v1 ? 'total_cache' : 'file');
   const shmem = get(key('shmem'));
-
-  const { bytes: kernelBytes, parts: kernelParts, source: kernelSource } = kernelMemory(level, get, where, statFile);
+  const kernel = kernelMemory(level, get, where, `${where}/memory.stat`);
 
   const fileLru = sumKnown(activeFile, inactiveFile);
-  const explained = sumKnown(anon, fileLru, shmem, kernelBytes);
+  const explained = sumKnown(anon, fileLru, shmem, kernel.bytes);
   // Without a usable memory.stat the working set is unknown (usage alone would overstate it by the page cache).
   const statUnreadable = level.unreadable.some((u) => u.file.endsWith('/memory.stat'));
   const ws = statUnreadable ? null : workingSet(usage, inactiveFile);
-  const dockerNew =
-    usage === null || statUnreadable
-      ? null
-      : inactiveFile !== null && inactiveFile < usage
-        ? usage - inactiveFile
-        : usage;
   const legacyCache = get(v1 ? 'cache' : 'file');
 
   const breakdown: Breakdown = {
@@ -188,13 +177,11 @@ export function figuresFromLevel(level: CgroupLevel, where: string): MemoryFigur
     activeFileBytes: activeFile,
     inactiveFileBytes: inactiveFile,
     shmemBytes: shmem,
-    kernelBytes,
-    kernelParts,
+    kernelBytes: kernel.bytes,
+    kernelParts: kernel.parts,
     otherBytes: sub(usage, explained),
   };
-
-  const k = (n: string) => `${statFile} ${key(n)}`;
-  return {
+  const figures: MemoryFigures = {
     usageBytes: usage,
     workingSetBytes: ws,
     rssBytes: anon,
@@ -204,36 +191,52 @@ export function figuresFromLevel(level: CgroupLevel, where: string): MemoryFigur
     breakdown,
     views: {
       kubectlTopBytes: ws,
-      dockerStatsBytes: dockerNew,
+      dockerStatsBytes: statUnreadable ? null : dockerStatsBytes(usage, inactiveFile),
       dockerStatsLegacyBytes: usage === null || legacyCache === null ? null : usage - legacyCache,
-      prometheus: prometheusViews(level.version, {
-        usageBytes: usage,
-        workingSetBytes: ws,
-        rssBytes: anon,
-        cacheBytes: cache,
-        peakBytes: level.peakBytes,
-      }),
+      prometheus: [],
     },
-    sources: {
-      usageBytes: usageFile,
-      workingSetBytes: `${usageFile} − ${k('inactive_file')}`,
-      rssBytes: `${statFile} ${v1 ? 'total_rss' : 'anon'}`,
-      cacheBytes: `${statFile} ${v1 ? 'total_cache' : 'file'}`,
-      peakBytes: `${where}/${v1 ? 'memory.max_usage_in_bytes' : 'memory.peak'}`,
-      cgroupLimitBytes: `${where}/${v1 ? 'memory.limit_in_bytes' : 'memory.max'}`,
-      anonBytes: `${statFile} ${v1 ? 'total_rss' : 'anon'}`,
-      activeAnonBytes: k('active_anon'),
-      inactiveAnonBytes: k('inactive_anon'),
-      fileBytes: `${k('active_file')} + ${key('inactive_file')}`,
-      activeFileBytes: k('active_file'),
-      inactiveFileBytes: k('inactive_file'),
-      shmemBytes: k('shmem'),
-      kernelBytes: kernelSource,
-      otherBytes: 'usage − (anon + file + shmem + kernel)',
-      kubectlTopBytes: `${usageFile} − ${k('inactive_file')}`,
-      dockerStatsBytes: `${usageFile} − ${k('inactive_file')} (docker ≥ 20.10)`,
-      dockerStatsLegacyBytes: `${usageFile} − ${statFile} ${v1 ? 'cache' : 'file'} (docker ≤ 19.03)`,
-    },
+    sources: levelSources(where, v1, kernel.source),
+  };
+  figures.views.prometheus = prometheusViews(level.version, figures);
+  return figures;
+}
+
+/** The memory.stat key of a figure: v1's hierarchical total_* keys, like cAdvisor; v2 keys are always hierarchical. */
+function statKey(v1: boolean): (name: string) => string {
+  return (name) => (v1 ? `total_${name}` : name);
+}
+
+/** docker stats ≥ 20.10: usage − inactive_file when that is less than usage, else usage. */
+function dockerStatsBytes(usage: number | null, inactiveFile: number | null): number | null {
+  if (usage === null) return null;
+  return inactiveFile !== null && inactiveFile < usage ? usage - inactiveFile : usage;
+}
+
+/** Which file (and key) each figure of a level comes from. */
+function levelSources(where: string, v1: boolean, kernelSource: string): MemoryFigures['sources'] {
+  const key = statKey(v1);
+  const statFile = `${where}/memory.stat`;
+  const usageFile = `${where}/${v1 ? 'memory.usage_in_bytes' : 'memory.current'}`;
+  const k = (n: string) => `${statFile} ${key(n)}`;
+  return {
+    usageBytes: usageFile,
+    workingSetBytes: `${usageFile} − ${k('inactive_file')}`,
+    rssBytes: `${statFile} ${v1 ? 'total_rss' : 'anon'}`,
+    cacheBytes: `${statFile} ${v1 ? 'total_cache' : 'file'}`,
+    peakBytes: `${where}/${v1 ? 'memory.max_usage_in_bytes' : 'memory.peak'}`,
+    cgroupLimitBytes: `${where}/${v1 ? 'memory.limit_in_bytes' : 'memory.max'}`,
+    anonBytes: `${statFile} ${v1 ? 'total_rss' : 'anon'}`,
+    activeAnonBytes: k('active_anon'),
+    inactiveAnonBytes: k('inactive_anon'),
+    fileBytes: `${k('active_file')} + ${key('inactive_file')}`,
+    activeFileBytes: k('active_file'),
+    inactiveFileBytes: k('inactive_file'),
+    shmemBytes: k('shmem'),
+    kernelBytes: kernelSource,
+    otherBytes: 'usage − (anon + file + shmem + kernel)',
+    kubectlTopBytes: `${usageFile} − ${k('inactive_file')}`,
+    dockerStatsBytes: `${usageFile} − ${k('inactive_file')} (docker ≥ 20.10)`,
+    dockerStatsLegacyBytes: `${usageFile} − ${statFile} ${v1 ? 'cache' : 'file'} (docker ≤ 19.03)`,
   };
 }
 
