@@ -16,6 +16,7 @@ import {
   kernelOomUsage,
   secondsBetween,
   unreclaimableFloor,
+  type Floor,
   type OomUsage,
 } from './advice-inputs.js';
 import {
@@ -89,47 +90,19 @@ export function sizeFrom(input: SizingInputs, now: string): SizingAdvice {
   const history = secondsBetween(input.startedAt, now);
   const spike = f.peakBytes !== null && f.usageBytes !== null ? Math.max(0, f.peakBytes - f.usageBytes) : null;
   const activeFile = f.breakdown.activeFileBytes;
-  const reasons: string[] = [];
-  // Without a breakdown the working set (which counts active page cache) stands in for the floor: too high, never too low.
-  const base = floor ? floor.bytes : (ws ?? 0);
-  if (floor)
-    reasons.push(`Floor ${formatBytes(floor.bytes)} = ${floor.text}: what the kernel cannot reclaim, as read now.`);
-  else if (ws !== null)
-    reasons.push(
-      `No breakdown was read: the working set ${formatBytes(ws)} (which counts reclaimable page cache) stands in for the floor.`,
-    );
-  else reasons.push('Neither a breakdown nor a working set was read: the advice rests on the OOM kill alone.');
-  if (floor && activeFile)
-    reasons.push(
-      `Active page cache ${formatBytes(activeFile)}: reclaimable, so it is in the request (the kubelet ranks evictions by the working set, which counts it) but not in the limit: under the limit the kernel trims it.`,
-    );
-  reasons.push(...peakReasons(f, spike, history));
-  if (spike)
-    reasons.push(
-      `If the kernel reclaimed page cache since the peak (limit hits: ${input.limitHits ?? 'unknown'}; node memory pressure also reclaims), part of the spike was cache: the limit then errs on the safe side.`,
-    );
-  const need = Math.max(base + (spike ?? 0), input.oom?.bytes ?? 0);
-  const margin = need * (1 + ADVICE_MARGIN);
-  const bump = input.oom ? Math.max(input.oom.bytes + VPA_OOM_MIN_BUMP_BYTES, input.oom.bytes * VPA_OOM_BUMP_RATIO) : 0;
-  const killAge = input.oom ? secondsBetween(input.oom.at ?? null, now) : null;
-  if (input.oom)
-    reasons.push(
-      `OOM-killed at ${formatBytes(input.oom.bytes)}${killAge === null ? '' : ` ${formatDuration(killAge)} ago`} (${input.oom.source}): it needed more than that, by an unknown amount, so the limit is at least max(+100Mi, ×1.2) of it = ${formatBytes(bump)}.`,
-    );
-  const limit = Math.max(MIN_LIMIT_BYTES, ceilMi(Math.max(margin, bump)));
-  const steady = floor ? Math.max(floor.bytes * (1 + ADVICE_MARGIN), floor.bytes + (activeFile ?? 0)) : ws;
-  // After an OOM kill the container is known to have held that much: a request below it lets the scheduler
-  // pack the node for less than the pod proved it needs (today's figures, after the restart, are not that).
-  const requestWant = input.oom ? Math.max(steady ?? 0, input.oom.bytes) : steady;
-  const request = requestWant === null ? null : Math.min(limit, ceilMi(requestWant));
-  reasons.push(
-    `Limit ${formatBytes(limit)} = max(need ${formatBytes(need)} × 1.15${input.oom ? `, the OOM bump ${formatBytes(bump)}` : ''}${limit === MIN_LIMIT_BYTES ? ', 16Mi' : ''}), rounded up to Mi.`,
-  );
-  reasons.push(
-    requestReason(request, requestWant, limit, floor !== null, input.oom !== null && requestWant === input.oom.bytes),
-  );
+  const sized = limitAndRequest(input, floor, spike);
+  const { limit, request } = sized;
   const confidence = confidenceFor(history, floor !== null);
-  reasons.push(confidenceReason(confidence, history));
+  const fromKill = input.oom !== null && sized.requestWant === input.oom.bytes;
+  const reasons = [
+    ...floorReasons(floor, ws, activeFile),
+    ...peakReasons(f, spike, history),
+    ...(spike ? [spikeReason(input.limitHits)] : []),
+    ...(input.oom ? [oomReason(input.oom, sized.bump, now)] : []),
+    limitReason(sized, input.oom !== null),
+    requestReason(request, sized.requestWant, limit, floor !== null, fromKill),
+    confidenceReason(confidence, history),
+  ];
   const krr = krrMemoryBytes(ws);
   const vpa = vpaWorking({
     workingSetPeakBytes: ws,
@@ -163,6 +136,64 @@ export function sizeFrom(input: SizingInputs, now: string): SizingAdvice {
       spike,
     }),
   };
+}
+
+/** The numbers of the formulas at the top of this file. */
+interface LimitAndRequest {
+  need: number;
+  /** After an OOM kill: max(kill + 100Mi, kill × 1.2); else 0. */
+  bump: number;
+  limit: number;
+  /** The request before it is rounded and capped at the limit; null when neither floor nor working set was read. */
+  requestWant: number | null;
+  request: number | null;
+}
+
+function limitAndRequest(input: SizingInputs, floor: Floor | null, spike: number | null): LimitAndRequest {
+  const ws = input.figures.workingSetBytes;
+  const activeFile = input.figures.breakdown.activeFileBytes;
+  // Without a breakdown the working set (which counts active page cache) stands in for the floor: too high, never too low.
+  const base = floor ? floor.bytes : (ws ?? 0);
+  const need = Math.max(base + (spike ?? 0), input.oom?.bytes ?? 0);
+  const margin = need * (1 + ADVICE_MARGIN);
+  const bump = input.oom ? Math.max(input.oom.bytes + VPA_OOM_MIN_BUMP_BYTES, input.oom.bytes * VPA_OOM_BUMP_RATIO) : 0;
+  const limit = Math.max(MIN_LIMIT_BYTES, ceilMi(Math.max(margin, bump)));
+  const steady = floor ? Math.max(floor.bytes * (1 + ADVICE_MARGIN), floor.bytes + (activeFile ?? 0)) : ws;
+  // After an OOM kill the container is known to have held that much: a request below it lets the scheduler
+  // pack the node for less than the pod proved it needs (today's figures, after the restart, are not that).
+  const requestWant = input.oom ? Math.max(steady ?? 0, input.oom.bytes) : steady;
+  const request = requestWant === null ? null : Math.min(limit, ceilMi(requestWant));
+  return { need, bump, limit, requestWant, request };
+}
+
+/** What the sizing starts from: the floor, else the working set, else the kill alone; and the active page cache. */
+function floorReasons(floor: Floor | null, ws: number | null, activeFile: number | null): string[] {
+  const reasons: string[] = [];
+  if (floor)
+    reasons.push(`Floor ${formatBytes(floor.bytes)} = ${floor.text}: what the kernel cannot reclaim, as read now.`);
+  else if (ws !== null)
+    reasons.push(
+      `No breakdown was read: the working set ${formatBytes(ws)} (which counts reclaimable page cache) stands in for the floor.`,
+    );
+  else reasons.push('Neither a breakdown nor a working set was read: the advice rests on the OOM kill alone.');
+  if (floor && activeFile)
+    reasons.push(
+      `Active page cache ${formatBytes(activeFile)}: reclaimable, so it is in the request (the kubelet ranks evictions by the working set, which counts it) but not in the limit: under the limit the kernel trims it.`,
+    );
+  return reasons;
+}
+
+function spikeReason(limitHits: number | null): string {
+  return `If the kernel reclaimed page cache since the peak (limit hits: ${limitHits ?? 'unknown'}; node memory pressure also reclaims), part of the spike was cache: the limit then errs on the safe side.`;
+}
+
+function oomReason(oom: OomUsage, bump: number, now: string): string {
+  const killAge = secondsBetween(oom.at ?? null, now);
+  return `OOM-killed at ${formatBytes(oom.bytes)}${killAge === null ? '' : ` ${formatDuration(killAge)} ago`} (${oom.source}): it needed more than that, by an unknown amount, so the limit is at least max(+100Mi, ×1.2) of it = ${formatBytes(bump)}.`;
+}
+
+function limitReason(s: LimitAndRequest, oomKilled: boolean): string {
+  return `Limit ${formatBytes(s.limit)} = max(need ${formatBytes(s.need)} × 1.15${oomKilled ? `, the OOM bump ${formatBytes(s.bump)}` : ''}${s.limit === MIN_LIMIT_BYTES ? ', 16Mi' : ''}), rounded up to Mi.`;
 }
 
 function requestReason(
