@@ -165,6 +165,24 @@ function containerChain(
   qos: Analysis['pod']['qosClass'] = null,
   all = false,
 ): string[] {
+  const out = containerHeading(c, p, width);
+  out.push(...rows(p, chainRows(c, short), width));
+  const legend = '█ working set  ┊ request  │ limit';
+  const w = Math.max(20, Math.min(60, width - 8 - legend.length));
+  const b = bar(c.workingSetBytes, c.requestBytes, c.limitBytes, w);
+  if (b) out.push(`    ${b}  ${p.dim(legend)}`);
+  out.push(...breakdownLines(c, p, width));
+  out.push(...toolViewLines(c, p, width));
+  out.push(...prometheusLines(c, p, width, all));
+  const controls = controlsLine(c, qos);
+  if (controls) out.push(`    ${p.dim(wrap(controls, width - 4, 4))}`);
+  const counters = countersLine(c);
+  if (counters) out.push(`    ${p.dim(counters)}`);
+  return out;
+}
+
+/** The container's name, kind and state, then its cgroup path. */
+function containerHeading(c: ContainerAnalysis, p: Palette, width: number): string[] {
   const title = `Container ${c.name}${c.kind !== 'container' ? ` (${c.kind})` : ''}`;
   const out = [`  ${p.bold(title)}  ${p.dim(wrap(stateText(c), width - title.length - 4, title.length + 4))}`];
   if (c.cgroupPath) {
@@ -173,7 +191,11 @@ function containerChain(
     const pieces = c.cgroupPath.match(new RegExp(`.{1,${room}}`, 'g')) ?? [];
     out.push(...pieces.map((piece, i) => `    ${p.dim(`${i === 0 ? 'cgroup ' : '       '}${piece}`)}`));
   }
-  const limit = c.limitBytes;
+  return out;
+}
+
+/** The chain itself: request → limit → usage → working set (→ peak), each with what it means. */
+function chainRows(c: ContainerAnalysis, short: Shorten): Row[] {
   const chain: Row[] = [
     {
       label: 'request',
@@ -184,7 +206,7 @@ function containerChain(
           ? 'first in line for eviction under node pressure'
           : 'reserved by the scheduler; eviction ranks usage above it first',
     },
-    { label: 'limit', value: limit, spec: true, note: limitNote(c) },
+    { label: 'limit', value: c.limitBytes, spec: true, note: limitNote(c) },
     {
       label: 'usage',
       value: c.usageBytes,
@@ -202,42 +224,38 @@ function containerChain(
       value: c.peakBytes,
       note: `${short(c.sources.peakBytes ?? '')}: the highest usage since the cgroup was created`,
     });
-  out.push(...rows(p, chain, width));
-  const legend = '█ working set  ┊ request  │ limit';
-  const w = Math.max(20, Math.min(60, width - 8 - legend.length));
-  const b = bar(c.workingSetBytes, c.requestBytes, limit, w);
-  if (b) out.push(`    ${b}  ${p.dim(legend)}`);
-  out.push(...breakdownLines(c, p, width));
+  return chain;
+}
+
+/** "What other tools show": kubectl top, docker stats (new and old), the kubelet's rss. */
+function toolViewLines(c: ContainerAnalysis, p: Palette, width: number): string[] {
   const v = c.views;
-  if (v.kubectlTopBytes !== null || c.rssBytes !== null) {
-    out.push(`    ${p.bold('what other tools show')}`);
-    const views: Row[] = [
-      { label: 'kubectl top', value: v.kubectlTopBytes, note: 'working set = usage − inactive_file' },
-      { label: 'docker stats', value: v.dockerStatsBytes, note: 'docker ≥ 20.10: usage − inactive_file' },
-      {
-        label: 'docker ≤ 19.03',
-        value: v.dockerStatsLegacyBytes,
-        note: 'usage − cache: active page cache not counted',
-      },
-      { label: 'kubelet rss', value: c.rssBytes, note: 'anon memory only (v1 total_rss, v2 anon)' },
-    ];
-    out.push(
-      ...rows(
-        p,
-        views.filter((r) => r.value !== null),
-        width,
-      ),
-    );
-  }
-  out.push(...prometheusLines(c, p, width, all));
-  const controls = controlsLine(c, qos);
-  if (controls) out.push(`    ${p.dim(wrap(controls, width - 4, 4))}`);
-  if (c.oomKills !== null || c.limitHits !== null) {
-    out.push(
-      `    ${p.dim(`cgroup counters: oom_kill ${c.oomKills ?? '?'} · limit hits ${c.limitHits ?? '?'}${c.localOoms !== null ? ` · local oom ${c.localOoms}` : ''}${c.oomScoreAdj !== null ? ` · oom_score_adj ${c.oomScoreAdj}` : ''}`)}`,
-    );
-  } else if (c.oomScoreAdj !== null) out.push(`    ${p.dim(`oom_score_adj ${c.oomScoreAdj}`)}`);
-  return out;
+  if (v.kubectlTopBytes === null && c.rssBytes === null) return [];
+  const views: Row[] = [
+    { label: 'kubectl top', value: v.kubectlTopBytes, note: 'working set = usage − inactive_file' },
+    { label: 'docker stats', value: v.dockerStatsBytes, note: 'docker ≥ 20.10: usage − inactive_file' },
+    {
+      label: 'docker ≤ 19.03',
+      value: v.dockerStatsLegacyBytes,
+      note: 'usage − cache: active page cache not counted',
+    },
+    { label: 'kubelet rss', value: c.rssBytes, note: 'anon memory only (v1 total_rss, v2 anon)' },
+  ];
+  return [
+    `    ${p.bold('what other tools show')}`,
+    ...rows(
+      p,
+      views.filter((r) => r.value !== null),
+      width,
+    ),
+  ];
+}
+
+/** The cgroup's OOM counters and the container's oom_score_adj, when read. */
+function countersLine(c: ContainerAnalysis): string | null {
+  if (c.oomKills !== null || c.limitHits !== null)
+    return `cgroup counters: oom_kill ${c.oomKills ?? '?'} · limit hits ${c.limitHits ?? '?'}${c.localOoms !== null ? ` · local oom ${c.localOoms}` : ''}${c.oomScoreAdj !== null ? ` · oom_score_adj ${c.oomScoreAdj}` : ''}`;
+  return c.oomScoreAdj !== null ? `oom_score_adj ${c.oomScoreAdj}` : null;
 }
 
 /** Where the limit in force comes from, and what the cgroup says. */
@@ -373,14 +391,33 @@ function otherPodsText(a: Analysis): string {
 export function renderText(a: Analysis, options: TextOptions): string {
   const p = palette(options.color);
   const width = Math.max(60, options.width);
-  const out: string[] = [];
   const short = shortener(a);
+  const out = [...headlineLines(a, p, width), '', ...containerTableLines(a, p, width), ''];
+  if (a.verdicts.length) {
+    out.push(p.bold('Verdicts'));
+    for (const v of a.verdicts) out.push(...renderVerdict(v, p, width, short), '');
+  }
+  out.push(...chainLines(a, p, width, short, options));
+  out.push(...sizingLines(a, p, width, options));
+  if (a.nodeFits.length) out.push(...nodeFitLines(a, p), '');
+  const nl = nodeLines(a, p, width);
+  if (nl.length) out.push(...nl, '');
+  if (a.notices.length) {
+    out.push(p.bold('Not known'));
+    for (const n of a.notices) out.push(`  ${p.dim('-')} ${wrap(`${n.part}: ${n.message}`, width - 4, 4)}`);
+    out.push('');
+  }
+  return out.join('\n').replace(/\n+$/, '') + '\n';
+}
+
+/** The pod and its details, the main verdict (or that nothing is wrong), an in-place resize in progress. */
+function headlineLines(a: Analysis, p: Palette, width: number): string[] {
   const { title, details } = podLine(a);
-  out.push(
+  const out = [
     title.length + 2 + details.length <= width
       ? `${p.bold(title)}  ${p.dim(details)}`
       : `${p.bold(title)}\n  ${p.dim(details)}`,
-  );
+  ];
   const main = a.verdicts[0];
   out.push(
     main
@@ -391,15 +428,17 @@ export function renderText(a: Analysis, options: TextOptions): string {
     out.push(
       `  ${p.yellow(`resize ${a.pod.resize.state}`)}${a.pod.resize.message ? p.dim(`: ${wrap(a.pod.resize.message, width - 20, 4)}`) : ''}`,
     );
-  out.push('');
+  return out;
+}
 
-  // Summary table: one row per container.
+/** Summary table: one row per container, then the pod's totals and the other pods a selector matched. */
+function containerTableLines(a: Analysis, p: Palette, width: number): string[] {
   const nameW = Math.max(9, ...a.containers.map((c) => c.name.length)) + 2;
-  out.push(
+  const out = [
     p.dim(
       `  ${pad('CONTAINER', nameW)}${padLeft('REQUEST', 9)}${padLeft('LIMIT', 9)}${padLeft('WORKSET', 9)}${padLeft('USAGE', 9)}  STATE`,
     ),
-  );
+  ];
   for (const c of a.containers) {
     const row = `  ${pad(c.name, nameW)}${padLeft(specBytes(c.requestBytes), 9)}${padLeft(specBytes(c.limitBytes), 9)}${padLeft(formatBytes(c.workingSetBytes), 9)}${padLeft(formatBytes(c.usageBytes), 9)}  `;
     // Never cut: the state holds the key fact (`last: OOMKilled`), which a `grep` of this row must find.
@@ -410,13 +449,12 @@ export function renderText(a: Analysis, options: TextOptions): string {
     `  ${p.dim(wrap(`pod request ${formatBytes(r.effectiveRequestBytes)} (scheduler's count) · pod limit ${r.effectiveLimitBytes === null ? 'none' : formatBytes(r.effectiveLimitBytes)}${a.podLevel ? ` · pod cgroup usage ${formatBytes(a.podLevel.usageBytes)}, working set ${formatBytes(a.podLevel.workingSetBytes)}` : ''}`, width - 2, 2))}`,
   );
   if (a.otherPods.length) out.push(`  ${wrap(otherPodsText(a), width - 2, 2)}`);
-  out.push('');
+  return out;
+}
 
-  if (a.verdicts.length) {
-    out.push(p.bold('Verdicts'));
-    for (const v of a.verdicts) out.push(...renderVerdict(v, p, width, short), '');
-  }
-
+/** The whole chain of each container that shows it (showsChain), one line each for the others. */
+function chainLines(a: Analysis, p: Palette, width: number, short: Shorten, options: TextOptions): string[] {
+  const out: string[] = [];
   const quiet: ContainerAnalysis[] = [];
   for (const c of a.containers) {
     if (options.container && c.name !== options.container) continue;
@@ -429,33 +467,23 @@ export function renderText(a: Analysis, options: TextOptions): string {
     else quiet.push(c);
   }
   if (quiet.length) out.push(...quietLines(quiet, p, width), '');
+  return out;
+}
 
-  out.push(...sizingLines(a, p, width, options));
-
-  if (a.nodeFits.length) {
-    out.push(p.bold('Node fit (requests, not usage)'));
+/** "Node fit": whether the pod's requests fit on each candidate node. */
+function nodeFitLines(a: Analysis, p: Palette): string[] {
+  const out = [
+    p.bold('Node fit (requests, not usage)'),
+    p.dim(
+      `  ${pad('NODE', 24)}${padLeft('ALLOCATABLE', 12)}${padLeft('REQUESTED', 11)}${padLeft('FREE', 10)}${padLeft('MARGIN', 10)}  FITS`,
+    ),
+  ];
+  for (const f of a.nodeFits) {
     out.push(
-      p.dim(
-        `  ${pad('NODE', 24)}${padLeft('ALLOCATABLE', 12)}${padLeft('REQUESTED', 11)}${padLeft('FREE', 10)}${padLeft('MARGIN', 10)}  FITS`,
-      ),
+      `  ${pad(f.node, 24)}${padLeft(formatBytes(f.allocatableBytes), 12)}${padLeft(formatBytes(f.requestedBytes), 11)}${padLeft(formatBytes(f.freeBytes), 10)}${padLeft(formatBytes(f.marginBytes), 10)}  ${f.fits === null ? '?' : f.fits ? p.green('yes') : p.red('no')}${f.note ? p.dim(` (${f.note})`) : ''}`,
     );
-    for (const f of a.nodeFits) {
-      out.push(
-        `  ${pad(f.node, 24)}${padLeft(formatBytes(f.allocatableBytes), 12)}${padLeft(formatBytes(f.requestedBytes), 11)}${padLeft(formatBytes(f.freeBytes), 10)}${padLeft(formatBytes(f.marginBytes), 10)}  ${f.fits === null ? '?' : f.fits ? p.green('yes') : p.red('no')}${f.note ? p.dim(` (${f.note})`) : ''}`,
-      );
-    }
-    out.push('');
   }
-
-  const nl = nodeLines(a, p, width);
-  if (nl.length) out.push(...nl, '');
-
-  if (a.notices.length) {
-    out.push(p.bold('Not known'));
-    for (const n of a.notices) out.push(`  ${p.dim('-')} ${wrap(`${n.part}: ${n.message}`, width - 4, 4)}`);
-    out.push('');
-  }
-  return out.join('\n').replace(/\n+$/, '') + '\n';
+  return out;
 }
 
 /**
