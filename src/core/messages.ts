@@ -530,10 +530,8 @@ function readMemcgLine(r: OomReports, line: LogLine): boolean {
   if ((m = MEMCG_USAGE.exec(t))) {
     const d = r.open(line.time, (x) => x.hasUsage);
     d.hasUsage = true;
-    const usageKb = parseKernelInt(m[1]);
-    const limitKb = parseKernelInt(m[2]);
-    d.event.memcgUsageBytes = usageKb === null ? null : usageKb * 1024;
-    d.event.memcgLimitBytes = limitKb === null ? null : limitKb * 1024;
+    d.event.memcgUsageBytes = kib(parseKernelInt(m[1]));
+    d.event.memcgLimitBytes = kib(parseKernelInt(m[2]));
     d.event.memcgFailcnt = parseKernelInt(m[3]);
   } else if ((m = MEMSW_USAGE.exec(t))) {
     const d = r.open(line.time, (x) => x.event.memsw !== null);
