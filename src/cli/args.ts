@@ -43,13 +43,16 @@ export interface RunOptions extends ConnectionOptions {
   all: boolean;
   /** --now (hidden): the analysis time, normalised to ISO 8601 UTC; null = the clock. */
   now: string | null;
-  reader: {
-    enabled: boolean;
-    image: string;
-    namespace: string | null;
-    timeoutSeconds: number;
-    kernelLog: boolean;
-  };
+  reader: ReaderSettings;
+}
+
+/** Where and how the reader pod runs: --no-reader, --image, --reader-namespace, --reader-timeout, --kernel-log. */
+export interface ReaderSettings {
+  enabled: boolean;
+  image: string;
+  namespace: string | null;
+  timeoutSeconds: number;
+  kernelLog: boolean;
 }
 
 export interface CleanupOptions extends ConnectionOptions {
@@ -62,6 +65,8 @@ export interface ViewOutput {
   output: OutputMode;
   color: ColorMode;
   now: string | null;
+  /** The reader settings for what the view opens: a node's reader, or a pod's drill-down from the list. */
+  reader: ReaderSettings;
 }
 
 /** `memwhy` with no pod (-n, or -A): the ranked overview of the pods. */
@@ -80,7 +85,6 @@ export interface OverviewOptions extends ConnectionOptions, ViewOutput {
 export interface NodeOptions extends ConnectionOptions, ViewOutput {
   kind: 'node';
   node: string;
-  readerEnabled: boolean;
 }
 
 export type OverviewSortArg = 'risk' | 'working-set' | 'usage' | 'request' | 'limit' | 'name' | 'restarts';
@@ -345,7 +349,7 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
     return { kind: 'cleanup', ...connection, allNamespaces: args.allNamespaces === true };
   }
   if (args._.length > 0) usage(`unexpected argument ${JSON.stringify(String(args._[0]))}`);
-  const view = viewOptions(args, connection, namespace);
+  const view = viewOptions(args, argv, connection, namespace);
   if (view !== null) return view;
   if (args.allNamespaces === true)
     usage(
@@ -376,20 +380,6 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
     usage('no pod given', 'usage: kubectl memwhy <pod> [flags]; run `kubectl memwhy --help` for more');
   if (from !== null && target !== null && target.kind !== 'pod')
     usage('--from reads one pod: drop the workload or selector');
-  const timeoutSeconds = args.readerTimeout as unknown;
-  if (
-    typeof timeoutSeconds !== 'number' ||
-    !Number.isInteger(timeoutSeconds) ||
-    timeoutSeconds < 5 ||
-    timeoutSeconds > 3600
-  ) {
-    usage(
-      `--reader-timeout must be a whole number of seconds from 5 to 3600, not ${JSON.stringify(rawValue(argv, '--reader-timeout') ?? String(timeoutSeconds))}`,
-    );
-  }
-  const readerNamespace = text('--reader-namespace', args.readerNamespace);
-  if (readerNamespace !== null && !DNS_LABEL.test(readerNamespace))
-    usage(`${JSON.stringify(readerNamespace)} is not a valid namespace name`);
   const container = text('--container', args.container);
   if (container !== null && !DNS_LABEL.test(container))
     usage(`${JSON.stringify(container)} is not a valid container name`);
@@ -406,13 +396,31 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
     exitCode: args.exitCode === true,
     all: args.all === true,
     now,
-    reader: {
-      enabled: args.reader !== false,
-      image: text('--image', args.image) ?? DEFAULT_IMAGE,
-      namespace: readerNamespace,
-      timeoutSeconds,
-      kernelLog: args.kernelLog === true,
-    },
+    reader: readerSettings(args, argv),
+  };
+}
+
+function readerSettings(args: Parsed, argv: readonly string[]): ReaderSettings {
+  const timeoutSeconds = args.readerTimeout as unknown;
+  if (
+    typeof timeoutSeconds !== 'number' ||
+    !Number.isInteger(timeoutSeconds) ||
+    timeoutSeconds < 5 ||
+    timeoutSeconds > 3600
+  ) {
+    usage(
+      `--reader-timeout must be a whole number of seconds from 5 to 3600, not ${JSON.stringify(rawValue(argv, '--reader-timeout') ?? String(timeoutSeconds))}`,
+    );
+  }
+  const namespace = text('--reader-namespace', args.readerNamespace);
+  if (namespace !== null && !DNS_LABEL.test(namespace))
+    usage(`${JSON.stringify(namespace)} is not a valid namespace name`);
+  return {
+    enabled: args.reader !== false,
+    image: text('--image', args.image) ?? DEFAULT_IMAGE,
+    namespace,
+    timeoutSeconds,
+    kernelLog: args.kernelLog === true,
   };
 }
 
@@ -474,6 +482,7 @@ type Parsed = Record<string, unknown> & { _: Array<string | number> };
 /** node/<name>, or no pod with no -l (or with -A): the node view or the overview; null for a pod's diagnosis. */
 function viewOptions(
   args: Parsed,
+  argv: readonly string[],
   connection: ConnectionOptions,
   namespace: string | null,
 ): OverviewOptions | NodeOptions | null {
@@ -485,13 +494,14 @@ function viewOptions(
     output: oneOf('--output', args.output, OUTPUTS),
     color: (args.color as unknown) === false ? 'never' : oneOf('--color', args.color, COLORS),
     now: nowValue(text('--now', args.now)),
+    reader: readerSettings(args, argv),
   };
   if (target?.kind === 'node') {
     if (from !== null || text('--save', args.save) !== null)
       usage('node/<name> reads the cluster: --from and --save are for a pod');
     if (selector !== null || args.allNamespaces === true || overviewFlags)
       usage('node/<name> takes no -l, -A, --deep, --containers or --sort');
-    return { kind: 'node', ...connection, ...out, node: target.name, readerEnabled: args.reader !== false };
+    return { kind: 'node', ...connection, ...out, node: target.name };
   }
   const wantsOverview = target === null && from === null && (selector === null || args.allNamespaces === true);
   if (!wantsOverview) {

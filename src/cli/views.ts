@@ -40,7 +40,7 @@ export async function runView(
     const report = await gatherNodeView(source, {
       name: options.node,
       reader: null,
-      readerMissing: options.readerEnabled
+      readerMissing: options.reader.enabled
         ? 'the node reader for node/<name> is not built yet'
         : 'the node reader was turned off (--no-reader)',
       signal,

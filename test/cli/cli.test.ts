@@ -213,6 +213,7 @@ describe('parseArgs', () => {
       output: 'auto',
       color: 'auto',
       now: null,
+      reader: { enabled: true, image: 'busybox:1.36', namespace: null, timeoutSeconds: 60, kernelLog: false },
       allNamespaces: false,
       selector: null,
       deep: false,
@@ -235,8 +236,17 @@ describe('parseArgs', () => {
       color: 'auto',
       now: null,
       node: 'worker-1',
-      readerEnabled: true,
+      reader: { enabled: true, image: 'busybox:1.36', namespace: null, timeoutSeconds: 60, kernelLog: false },
     });
+    assert.deepEqual(
+      (parseArgs(['-A', '--image', 'registry.local/busybox:1.36', '--reader-namespace', 'ops', '--no-reader']) as any)
+        .reader,
+      { enabled: false, image: 'registry.local/busybox:1.36', namespace: 'ops', timeoutSeconds: 60, kernelLog: false },
+    );
+    usageError(
+      ['node/n1', '--reader-timeout', '2'],
+      '--reader-timeout must be a whole number of seconds from 5 to 3600, not "2"',
+    );
     usageError(['web', '--deep'], '--deep, --containers and --sort go with the overview (no pod)');
     usageError(['-A', '-n', 'shop'], 'use either -n or -A, not both');
     usageError(
