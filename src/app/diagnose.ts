@@ -79,115 +79,158 @@ export async function diagnose(cluster: Cluster, options: DiagnoseOptions): Prom
   if (options.reader.enabled)
     cluster.checkReader?.({ image: options.reader.image, namespace: options.reader.namespace });
   progress({ stage: 'pod', message: 'finding the pod' });
-  const pods = rankPods(await cluster.resolvePods(options.target, signal));
-  const pod = pods[0];
-  if (!pod)
-    throw new MemwhyError(
-      ExitCode.NotFound,
-      `no pods match ${describeTarget(options.target)}`,
-      'check the name, the namespace (-n) and the selector',
-    );
+  const pods = await findPods(cluster, options.target, signal);
+  const pod = pods[0]!;
   const namespace = pod.metadata?.namespace ?? options.target.namespace;
-  const name = pod.metadata?.name ?? '';
   const nodeName = pod.spec?.nodeName ?? null;
-  const missing: Record<string, string> = {};
-
-  /** Settles one optional part: its value, or null with the reason in `missing`. */
-  const part = async <T>(key: string, run: () => Promise<T>): Promise<T | null> => {
-    try {
-      return await run();
-    } catch (e) {
-      if (isAbort(e) || signal.aborted) throw e;
-      missing[key] = reason(e);
-      return null;
-    }
-  };
-  const skip = (key: string, why: string) => {
-    missing[key] = why;
-    return Promise.resolve(null);
-  };
-
-  progress({ stage: 'facts', message: `reading ${namespace}/${name}${nodeName ? ` and node ${nodeName}` : ''}` });
-  const nodeP = nodeName
-    ? part('node', () => cluster.getNode(nodeName, signal))
-    : skip('node', 'the pod is not scheduled');
-  const unscheduled = !nodeName && pod.status?.phase === 'Pending';
-  // The kubelet summary carries the working set metrics-server would report; PodMetrics is read only when
-  // the summary cannot be (one request fewer per diagnosis).
-  const usageP = (async () => {
-    const summary = nodeName
-      ? await part('summary', () => cluster.getNodeSummary(nodeName, signal))
-      : await skip('summary', 'the pod has no node');
-    const podMetrics =
-      pod.status?.phase !== 'Running'
-        ? await skip('podmetrics', 'the pod is not running')
-        : summary
-          ? await skip('podmetrics', 'not needed: the kubelet summary was read and carries the same working set')
-          : await part('podmetrics', () => cluster.getPodMetrics({ namespace, name }, signal));
-    return { summary, podMetrics };
-  })();
-  const [node, nodePods, events, { summary, podMetrics }, nodes, cgroups] = await Promise.all([
-    nodeP,
-    nodeName
-      ? part('node-pods', () => cluster.listPodsOnNode(nodeName, signal))
-      : unscheduled
-        ? part('node-pods', () => cluster.listBoundPods(signal))
-        : skip('node-pods', 'the pod has no node'),
-    part('events', () => cluster.listEvents({ namespace, name }, nodeName, signal)),
-    usageP,
-    unscheduled ? part('nodes', () => cluster.listNodes(signal)) : Promise.resolve(null),
-    (async () => {
-      if (!options.reader.enabled) return skip('cgroup', 'the node reader was turned off (--no-reader)');
-      const obstacle = readerObstacle(pod, await nodeP);
-      if (obstacle) return skip('cgroup', obstacle);
-      return part('cgroup', () =>
-        cluster.readCgroups(
-          {
-            pod,
-            namespace: options.reader.namespace ?? namespace,
-            image: options.reader.image,
-            deadlineSeconds: options.reader.deadlineSeconds,
-            kernelLog: options.reader.kernelLog,
-            signal,
-          },
-          progress,
-        ),
-      );
-    })(),
-  ]);
+  const parts = new Parts(signal);
+  progress({
+    stage: 'facts',
+    message: `reading ${namespace}/${pod.metadata?.name ?? ''}${nodeName ? ` and node ${nodeName}` : ''}`,
+  });
+  const facts = await gatherFacts(cluster, pod, namespace, parts, options);
   // A read that finished just before the signal: the run still ends as interrupted.
   if (signal.aborted) throw new MemwhyError(ExitCode.Interrupted, 'interrupted');
-  if (cgroups?.problems.length) missing['cgroup-files'] = cgroups.problems.join('; ');
-  if (cgroups?.cleanup) missing['reader-cleanup'] = cgroups.cleanup;
-  if (cgroups?.kernelLogMissing) missing['kernel.log'] = missing['kernel.log-failed'] = cgroups.kernelLogMissing;
-  if (options.reader.enabled && !options.reader.kernelLog && !missing['kernel.log'])
-    missing['kernel.log'] = 'not read (add --kernel-log to read the kernel OOM lines; it needs more privilege)';
+  noteReaderParts(parts.missing, facts.cgroups, options.reader);
   progress({ stage: 'done', message: 'analysing' });
-
+  const { cgroups, ...read } = facts;
   return {
     // Control characters from the cluster are made visible here, before any renderer sees them.
     facts: visibleFacts({
       pod,
-      node,
-      nodes,
-      nodePods,
-      events,
-      summary,
-      podMetrics,
+      ...read,
       kernelLog: cgroups?.kernelLog ?? null,
       cgroupFiles: cgroups?.files ?? null,
-      missing,
+      missing: parts.missing,
       ...(cgroups?.unreadable?.length ? { unreadable: cgroups.unreadable } : {}),
     }),
-    others: pods.slice(1).map((p) =>
-      visibleDeep({
-        namespace: p.metadata?.namespace ?? null,
-        name: p.metadata?.name ?? null,
-        phase: p.status?.phase ?? null,
-        why: trouble(p).why,
-      }),
-    ),
+    others: pods.slice(1).map(otherPod),
   };
+}
+
+/** The target's pods, worst off first; none is a NotFound error. */
+async function findPods(cluster: Cluster, target: Target, signal: AbortSignal): Promise<KPod[]> {
+  const pods = rankPods(await cluster.resolvePods(target, signal));
+  if (pods.length === 0)
+    throw new MemwhyError(
+      ExitCode.NotFound,
+      `no pods match ${describeTarget(target)}`,
+      'check the name, the namespace (-n) and the selector',
+    );
+  return pods;
+}
+
+/** The optional parts of a diagnosis: each settles to its value, or to null with the reason in `missing`. */
+class Parts {
+  readonly missing: Record<string, string> = {};
+  constructor(private readonly signal: AbortSignal) {}
+
+  async read<T>(key: string, run: () => Promise<T>): Promise<T | null> {
+    try {
+      return await run();
+    } catch (e) {
+      if (isAbort(e) || this.signal.aborted) throw e;
+      this.missing[key] = reason(e);
+      return null;
+    }
+  }
+
+  skip(key: string, why: string): Promise<null> {
+    this.missing[key] = why;
+    return Promise.resolve(null);
+  }
+}
+
+type CgroupRead = Awaited<ReturnType<Cluster['readCgroups']>>;
+
+/** Every fact beside the pod, read in parallel. */
+async function gatherFacts(cluster: Cluster, pod: KPod, namespace: string, parts: Parts, options: DiagnoseOptions) {
+  const { signal } = options;
+  const name = pod.metadata?.name ?? '';
+  const nodeName = pod.spec?.nodeName ?? null;
+  const unscheduled = !nodeName && pod.status?.phase === 'Pending';
+  const nodeP = nodeName
+    ? parts.read('node', () => cluster.getNode(nodeName, signal))
+    : parts.skip('node', 'the pod is not scheduled');
+  const usageP = readUsage(cluster, pod, namespace, parts, signal);
+  const [node, nodePods, events, { summary, podMetrics }, nodes, cgroups] = await Promise.all([
+    nodeP,
+    nodeName
+      ? parts.read('node-pods', () => cluster.listPodsOnNode(nodeName, signal))
+      : unscheduled
+        ? parts.read('node-pods', () => cluster.listBoundPods(signal))
+        : parts.skip('node-pods', 'the pod has no node'),
+    parts.read('events', () => cluster.listEvents({ namespace, name }, nodeName, signal)),
+    usageP,
+    unscheduled ? parts.read('nodes', () => cluster.listNodes(signal)) : Promise.resolve(null),
+    readPodCgroups(cluster, pod, namespace, nodeP, parts, options),
+  ]);
+  return { node, nodePods, events, summary, podMetrics, nodes, cgroups };
+}
+
+/**
+ * The kubelet summary carries the working set metrics-server would report; PodMetrics is read only when the
+ * summary cannot be (one request fewer per diagnosis).
+ */
+async function readUsage(cluster: Cluster, pod: KPod, namespace: string, parts: Parts, signal: AbortSignal) {
+  const nodeName = pod.spec?.nodeName ?? null;
+  const name = pod.metadata?.name ?? '';
+  const summary = nodeName
+    ? await parts.read('summary', () => cluster.getNodeSummary(nodeName, signal))
+    : await parts.skip('summary', 'the pod has no node');
+  const podMetrics =
+    pod.status?.phase !== 'Running'
+      ? await parts.skip('podmetrics', 'the pod is not running')
+      : summary
+        ? await parts.skip('podmetrics', 'not needed: the kubelet summary was read and carries the same working set')
+        : await parts.read('podmetrics', () => cluster.getPodMetrics({ namespace, name }, signal));
+  return { summary, podMetrics };
+}
+
+/** The reader pod's read of the pod's cgroups, when it is on and the pod's node can run it. */
+async function readPodCgroups(
+  cluster: Cluster,
+  pod: KPod,
+  namespace: string,
+  nodeP: Promise<KNode | null>,
+  parts: Parts,
+  options: DiagnoseOptions,
+): Promise<CgroupRead | null> {
+  const { reader, signal, progress } = options;
+  if (!reader.enabled) return parts.skip('cgroup', 'the node reader was turned off (--no-reader)');
+  const obstacle = readerObstacle(pod, await nodeP);
+  if (obstacle) return parts.skip('cgroup', obstacle);
+  return parts.read('cgroup', () =>
+    cluster.readCgroups(
+      {
+        pod,
+        namespace: reader.namespace ?? namespace,
+        image: reader.image,
+        deadlineSeconds: reader.deadlineSeconds,
+        kernelLog: reader.kernelLog,
+        signal,
+      },
+      progress,
+    ),
+  );
+}
+
+/** What the reader could not read, its cleanup trouble, and the kernel log it did not read. */
+function noteReaderParts(missing: Record<string, string>, cgroups: CgroupRead | null, reader: ReaderOptions): void {
+  if (cgroups?.problems.length) missing['cgroup-files'] = cgroups.problems.join('; ');
+  if (cgroups?.cleanup) missing['reader-cleanup'] = cgroups.cleanup;
+  if (cgroups?.kernelLogMissing) missing['kernel.log'] = missing['kernel.log-failed'] = cgroups.kernelLogMissing;
+  if (reader.enabled && !reader.kernelLog && !missing['kernel.log'])
+    missing['kernel.log'] = 'not read (add --kernel-log to read the kernel OOM lines; it needs more privilege)';
+}
+
+function otherPod(p: KPod): OtherPod {
+  return visibleDeep({
+    namespace: p.metadata?.namespace ?? null,
+    name: p.metadata?.name ?? null,
+    phase: p.status?.phase ?? null,
+    why: trouble(p).why,
+  });
 }
 
 export function describeTarget(t: Target): string {

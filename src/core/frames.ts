@@ -181,186 +181,227 @@ interface SetParse {
 
 /** Parses one frame set from `r` (starting at a header line or garbage before it). */
 function parseSet(r: Reader): SetParse {
-  const res = emptyResult();
-  let problemCount = 0;
-  const problem = (msg: string, file = READER_OUTPUT): void => {
-    problemCount++;
-    if (problemCount <= MAX_PROBLEMS) res.problems.push(msg);
+  return new SetParser(r).parse();
+}
+
+/** What one line of a frame set did to the parse: go on, or stop the set here. */
+type Step = 'next' | 'stop';
+
+/**
+ * One frame set's parse: the header, then line by line (file frames, error lines, markers) to its DONE or FATAL
+ * line. Problems are collected (the first MAX_PROBLEMS kept, the rest counted), never thrown.
+ */
+class SetParser {
+  private readonly res = emptyResult();
+  private problemCount = 0;
+  /** The frame set checksum over the header and every line that is not a file frame. */
+  private readonly meta: AdlerState = { a: 1, b: 0 };
+  private begins = 0;
+  private errorsSeen = 0;
+  private ended = false;
+
+  constructor(private readonly r: Reader) {}
+
+  parse(): SetParse {
+    if (this.readHeader()) {
+      while (this.step() === 'next');
+    }
+    if (this.problemCount > MAX_PROBLEMS)
+      this.res.problems.push(`… and ${this.problemCount - MAX_PROBLEMS} more problems`);
+    return { result: this.res, ended: this.ended };
+  }
+
+  private problem(msg: string, file = READER_OUTPUT): void {
+    const res = this.res;
+    this.problemCount++;
+    if (this.problemCount <= MAX_PROBLEMS) res.problems.push(msg);
     const about = file === READER_OUTPUT ? msg : msg.slice(file.length + 2);
     if (res.unreadable.length < MAX_PROBLEMS && !res.unreadable.some((u) => u.file === file && u.problem === about))
       res.unreadable.push({ file, problem: about });
-  };
-  const finish = (ended: boolean): SetParse => {
-    if (problemCount > MAX_PROBLEMS) res.problems.push(`… and ${problemCount - MAX_PROBLEMS} more problems`);
-    return { result: res, ended };
-  };
+  }
 
-  // Header (lines before it are someone else's output: counted as garbage).
-  let skipped = 0;
-  let firstSkipped = '';
-  let header: Line | null = null;
-  for (let line = r.peekLine(); line !== null; line = r.peekLine()) {
-    r.take(line);
-    const m = HEADER_RE.exec(line.text);
-    if (m && line.terminated) {
-      header = line;
-      res.header = { version: Number(m[1]), mode: m[2] as string, seq: Number(m[3]) };
-      break;
+  private addMeta(line: Line): void {
+    adlerUpdate(this.meta, this.r.bytes, line.start, line.next);
+  }
+
+  /** The header line (lines before it are someone else's output: counted as garbage); false when unusable. */
+  private readHeader(): boolean {
+    const r = this.r;
+    let skipped = 0;
+    let firstSkipped = '';
+    let header: Line | null = null;
+    for (let line = r.peekLine(); line !== null; line = r.peekLine()) {
+      r.take(line);
+      const m = HEADER_RE.exec(line.text);
+      if (m && line.terminated) {
+        header = line;
+        this.res.header = { version: Number(m[1]), mode: m[2] as string, seq: Number(m[3]) };
+        break;
+      }
+      if (skipped++ === 0) firstSkipped = line.text;
     }
-    if (skipped++ === 0) firstSkipped = line.text;
-  }
-  if (skipped > 0) problem(`${skipped} line(s) of garbage before the reader's header, first ${excerpt(firstSkipped)}`);
-  if (header === null || res.header === null) {
-    problem(skipped === 0 ? 'the reader printed nothing' : "no memwhy-reader header line: not the reader's output");
-    return finish(false);
-  }
-  if (res.header.version !== FRAME_FORMAT_VERSION) {
-    problem(`reader output format ${res.header.version} is not the supported ${FRAME_FORMAT_VERSION}`);
-    return finish(false);
+    if (skipped > 0)
+      this.problem(`${skipped} line(s) of garbage before the reader's header, first ${excerpt(firstSkipped)}`);
+    if (header === null || this.res.header === null) {
+      this.problem(
+        skipped === 0 ? 'the reader printed nothing' : "no memwhy-reader header line: not the reader's output",
+      );
+      return false;
+    }
+    if (this.res.header.version !== FRAME_FORMAT_VERSION) {
+      this.problem(`reader output format ${this.res.header.version} is not the supported ${FRAME_FORMAT_VERSION}`);
+      return false;
+    }
+    this.addMeta(header);
+    return true;
   }
 
-  const meta: AdlerState = { a: 1, b: 0 };
-  const addMeta = (line: Line): void => adlerUpdate(meta, r.bytes, line.start, line.next);
-  addMeta(header);
+  /** One line of the set. */
+  private step(): Step {
+    const r = this.r;
+    const line = r.peekLine();
+    if (line === null) {
+      this.problem('output ends before the DONE line: truncated (the reader was stopped, or the log was cut)');
+      return 'stop';
+    }
+    if (!line.terminated) {
+      this.problem(`output ends in the middle of a line ${excerpt(line.text)}: truncated`);
+      r.take(line);
+      return 'stop';
+    }
+    const text = line.text;
+    if (HEADER_RE.test(text)) {
+      this.problem('a new frame set starts before this one ended: truncated');
+      return 'stop'; // not consumed: the next set starts here
+    }
+    r.take(line);
+    if (text.startsWith('=== DONE ')) return this.done(text);
+    // File frames check themselves; every other line counts in the frame set checksum.
+    if (!text.startsWith('=== BEGIN ') && !text.startsWith('=== END ')) this.addMeta(line);
+    if (text.startsWith('=== BEGIN ')) return this.fileFrame(text);
+    if (text.startsWith('=== ERROR ')) return this.errorLine(text);
+    return this.marker(text);
+  }
 
-  let begins = 0;
-  let errorsSeen = 0;
-  let ended = false;
+  /** The DONE line: counts and the set checksum must match what arrived. */
+  private done(text: string): Step {
+    this.ended = true;
+    const m = /^=== DONE (\d{1,9}) (\d{1,9}) ([0-9a-f]{8})$/.exec(text);
+    if (!m) {
+      this.problem(`malformed DONE line ${excerpt(text)}`);
+      return 'stop';
+    }
+    const [files, errors] = [Number(m[1]), Number(m[2])];
+    if (files !== this.begins || errors !== this.errorsSeen) {
+      this.problem(
+        `the reader printed ${files} file frame(s) and ${errors} error line(s), ${this.begins} and ${this.errorsSeen} arrived: lines lost`,
+      );
+    }
+    const computed = hex8(this.meta.b * 65536 + this.meta.a);
+    if (m[3] !== computed)
+      this.problem(
+        `frame set checksum mismatch (${m[3]} stated, ${computed} computed): a header or frame line was altered`,
+      );
+    if (this.problemCount === 0) this.res.complete = true;
+    return 'stop';
+  }
+
+  /** `=== BEGIN <key> <count>`, the file's bytes, `=== END <key> <adler32>`. */
+  private fileFrame(text: string): Step {
+    const r = this.r;
+    this.begins++;
+    const parts = splitLast(text.slice('=== BEGIN '.length));
+    if (parts === null || !COUNT_RE.test(parts[1]) || !validKey(parts[0])) {
+      this.problem(`malformed BEGIN line ${excerpt(text)}`);
+      return 'next';
+    }
+    const [key, countText] = parts;
+    const count = Number(countText);
+    const start = r.pos;
+    if (start + count + 1 > r.bytes.length) {
+      this.problem(`${key}: truncated after ${Math.max(0, r.bytes.length - start)} of ${count} bytes`, key);
+      r.pos = r.bytes.length;
+      return 'stop';
+    }
+    if (r.bytes[start + count] !== NEWLINE) {
+      this.problem(`${key}: its ${count} bytes are not followed by a line end: byte count wrong or data altered`, key);
+      this.resync(key);
+      return 'next';
+    }
+    r.pos = start + count + 1;
+    const end = r.peekLine();
+    if (end === null || !end.terminated || !end.text.startsWith(`=== END ${key} `)) {
+      this.problem(`${key}: no END line after its ${count} bytes: data altered or interleaved`, key);
+      this.resync(key);
+      return 'next';
+    }
+    r.take(end);
+    this.keepFile(key, end.text.slice(`=== END ${key} `.length), r.bytes.subarray(start, start + count));
+    return 'next';
+  }
+
+  /** A frame whose bytes arrived whole: kept when its checksum matches and it is the first copy. */
+  private keepFile(key: string, sum: string, content: Uint8Array): void {
+    const computed = hex8(adler32(content));
+    if (!SUM_RE.test(sum) || sum !== computed) {
+      this.problem(`${key}: checksum mismatch (${excerpt(sum)} stated, ${computed} computed): data altered`, key);
+      return;
+    }
+    if (Object.hasOwn(this.res.files, key)) {
+      this.problem(`${key}: printed twice, the first copy is kept`);
+      return;
+    }
+    this.res.files[key] = decoder.decode(content);
+  }
 
   /** After a broken frame of `key`: skip to its END line (consumed) or to the next frame/set line (left). */
-  const resync = (key: string): void => {
+  private resync(key: string): void {
+    const r = this.r;
     for (let line = r.peekLine(); line !== null; line = r.peekLine()) {
       if (/^=== (BEGIN|ERROR|DONE|FATAL) /.test(line.text) || HEADER_RE.test(line.text)) return;
       r.take(line);
       if (line.text.startsWith(`=== END ${key} `)) return;
     }
-  };
+  }
 
-  for (;;) {
-    const line = r.peekLine();
-    if (line === null) {
-      problem('output ends before the DONE line: truncated (the reader was stopped, or the log was cut)');
-      break;
+  /** `=== ERROR <path> <reason>`: a file the reader could not read. */
+  private errorLine(text: string): Step {
+    this.errorsSeen++;
+    const parts = splitLast(text.slice('=== ERROR '.length));
+    if (parts === null || !validKey(parts[0]) || !/^[a-z][a-z0-9-]{0,40}$/.test(parts[1])) {
+      this.problem(`malformed ERROR line ${excerpt(text)}`);
+    } else {
+      this.res.errors.push({ path: parts[0], reason: parts[1] });
+      this.res.unreadable.push({ file: parts[0], problem: `the reader could not read it (${parts[1]})` });
     }
-    if (!line.terminated) {
-      problem(`output ends in the middle of a line ${excerpt(line.text)}: truncated`);
-      r.take(line);
-      break;
-    }
-    const text = line.text;
-    if (HEADER_RE.test(text)) {
-      problem('a new frame set starts before this one ended: truncated');
-      break; // not consumed: the next set starts here
-    }
-    r.take(line);
+    return 'next';
+  }
 
-    if (text.startsWith('=== DONE ')) {
-      ended = true;
-      const m = /^=== DONE (\d{1,9}) (\d{1,9}) ([0-9a-f]{8})$/.exec(text);
-      if (!m) {
-        problem(`malformed DONE line ${excerpt(text)}`);
-        break;
-      }
-      const [files, errors] = [Number(m[1]), Number(m[2])];
-      if (files !== begins || errors !== errorsSeen) {
-        problem(
-          `the reader printed ${files} file frame(s) and ${errors} error line(s), ${begins} and ${errorsSeen} arrived: lines lost`,
-        );
-      }
-      const computed = hex8(meta.b * 65536 + meta.a);
-      if (m[3] !== computed)
-        problem(
-          `frame set checksum mismatch (${m[3]} stated, ${computed} computed): a header or frame line was altered`,
-        );
-      if (problemCount === 0) res.complete = true;
-      break;
-    }
-    // File frames check themselves; every other line counts in the frame set checksum.
-    if (!text.startsWith('=== BEGIN ') && !text.startsWith('=== END ')) addMeta(line);
-
-    if (text.startsWith('=== BEGIN ')) {
-      begins++;
-      const parts = splitLast(text.slice('=== BEGIN '.length));
-      if (parts === null || !COUNT_RE.test(parts[1]) || !validKey(parts[0])) {
-        problem(`malformed BEGIN line ${excerpt(text)}`);
-        continue;
-      }
-      const [key, countText] = parts;
-      const count = Number(countText);
-      const start = r.pos;
-      if (start + count + 1 > r.bytes.length) {
-        problem(`${key}: truncated after ${Math.max(0, r.bytes.length - start)} of ${count} bytes`, key);
-        r.pos = r.bytes.length;
-        break;
-      }
-      if (r.bytes[start + count] !== NEWLINE) {
-        problem(`${key}: its ${count} bytes are not followed by a line end: byte count wrong or data altered`, key);
-        resync(key);
-        continue;
-      }
-      r.pos = start + count + 1;
-      const end = r.peekLine();
-      if (end === null || !end.terminated || !end.text.startsWith(`=== END ${key} `)) {
-        problem(`${key}: no END line after its ${count} bytes: data altered or interleaved`, key);
-        resync(key);
-        continue;
-      }
-      r.take(end);
-      const sum = end.text.slice(`=== END ${key} `.length);
-      const content = r.bytes.subarray(start, start + count);
-      const computed = hex8(adler32(content));
-      if (!SUM_RE.test(sum) || sum !== computed) {
-        problem(`${key}: checksum mismatch (${excerpt(sum)} stated, ${computed} computed): data altered`, key);
-        continue;
-      }
-      if (Object.hasOwn(res.files, key)) {
-        problem(`${key}: printed twice, the first copy is kept`);
-        continue;
-      }
-      res.files[key] = decoder.decode(content);
-      continue;
-    }
-
-    if (text.startsWith('=== ERROR ')) {
-      errorsSeen++;
-      const parts = splitLast(text.slice('=== ERROR '.length));
-      if (parts === null || !validKey(parts[0]) || !/^[a-z][a-z0-9-]{0,40}$/.test(parts[1])) {
-        problem(`malformed ERROR line ${excerpt(text)}`);
-      } else {
-        res.errors.push({ path: parts[0], reason: parts[1] });
-        res.unreadable.push({ file: parts[0], problem: `the reader could not read it (${parts[1]})` });
-      }
-      continue;
-    }
+  /** The one-line markers: CGROUP, POD, NOTFOUND, FATAL; anything else is a problem. */
+  private marker(text: string): Step {
+    const res = this.res;
     if (text.startsWith('=== CGROUP ')) {
       const v = text.slice('=== CGROUP '.length);
       if (v === 'v1' || v === 'v2') res.cgroupVersion = v;
-      else problem(`unknown cgroup version line ${excerpt(text)}`);
-      continue;
-    }
-    if (text.startsWith('=== POD ')) {
+      else this.problem(`unknown cgroup version line ${excerpt(text)}`);
+    } else if (text.startsWith('=== POD ')) {
       const key = text.slice('=== POD '.length);
       if (validKey(key)) res.podPath = key;
-      else problem(`malformed POD line ${excerpt(text)}`);
-      continue;
-    }
-    if (text.startsWith('=== NOTFOUND ')) {
+      else this.problem(`malformed POD line ${excerpt(text)}`);
+    } else if (text.startsWith('=== NOTFOUND ')) {
       res.notFound = true;
-      continue;
-    }
-    if (text.startsWith('=== FATAL ')) {
+    } else if (text.startsWith('=== FATAL ')) {
       res.fatal = text.slice('=== FATAL '.length).slice(0, 200);
-      problem(`the reader stopped: ${res.fatal}`);
-      ended = true;
-      break;
+      this.problem(`the reader stopped: ${res.fatal}`);
+      this.ended = true;
+      return 'stop';
+    } else if (text.startsWith('=== END ')) {
+      this.problem(`END line without its BEGIN ${excerpt(text)}`);
+    } else {
+      this.problem(`unexpected line ${excerpt(text)}`);
     }
-    if (text.startsWith('=== END ')) {
-      problem(`END line without its BEGIN ${excerpt(text)}`);
-      continue;
-    }
-    problem(`unexpected line ${excerpt(text)}`);
+    return 'next';
   }
-  return finish(ended);
 }
 
 /**
