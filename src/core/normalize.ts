@@ -38,10 +38,17 @@ function strMap(x: unknown, numbers = false): Record<string, string | number> | 
   ) as Record<string, string | number>;
 }
 
-/** Drops undefined values so the result looks like what the API would have sent. */
+/**
+ * Drops undefined values so the result looks like what the API would have sent. Copies rather than `delete`s:
+ * a deleted key turns a V8 object into a slow dictionary (about 40 ms and GC on a 500-pod node, issue 12).
+ */
 function clean<T extends Obj>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
+  const out: Obj = {};
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
 
 function meta(x: unknown): KMeta | undefined {
