@@ -41,6 +41,9 @@ export interface AppProps {
   color?: boolean;
   /** Called once, when the user quits (or leaves the error screen). */
   onExit?: (result: TuiResult) => void;
+  /** Embedded in another view (e.g. the overview list): Esc / ← / Backspace on the root screen (Summary, help
+   *  closed) call this to hand control back. Without it, back on the root does nothing; q still quits. */
+  onBack?: () => void;
   /** Samples kept per container for the sparklines. */
   sampleLimit?: number;
   /** Fixed size (tests); otherwise stdout.columns × stdout.rows, following resizes. */
@@ -141,6 +144,7 @@ export function App(props: AppProps) {
         if (k === 'quit' || k === 'back' || k === 'enter')
           exit({ exitCode: errorText(phase.error).code, error: phase.error });
       } else {
+        if (k === 'back' && props.onBack && isRoot(nav)) return props.onBack();
         const count = modelRef.current ? rowCount(modelRef.current, bodyH) : undefined;
         dispatch(
           keyAction(k, {
@@ -179,6 +183,11 @@ export function App(props: AppProps) {
       <ScreenView model={view.model} height={bodyH} selected={view.selected} color={color} />
     </Frame>
   );
+}
+
+/** On the first screen with nothing open over it: back has nowhere to go inside the App. */
+function isRoot(nav: NavState): boolean {
+  return !nav.help && nav.stack.length === 0;
 }
 
 /** The answer's frame: the screen's model and the header's two sides. Pure. */
