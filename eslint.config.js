@@ -92,7 +92,6 @@ export default tseslint.config(
     files: [
       'src/kube/reader.ts',
       'src/kube/reader-pod.ts',
-      'src/tui/**',
       'src/cli/main.ts',
       'src/cli/args.ts',
     ],
