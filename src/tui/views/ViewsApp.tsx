@@ -197,14 +197,14 @@ function screenView(
 }
 
 function listView(report: OverviewReport, sel: number, width: number, bodyH: number, color: boolean) {
-  const m = overviewModel(report, width - 2);
+  const m = overviewModel(report, width - 3);
   const footer = m.footer.slice(0, Math.max(0, bodyH - 3));
   const room = Math.max(1, bodyH - 1 - footer.length);
   const start = windowStart(sel, m.rows.length, room);
   const shown = m.rows.slice(start, start + room);
   const body = (
     <Box flexDirection="column" height={bodyH} paddingLeft={1}>
-      <Text bold>{m.header}</Text>
+      <Text bold>{`  ${m.header}`}</Text>
       {shown.length === 0 ? <Text dimColor>no pods</Text> : null}
       {shown.map((r, i) => (
         <Text
@@ -213,7 +213,7 @@ function listView(report: OverviewReport, sel: number, width: number, bodyH: num
           color={color && r.tone ? r.tone : undefined}
           wrap="truncate-end"
         >
-          {r.text}
+          {`${start + i === sel ? '›' : ' '} ${r.text}`}
         </Text>
       ))}
       <Box flexGrow={1} />
@@ -243,7 +243,7 @@ function nodeView(report: NodeReport, sel: number, width: number, bodyH: number,
     <Box flexDirection="column" height={bodyH} paddingLeft={1}>
       {shown.map((l, i) => (
         <Text key={start + i} inverse={start + i === selLine} bold={color && start + i === selLine} wrap="truncate-end">
-          {l === '' ? ' ' : l}
+          {start + i === selLine ? `›${l.slice(1)}` : l === '' ? ' ' : l}
         </Text>
       ))}
     </Box>

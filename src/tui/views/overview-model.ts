@@ -4,7 +4,7 @@
 import type { OverviewReport } from '../../app/views/overview.js';
 import type { OverviewRow, Risk } from '../../core/views/overview.js';
 import { columns } from '../../render/views/overview-text.js';
-import { table } from '../../render/views/table.js';
+import { table, type Column } from '../../render/views/table.js';
 import { truncate } from '../format.js';
 import type { ViewScreen } from './nav.js';
 
@@ -36,7 +36,7 @@ export interface OverviewModel {
 
 export function overviewModel(report: OverviewReport, width: number): OverviewModel {
   const containers = report.pods.some((r) => r.container !== null);
-  const lines = table(report.pods, columns(report, containers));
+  const lines = table(report.pods, fitColumns(report.pods, columns(report, containers), width));
   const fit = (s: string) => truncate(s, width);
   const counts = new Map<Risk, number>();
   for (const r of report.pods) counts.set(r.risk, (counts.get(r.risk) ?? 0) + 1);
@@ -48,6 +48,32 @@ export function overviewModel(report: OverviewReport, width: number): OverviewMo
     rows: report.pods.map((row, i) => ({ text: fit(lines[i + 1] ?? ''), tone: RISK_TONE[row.risk], row })),
     footer: footer.map(fit),
   };
+}
+
+/** The names that can be cut (…), in this order and down to this width, so every column up to RISK fits. */
+const SHRINK: Array<[string, number]> = [
+  ['NODE', 8],
+  ['NAMESPACE', 8],
+  ['CONTAINER', 10],
+  ['NAME', 12],
+];
+const SEP = 3;
+
+/** Caps the node's, the namespace's and then the pod's name until the columns before WHY (the last) fit in `width`. */
+export function fitColumns(
+  rows: OverviewRow[],
+  cols: Array<Column<OverviewRow>>,
+  width: number,
+): Array<Column<OverviewRow>> {
+  const widths = cols.map((c) => Math.max(c.header.length, ...rows.map((r) => c.cell(r).length)));
+  const over = () => widths.slice(0, -1).reduce((s, w) => s + w + SEP, 0) - width;
+  for (const [header, min] of SHRINK) {
+    const i = cols.findIndex((c) => c.header === header);
+    if (i >= 0 && over() > 0) widths[i] = Math.max(min, widths[i]! - over());
+  }
+  return cols.map((c, i) =>
+    SHRINK.some(([h]) => h === c.header) ? { ...c, cell: (r) => truncate(c.cell(r), widths[i]!) } : c,
+  );
 }
 
 /** Enter on a list row: its pod's drill-down. */
