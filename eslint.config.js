@@ -93,7 +93,6 @@ export default tseslint.config(
       'src/core/frames.ts',
       'src/kube/reader.ts',
       'src/kube/reader-pod.ts',
-      'src/tui/**',
       'src/cli/main.ts',
       'src/cli/args.ts',
       'src/app/diagnose.ts',

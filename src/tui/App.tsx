@@ -1,13 +1,13 @@
 // The TUI's root component. It holds view state only: the analysis comes from `analysis` or `load`, later ones
 // from `watch`; saving is the caller's `save`. Phases: gathering (progress lines) → the answer, or an error.
 import { Box, Text, useStdout } from 'ink';
-import { useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useReducer, useRef, useState, type Dispatch, type ReactNode } from 'react';
 import { ExitCode } from '../errors.js';
 import type { Analysis } from '../core/types.js';
 import { errorText, useGather, useLiveWatch, useProgressLines, useSave, type Phase } from './app-hooks.js';
 import { truncate } from './format.js';
 import { keyAction } from './key-actions.js';
-import { displayed, initialNav, reduce, SCREEN_TITLES, type NavState } from './navigation.js';
+import { displayed, initialNav, reduce, SCREEN_TITLES, type NavAction, type NavState } from './navigation.js';
 import type { ProgressEvent, ProgressSource } from './progress.js';
 import { buildScreen } from './screens/index.js';
 import { rowCount, viewport, type ScreenModel } from './screens/model.js';
@@ -41,6 +41,9 @@ export interface AppProps {
   color?: boolean;
   /** Called once, when the user quits (or leaves the error screen). */
   onExit?: (result: TuiResult) => void;
+  /** Embedded in another view (e.g. the overview list): Esc / ← / Backspace on the root screen (Summary, help
+   *  closed) call this to hand control back. Without it, back on the root does nothing; q still quits. */
+  onBack?: () => void;
   /** Samples kept per container for the sparklines. */
   sampleLimit?: number;
   /** Fixed size (tests); otherwise stdout.columns × stdout.rows, following resizes. */
@@ -81,13 +84,8 @@ function mainContainer(a: Analysis, asked: string | null = null): number {
 const FOOTER_READY = '↑↓ move  ⏎ open  esc back  tab container  w watch  s save  ? help  q quit';
 const FOOTER_HELP = '↑↓ scroll  esc/? close help  q quit';
 
-export function App(props: AppProps) {
-  const { columns, rows } = useTerminalSize(props.size);
-  const width = Math.max(40, columns);
-  const height = Math.max(8, rows);
-  const bodyH = height - 2;
-  const color = props.color ?? true;
-
+/** The answer's state: the phase, the view state and the samples, and `show`, which puts an analysis on screen. */
+function useAnswerState(props: AppProps) {
   const [phase, setPhase] = useState<Phase>(() =>
     props.analysis ? { kind: 'ready', analysis: props.analysis } : { kind: 'loading' },
   );
@@ -101,20 +99,68 @@ export function App(props: AppProps) {
   );
   const keep = props.sampleLimit ?? DEFAULT_SAMPLE_LIMIT;
   const [samples, setSamples] = useState<Samples>(() => (props.analysis ? addSample({}, props.analysis, keep) : {}));
-  const exited = useRef(false);
-  const modelRef = useRef<ScreenModel | null>(null);
-
   /** Shows an analysis (the first, or one from watch): in one update with its sample, so frames never disagree. */
   const show = (a: Analysis) => {
     dispatch({ type: 'setContainers', count: a.containers.length });
     setPhase({ kind: 'ready', analysis: a });
     setSamples((prev) => addSample(prev, a, keep));
   };
+  return { phase, setPhase, nav, dispatch, samples, show };
+}
+
+/** `onExit`, called at most once; `exited` says whether it was. */
+function useExitOnce(onExit: AppProps['onExit']) {
+  const exited = useRef(false);
   const exit = (result: TuiResult) => {
     if (exited.current) return;
     exited.current = true;
-    props.onExit?.(result);
+    onExit?.(result);
   };
+  return { exit, exited };
+}
+
+interface KeyTarget {
+  props: AppProps;
+  phase: Phase;
+  nav: NavState;
+  dispatch: Dispatch<NavAction>;
+  exit: (result: TuiResult) => void;
+  /** The displayed screen's model (its rows), from the last frame. */
+  model: ScreenModel | null;
+  bodyH: number;
+}
+
+/** What a key does in each phase: quit while gathering; leave the error screen; else navigate (or hand back). */
+function onAppKey(k: KeyName, t: KeyTarget): void {
+  const { props, phase, bodyH } = t;
+  if (phase.kind === 'loading') {
+    if (k === 'quit') t.exit({ exitCode: EXIT_INTERRUPTED });
+  } else if (phase.kind === 'error') {
+    if (k === 'quit' || k === 'back' || k === 'enter')
+      t.exit({ exitCode: errorText(phase.error).code, error: phase.error });
+  } else {
+    if (k === 'back' && props.onBack && isRoot(t.nav)) return props.onBack();
+    t.dispatch(
+      keyAction(k, {
+        count: t.model ? rowCount(t.model, bodyH) : undefined,
+        page: Math.max(1, bodyH - 2),
+        canWatch: !!props.watch,
+        watchUnavailable: props.watchUnavailable,
+        canSave: !!props.save,
+      }),
+    );
+  }
+}
+
+export function App(props: AppProps) {
+  const { columns, rows } = useTerminalSize(props.size);
+  const width = Math.max(40, columns);
+  const height = Math.max(8, rows);
+  const bodyH = height - 2;
+  const color = props.color ?? true;
+  const { phase, setPhase, nav, dispatch, samples, show } = useAnswerState(props);
+  const { exit, exited } = useExitOnce(props.onExit);
+  const modelRef = useRef<ScreenModel | null>(null);
 
   useGather(
     props.load,
@@ -132,29 +178,9 @@ export function App(props: AppProps) {
   useEffect(() => {
     if (nav.quit) exit({ exitCode: ExitCode.Ok });
   });
-
-  useKeys(
-    (k: KeyName) => {
-      if (phase.kind === 'loading') {
-        if (k === 'quit') exit({ exitCode: EXIT_INTERRUPTED });
-      } else if (phase.kind === 'error') {
-        if (k === 'quit' || k === 'back' || k === 'enter')
-          exit({ exitCode: errorText(phase.error).code, error: phase.error });
-      } else {
-        const count = modelRef.current ? rowCount(modelRef.current, bodyH) : undefined;
-        dispatch(
-          keyAction(k, {
-            count,
-            page: Math.max(1, bodyH - 2),
-            canWatch: !!props.watch,
-            watchUnavailable: props.watchUnavailable,
-            canSave: !!props.save,
-          }),
-        );
-      }
-    },
-    { isActive: !exited.current },
-  );
+  useKeys((k) => onAppKey(k, { props, phase, nav, dispatch, exit, model: modelRef.current, bodyH }), {
+    isActive: !exited.current,
+  });
 
   if (phase.kind === 'loading') {
     return (
@@ -179,6 +205,11 @@ export function App(props: AppProps) {
       <ScreenView model={view.model} height={bodyH} selected={view.selected} color={color} />
     </Frame>
   );
+}
+
+/** On the first screen with nothing open over it: back has nowhere to go inside the App. */
+function isRoot(nav: NavState): boolean {
+  return !nav.help && nav.stack.length === 0;
 }
 
 /** The answer's frame: the screen's model and the header's two sides. Pure. */

@@ -159,56 +159,82 @@ function setContainer(state: NavState, index: number): NavState {
 /** Actions that come from the program, not a key, and so keep the status message. */
 const KEEPS_MESSAGE = new Set<NavAction['type']>(['message', 'saveDone', 'setContainers', 'setWatch']);
 
+/** Moves the displayed screen's selection (or scroll), within its `count` rows when known. */
+function move(state: NavState, delta: number, count: number | undefined): NavState {
+  const screen = displayed(state);
+  const current = state.selected[screen];
+  let next = current + delta;
+  if (count !== undefined) next = clamp(next, 0, Math.max(0, count - 1));
+  else if (screen === 'summary') next = clamp(next, 0, summaryRows(state.containers) - 1);
+  else if (!Number.isFinite(next)) next = delta < 0 ? 0 : current;
+  else next = Math.max(0, next);
+  return withSelected(state, screen, next);
+}
+
+/** Enter on the summary: a container row opens its chain, a menu row its screen. */
+function enterSummary(state: NavState, count: number | undefined): NavState {
+  const rows = count ?? summaryRows(state.containers);
+  if (rows <= 0) return state;
+  const sel = clamp(state.selected.summary, 0, rows - 1);
+  if (sel < state.containers)
+    return push(setContainer({ ...state, selected: { ...state.selected, summary: sel } }, sel), 'chain');
+  const item = MENU[sel - state.containers];
+  return item ? push(state, item.screen) : state;
+}
+
+/** Enter on a list (verdicts, events): opens the selected item's detail, or says there is none. */
+function enterList(
+  state: NavState,
+  list: 'verdicts' | 'events',
+  detail: ScreenId,
+  count: number | undefined,
+): NavState {
+  if (count === 0) return { ...state, message: `no ${list} to open` };
+  if (count !== undefined) return push(withSelected(state, list, clamp(state.selected[list], 0, count - 1)), detail);
+  return push(state, detail);
+}
+
+/** Drill into the selected row of the current screen (help open: nothing). */
+function enter(state: NavState, count: number | undefined): NavState {
+  if (state.help) return state;
+  switch (state.screen) {
+    case 'summary':
+      return enterSummary(state, count);
+    case 'verdicts':
+      return enterList(state, 'verdicts', 'verdict', count);
+    case 'events':
+      return enterList(state, 'events', 'event', count);
+    case 'chain':
+      return push(state, 'breakdown');
+    default:
+      return state;
+  }
+}
+
+/** Closes help, else returns to the previous screen; on the first screen, nothing. */
+function back(state: NavState): NavState {
+  if (state.help) return { ...state, help: false };
+  const prevScreen = state.stack[state.stack.length - 1];
+  if (prevScreen === undefined) return state;
+  return { ...state, screen: prevScreen, stack: state.stack.slice(0, -1) };
+}
+
+function setContainers(state: NavState, count: number): NavState {
+  const containers = Math.max(0, count);
+  const container = clamp(state.container, 0, Math.max(0, containers - 1));
+  if (containers === state.containers && container === state.container) return state;
+  return { ...state, containers, container };
+}
+
 export function reduce(prev: NavState, action: NavAction): NavState {
   const state = !KEEPS_MESSAGE.has(action.type) && prev.message !== null ? { ...prev, message: null } : prev;
   switch (action.type) {
-    case 'move': {
-      const screen = displayed(state);
-      const current = state.selected[screen];
-      let next = current + action.delta;
-      if (action.count !== undefined) next = clamp(next, 0, Math.max(0, action.count - 1));
-      else if (screen === 'summary') next = clamp(next, 0, summaryRows(state.containers) - 1);
-      else if (!Number.isFinite(next)) next = action.delta < 0 ? 0 : current;
-      else next = Math.max(0, next);
-      return withSelected(state, screen, next);
-    }
-    case 'enter': {
-      if (state.help) return state;
-      const count = action.count;
-      switch (state.screen) {
-        case 'summary': {
-          const rows = count ?? summaryRows(state.containers);
-          if (rows <= 0) return state;
-          const sel = clamp(state.selected.summary, 0, rows - 1);
-          if (sel < state.containers)
-            return push(setContainer({ ...state, selected: { ...state.selected, summary: sel } }, sel), 'chain');
-          const item = MENU[sel - state.containers];
-          return item ? push(state, item.screen) : state;
-        }
-        case 'verdicts': {
-          if (count === 0) return { ...state, message: 'no verdicts to open' };
-          if (count !== undefined)
-            return push(withSelected(state, 'verdicts', clamp(state.selected.verdicts, 0, count - 1)), 'verdict');
-          return push(state, 'verdict');
-        }
-        case 'events': {
-          if (count === 0) return { ...state, message: 'no events to open' };
-          if (count !== undefined)
-            return push(withSelected(state, 'events', clamp(state.selected.events, 0, count - 1)), 'event');
-          return push(state, 'event');
-        }
-        case 'chain':
-          return push(state, 'breakdown');
-        default:
-          return state;
-      }
-    }
-    case 'back': {
-      if (state.help) return { ...state, help: false };
-      const prevScreen = state.stack[state.stack.length - 1];
-      if (prevScreen === undefined) return state;
-      return { ...state, screen: prevScreen, stack: state.stack.slice(0, -1) };
-    }
+    case 'move':
+      return move(state, action.delta, action.count);
+    case 'enter':
+      return enter(state, action.count);
+    case 'back':
+      return back(state);
     case 'go':
       return push(state, action.screen);
     case 'nextContainer':
@@ -217,12 +243,8 @@ export function reduce(prev: NavState, action: NavAction): NavState {
       return setContainer(state, state.container - 1);
     case 'selectContainer':
       return setContainer(state, action.index);
-    case 'setContainers': {
-      const containers = Math.max(0, action.count);
-      const container = clamp(state.container, 0, Math.max(0, containers - 1));
-      if (containers === state.containers && container === state.container) return state;
-      return { ...state, containers, container };
-    }
+    case 'setContainers':
+      return setContainers(state, action.count);
     case 'toggleHelp':
       return state.help
         ? { ...state, help: false }

@@ -305,6 +305,54 @@ test('quit: q and Ctrl-C give exit code 0, once', async () => {
   }
 });
 
+test('onBack (embedded): Esc, ← and Backspace on the Summary call it; deeper they go back, help closes first; q quits', async () => {
+  const results: TuiResult[] = [];
+  let backs = 0;
+  const r = await start({
+    analysis: await load(CASES.oom),
+    onBack: () => backs++,
+    onExit: (x) => results.push(x),
+  });
+  for (const [i, key] of [KEYS.esc, KEYS.left, KEYS.backspace].entries()) {
+    r.stdin.write(key);
+    await waitFor(
+      () => String(backs),
+      (x) => x === String(i + 1),
+      1000,
+    );
+    assert.equal(backs, i + 1, `back key ${i + 1} on the Summary calls onBack`);
+  }
+  assert.match(header(r.frame()), /› {2}Summary\s*$/, 'the App still shows the Summary');
+
+  let f = await press(r, KEYS.enter);
+  assert.match(header(f), /Summary › Chain/);
+  f = await press(r, KEYS.esc);
+  assert.match(header(f), /› {2}Summary\s*$/, 'Esc on the chain goes back to the Summary');
+  f = await press(r, '?');
+  assert.match(header(f), /Summary › Help/);
+  f = await press(r, KEYS.esc);
+  assert.match(header(f), /› {2}Summary\s*$/, 'Esc closes help first');
+  assert.equal(backs, 3, 'only back on the Summary itself called onBack');
+  assert.deepEqual(results, [], 'back never quits');
+
+  r.stdin.write('q');
+  await waitFor(
+    () => String(results.length),
+    (x) => x === '1',
+  );
+  assert.deepEqual(results, [{ exitCode: 0 }]);
+  assert.equal(backs, 3);
+});
+
+test('without onBack, Esc on the Summary does nothing and does not quit', async () => {
+  const results: TuiResult[] = [];
+  const r = await start({ analysis: await load(CASES.oom), onExit: (x) => results.push(x) });
+  const f = await press(r, KEYS.esc);
+  assert.match(header(f), /› {2}Summary\s*$/);
+  await sleep(30);
+  assert.deepEqual(results, []);
+});
+
 test('quitting while gathering aborts load and exits 130', async () => {
   const results: TuiResult[] = [];
   let signal: AbortSignal | null = null;

@@ -147,10 +147,10 @@ export interface Category {
   source: string | null;
 }
 
-/** The rows of the table, top-level parts with their sub-parts. Sum of top-level parts = usage. */
-export function categories(c: ContainerAnalysis): Category[] {
+/** anon memory and its two LRU lists (sub-parts). */
+function anonCategories(c: ContainerAnalysis): Category[] {
   const b = c.breakdown;
-  const out: Category[] = [
+  return [
     {
       id: 'anon',
       label: 'anon',
@@ -184,6 +184,13 @@ export function categories(c: ContainerAnalysis): Category[] {
       tone: 'magenta',
       source: c.sources.inactiveAnonBytes ?? null,
     },
+  ];
+}
+
+/** Page cache (active, inactive) and shmem. */
+function cacheCategories(c: ContainerAnalysis): Category[] {
+  const b = c.breakdown;
+  return [
     {
       id: 'file_active',
       label: 'file active',
@@ -217,6 +224,13 @@ export function categories(c: ContainerAnalysis): Category[] {
       tone: 'yellow',
       source: c.sources.shmemBytes ?? null,
     },
+  ];
+}
+
+/** Kernel memory, then its parts (slab, stacks, …) as sub-parts. */
+function kernelCategories(c: ContainerAnalysis): Category[] {
+  const b = c.breakdown;
+  const out: Category[] = [
     {
       id: 'kernel',
       label: 'kernel',
@@ -243,18 +257,27 @@ export function categories(c: ContainerAnalysis): Category[] {
       source: null,
     });
   }
-  out.push({
+  return out;
+}
+
+/** What the other parts do not explain. */
+function otherCategory(c: ContainerAnalysis): Category {
+  return {
     id: 'other',
     label: 'other',
-    bytes: b.otherBytes,
+    bytes: c.breakdown.otherBytes,
     sub: false,
     inWorkingSet: 'yes',
     reclaimable: '?',
     char: PART_GLYPH.other,
     tone: 'gray',
     source: c.sources.otherBytes ?? null,
-  });
-  return out;
+  };
+}
+
+/** The rows of the table, top-level parts with their sub-parts. Sum of top-level parts = usage. */
+export function categories(c: ContainerAnalysis): Category[] {
+  return [...anonCategories(c), ...cacheCategories(c), ...kernelCategories(c), otherCategory(c)];
 }
 
 export function stackedBar(cats: Category[], usage: number, width: number): Line {

@@ -110,113 +110,121 @@ function sideBySide(left: Line[], right: Line[], leftW: number): Line[] {
   return out;
 }
 
-export function chainLines(a: Analysis, c: ContainerAnalysis, width: number): Line[] {
-  const short = shortener(a);
-  const lines: Line[] = [];
+/** The container's name, kind and state, and its cgroup path. */
+function chainHeading(c: ContainerAnalysis, width: number): Line[] {
   const title = `Container ${c.name}${c.kind !== 'container' ? ` (${c.kind})` : ''}`;
-  lines.push(...titled(title, stateText(c), width));
+  const lines = titled(title, stateText(c), width);
   if (c.cgroupPath) lines.push(...hardWrap(c.cgroupPath, width, 2).map((r) => line(seg(r, { dim: true }))));
-  lines.push(BLANK);
+  return lines;
+}
 
-  const unknown = containerReason(a, c);
-  const src = (key: string) => short(c.sources[key] ?? '');
-  const limit = c.limitBytes;
-  lines.push(
-    ...stepLines(
-      {
-        label: 'requests',
-        value: specBytes(c.requestBytes),
-        kind: 'spec',
-        source: specField(c.sources.requestBytes ?? 'resources.requests.memory'),
-        meaning:
-          c.requestBytes === null
-            ? 'No request: the scheduler reserves nothing, and the pod is first in line for eviction under node pressure.'
-            : 'Reserved by the scheduler on the node. Eviction ranks pods whose working set is above it first.',
-      },
-      width,
-    ),
-  );
-  lines.push(arrow());
+function requestsStep(c: ContainerAnalysis): Step {
+  return {
+    label: 'requests',
+    value: specBytes(c.requestBytes),
+    kind: 'spec',
+    source: specField(c.sources.requestBytes ?? 'resources.requests.memory'),
+    meaning:
+      c.requestBytes === null
+        ? 'No request: the scheduler reserves nothing, and the pod is first in line for eviction under node pressure.'
+        : 'Reserved by the scheduler on the node. Eviction ranks pods whose working set is above it first.',
+  };
+}
+
+/** What the limit means: none, the pod's, resized in place, or the container's own; and what the cgroup says. */
+function limitMeaning(c: ContainerAnalysis, src: (key: string) => string): string {
   const cgLimit =
     c.cgroupLimitBytes !== null && c.sources.cgroupLimitBytes
       ? ` The cgroup says ${formatBytes(c.cgroupLimitBytes)} (${src('cgroupLimitBytes')}).`
       : '';
-  lines.push(
-    ...stepLines(
-      {
-        label: 'limits',
-        value: specBytes(limit),
-        kind: 'spec',
-        source: specField(c.sources.limitBytes ?? 'resources.limits.memory'),
-        meaning:
-          limit === null
-            ? `No limit: bounded only by the pod and node-allocatable (kubepods) cgroups.${cgLimit}`
-            : c.limitSource === 'pod-level'
-              ? `No limit of its own: the pod-level limit (spec.resources) is its memory.max; the kernel OOM-kills at it.${cgLimit}`
-              : c.limitSource === 'resized'
-                ? `Resized in place (spec says ${specBytes(c.specLimitBytes)}): the cgroup's memory.max holds this; the kernel OOM-kills at it.${cgLimit}`
-                : `Written to the container cgroup's memory.max: the kernel OOM-kills at it.${cgLimit}`,
-      },
-      width,
-    ),
-  );
-  lines.push(arrow());
-  lines.push(
-    ...stepLines(
-      {
-        label: 'usage',
-        value: formatBytes(c.usageBytes),
-        kind: c.usageBytes === null ? 'unknown' : sourceKind(c.sources.usageBytes),
-        source: c.usageBytes === null ? unknown : src('usageBytes'),
-        meaning: `All memory charged to the cgroup (anon, page cache, shmem, kernel): what the kernel compares with the limit${c.headroom.usageOfLimit !== null ? ` (${formatPercent(c.headroom.usageOfLimit)} of it)` : ''}.`,
-      },
-      width,
-    ),
-  );
-  lines.push(
-    arrow(
-      c.breakdown.inactiveFileBytes !== null ? `− inactive_file ${formatBytes(c.breakdown.inactiveFileBytes)}` : '',
-    ),
-  );
-  lines.push(
-    ...stepLines(
-      {
-        label: 'working set',
-        value: formatBytes(c.workingSetBytes),
-        kind:
-          c.workingSetBytes === null
-            ? 'unknown'
-            : sourceKind(c.sources.workingSetBytes) === 'cgroup file'
-              ? 'kubelet rule'
-              : sourceKind(c.sources.workingSetBytes),
-        source: c.workingSetBytes === null ? unknown : src('workingSetBytes'),
-        meaning: `usage − inactive_file: what kubectl top shows and eviction ranks by${c.headroom.workingSetOfRequest !== null ? `; ${formatPercent(c.headroom.workingSetOfRequest)} of the request` : ''}${c.headroom.workingSetOfLimit !== null ? `, ${formatPercent(c.headroom.workingSetOfLimit)} of the limit` : ''}.`,
-      },
-      width,
-    ),
-  );
-  lines.push(arrow());
+  if (c.limitBytes === null)
+    return `No limit: bounded only by the pod and node-allocatable (kubepods) cgroups.${cgLimit}`;
+  if (c.limitSource === 'pod-level')
+    return `No limit of its own: the pod-level limit (spec.resources) is its memory.max; the kernel OOM-kills at it.${cgLimit}`;
+  if (c.limitSource === 'resized')
+    return `Resized in place (spec says ${specBytes(c.specLimitBytes)}): the cgroup's memory.max holds this; the kernel OOM-kills at it.${cgLimit}`;
+  return `Written to the container cgroup's memory.max: the kernel OOM-kills at it.${cgLimit}`;
+}
+
+function limitsStep(c: ContainerAnalysis, src: (key: string) => string): Step {
+  return {
+    label: 'limits',
+    value: specBytes(c.limitBytes),
+    kind: 'spec',
+    source: specField(c.sources.limitBytes ?? 'resources.limits.memory'),
+    meaning: limitMeaning(c, src),
+  };
+}
+
+function usageStep(c: ContainerAnalysis, unknown: string, src: (key: string) => string): Step {
+  return {
+    label: 'usage',
+    value: formatBytes(c.usageBytes),
+    kind: c.usageBytes === null ? 'unknown' : sourceKind(c.sources.usageBytes),
+    source: c.usageBytes === null ? unknown : src('usageBytes'),
+    meaning: `All memory charged to the cgroup (anon, page cache, shmem, kernel): what the kernel compares with the limit${c.headroom.usageOfLimit !== null ? ` (${formatPercent(c.headroom.usageOfLimit)} of it)` : ''}.`,
+  };
+}
+
+function workingSetStep(c: ContainerAnalysis, unknown: string, src: (key: string) => string): Step {
+  return {
+    label: 'working set',
+    value: formatBytes(c.workingSetBytes),
+    kind:
+      c.workingSetBytes === null
+        ? 'unknown'
+        : sourceKind(c.sources.workingSetBytes) === 'cgroup file'
+          ? 'kubelet rule'
+          : sourceKind(c.sources.workingSetBytes),
+    source: c.workingSetBytes === null ? unknown : src('workingSetBytes'),
+    meaning: `usage − inactive_file: what kubectl top shows and eviction ranks by${c.headroom.workingSetOfRequest !== null ? `; ${formatPercent(c.headroom.workingSetOfRequest)} of the request` : ''}${c.headroom.workingSetOfLimit !== null ? `, ${formatPercent(c.headroom.workingSetOfLimit)} of the limit` : ''}.`,
+  };
+}
+
+/** The chain's four steps, an arrow between each (the last one says inactive_file is subtracted). */
+function stepsLines(a: Analysis, c: ContainerAnalysis, width: number): Line[] {
+  const short = shortener(a);
+  const unknown = containerReason(a, c);
+  const src = (key: string) => short(c.sources[key] ?? '');
+  const inactive = c.breakdown.inactiveFileBytes;
+  return [
+    ...stepLines(requestsStep(c), width),
+    arrow(),
+    ...stepLines(limitsStep(c, src), width),
+    arrow(),
+    ...stepLines(usageStep(c, unknown, src), width),
+    arrow(inactive !== null ? `− inactive_file ${formatBytes(inactive)}` : ''),
+    ...stepLines(workingSetStep(c, unknown, src), width),
+  ];
+}
+
+/** The breakdown row at the chain's end, and how to open it. */
+function breakdownRow(a: Analysis, c: ContainerAnalysis, width: number): Line[] {
   const b = c.breakdown;
   const parts =
     c.usageBytes === null || b.anonBytes === null
-      ? `unknown: ${c.usageBytes === null ? unknown : 'no memory.stat breakdown (figures from the kubelet API)'}`
+      ? `unknown: ${c.usageBytes === null ? containerReason(a, c) : 'no memory.stat breakdown (figures from the kubelet API)'}`
       : `anon ${formatBytes(b.anonBytes)} · file ${formatBytes(b.fileBytes)} · shmem ${formatBytes(b.shmemBytes)} · kernel ${formatBytes(b.kernelBytes)} · other ${formatBytes(b.otherBytes)}`;
-  wrapText(parts, width - LABEL_W - NUM_W - 2).forEach((r, i) =>
-    lines.push(line(seg(pad(i === 0 ? 'breakdown' : '', LABEL_W), { bold: true }), ' '.repeat(NUM_W + 2), r)),
+  const lines = wrapText(parts, width - LABEL_W - NUM_W - 2).map((r, i) =>
+    line(seg(pad(i === 0 ? 'breakdown' : '', LABEL_W), { bold: true }), ' '.repeat(NUM_W + 2), r),
   );
   lines.push(line(' '.repeat(LABEL_W + NUM_W + 2), seg('Enter opens the breakdown', { dim: true })));
-  lines.push(BLANK);
+  return lines;
+}
 
-  const sideW = Math.floor((width - 2) / 2);
+/** The kernel's and the kubelet's views: side by side when there is room, else one above the other. */
+function viewsLines(c: ContainerAnalysis, width: number): Line[] {
   if (width >= 96) {
+    const sideW = Math.floor((width - 2) / 2);
     const [k, u] = views(c, sideW);
-    lines.push(...sideBySide(k, u, sideW));
-  } else {
-    const [k, u] = views(c, width);
-    lines.push(...k, BLANK, ...u);
+    return sideBySide(k, u, sideW);
   }
-  lines.push(BLANK);
+  const [k, u] = views(c, width);
+  return [...k, BLANK, ...u];
+}
 
+/** The cgroup's counters (peak, OOM kills, limit hits, …) and PSI, dim. */
+function counterLines(c: ContainerAnalysis, width: number): Line[] {
   const counters: string[] = [];
   if (c.peakBytes !== null) counters.push(`peak ${formatBytes(c.peakBytes)}`);
   if (c.oomKills !== null) counters.push(`oom_kill ${c.oomKills}`);
@@ -224,7 +232,7 @@ export function chainLines(a: Analysis, c: ContainerAnalysis, width: number): Li
   if (c.localOoms !== null) counters.push(`local oom ${c.localOoms}`);
   counters.push(`oom_score_adj ${c.oomScoreAdj ?? '?'}`);
   if (c.restartCount !== null) counters.push(`restarts ${c.restartCount}`);
-  lines.push(...para(counters.join(' · '), width, { style: { dim: true } }));
+  const lines = para(counters.join(' · '), width, { style: { dim: true } });
   if (c.psi?.some || c.psi?.full) {
     lines.push(
       ...para(
@@ -235,6 +243,20 @@ export function chainLines(a: Analysis, c: ContainerAnalysis, width: number): Li
     );
   }
   return lines;
+}
+
+export function chainLines(a: Analysis, c: ContainerAnalysis, width: number): Line[] {
+  return [
+    ...chainHeading(c, width),
+    BLANK,
+    ...stepsLines(a, c, width),
+    arrow(),
+    ...breakdownRow(a, c, width),
+    BLANK,
+    ...viewsLines(c, width),
+    BLANK,
+    ...counterLines(c, width),
+  ];
 }
 
 /** Trend rows of the live watch for one container. */

@@ -59,21 +59,21 @@ function rowLines(rows: Row[], width: number): Line[] {
   return out;
 }
 
-export function nodeLines(a: Analysis, width: number): Line[] {
-  const n = a.node;
-  const lines: Line[] = [];
-  if (!n) {
-    if (a.pod.phase === 'Pending' || a.nodeFits.length) {
-      lines.push(
-        line(seg('Not scheduled', { bold: true }), seg(': the pod is bound to no node yet.', { dim: true })),
-        BLANK,
-      );
-      lines.push(...fitLines(a, width));
-    } else {
-      lines.push(...para(`The node is unknown (?): ${reasonFor(a, 'node') ?? 'the pod names no node'}.`, width));
-    }
-    return lines;
-  }
+type NodeInfo = NonNullable<Analysis['node']>;
+
+/** A pod with no node: Pending (its candidates' fit table) or a node nobody could read. */
+function noNodeLines(a: Analysis, width: number): Line[] {
+  if (a.pod.phase === 'Pending' || a.nodeFits.length)
+    return [
+      line(seg('Not scheduled', { bold: true }), seg(': the pod is bound to no node yet.', { dim: true })),
+      BLANK,
+      ...fitLines(a, width),
+    ];
+  return para(`The node is unknown (?): ${reasonFor(a, 'node') ?? 'the pod names no node'}.`, width);
+}
+
+/** The node's name, its MemoryPressure condition, kernel and runtime. */
+function nodeHeading(n: NodeInfo, width: number): Line[] {
   const facts = [
     n.memoryPressure === null ? 'MemoryPressure ?' : n.memoryPressure ? 'MemoryPressure: yes' : 'MemoryPressure: no',
     n.kernelVersion ? `kernel ${n.kernelVersion}` : null,
@@ -82,13 +82,24 @@ export function nodeLines(a: Analysis, width: number): Line[] {
     .filter(Boolean)
     .join(' · ');
   const factStyle = { dim: !n.memoryPressure, color: n.memoryPressure ? ('red' as const) : undefined };
-  lines.push(...titled(`Node ${n.name}`, facts, width, factStyle));
-  lines.push(BLANK);
+  return titled(`Node ${n.name}`, facts, width, factStyle);
+}
+
+/** A section's heading line. */
+function sectionTitle(text: string): Line {
+  return line(seg(text, { color: 'cyan', bold: true }));
+}
+
+/** The meter's width for a screen this wide. */
+function meterWidth(width: number): number {
+  return Math.max(10, Math.min(50, width - 10));
+}
+
+/** What the scheduler sees: capacity, reserved, allocatable, and the pods' requests against it. */
+function schedulerLines(a: Analysis, n: NodeInfo, width: number): Line[] {
   const nodeWhy = reasonFor(a, 'node');
-  const podsWhy = reasonFor(a, 'node-pods');
-  const cgWhy = reasonFor(a, 'cgroup') ?? 'no kubepods cgroup files were read';
   const requestedShare = n.requestedBytes !== null && n.allocatableBytes ? n.requestedBytes / n.allocatableBytes : null;
-  lines.push(line(seg('Scheduler (requests)', { color: 'cyan', bold: true })));
+  const lines = [sectionTitle('Scheduler (requests)')];
   lines.push(
     ...rowLines(
       [
@@ -114,25 +125,31 @@ export function nodeLines(a: Analysis, width: number): Line[] {
           label: 'requested',
           value: n.requestedBytes,
           note: `sum of the requests of ${n.podsCounted ?? '?'} pod(s) on the node: ${formatPercent(requestedShare)} of allocatable`,
-          unknown: podsWhy,
+          unknown: reasonFor(a, 'node-pods'),
         },
       ],
       width,
     ),
   );
-  const mw = Math.max(10, Math.min(50, width - 10));
   if (requestedShare !== null)
     lines.push(
       line(
         ' '.repeat(2),
-        seg(meter(n.requestedBytes, n.allocatableBytes, mw), { color: requestedShare > 0.9 ? 'red' : 'green' }),
+        seg(meter(n.requestedBytes, n.allocatableBytes, meterWidth(width)), {
+          color: requestedShare > 0.9 ? 'red' : 'green',
+        }),
         ` ${formatPercent(requestedShare)} requested`,
       ),
     );
-  lines.push(BLANK);
+  return lines;
+}
+
+/** What the kernel sees: the kubepods cgroup's usage and working set against its limit. */
+function kubepodsLines(a: Analysis, n: NodeInfo, width: number): Line[] {
+  const cgWhy = reasonFor(a, 'cgroup') ?? 'no kubepods cgroup files were read';
   const k = n.kubepods;
-  lines.push(line(seg('Kernel (kubepods cgroup)', { color: 'cyan', bold: true })));
   const kubepodsShare = k?.usageBytes != null && k.cgroupLimitBytes ? k.usageBytes / k.cgroupLimitBytes : null;
+  const lines = [sectionTitle('Kernel (kubepods cgroup)')];
   lines.push(
     ...rowLines(
       [
@@ -163,35 +180,44 @@ export function nodeLines(a: Analysis, width: number): Line[] {
     lines.push(
       line(
         ' '.repeat(2),
-        seg(meter(k?.usageBytes ?? null, k?.cgroupLimitBytes ?? null, mw), {
+        seg(meter(k?.usageBytes ?? null, k?.cgroupLimitBytes ?? null, meterWidth(width)), {
           color: kubepodsShare > 0.9 ? 'red' : 'magenta',
         }),
         ` ${formatPercent(kubepodsShare)} of kubepods limit`,
       ),
     );
-  lines.push(BLANK);
-  lines.push(line(seg('Kubelet (eviction)', { color: 'cyan', bold: true })));
+  return lines;
+}
+
+/** memory.available now, or as the kubelet saw it when it evicted the pod. */
+function memoryAvailableRow(a: Analysis, n: NodeInfo): Row {
+  return n.memoryAvailableBytes === null && a.eviction?.availableBytes != null
+    ? {
+        label: 'memory.available',
+        value: a.eviction.availableBytes,
+        note: `capacity − node working set when the kubelet evicted the pod (${a.eviction.source}); now unknown`,
+      }
+    : {
+        label: 'memory.available',
+        value: n.memoryAvailableBytes,
+        note: 'capacity − node working set',
+        unknown: reasonFor(a, 'summary', 'cgroup', 'node'),
+      };
+}
+
+/** What the kubelet sees: memory.available against the eviction threshold, and the room between them. */
+function kubeletLines(a: Analysis, n: NodeInfo, width: number): Line[] {
   const available = n.memoryAvailableBytes ?? a.eviction?.availableBytes ?? null;
   const threshold = n.evictionThresholdBytes ?? a.eviction?.thresholdBytes ?? null;
   const room = available !== null && threshold !== null ? available - threshold : null;
-  lines.push(
+  return [
+    sectionTitle('Kubelet (eviction)'),
     ...rowLines(
       [
-        n.memoryAvailableBytes === null && a.eviction?.availableBytes != null
-          ? {
-              label: 'memory.available',
-              value: a.eviction.availableBytes,
-              note: `capacity − node working set when the kubelet evicted the pod (${a.eviction.source}); now unknown`,
-            }
-          : {
-              label: 'memory.available',
-              value: n.memoryAvailableBytes,
-              note: 'capacity − node working set',
-              unknown: reasonFor(a, 'summary', 'cgroup', 'node'),
-            },
+        memoryAvailableRow(a, n),
         {
           label: 'eviction threshold',
-          value: n.evictionThresholdBytes ?? a.eviction?.thresholdBytes ?? null,
+          value: threshold,
           note: 'eviction-hard memory.available: below it the kubelet evicts',
           unknown: 'the kubelet configuration was not read (default 100Mi)',
         },
@@ -205,7 +231,21 @@ export function nodeLines(a: Analysis, width: number): Line[] {
       ],
       width,
     ),
-  );
+  ];
+}
+
+export function nodeLines(a: Analysis, width: number): Line[] {
+  const n = a.node;
+  if (!n) return noNodeLines(a, width);
+  const lines = [
+    ...nodeHeading(n, width),
+    BLANK,
+    ...schedulerLines(a, n, width),
+    BLANK,
+    ...kubepodsLines(a, n, width),
+    BLANK,
+    ...kubeletLines(a, n, width),
+  ];
   if (a.nodeFits.length) lines.push(BLANK, ...fitLines(a, width));
   return lines;
 }

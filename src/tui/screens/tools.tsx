@@ -75,24 +75,22 @@ export function whyTheyDiffer(a: Analysis, c: ContainerAnalysis): string[] {
   return out;
 }
 
-export function toolsModel({ analysis: a, nav, width }: ScreenProps): ScreenModel {
-  const c = a.containers[nav.container];
-  if (!c) return { lines: [line('No containers in the pod spec.')] };
-  const short = shortener(a);
+const LABEL_W = 16;
+const NUM_W = 9;
+
+interface ToolRow {
+  label: string;
+  value: number | null;
+  formula: string;
+  source: string | undefined;
+}
+
+/** What each tool shows for this container, with its formula on this container's numbers. */
+function toolRows(c: ContainerAnalysis): ToolRow[] {
   const v = c.views;
   const b = c.breakdown;
-  const lines: Line[] = [];
-  lines.push(...titled(`Container ${c.name}`, 'one cgroup, read by different tools', width));
-  lines.push(BLANK);
-  lines.push(line(seg('Why kubectl top and docker stats differ here', { bold: true, color: 'cyan' })));
-  for (const s of whyTheyDiffer(a, c)) lines.push(...para(s, width, { prefix: '· ' }));
-  lines.push(BLANK);
-  const labelW = 16;
-  const numW = 9;
-  const indent = labelW + numW + 2;
-  lines.push(line(seg(`${pad('TOOL', labelW)}${padLeft('SHOWS', numW)}  FORMULA`, { dim: true })));
   const minus = (x: number | null) => (x === null ? '?' : f(x));
-  const rows: Array<{ label: string; value: number | null; formula: string; source: string | undefined }> = [
+  return [
     {
       label: 'kubectl top',
       value: v.kubectlTopBytes,
@@ -124,56 +122,85 @@ export function toolsModel({ analysis: a, nav, width }: ScreenProps): ScreenMode
       source: c.sources.usageBytes,
     },
   ];
-  for (const r of rows) {
-    const formula = wrapText(r.formula, width - indent);
+}
+
+/** One tool: its label and number, the formula wrapped beside, then its source (or why it is unknown), dim. */
+function toolRowLines(r: ToolRow, note: string | null, width: number): Line[] {
+  const indent = LABEL_W + NUM_W + 2;
+  const formula = wrapText(r.formula, width - indent);
+  const lines = [
+    line(
+      seg(pad(r.label, LABEL_W), { bold: true }),
+      seg(padLeft(f(r.value), NUM_W), { bold: true }),
+      '  ',
+      formula[0] ?? '',
+    ),
+  ];
+  for (const x of formula.slice(1)) lines.push(line(' '.repeat(indent), x));
+  if (note !== null)
+    for (const x of wrapText(note, width - indent)) lines.push(line(' '.repeat(indent), seg(x, { dim: true })));
+  return lines;
+}
+
+/** The tools table: a header row, then each tool. */
+function toolTableLines(a: Analysis, c: ContainerAnalysis, width: number): Line[] {
+  const short = shortener(a);
+  const lines = [line(seg(`${pad('TOOL', LABEL_W)}${padLeft('SHOWS', NUM_W)}  FORMULA`, { dim: true }))];
+  for (const r of toolRows(c)) {
+    const note = r.source ? `[${short(r.source)}]` : r.value === null ? `unknown: ${containerReason(a, c)}` : null;
+    lines.push(...toolRowLines(r, note, width));
+  }
+  return lines;
+}
+
+/** With several containers: kubectl top pod's sum of their working sets (and the pod cgroup's own). */
+function podSumLines(a: Analysis, width: number): Line[] {
+  if (a.containers.length <= 1) return [];
+  const sum = a.containers.reduce<number | null>(
+    (acc, x) => (acc === null || x.workingSetBytes === null ? null : acc + x.workingSetBytes),
+    0,
+  );
+  return [
+    BLANK,
+    ...para(
+      `kubectl top pod shows the sum of the containers' working sets: ${f(sum)}${a.podLevel ? ` (the pod cgroup itself, with the pause container: ${f(a.podLevel.workingSetBytes)})` : ''}.`,
+      width,
+      { style: { dim: true } },
+    ),
+  ];
+}
+
+/** The cAdvisor metrics (Prometheus, Grafana), one line each so the tools above stay on screen. */
+function prometheusLines(c: ContainerAnalysis, width: number): Line[] {
+  const prom = c.views.prometheus;
+  if (!prom.length) return [];
+  const lines = [BLANK, line(seg('In Prometheus / Grafana (cAdvisor)', { bold: true, color: 'cyan' }))];
+  for (const v of prom) {
+    const same =
+      v.metric === 'container_memory_working_set_bytes' ? 'kubectl top (working set)' : v.computedAs.split(' (')[0];
     lines.push(
       line(
-        seg(pad(r.label, labelW), { bold: true }),
-        seg(padLeft(f(r.value), numW), { bold: true }),
-        '  ',
-        formula[0] ?? '',
-      ),
-    );
-    for (const x of formula.slice(1)) lines.push(line(' '.repeat(indent), x));
-    if (r.source)
-      for (const x of wrapText(`[${short(r.source)}]`, width - indent))
-        lines.push(line(' '.repeat(indent), seg(x, { dim: true })));
-    else if (r.value === null)
-      for (const x of wrapText(`unknown: ${containerReason(a, c)}`, width - indent))
-        lines.push(line(' '.repeat(indent), seg(x, { dim: true })));
-  }
-  if (a.containers.length > 1) {
-    const sum = a.containers.reduce<number | null>(
-      (acc, x) => (acc === null || x.workingSetBytes === null ? null : acc + x.workingSetBytes),
-      0,
-    );
-    lines.push(
-      BLANK,
-      ...para(
-        `kubectl top pod shows the sum of the containers' working sets: ${f(sum)}${a.podLevel ? ` (the pod cgroup itself, with the pause container: ${f(a.podLevel.workingSetBytes)})` : ''}.`,
-        width,
-        { style: { dim: true } },
+        seg(pad(v.metric, 35), { bold: true }),
+        seg(padLeft(f(v.bytes), NUM_W), { bold: true }),
+        seg(`  = ${same}`, { dim: true }),
       ),
     );
   }
-  // The cAdvisor metrics (Prometheus, Grafana), one line each so the tools above stay on screen.
-  const prom = c.views.prometheus;
-  if (prom.length) {
-    lines.push(BLANK, line(seg('In Prometheus / Grafana (cAdvisor)', { bold: true, color: 'cyan' })));
-    for (const v of prom) {
-      const same =
-        v.metric === 'container_memory_working_set_bytes' ? 'kubectl top (working set)' : v.computedAs.split(' (')[0];
-      lines.push(
-        line(
-          seg(pad(v.metric, 35), { bold: true }),
-          seg(padLeft(f(v.bytes), numW), { bold: true }),
-          seg(`  = ${same}`, { dim: true }),
-        ),
-      );
-    }
-    for (const x of wrapText(`[${prom[0]?.cadvisorSource ?? ''}]`, width - 4))
-      lines.push(line('    ', seg(x, { dim: true })));
-  }
+  for (const x of wrapText(`[${prom[0]?.cadvisorSource ?? ''}]`, width - 4))
+    lines.push(line('    ', seg(x, { dim: true })));
+  return lines;
+}
+
+export function toolsModel({ analysis: a, nav, width }: ScreenProps): ScreenModel {
+  const c = a.containers[nav.container];
+  if (!c) return { lines: [line('No containers in the pod spec.')] };
+  const lines: Line[] = [
+    ...titled(`Container ${c.name}`, 'one cgroup, read by different tools', width),
+    BLANK,
+    line(seg('Why kubectl top and docker stats differ here', { bold: true, color: 'cyan' })),
+  ];
+  for (const s of whyTheyDiffer(a, c)) lines.push(...para(s, width, { prefix: '· ' }));
+  lines.push(BLANK, ...toolTableLines(a, c, width), ...podSumLines(a, width), ...prometheusLines(c, width));
   return { subtitle: c.name, lines };
 }
 

@@ -69,11 +69,17 @@ const LEVEL_TEXT: Record<OomLevel, string> = {
   node: 'The whole node ran out of memory (a global OOM): any process could be the victim, picked by oom_score_adj.',
 };
 
-function oomLines(a: Analysis, v: Verdict, width: number): Line[] {
-  const out: Line[] = [];
+interface Rung {
+  level: OomLevel;
+  name: string;
+  value: string;
+  what: string;
+}
+
+/** The four limits an OOM kill can come from, innermost first, with this pod's figures. */
+function oomLadder(a: Analysis, v: Verdict): Rung[] {
   const c = a.containers.find((x) => x.name === v.container) ?? null;
-  out.push(line(seg('Which limit fired', { bold: true }), seg(`  level: ${v.level ?? 'unknown'}`, { dim: true })));
-  const ladder: Array<{ level: OomLevel; name: string; value: string; what: string }> = [
+  return [
     {
       level: 'container',
       name: 'container',
@@ -97,7 +103,12 @@ function oomLines(a: Analysis, v: Verdict, width: number): Line[] {
     },
     { level: 'node', name: 'node', value: f(a.node?.capacityBytes ?? null), what: 'the whole node (capacity)' },
   ];
-  for (const l of ladder) {
+}
+
+/** Which limit fired: the ladder with the fired rung marked, and what that level means (or why it is unknown). */
+function firedLimitLines(a: Analysis, v: Verdict, width: number): Line[] {
+  const out = [line(seg('Which limit fired', { bold: true }), seg(`  level: ${v.level ?? 'unknown'}`, { dim: true }))];
+  for (const l of oomLadder(a, v)) {
     const fired = l.level === v.level;
     out.push(
       line(
@@ -119,7 +130,39 @@ function oomLines(a: Analysis, v: Verdict, width: number): Line[] {
         { style: { dim: true } },
       ),
     );
+  return out;
+}
 
+/** One kernel OOM record: who was killed and its rss, why, the memcg's usage and limit, and a group kill. */
+function kernelOomLines(k: Analysis['kernelOoms'][number], width: number): Line[] {
+  const dimmed = { prefix: '  ', style: { dim: true } };
+  const out = para(
+    `${k.time ?? '?'}: killed ${killedProcess(k)}) · anon-rss ${f(k.anonRssBytes)} · file-rss ${f(k.fileRssBytes)} · shmem-rss ${f(k.shmemRssBytes)} · oom_score_adj ${k.oomScoreAdj ?? '?'}`,
+    width,
+    { prefix: '· ' },
+  );
+  const why = rssAboveLimit(k).trim();
+  if (why) out.push(...para(why, width, dimmed));
+  out.push(
+    ...para(
+      `${k.global ? 'global OOM' : `limit of ${shortMemcg(k.oomMemcg)}`}: usage ${f(k.memcgUsageBytes)} of ${f(k.memcgLimitBytes)}${k.constraint ? ` (${k.constraint})` : ''}`,
+      width,
+      dimmed,
+    ),
+  );
+  if (k.groupKill)
+    out.push(
+      ...para(
+        `memory.oom.group: every task of ${k.groupKill.memcg} was killed too (${k.groupKill.processes.map((p) => `${p.task} ${p.pid}`).join(', ')})`,
+        width,
+        dimmed,
+      ),
+    );
+  return out;
+}
+
+function oomLines(a: Analysis, v: Verdict, width: number): Line[] {
+  const out = firedLimitLines(a, v, width);
   if (a.kernelOoms.length) {
     out.push(
       BLANK,
@@ -128,32 +171,7 @@ function oomLines(a: Analysis, v: Verdict, width: number): Line[] {
         seg('  [kernel.log]', { dim: true }),
       ),
     );
-    for (const k of a.kernelOoms) {
-      out.push(
-        ...para(
-          `${k.time ?? '?'}: killed ${killedProcess(k)}) · anon-rss ${f(k.anonRssBytes)} · file-rss ${f(k.fileRssBytes)} · shmem-rss ${f(k.shmemRssBytes)} · oom_score_adj ${k.oomScoreAdj ?? '?'}`,
-          width,
-          { prefix: '· ' },
-        ),
-      );
-      const why = rssAboveLimit(k).trim();
-      if (why) out.push(...para(why, width, { prefix: '  ', style: { dim: true } }));
-      out.push(
-        ...para(
-          `${k.global ? 'global OOM' : `limit of ${shortMemcg(k.oomMemcg)}`}: usage ${f(k.memcgUsageBytes)} of ${f(k.memcgLimitBytes)}${k.constraint ? ` (${k.constraint})` : ''}`,
-          width,
-          { prefix: '  ', style: { dim: true } },
-        ),
-      );
-      if (k.groupKill)
-        out.push(
-          ...para(
-            `memory.oom.group: every task of ${k.groupKill.memcg} was killed too (${k.groupKill.processes.map((p) => `${p.task} ${p.pid}`).join(', ')})`,
-            width,
-            { prefix: '  ', style: { dim: true } },
-          ),
-        );
-    }
+    for (const k of a.kernelOoms) out.push(...kernelOomLines(k, width));
   }
   return out;
 }
@@ -169,26 +187,30 @@ function shortMemcg(memcg: string | null): string {
     .join('/')}`;
 }
 
-export function evictionLines(a: Analysis, width: number): Line[] {
-  const out: Line[] = [];
+/** One row of the threshold arithmetic: label, number, and a dim note wrapped beside. */
+function arithmeticRow(label: string, value: string, note: string, width: number, bold = false): Line[] {
+  const notes = wrapText(note, width - 33);
+  return [
+    line(pad(label, 22), seg(padLeft(value, 9), { bold }), '  ', seg(notes[0] ?? '', { dim: true })),
+    ...notes.slice(1).map((n) => line(' '.repeat(33), seg(n, { dim: true }))),
+  ];
+}
+
+/** capacity − node working set = memory.available, against the threshold: how far below it the node was. */
+function thresholdLines(a: Analysis, width: number): Line[] {
   // Parsed once by the analysis (core/eviction.ts), so -o json carries the same figures.
   const m = a.eviction;
   const threshold = m?.thresholdBytes ?? a.node?.evictionThresholdBytes ?? null;
   const available = m?.availableBytes ?? null;
   const capacity = a.node?.capacityBytes ?? null;
-  out.push(
+  const row = (label: string, value: string, note: string, bold = false) =>
+    arithmeticRow(label, value, note, width, bold);
+  const out = [
     line(
       seg('Threshold arithmetic', { bold: true }),
       seg(m ? '  [the kubelet’s eviction message]' : '', { dim: true }),
     ),
-  );
-  const row = (label: string, value: string, note: string, bold = false): Line[] => {
-    const notes = wrapText(note, width - 33);
-    return [
-      line(pad(label, 22), seg(padLeft(value, 9), { bold }), '  ', seg(notes[0] ?? '', { dim: true })),
-      ...notes.slice(1).map((n) => line(' '.repeat(33), seg(n, { dim: true }))),
-    ];
-  };
+  ];
   if (capacity !== null && available !== null) {
     out.push(...row('node capacity', f(capacity), 'node.status.capacity.memory'));
     out.push(
@@ -231,27 +253,37 @@ export function evictionLines(a: Analysis, width: number): Line[] {
       ),
     );
   }
+  return out;
+}
+
+/** The eviction order, and each container (and the pod) the message names: usage against its request. */
+function whoGoesFirstLines(a: Analysis, width: number): Line[] {
+  const m = a.eviction;
   const who = [...(m?.containers ?? []), ...(m?.pod ? [m.pod] : [])];
-  if (who.length) {
-    out.push(BLANK, line(seg('Who goes first', { bold: true })));
+  if (!who.length) return [];
+  const out = [
+    BLANK,
+    line(seg('Who goes first', { bold: true })),
+    ...para('Pods whose working set is over their request, then lower priority, then the largest excess.', width, {
+      style: { dim: true },
+    }),
+  ];
+  for (const u of who) {
+    const over = u.usageBytes !== null && u.requestBytes !== null ? u.usageBytes - u.requestBytes : null;
     out.push(
-      ...para('Pods whose working set is over their request, then lower priority, then the largest excess.', width, {
-        style: { dim: true },
-      }),
+      line(
+        pad(u.name, 22),
+        `using ${padLeft(f(u.usageBytes), 7)}`,
+        `  request ${padLeft(u.requestBytes === 0 ? '0' : f(u.requestBytes), 7)}`,
+        seg(over !== null && over > 0 ? `  over by ${f(over)}` : '', { color: 'red' }),
+      ),
     );
-    for (const u of who) {
-      const over = u.usageBytes !== null && u.requestBytes !== null ? u.usageBytes - u.requestBytes : null;
-      out.push(
-        line(
-          pad(u.name, 22),
-          `using ${padLeft(f(u.usageBytes), 7)}`,
-          `  request ${padLeft(u.requestBytes === 0 ? '0' : f(u.requestBytes), 7)}`,
-          seg(over !== null && over > 0 ? `  over by ${f(over)}` : '', { color: 'red' }),
-        ),
-      );
-    }
   }
   return out;
+}
+
+export function evictionLines(a: Analysis, width: number): Line[] {
+  return [...thresholdLines(a, width), ...whoGoesFirstLines(a, width)];
 }
 
 export function fitLines(a: Analysis, width: number): Line[] {
