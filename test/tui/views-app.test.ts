@@ -125,3 +125,19 @@ test('node/<name> opens on the node screen; ? shows the keys; Esc on the first s
   );
   assert.equal(exits[0]!.exitCode, 0);
 });
+
+test('Esc in the pod drill-down comes back to the list on the same row, without reading the list again', async () => {
+  const { ports, asked } = fakePorts();
+  const { r } = start(ports);
+  await waitFor(r.frame, (x) => x.includes('metrics-server'));
+  for (let i = 0; i < 4; i++) await press(r, KEYS.down);
+  const row = selected(r.frame());
+  await press(r, KEYS.enter);
+  await waitFor(r.frame, (x) => x.includes('default/oom-container'));
+  await press(r, KEYS.esc);
+  const f = await waitFor(r.frame, (x) => x.includes('Overview'));
+  assert.equal(selected(f), row);
+  assert.match(f.split('\n')[0]!, / 5\/18\s*$/);
+  assert.deepEqual(asked.pods, ['kube-system/metrics-server-9d74bb658-c6nnt']);
+  assert.equal(asked.overviews, 1);
+});

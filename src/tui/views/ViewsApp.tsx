@@ -133,8 +133,6 @@ function PodView(
   const load = (signal: AbortSignal) =>
     ports.loadPod(screen.namespace, screen.name, signal, (m) => progress.report(m)).finally(() => progress.end());
   const back = () => props.dispatch({ type: 'back' });
-  // `onBack` joins AppProps with the split-tui branch; until then Esc inside the drill-down stays there.
-  const backProp = { onBack: back } as Record<string, unknown>;
   return (
     <App
       key={screenKey(screen)}
@@ -145,7 +143,7 @@ function PodView(
       color={props.color}
       size={props.size}
       onExit={(r) => (r.error !== undefined ? back() : props.exit(r))}
-      {...backProp}
+      onBack={back}
     />
   );
 }

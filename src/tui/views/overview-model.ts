@@ -41,7 +41,8 @@ export function overviewModel(report: OverviewReport, width: number): OverviewMo
   const counts = new Map<Risk, number>();
   for (const r of report.pods) counts.set(r.risk, (counts.get(r.risk) ?? 0) + 1);
   const atRisk = [...counts.entries()].filter(([k]) => k !== 'none').reduce((s, [, n]) => s + n, 0);
-  const footer = [`${report.pods.length} rows, ${atRisk} at risk`];
+  const n = report.pods.length;
+  const footer = [`${n} ${n === 1 ? 'row' : 'rows'}, ${atRisk} at risk`];
   for (const m of report.missing) footer.push(`not read: ${m.part}: ${m.reason}`);
   return {
     header: fit(lines[0] ?? ''),
