@@ -141,3 +141,27 @@ test('Esc in the pod drill-down comes back to the list on the same row, without 
   assert.deepEqual(asked.pods, ['kube-system/metrics-server-9d74bb658-c6nnt']);
   assert.equal(asked.overviews, 1);
 });
+
+test('Esc while a pod is still being read leaves it: the reading is aborted, the list is back', async () => {
+  const aborted: boolean[] = [];
+  const { ports, asked } = fakePorts();
+  ports.loadPod = (namespace, name, signal, progress) => {
+    asked.pods.push(`${namespace}/${name}`);
+    progress('starting the reader pod');
+    return new Promise((_, reject) =>
+      signal.addEventListener('abort', () => {
+        aborted.push(true);
+        reject(new Error('aborted'));
+      }),
+    );
+  };
+  const { r } = start(ports);
+  await waitFor(r.frame, (x) => x.includes('metrics-server'));
+  await press(r, KEYS.enter);
+  await waitFor(r.frame, (x) => x.includes('starting the reader pod'));
+  await press(r, KEYS.esc);
+  const f = await waitFor(r.frame, (x) => x.includes('Overview'));
+  assert.match(f.split('\n')[0]!, / 1\/18\s*$/);
+  assert.deepEqual(aborted, [true]);
+  assert.deepEqual(asked.pods, ['kube-system/kube-apiserver-datagen-1-35']);
+});

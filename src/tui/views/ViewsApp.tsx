@@ -86,11 +86,14 @@ export function ViewsApp(props: ViewsAppProps) {
   useEffect(() => {
     if (nav.quit) exit({ exitCode: 0 });
   });
+  // While a pod is being read its App only knows q; Esc here leaves it (unmounting it aborts the reading).
+  const [podLoading, setPodLoading] = useState<string | null>(null);
   const loaded = reports[screenKey(nav.screen)];
   const view = screenView(nav, loaded, width, height - 2, color);
   useInput(
     (input, key) => {
       const name = input === 'n' && !key.ctrl && !key.meta ? 'node' : keyOf(input, key);
+      if (nav.screen.kind === 'pod') return name === 'back' ? dispatch({ type: 'back' }) : undefined;
       if (name === 'quit') return dispatch({ type: 'quit' });
       if (name === 'up' || name === 'down')
         dispatch({ type: 'move', delta: name === 'up' ? -1 : 1, count: view.count });
@@ -101,10 +104,10 @@ export function ViewsApp(props: ViewsAppProps) {
       else if (name === 'back') dispatch({ type: 'back' });
       else if (name === 'help') dispatch({ type: 'toggleHelp' });
     },
-    { isActive: nav.screen.kind !== 'pod' && !exited.current },
+    { isActive: (nav.screen.kind !== 'pod' || podLoading === screenKey(nav.screen)) && !exited.current },
   );
   if (nav.screen.kind === 'pod')
-    return <PodView {...props} nav={nav} screen={nav.screen} dispatch={dispatch} exit={exit} />;
+    return <PodView {...props} screen={nav.screen} dispatch={dispatch} exit={exit} onLoading={setPodLoading} />;
   return (
     <Frame
       width={width}
@@ -122,16 +125,24 @@ export function ViewsApp(props: ViewsAppProps) {
 /** A pod's drill-down: the pod App, loading through the port; Esc (its onBack) or an error comes back here. */
 function PodView(
   props: ViewsAppProps & {
-    nav: ViewsNav;
     screen: { kind: 'pod'; namespace: string; name: string };
+    onLoading: (update: (loading: string | null) => string | null) => void;
     dispatch: (a: { type: 'back' }) => void;
     exit: (r: TuiResult) => void;
   },
 ) {
   const { screen, ports } = props;
   const [progress] = useState(createProgress);
-  const load = (signal: AbortSignal) =>
-    ports.loadPod(screen.namespace, screen.name, signal, (m) => progress.report(m)).finally(() => progress.end());
+  const load = (signal: AbortSignal) => {
+    const key = screenKey(screen);
+    props.onLoading(() => key);
+    return ports
+      .loadPod(screen.namespace, screen.name, signal, (m) => progress.report(m))
+      .finally(() => {
+        progress.end();
+        props.onLoading((k) => (k === key ? null : k));
+      });
+  };
   const back = () => props.dispatch({ type: 'back' });
   return (
     <App
