@@ -28,14 +28,24 @@ export function podRunOptions(options: ViewOptions, namespace: string, name: str
 }
 
 /** The ports, on one cluster connection (opened at the first read) for the views; each pod opens its own, as `memwhy <pod>` does. */
-export function viewPorts(options: ViewOptions, env: Env, io: Io, cwd: string, home: string, now: string): ViewsPorts {
+export function viewPorts(
+  options: ViewOptions,
+  env: Env,
+  io: Io,
+  cwd: string,
+  home: string,
+  now: string,
+): ViewsPorts & { settled: () => Promise<unknown> } {
   let views: Promise<OpenViews> | null = null;
   const open = () => (views ??= openViews(options, env, io, cwd, home));
   const sessions = new WeakMap<Analysis, Session>();
+  // A pod left while it is read (Esc) is aborted; its reader pod is deleted in the background, awaited at the end.
+  const reading = new Set<Promise<unknown>>();
   const linked = (signal: AbortSignal) => (io.signal ? AbortSignal.any([signal, io.signal]) : signal);
   // The node screen reads like `memwhy node/<name>`; a node opened from the list uses the list's settings.
   const nodeOptions = (name: string): NodeOptions => ({ ...options, kind: 'node', node: name });
-  return {
+  const ports: ViewsPorts & { settled: () => Promise<unknown> } = {
+    settled: () => Promise.allSettled([...reading]),
     loadOverview:
       options.kind === 'overview'
         ? async (signal) => gatherOverviewReport(options, await open(), linked(signal), now)
@@ -44,14 +54,11 @@ export function viewPorts(options: ViewOptions, env: Env, io: Io, cwd: string, h
     loadPod: async (namespace, name, signal, progress) => {
       const session: Session = { facts: null, live: null };
       const run = { ...io, cwd, home };
-      const analysis = await gatherAnalysis(
-        podRunOptions(options, namespace, name),
-        env,
-        run,
-        session,
-        linked(signal),
-        (e) => progress(e.message),
+      const pending = gatherAnalysis(podRunOptions(options, namespace, name), env, run, session, linked(signal), (e) =>
+        progress(e.message),
       );
+      reading.add(pending);
+      const analysis = await pending.finally(() => reading.delete(pending));
       sessions.set(analysis, session);
       return analysis;
     },
@@ -60,6 +67,7 @@ export function viewPorts(options: ViewOptions, env: Env, io: Io, cwd: string, h
       return session ? saveFromTui(session, analysis) : undefined;
     },
   };
+  return ports;
 }
 
 export async function runViewTui(
@@ -71,8 +79,9 @@ export async function runViewTui(
   now: string,
 ): Promise<number> {
   const { runViewsTui } = await import('../tui/views/index.js');
+  const ports = viewPorts(options, env, io, cwd, home, now);
   const { exitCode } = await runViewsTui({
-    ports: viewPorts(options, env, io, cwd, home, now),
+    ports,
     start: options.kind === 'node' ? { kind: 'node', name: options.node } : { kind: 'list' },
     stdin: io.stdin as NodeJS.ReadStream,
     stdout: io.stdout as NodeJS.WriteStream,
@@ -80,5 +89,7 @@ export async function runViewTui(
     color: useColor(options.color, env, io.stdout),
     env,
   });
+  // Every reader pod is deleted before the command ends, as `memwhy <pod>` waits for its own.
+  await ports.settled();
   return exitCode;
 }
