@@ -35,12 +35,9 @@ function fakePorts(podError?: Error) {
   return { ports, asked };
 }
 
-function start(ports: ViewsPorts, startAt: ViewScreen = { kind: 'list' }) {
+function start(ports: ViewsPorts, startAt: ViewScreen = { kind: 'list' }, size = { columns: 120, rows: 30 }) {
   const exits: TuiResult[] = [];
-  const r = renderAt(h(ViewsApp, { ports, start: startAt, color: false, onExit: (x) => exits.push(x) }), {
-    columns: 120,
-    rows: 30,
-  });
+  const r = renderAt(h(ViewsApp, { ports, start: startAt, color: false, onExit: (x) => exits.push(x) }), size);
   mounted.push(r);
   return { r, exits };
 }
@@ -164,4 +161,18 @@ test('Esc while a pod is still being read leaves it: the reading is aborted, the
   assert.match(f.split('\n')[0]!, / 1\/18\s*$/);
   assert.deepEqual(aborted, [true]);
   assert.deepEqual(asked.pods, ['kube-system/kube-apiserver-datagen-1-35']);
+});
+
+test('80x24: the node screen scrolls only as far as the first pod to evict; every line fits', async () => {
+  const { ports } = fakePorts();
+  const { r } = start(ports, { kind: 'node', name: 'datagen-1-35' }, { columns: 80, rows: 24 });
+  const f = await waitFor(r.frame, (x) => x.includes('Eviction order'));
+  const lines = f.split('\n');
+  assert.equal(lines.length, 24);
+  for (const l of lines) assert.ok([...l].length <= 80, l);
+  assert.match(lines[0]!, /^ memwhy {2}node\/datagen-1-35 +#1\/\d+\s*$/);
+  // The first pod to evict is selected, two lines above the footer's row.
+  const sel = lines.findIndex((l) => /^ ?› +1 /.test(l));
+  assert.equal(sel, 20);
+  assert.match(lines[23]!, /esc back/);
 });

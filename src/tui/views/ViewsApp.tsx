@@ -246,7 +246,8 @@ function listView(report: OverviewReport, sel: number, width: number, bodyH: num
 function nodeView(report: NodeReport, sel: number, width: number, bodyH: number, color: boolean) {
   const m = nodeModel(report, width - 2);
   const selLine = m.orderLines[sel] ?? -1;
-  const start = selLine < 0 ? 0 : selLine < bodyH ? 0 : windowStart(selLine, m.lines.length, bodyH);
+  // Scrolled only as far as the selected pod needs (and two lines under it), so the figures above stay in view.
+  const start = Math.max(0, Math.min(m.lines.length - bodyH, selLine - bodyH + 3));
   const shown = m.lines.slice(start, start + bodyH);
   const body = (
     <Box flexDirection="column" height={bodyH} paddingLeft={1}>
