@@ -52,8 +52,7 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
     if (options.kind === 'overview' || options.kind === 'node') {
       if (io.runtimeProblem) throw io.runtimeProblem;
       const { runView } = await import('./views.js');
-      // The views have no TUI yet: on a terminal, auto means text.
-      const mode = options.output === 'auto' ? 'text' : options.output;
+      const mode = outputMode(options.output, io, env);
       return await runView(
         options,
         mode,
@@ -167,12 +166,12 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
 }
 
 /** What one run() gathered that the TUI's `s` (save) and `w` (watch) keys need later; never shared across runs. */
-interface Session {
+export interface Session {
   facts: Facts | null;
   live: { http: KubeHttp; namespace: string } | null;
 }
 
-async function saveFromTui(session: Session, analysis: Analysis): Promise<string> {
+export async function saveFromTui(session: Session, analysis: Analysis): Promise<string> {
   if (!session.facts) throw new MemwhyError(ExitCode.Bug, 'nothing to save yet');
   const dir = `memwhy-${analysis.pod.namespace ?? 'pod'}-${analysis.pod.name ?? 'x'}-${analysis.generatedAt.replace(/[:.]/g, '-')}`;
   await saveSnapshot(dir, session.facts);
@@ -196,7 +195,7 @@ function linked(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
 }
 
 /** Facts from the snapshot folder or the cluster, saved when asked, analysed. */
-async function gatherAnalysis(
+export async function gatherAnalysis(
   options: RunOptions,
   env: Env,
   io: Io,
@@ -298,7 +297,7 @@ function checkSnapshotPod(options: RunOptions, facts: Facts): void {
   }
 }
 
-function useColor(mode: ColorMode, env: Env, stdout: OutStream): boolean {
+export function useColor(mode: ColorMode, env: Env, stdout: OutStream): boolean {
   if (mode === 'always') return true;
   if (mode === 'never') return false;
   return stdout.isTTY === true && (env.NO_COLOR ?? '') === '';

@@ -1,7 +1,7 @@
 // The node and namespace views from the command line: open the cluster like kubectl, gather, print. Everything
 // comes in through `Io` (no `process` here); the cluster client is imported lazily, like the pod path's.
 import type { NodeOptions, OverviewOptions } from './args.js';
-import { ExitCode, MemwhyError } from './exit-codes.js';
+import { ExitCode } from './exit-codes.js';
 import type { Env, Io } from './main.js';
 
 type ViewOptions = OverviewOptions | NodeOptions;
@@ -11,7 +11,7 @@ function dump(report: unknown, mode: 'json' | 'yaml', yaml: typeof import('js-ya
   return mode === 'json' ? json : yaml.dump(JSON.parse(json), { lineWidth: -1, noRefs: true, sortKeys: false });
 }
 
-/** Prints the view; `mode` is already resolved from -o (auto → text: the views have no TUI yet). */
+/** Prints the view, or opens its TUI; `mode` is already resolved from -o. */
 export async function runView(
   options: ViewOptions,
   mode: 'tui' | 'text' | 'json' | 'yaml',
@@ -21,38 +21,61 @@ export async function runView(
   home: string,
   now: string,
 ): Promise<number> {
-  if (mode === 'tui')
-    throw new MemwhyError(
-      ExitCode.Usage,
-      `the ${options.kind === 'node' ? 'node view' : 'overview'} has no interactive view yet`,
-      'use -o text, json or yaml',
-    );
+  if (mode === 'tui') return (await import('./views-tui.js')).runViewTui(options, env, io, cwd, home, now);
   const signal = io.signal ?? new AbortController().signal;
+  const views = await openViews(options, env, io, cwd, home);
+  const yaml = mode === 'yaml' ? await import('js-yaml') : null;
+  if (options.kind === 'node') {
+    const report = await gatherNodeReport(options, views, signal, now);
+    if (mode === 'text') io.stdout.write((await import('../render/views/node-text.js')).renderNodeText(report));
+    else io.stdout.write(dump(report, mode, yaml!));
+    return ExitCode.Ok;
+  }
+  const report = await gatherOverviewReport(options, views, signal, now);
+  if (mode === 'text')
+    io.stdout.write(
+      (await import('../render/views/overview-text.js')).renderOverviewText(report, { containers: options.containers }),
+    );
+  else io.stdout.write(dump(report, mode, yaml!));
+  return ExitCode.Ok;
+}
+
+/** The cluster, opened like kubectl, and the views' API source on it. */
+export async function openViews(options: ViewOptions, env: Env, io: Io, cwd: string, home: string) {
   const [{ openLive }, { KubeViews }] = await Promise.all([import('../kube/live.js'), import('../kube/views.js')]);
   const live = await openLive(options, env, cwd, home, {
     stdinIsTerminal: io.stdin?.isTTY === true,
     execStderr: io.stderr,
   });
-  const source = new KubeViews(live.http);
-  const yaml = mode === 'yaml' ? await import('js-yaml') : null;
-  if (options.kind === 'node') {
-    const { gatherNodeView } = await import('../app/views/node-view.js');
-    const report = await gatherNodeView(source, {
-      name: options.node,
-      reader: null,
-      readerMissing: options.reader.enabled
-        ? 'the node reader for node/<name> is not built yet'
-        : 'the node reader was turned off (--no-reader)',
-      signal,
-      now,
-    });
-    if (mode === 'text') io.stdout.write((await import('../render/views/node-text.js')).renderNodeText(report));
-    else io.stdout.write(dump(report, mode, yaml!));
-    return ExitCode.Ok;
-  }
+  return { live, source: new KubeViews(live.http) };
+}
+
+export type OpenViews = Awaited<ReturnType<typeof openViews>>;
+
+/** `node/<name>`: its report (the text, JSON and TUI views all show this). */
+export async function gatherNodeReport(options: NodeOptions, views: OpenViews, signal: AbortSignal, now: string) {
+  const { gatherNodeView } = await import('../app/views/node-view.js');
+  return gatherNodeView(views.source, {
+    name: options.node,
+    reader: null,
+    readerMissing: options.reader.enabled
+      ? 'the node reader for node/<name> is not built yet'
+      : 'the node reader was turned off (--no-reader)',
+    signal,
+    now,
+  });
+}
+
+/** `-A` / `-n`: the overview report (the text, JSON and TUI views all show this). */
+export async function gatherOverviewReport(
+  options: OverviewOptions,
+  views: OpenViews,
+  signal: AbortSignal,
+  now: string,
+) {
   const { gatherOverview } = await import('../app/views/overview.js');
-  const report = await gatherOverview(source, {
-    namespace: options.allNamespaces ? null : live.namespace,
+  return gatherOverview(views.source, {
+    namespace: options.allNamespaces ? null : views.live.namespace,
     labelSelector: options.selector,
     deep: options.deep,
     containers: options.containers,
@@ -60,10 +83,4 @@ export async function runView(
     signal,
     now,
   });
-  if (mode === 'text')
-    io.stdout.write(
-      (await import('../render/views/overview-text.js')).renderOverviewText(report, { containers: options.containers }),
-    );
-  else io.stdout.write(dump(report, mode, yaml!));
-  return ExitCode.Ok;
 }

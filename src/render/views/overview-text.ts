@@ -5,7 +5,7 @@ import type { OverviewReport } from '../../app/views/overview.js';
 import type { OverviewRow, Risk } from '../../core/views/overview.js';
 import { table, type Column } from './table.js';
 
-const RISK_WORD: Record<Risk, string> = {
+export const RISK_WORD: Record<Risk, string> = {
   oom: 'OOM',
   eviction: 'EVICTION',
   unbounded: 'NO-LIMIT',
@@ -15,7 +15,7 @@ const RISK_WORD: Record<Risk, string> = {
   none: '-',
 };
 
-function columns(report: OverviewReport, containers: boolean): Array<Column<OverviewRow>> {
+export function columns(report: OverviewReport, containers: boolean): Array<Column<OverviewRow>> {
   const cols: Array<Column<OverviewRow>> = [];
   if (report.scope.allNamespaces) cols.push({ header: 'NAMESPACE', cell: (r) => r.namespace ?? '?' });
   cols.push({ header: 'NAME', cell: (r) => r.name ?? '?' });
