@@ -7,9 +7,12 @@ import { hasTable, toTable } from './tables.js';
 import { clone, type Obj } from './util.js';
 import { serveWatch } from './watch.js';
 
-/** Items of a list never carry kind/apiVersion on the wire (the list does). */
+/**
+ * Items of a list never carry kind/apiVersion on the wire (the list does). A shallow copy: the page is
+ * serialised at once (send), so the live objects are never handed out nor changed.
+ */
 function bare(o: Obj): Obj {
-  const { kind: _k, apiVersion: _a, ...rest } = clone(o);
+  const { kind: _k, apiVersion: _a, ...rest } = o;
   return rest;
 }
 
@@ -43,13 +46,12 @@ export interface ListSpec {
 export function sendList(ctx: Ctx, spec: ListSpec): void {
   const labels = parseLabelSelector(ctx.q.get('labelSelector'));
   const fields = parseFieldSelector(ctx.q.get('fieldSelector'), spec.fieldSet);
+  // etcd key order (namespace/name); the keys are built once, not in every comparison.
   let items = spec.items
     .filter((o) => matchLabels(labels, o.metadata?.labels) && matchFields(fields, spec.fieldSet, o))
-    .sort((a, b) => {
-      const ka = `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`;
-      const kb = `${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`;
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
-    });
+    .map((o) => ({ o, k: `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}` }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.o);
   const limit = qInt(ctx.q, 'limit');
   const cont = ctx.q.get('continue');
   let start = 0;
