@@ -2,7 +2,7 @@
 import { send, qBool, qInt, type Ctx } from './context.js';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ApiError, badRequest, notFound } from './status.js';
-import { KIND, type StoredResource } from './store.js';
+import { KIND, type Store, type StoredResource } from './store.js';
 import { hasTable, toTable } from './tables.js';
 import { clone, type Obj } from './util.js';
 import { serveWatch } from './watch.js';
@@ -40,6 +40,38 @@ export interface ListSpec {
   resourceVersion: string;
   /** Field-selector vocabulary (selectors.ts), usually = resource. */
   fieldSet: string;
+  /** `items` are already in key order (keyOrder). */
+  sorted?: boolean;
+}
+
+const byKey = (a: { k: string }, b: { k: string }) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0);
+const keyOf = (o: Obj) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+interface KeyOrderCache {
+  rv: number;
+  length: number;
+  namespace: string | null;
+  items: Obj[];
+}
+const keyOrderCache = new WeakMap<Obj[], KeyOrderCache>();
+
+/**
+ * A stored resource's objects in etcd key order (namespace/name), as the API server walks them. The order is
+ * kept until the store changes (resourceVersion) or the state array does (objects pushed or removed by hand),
+ * so paging through 10,000 pods does not sort them again for every page.
+ */
+function keyOrder(store: Store, resource: StoredResource, namespace: string | null): Obj[] {
+  const live = store.list(resource, namespace); // fills in metadata of objects pushed by hand (may bump rv)
+  const arr = store.state[resource];
+  const hit = keyOrderCache.get(arr);
+  if (hit && hit.rv === store.resourceVersion && hit.length === arr.length && hit.namespace === namespace)
+    return hit.items;
+  const items = live
+    .map((o) => ({ o, k: keyOf(o) }))
+    .sort(byKey)
+    .map((x) => x.o);
+  keyOrderCache.set(arr, { rv: store.resourceVersion, length: arr.length, namespace, items });
+  return items;
 }
 
 /** Filters, paginates and sends a list as XList or Table. */
@@ -47,11 +79,14 @@ export function sendList(ctx: Ctx, spec: ListSpec): void {
   const labels = parseLabelSelector(ctx.q.get('labelSelector'));
   const fields = parseFieldSelector(ctx.q.get('fieldSelector'), spec.fieldSet);
   // etcd key order (namespace/name); the keys are built once, not in every comparison.
-  let items = spec.items
-    .filter((o) => matchLabels(labels, o.metadata?.labels) && matchFields(fields, spec.fieldSet, o))
-    .map((o) => ({ o, k: `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}` }))
-    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-    .map((x) => x.o);
+  let items = spec.items.filter(
+    (o) => matchLabels(labels, o.metadata?.labels) && matchFields(fields, spec.fieldSet, o),
+  );
+  if (!spec.sorted)
+    items = items
+      .map((o) => ({ o, k: keyOf(o) }))
+      .sort(byKey)
+      .map((x) => x.o);
   const limit = qInt(ctx.q, 'limit');
   const cont = ctx.q.get('continue');
   let start = 0;
@@ -171,9 +206,10 @@ export function readStored(ctx: Ctx, resource: StoredResource): void {
       kind: KIND[resource],
       listKind: `${KIND[resource]}List`,
       apiVersion: 'v1',
-      items: store.list(resource, ns),
+      items: keyOrder(store, resource, ns),
       resourceVersion: String(store.resourceVersion),
       fieldSet: resource,
+      sorted: true,
     });
     return;
   }
