@@ -38,11 +38,46 @@ export class KubeViews implements ViewsSource {
     return items;
   }
 
+  /**
+   * Every page of a list, each item trimmed by `keep` as its page arrives (so the full objects of one page at
+   * most are held), and the next page asked for before the current one is parsed: its continue token is read
+   * from the list's metadata, which the API server writes before the items.
+   */
+  private async listTrimmed<T>(
+    path: string,
+    query: Query,
+    keep: (item: unknown) => T | null,
+    signal: AbortSignal,
+  ): Promise<T[]> {
+    const text = textSource(this.http);
+    const fetchPage = (cont: string | undefined) => {
+      const p = readJson<string>(text, path, { ...query, limit: String(CHUNK_SIZE), continue: cont }, signal, 'list');
+      p.catch(() => undefined); // awaited below; not unhandled while the current page is parsed
+      return p;
+    };
+    const items: T[] = [];
+    let pending: Promise<string> | null = fetchPage(undefined);
+    while (pending) {
+      const body: string = await pending;
+      const early = continueToken(body);
+      pending = early ? fetchPage(early) : null;
+      const page = parseList(body, path);
+      for (const item of page.items ?? []) {
+        const kept = keep(item);
+        if (kept !== null) items.push(kept);
+      }
+      const cont = page.metadata?.continue || undefined;
+      if (cont !== early) pending = cont ? fetchPage(cont) : null; // the early read was wrong: follow the parsed one
+    }
+    return items;
+  }
+
   listPods(q: PodListQuery, signal: AbortSignal): Promise<KPod[]> {
     const path = q.namespace === null ? '/api/v1/pods' : `/api/v1/namespaces/${enc(q.namespace)}/pods`;
-    return this.listAll<KPod>(
+    return this.listTrimmed<KPod>(
       path,
       { labelSelector: q.labelSelector ?? undefined, fieldSelector: q.fieldSelector ?? undefined },
+      (item) => shape(item, POD) as KPod,
       signal,
     );
   }
@@ -53,10 +88,8 @@ export class KubeViews implements ViewsSource {
     signal: AbortSignal,
   ): Promise<PodMetrics[]> {
     const path = namespace === null ? `${METRICS}/pods` : `${METRICS}/namespaces/${enc(namespace)}/pods`;
-    return (
-      (await this.get<KList<PodMetrics>>(path, { labelSelector: labelSelector ?? undefined }, 'list', signal)).items ??
-      []
-    );
+    const list = await this.get<KList<unknown>>(path, { labelSelector: labelSelector ?? undefined }, 'list', signal);
+    return (list.items ?? []).map((m) => shape(m, POD_METRICS) as PodMetrics);
   }
 
   listNodes(signal: AbortSignal): Promise<KNode[]> {
@@ -109,4 +142,107 @@ export class KubeViews implements ViewsSource {
     ]);
     return [...own, ...evictions];
   }
+}
+
+/** The transport's text GET in the shape readJson calls, so a page's body arrives unparsed with the same errors. */
+function textSource(http: KubeHttp): KubeHttp {
+  return {
+    getJson: (path: string, query: Query | undefined, signal: AbortSignal | undefined) =>
+      http.getText(path, query, signal),
+  } as unknown as KubeHttp;
+}
+
+/** `metadata.continue` of a list body, read before its items; undefined when there is none before them. */
+export function continueToken(body: string): string | undefined {
+  const at = body.indexOf('"items"');
+  const head = at < 0 ? body : body.slice(0, at);
+  const m = /"continue"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(head);
+  if (!m) return undefined;
+  try {
+    return (JSON.parse(m[1]!) as string) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseList(body: string, path: string): { items?: unknown[]; metadata?: { continue?: string } } {
+  try {
+    return JSON.parse(body) as { items?: unknown[]; metadata?: { continue?: string } };
+  } catch {
+    throw new MemwhyError(
+      ExitCode.Unreachable,
+      `GET ${path}: the API server's answer is not JSON`,
+      'check for a proxy in between',
+    );
+  }
+}
+
+// The fields of a pod memwhy's model reads (core/types.ts KPod), copied as each page arrives so that the rest
+// of the object (env, probes, volumes, managedFields …) is freed with its page. `true` copies a value as is;
+// an object recurses; `[shape]` maps an array. Objects are built by adding keys (no delete), so V8 keeps them
+// compact.
+type Shape = true | { [key: string]: Shape } | [Shape];
+const META: Shape = {
+  name: true,
+  namespace: true,
+  uid: true,
+  labels: true,
+  annotations: true,
+  creationTimestamp: true,
+  ownerReferences: [{ kind: true, name: true }],
+};
+const RESOURCES: Shape = { requests: true, limits: true };
+const CONTAINER: Shape = { name: true, image: true, resources: RESOURCES, restartPolicy: true };
+const STATE: Shape = { running: true, waiting: true, terminated: true };
+const STATUS: Shape = {
+  name: true,
+  containerID: true,
+  image: true,
+  imageID: true,
+  ready: true,
+  restartCount: true,
+  started: true,
+  state: STATE,
+  lastState: STATE,
+  resources: RESOURCES,
+  allocatedResources: true,
+};
+const POD: Shape = {
+  apiVersion: true,
+  kind: true,
+  metadata: META,
+  spec: {
+    nodeName: true,
+    containers: [CONTAINER],
+    initContainers: [CONTAINER],
+    ephemeralContainers: [CONTAINER],
+    overhead: true,
+    resources: RESOURCES,
+    priority: true,
+    priorityClassName: true,
+    volumes: [{ name: true, emptyDir: true }],
+  },
+  status: {
+    phase: true,
+    reason: true,
+    message: true,
+    qosClass: true,
+    startTime: true,
+    conditions: [{ type: true, status: true, reason: true, message: true, lastTransitionTime: true }],
+    containerStatuses: [STATUS],
+    initContainerStatuses: [STATUS],
+    ephemeralContainerStatuses: [STATUS],
+    resize: true,
+  },
+};
+const POD_METRICS: Shape = { metadata: META, timestamp: true, window: true, containers: [{ name: true, usage: true }] };
+
+function shape(x: unknown, s: Shape): unknown {
+  if (s === true || x === null || typeof x !== 'object') return x;
+  if (Array.isArray(s)) return Array.isArray(x) ? x.map((v: unknown) => shape(v, s[0])) : x;
+  if (Array.isArray(x)) return x;
+  const src = x as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k in s) if (src[k] !== undefined) out[k] = shape(src[k], s[k]!);
+  return out;
 }

@@ -2,14 +2,17 @@
 import { send, qBool, qInt, type Ctx } from './context.js';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ApiError, badRequest, notFound } from './status.js';
-import { KIND, type StoredResource } from './store.js';
+import { KIND, type Store, type StoredResource } from './store.js';
 import { hasTable, toTable } from './tables.js';
 import { clone, type Obj } from './util.js';
 import { serveWatch } from './watch.js';
 
-/** Items of a list never carry kind/apiVersion on the wire (the list does). */
+/**
+ * Items of a list never carry kind/apiVersion on the wire (the list does). A shallow copy: the page is
+ * serialised at once (send), so the live objects are never handed out nor changed.
+ */
 function bare(o: Obj): Obj {
-  const { kind: _k, apiVersion: _a, ...rest } = clone(o);
+  const { kind: _k, apiVersion: _a, ...rest } = o;
   return rest;
 }
 
@@ -37,19 +40,53 @@ export interface ListSpec {
   resourceVersion: string;
   /** Field-selector vocabulary (selectors.ts), usually = resource. */
   fieldSet: string;
+  /** `items` are already in key order (keyOrder). */
+  sorted?: boolean;
+}
+
+const byKey = (a: { k: string }, b: { k: string }) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0);
+const keyOf = (o: Obj) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+interface KeyOrderCache {
+  rv: number;
+  length: number;
+  namespace: string | null;
+  items: Obj[];
+}
+const keyOrderCache = new WeakMap<Obj[], KeyOrderCache>();
+
+/**
+ * A stored resource's objects in etcd key order (namespace/name), as the API server walks them. The order is
+ * kept until the store changes (resourceVersion) or the state array does (objects pushed or removed by hand),
+ * so paging through 10,000 pods does not sort them again for every page.
+ */
+function keyOrder(store: Store, resource: StoredResource, namespace: string | null): Obj[] {
+  const live = store.list(resource, namespace); // fills in metadata of objects pushed by hand (may bump rv)
+  const arr = store.state[resource];
+  const hit = keyOrderCache.get(arr);
+  if (hit && hit.rv === store.resourceVersion && hit.length === arr.length && hit.namespace === namespace)
+    return hit.items;
+  const items = live
+    .map((o) => ({ o, k: keyOf(o) }))
+    .sort(byKey)
+    .map((x) => x.o);
+  keyOrderCache.set(arr, { rv: store.resourceVersion, length: arr.length, namespace, items });
+  return items;
 }
 
 /** Filters, paginates and sends a list as XList or Table. */
 export function sendList(ctx: Ctx, spec: ListSpec): void {
   const labels = parseLabelSelector(ctx.q.get('labelSelector'));
   const fields = parseFieldSelector(ctx.q.get('fieldSelector'), spec.fieldSet);
-  let items = spec.items
-    .filter((o) => matchLabels(labels, o.metadata?.labels) && matchFields(fields, spec.fieldSet, o))
-    .sort((a, b) => {
-      const ka = `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`;
-      const kb = `${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`;
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
-    });
+  // etcd key order (namespace/name); the keys are built once, not in every comparison.
+  let items = spec.items.filter(
+    (o) => matchLabels(labels, o.metadata?.labels) && matchFields(fields, spec.fieldSet, o),
+  );
+  if (!spec.sorted)
+    items = items
+      .map((o) => ({ o, k: keyOf(o) }))
+      .sort(byKey)
+      .map((x) => x.o);
   const limit = qInt(ctx.q, 'limit');
   const cont = ctx.q.get('continue');
   let start = 0;
@@ -169,9 +206,10 @@ export function readStored(ctx: Ctx, resource: StoredResource): void {
       kind: KIND[resource],
       listKind: `${KIND[resource]}List`,
       apiVersion: 'v1',
-      items: store.list(resource, ns),
+      items: keyOrder(store, resource, ns),
       resourceVersion: String(store.resourceVersion),
       fieldSet: resource,
+      sorted: true,
     });
     return;
   }

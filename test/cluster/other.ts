@@ -48,16 +48,22 @@ export function nodeProxy(ctx: Ctx): void {
   }
 }
 
-function withPodLabels(ctx: Ctx, m: Obj): Obj {
-  const o = clone(m);
-  o.metadata ??= {};
+/** Pods by namespace/name, built once per metrics request (a lookup per PodMetrics would be O(n²)). */
+function podIndex(ctx: Ctx): Map<string, Obj> {
+  const out = new Map<string, Obj>();
+  for (const p of ctx.c.store.list('pods')) out.set(`${p.metadata?.namespace ?? 'default'}/${p.metadata?.name}`, p);
+  return out;
+}
+
+/** Metrics carry their pod's labels (metrics-server copies them); only the page sent is cloned (sendList). */
+function withPodLabels(pods: Map<string, Obj>, m: Obj): Obj {
+  const { kind: _k, apiVersion: _a, ...o } = m;
+  o.metadata = { ...(m.metadata ?? {}) };
   if (!o.metadata.labels) {
-    const pod = ctx.c.store.get('pods', o.metadata.namespace ?? 'default', o.metadata.name);
-    if (pod?.metadata?.labels) o.metadata.labels = clone(pod.metadata.labels);
+    const pod = pods.get(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
+    if (pod?.metadata?.labels) o.metadata.labels = pod.metadata.labels;
   }
   o.metadata.creationTimestamp ??= isoSeconds();
-  delete o.kind;
-  delete o.apiVersion;
   return o;
 }
 
@@ -67,9 +73,11 @@ export function metrics(ctx: Ctx): void {
     throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   const apiVersion = `${METRICS_GROUP}/${METRICS_VERSION}`;
   if (info.resource === 'pods') {
+    const pods = podIndex(ctx);
     const items = ctx.c.state.podMetrics
       .filter((m) => !info.namespace || (m.metadata?.namespace ?? 'default') === info.namespace)
-      .map((m) => withPodLabels(ctx, m));
+      .filter((m) => !info.name || m.metadata?.name === info.name)
+      .map((m) => withPodLabels(pods, m));
     if (info.name) {
       const m = items.find((x) => x.metadata.name === info.name);
       if (!m)
@@ -93,12 +101,13 @@ export function metrics(ctx: Ctx): void {
     return;
   }
   if (info.resource === 'nodes') {
+    const nodes = new Map(ctx.c.store.list('nodes').map((n) => [n.metadata?.name ?? '', n]));
     const items = ctx.c.state.nodeMetrics.map((m) => {
       const o = clone(m);
       delete o.kind;
       delete o.apiVersion;
       if (!o.metadata?.labels) {
-        const node = ctx.c.store.get('nodes', null, o.metadata?.name ?? '');
+        const node = nodes.get(o.metadata?.name ?? '');
         if (node?.metadata?.labels) o.metadata.labels = clone(node.metadata.labels);
       }
       return o;

@@ -1,0 +1,320 @@
+// Scale benchmark (issue 10 §3, not a timed test): memwhy's overview and node view against the in-repo
+// test cluster serving a generated state (bench/scale-state.ts), paired and alternating with kubectl.
+//
+//   npm run bench:scale                                   # sizes 100,1000,10000; writes bench/SCALE.md
+//   node --import tsx bench/scale.ts --runs 5 --sizes 1000 --no-write
+//
+// Per size (pods; nodes = pods / 20, 500 at 10,000; the big node holds min(500, pods / 4) pods):
+//  1. `node dist/cli.js -A -o json` vs `kubectl top pods -A` (goal: median ratio ≤ 1.5), alternating;
+//  2. `node dist/cli.js -A --deep -o json` (reported; no goal);
+//  3. `node dist/cli.js node/<big> --no-reader -o json` vs `kubectl describe node <big>` (goal ≤ 1.5);
+//  peak RSS of each command (GNU time's %M when /usr/bin/time exists, else /proc/<pid>/status VmHWM polled;
+//  goal ≤ 300 MiB for the overview), API requests per command from the cluster's request log.
+// Wall time is spawn → exit seen from here. A missed goal prints MISS and does not fail the command.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { startCluster, type Cluster } from '../test/cluster/index.js';
+import { BIG_NODE, scaleState } from './scale-state.js';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const NODE = process.execPath;
+const CLI = join(ROOT, 'dist/cli.js');
+const GNU_TIME = '/usr/bin/time';
+const GOALS = { topRatio: 1.5, rssMiB: 300, describeRatio: 1.5 };
+const GOAL_SIZE = 10_000;
+
+interface Options {
+  runs: number;
+  warmup: number;
+  sizes: number[];
+  write: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const o: Options = { runs: 7, warmup: 1, sizes: [100, 1000, 10_000], write: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--runs' || a === '--warmup') {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 0 || v > 100) throw new Error(`${a} needs a whole number from 0 to 100`);
+      if (a === '--runs') o.runs = Math.max(1, v);
+      else o.warmup = v;
+    } else if (a === '--sizes') {
+      o.sizes = (argv[++i] ?? '').split(',').map(Number);
+      if (o.sizes.some((n) => !Number.isInteger(n) || n < 10 || n > 50_000))
+        throw new Error('--sizes takes pod counts from 10 to 50000, comma-separated');
+    } else if (a === '--no-write') o.write = false;
+    else if (a === '-h' || a === '--help') {
+      console.log('node --import tsx bench/scale.ts [--runs N] [--warmup N] [--sizes 100,1000,10000] [--no-write]');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+interface Sample {
+  ms: number;
+  rssKiB: number;
+  requests: number;
+  stdout: string;
+}
+
+/** Runs one command to completion; wall time, peak RSS (KiB) and the API requests it made. */
+function measure(cluster: Cluster, argv: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Sample> {
+  const useTime = existsSync(GNU_TIME);
+  const full = useTime ? [GNU_TIME, '-f', '@@rss %M', ...argv] : argv;
+  const before = cluster.requests.length;
+  return new Promise((res, rej) => {
+    const t0 = performance.now();
+    const child = spawn(full[0]!, full.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let hwm = 0;
+    const poll = useTime
+      ? undefined
+      : setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            if (m) hwm = Math.max(hwm, Number(m[1]));
+          } catch {
+            /* exited */
+          }
+        }, 5);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', rej);
+    child.on('exit', (code) => {
+      const ms = performance.now() - t0;
+      clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      child.on('close', () => {
+        const m = /@@rss (\d+)/.exec(stderr);
+        if (m) hwm = Number(m[1]);
+        if (code !== 0) {
+          rej(new Error(`${argv.join(' ')} exited ${code}: ${stderr.trim().split('\n').slice(0, 3).join(' | ')}`));
+          return;
+        }
+        res({ ms, rssKiB: hwm, requests: cluster.requests.length - before, stdout });
+      });
+    });
+  });
+}
+
+interface Stats {
+  min: number;
+  median: number;
+  max: number;
+}
+function stats(xs: number[]): Stats {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return { min: s[0]!, median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, max: s[s.length - 1]! };
+}
+
+interface Series {
+  label: string;
+  ms: Stats;
+  rssMiB: Stats;
+  requests: number;
+}
+const series = (label: string, xs: Sample[]): Series => ({
+  label,
+  ms: stats(xs.map((x) => x.ms)),
+  rssMiB: stats(xs.map((x) => x.rssKiB / 1024)),
+  requests: Math.max(...xs.map((x) => x.requests)),
+});
+
+interface SizeResult {
+  pods: number;
+  nodes: number;
+  bigNodePods: number;
+  stateMiB: number;
+  overview: Series;
+  top: Series;
+  deep: Series;
+  node: Series;
+  describe: Series;
+  startup: Series;
+  topRatio: number;
+  describeRatio: number;
+}
+
+/** Alternates a and b (a first on even runs, b first on odd ones), after `warmup` unrecorded pairs. */
+async function pairs(
+  o: Options,
+  a: () => Promise<Sample>,
+  b: () => Promise<Sample>,
+): Promise<{ a: Sample[]; b: Sample[]; ratios: number[] }> {
+  const out = { a: [] as Sample[], b: [] as Sample[], ratios: [] as number[] };
+  for (let i = 0; i < o.warmup; i++) {
+    await a();
+    await b();
+  }
+  for (let i = 0; i < o.runs; i++) {
+    let x: Sample;
+    let y: Sample;
+    if (i % 2 === 0) {
+      x = await a();
+      y = await b();
+    } else {
+      y = await b();
+      x = await a();
+    }
+    out.a.push(x);
+    out.b.push(y);
+    out.ratios.push(x.ms / y.ms);
+  }
+  return out;
+}
+
+async function runSize(o: Options, pods: number): Promise<SizeResult> {
+  const gen = scaleState({ pods, nodes: pods === GOAL_SIZE ? 500 : undefined });
+  const stateMiB = Buffer.byteLength(JSON.stringify(gen.state)) / 1048576;
+  const bigNodePods = gen.expect.filter((e) => e.node === BIG_NODE).length;
+  const cluster = await startCluster(gen.state, { kubelet: { stepMs: 5 } });
+  try {
+    const kc = cluster.kubeconfig('admin');
+    const env = { ...process.env, KUBECONFIG: kc, NO_COLOR: '1' };
+    const memwhy =
+      (...args: string[]) =>
+      () =>
+        measure(cluster, [NODE, CLI, ...args], env);
+    const kubectl =
+      (...args: string[]) =>
+      () =>
+        measure(cluster, ['kubectl', '--kubeconfig', kc, ...args], env);
+    const first = await memwhy('-A', '-o', 'json')();
+    const listed = (JSON.parse(first.stdout) as { pods: unknown[] }).pods.length;
+    console.error(`  ${pods} pods: overview lists ${listed} rows, ${first.requests} requests`);
+    const ov = await pairs(o, memwhy('-A', '-o', 'json'), kubectl('top', 'pods', '-A'));
+    const deep: Sample[] = [];
+    for (let i = 0; i < Math.max(1, Math.ceil(o.runs / 2)); i++)
+      deep.push(await memwhy('-A', '--deep', '-o', 'json')());
+    const nd = await pairs(
+      o,
+      memwhy(`node/${BIG_NODE}`, '--no-reader', '-o', 'json'),
+      kubectl('describe', 'node', BIG_NODE),
+    );
+    const startup: Sample[] = [];
+    for (let i = 0; i < o.runs; i++) startup.push(await memwhy('--help')());
+    return {
+      pods,
+      nodes: gen.nodeNames.length,
+      bigNodePods,
+      stateMiB,
+      overview: series('memwhy -A -o json', ov.a),
+      top: series('kubectl top pods -A', ov.b),
+      deep: series('memwhy -A --deep -o json', deep),
+      node: series(`memwhy node/${BIG_NODE} --no-reader -o json`, nd.a),
+      describe: series(`kubectl describe node ${BIG_NODE}`, nd.b),
+      startup: series('memwhy --help (start-up, no request)', startup),
+      topRatio: stats(ov.ratios).median,
+      describeRatio: stats(nd.ratios).median,
+    };
+  } finally {
+    await cluster.close();
+  }
+}
+
+const f0 = (n: number) => n.toFixed(0);
+const f2 = (n: number) => n.toFixed(2);
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISS');
+
+function table(results: SizeResult[]): string {
+  const lines = [
+    '| pods | nodes | command | wall ms min / median / max | peak RSS MiB min / median / max | API requests |',
+    '| ---: | ---: | --- | --- | --- | ---: |',
+  ];
+  for (const r of results)
+    for (const s of [r.overview, r.top, r.deep, r.node, r.describe, r.startup])
+      lines.push(
+        `| ${r.pods} | ${r.nodes} | \`${s.label}\` | ${f0(s.ms.min)} / ${f0(s.ms.median)} / ${f0(s.ms.max)} | ${f0(s.rssMiB.min)} / ${f0(s.rssMiB.median)} / ${f0(s.rssMiB.max)} | ${s.requests} |`,
+      );
+  return lines.join('\n');
+}
+
+function goals(results: SizeResult[]): string {
+  const lines = [
+    '| pods | overview / top (median of pair ratios) | overview peak RSS (max) | node view / describe (median of pair ratios) |',
+    '| ---: | --- | --- | --- |',
+  ];
+  for (const r of results) {
+    const g = r.pods === GOAL_SIZE;
+    const mark = (ok: boolean) => (g ? ` (${verdict(ok)})` : '');
+    lines.push(
+      `| ${r.pods} | ${f2(r.topRatio)}×${mark(r.topRatio <= GOALS.topRatio)} | ${f0(r.overview.rssMiB.max)} MiB${mark(r.overview.rssMiB.max <= GOALS.rssMiB)} | ${f2(r.describeRatio)}×${mark(r.describeRatio <= GOALS.describeRatio)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function report(o: Options, results: SizeResult[], load: string): string {
+  const cpus = os.cpus();
+  return [
+    '# Scale benchmark (issue 10 §3)',
+    '',
+    `Written by \`npm run bench:scale\` (bench/scale.ts) on ${new Date().toISOString()}. Machine: ${cpus.length}× ${cpus[0]?.model ?? '?'}, ${f0(os.totalmem() / 1073741824)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, kubectl ${kubectlVersion()}. Load average before/after: ${load}.`,
+    '',
+    `State: bench/scale-state.ts (seeded); ${results.map((r) => `${r.pods} pods on ${r.nodes} nodes (${r.bigNodePods} on ${BIG_NODE}), ${f0(r.stateMiB)} MiB of JSON`).join('; ')}. Served by the in-repo test cluster over loopback HTTPS, ${o.runs} alternating pairs per comparison after ${o.warmup} warm-up pair(s); --deep ${Math.max(1, Math.ceil(o.runs / 2))} runs. Wall time is spawn → exit; peak RSS is ${existsSync(GNU_TIME) ? "GNU time's maximum resident set size" : 'VmHWM polled every 5 ms'}.`,
+    '',
+    `Goals at ${GOAL_SIZE} pods: overview ≤ ${GOALS.topRatio}× \`kubectl top pods -A\`, peak RSS ≤ ${GOALS.rssMiB} MiB, node view ≤ ${GOALS.describeRatio}× \`kubectl describe node\`.`,
+    '',
+    goals(results),
+    '',
+    table(results),
+    '',
+    '## Where the time goes',
+    '',
+    NOTES,
+    '',
+  ].join('\n');
+}
+
+const NOTES = [
+  "- `kubectl top pods -A` reads one list, the PodMetrics (~0.4 KB a pod); the overview also needs every pod's",
+  '  spec and status (requests, limits, QoS, restarts, last termination: ~3.5 KB a pod here, more on real',
+  '  clusters), in pages of 500 as kubectl pages: at 10,000 pods ~48 MB of JSON to serialise, send, parse.',
+  "- memwhy's share (CPU profile, `--cpu-prof`): JSON.parse of the pod pages and the garbage collector first,",
+  '  then trimming each page to the fields the model reads (src/kube/views.ts), then Node start-up and module',
+  '  loading (the `--help` row: a fixed cost that dominates at 100 and 1,000 pods).',
+  '- The next page is asked for before the current one is parsed (its continue token is read from the list',
+  "  metadata), so the test cluster's serialising of page k+1 overlaps memwhy's parsing of page k.",
+  '- `--deep` adds one Summary API read per node (8 in flight): 500 requests at 10,000 pods.',
+  "- The node view costs about the same with 25 pods on the node as with 500: what it pays is the live path's",
+  '  fixed cost (Node start-up, loading the Kubernetes client, kubeconfig and TLS set-up), compare the',
+  '  `--help` row and the 100-pod rows; kubectl, a Go binary, starts in a fraction of it.',
+  '- Timings are informal: a 2-core machine shared with other jobs (load average above).',
+].join('\n');
+
+function kubectlVersion(): string {
+  try {
+    return /v\d+\.\d+\.\d+/.exec(execFileSync('kubectl', ['version', '--client'], { encoding: 'utf8' }))?.[0] ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: npm run build');
+  const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const results: SizeResult[] = [];
+  for (const pods of o.sizes) {
+    console.error(`size ${pods} …`);
+    results.push(await runSize(o, pods));
+  }
+  const load1 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const md = report(o, results, `${load0} / ${load1}`);
+  console.log(md);
+  if (o.write) writeFileSync(join(ROOT, 'bench/SCALE.md'), md);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});
