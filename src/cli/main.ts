@@ -15,7 +15,16 @@ import type { Analysis, Facts } from '../core/types.js';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { renderYaml } from '../render/yaml.js';
-import { parseArgs, type CleanupOptions, type ColorMode, type OutputMode, type RunOptions } from './args.js';
+import {
+  parseArgs,
+  type CleanupOptions,
+  type ColorMode,
+  type NodeOptions,
+  type OutputMode,
+  type OverviewOptions,
+  type RunOptions,
+} from './args.js';
+import { helpWidth, textWidth, withNewline } from './quick.js';
 import { ExitCode, MemwhyError } from './exit-codes.js';
 
 export const ISSUES_URL = 'https://github.com/kubectl-memwhy/kubectl-memwhy/issues';
@@ -49,120 +58,135 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
       return ExitCode.Ok;
     }
     if (options.kind === 'cleanup') return await cleanup(options, env, io);
-    if (options.kind === 'overview' || options.kind === 'node') {
-      if (io.runtimeProblem) throw io.runtimeProblem;
-      const { runView } = await import('./views.js');
-      const mode = outputMode(options.output, io, env);
-      return await runView(
-        options,
-        mode,
-        env,
-        io,
-        io.cwd ?? process.cwd(),
-        io.home ?? homedir(),
-        options.now ?? new Date().toISOString(),
-      );
-    }
-    const mode = outputMode(options.output, io, env);
-    if (io.runtimeProblem && (mode === 'tui' || options.from === null)) throw io.runtimeProblem;
-    const session: Session = { facts: null, live: null };
-    const gather = (signal: AbortSignal, progress: (e: ProgressEvent) => void) =>
-      gatherAnalysis(options, env, io, session, signal, progress);
-    const color = useColor(options.color, env, io.stdout);
-    if (mode === 'tui') {
-      // Loading Ink, React and yoga takes ~100 ms: show a plain first frame at once, on the alternate screen
-      // the TUI is about to use (entering it again clears this frame).
-      const what =
-        options.from ??
-        (options.target
-          ? options.target.kind === 'selector'
-            ? `-l ${options.target.selector}`
-            : options.target.name
-          : '');
-      io.stdout.write(`\u001b[?1049h\u001b[H\u001b[2J memwhy  ${what}\n\n  gathering…\n`);
-      let tui: typeof import('../tui/index.js');
-      try {
-        tui = await import('../tui/index.js');
-      } catch (e) {
-        io.stdout.write('\u001b[?1049l');
-        throw e;
-      }
-      const { runTui, createProgress } = tui;
-      const progress = createProgress();
-      // Live watch (`w`): a watch-mode reader pod, only on the live path with the reader on. The function
-      // handed to the TUI is stable; the watch itself is made once the first analysis is there.
-      const live: { watch: LiveWatch | null } = { watch: null };
-      const whyNoWatch = watchUnavailable(options);
-      const watch =
-        whyNoWatch === undefined
-          ? () => {
-              if (!live.watch) throw new MemwhyError(ExitCode.Bug, 'live watch is not ready', null);
-              return live.watch;
-            }
-          : undefined;
-      try {
-        const { exitCode } = await runTui({
-          load: async (signal: AbortSignal) => {
-            try {
-              const analysis = await gather(linked(signal, io.signal), (e) => progress.report(e.message));
-              if (session.live && session.facts) {
-                const { watchAnalyses } = await import('../kube/watch.js');
-                const { readerObstacle } = await import('../app/diagnose.js');
-                live.watch = watchAnalyses({
-                  http: session.live.http,
-                  facts: session.facts,
-                  namespace: session.live.namespace,
-                  image: options.reader.image,
-                  intervalSeconds: 2,
-                  deadlineSeconds: 300,
-                  signal: io.signal,
-                  analyse: (facts, now) => analyse(facts, { now }),
-                  obstacle: (facts) => readerObstacle(facts.pod, facts.node),
-                });
-              }
-              return analysis;
-            } finally {
-              progress.end();
-            }
-          },
-          progress,
-          watch,
-          watchUnavailable: whyNoWatch,
-          container: options.container,
-          save: async (analysis: Analysis) => saveFromTui(session, analysis),
-          stdin: io.stdin as NodeJS.ReadStream,
-          stdout: io.stdout as NodeJS.WriteStream,
-          stderr: io.stderr as NodeJS.WriteStream,
-          color,
-          env,
-        });
-        return exitCode;
-      } finally {
-        // The TUI stops the watch without waiting; this waits until its reader pod is really deleted.
-        await live.watch?.close().catch((e: unknown) => report(e, env, io.stderr));
-      }
-    }
-    const showProgress = io.stderr.isTTY === true && options.from === null;
-    const analysis = await gather(io.signal ?? new AbortController().signal, (e) => {
-      if (showProgress) io.stderr.write(`\u001b[2m… ${e.message}\u001b[0m\n`);
-    });
-    const rendered =
-      mode === 'json'
-        ? renderJson(analysis)
-        : mode === 'yaml'
-          ? renderYaml(analysis)
-          : renderText(analysis, {
-              color,
-              width: textWidth(io.stdout, env),
-              container: options.container,
-              all: options.all,
-            });
-    io.stdout.write(withNewline(rendered));
-    const problem = analysis.verdicts.some((v) => v.severity === 'critical' || v.severity === 'warning');
-    return options.exitCode && problem ? ExitCode.ProblemFound : ExitCode.Ok;
+    if (options.kind === 'overview' || options.kind === 'node') return await view(options, env, io);
+    return await diagnosePod(options, env, io);
   } catch (err) {
     return report(err, env, io.stderr);
   }
+}
+
+/** The overview or node/<name>. */
+async function view(options: OverviewOptions | NodeOptions, env: Env, io: Io): Promise<number> {
+  if (io.runtimeProblem) throw io.runtimeProblem;
+  const { runView } = await import('./views.js');
+  const mode = outputMode(options.output, io, env);
+  return await runView(
+    options,
+    mode,
+    env,
+    io,
+    io.cwd ?? process.cwd(),
+    io.home ?? homedir(),
+    options.now ?? new Date().toISOString(),
+  );
+}
+
+/** One pod (or the worst-off of a workload or selector): the TUI, or text / JSON / YAML. */
+async function diagnosePod(options: RunOptions, env: Env, io: Io): Promise<number> {
+  const mode = outputMode(options.output, io, env);
+  if (io.runtimeProblem && (mode === 'tui' || options.from === null)) throw io.runtimeProblem;
+  const session: Session = { facts: null, live: null };
+  const color = useColor(options.color, env, io.stdout);
+  if (mode === 'tui') return await podTui(options, env, io, session, color);
+  const showProgress = io.stderr.isTTY === true && options.from === null;
+  const analysis = await gatherAnalysis(options, env, io, session, io.signal ?? new AbortController().signal, (e) => {
+    if (showProgress) io.stderr.write(`\u001b[2m… ${e.message}\u001b[0m\n`);
+  });
+  const rendered =
+    mode === 'json'
+      ? renderJson(analysis)
+      : mode === 'yaml'
+        ? renderYaml(analysis)
+        : renderText(analysis, {
+            color,
+            width: textWidth(io.stdout, env),
+            container: options.container,
+            all: options.all,
+          });
+  io.stdout.write(withNewline(rendered));
+  const problem = analysis.verdicts.some((v) => v.severity === 'critical' || v.severity === 'warning');
+  return options.exitCode && problem ? ExitCode.ProblemFound : ExitCode.Ok;
+}
+
+/** What the plain first frame names: the snapshot folder, the selector or the pod. */
+function tuiTitle(options: RunOptions): string {
+  if (options.from !== null) return options.from;
+  if (!options.target) return '';
+  return options.target.kind === 'selector' ? `-l ${options.target.selector}` : options.target.name;
+}
+
+/** The pod's interactive drill-down; resolves when the user quits. */
+async function podTui(options: RunOptions, env: Env, io: Io, session: Session, color: boolean): Promise<number> {
+  // Loading Ink, React and yoga takes ~100 ms: show a plain first frame at once, on the alternate screen
+  // the TUI is about to use (entering it again clears this frame).
+  io.stdout.write(`\u001b[?1049h\u001b[H\u001b[2J memwhy  ${tuiTitle(options)}\n\n  gathering…\n`);
+  let tui: typeof import('../tui/index.js');
+  try {
+    tui = await import('../tui/index.js');
+  } catch (e) {
+    io.stdout.write('\u001b[?1049l');
+    throw e;
+  }
+  const { runTui, createProgress } = tui;
+  const progress = createProgress();
+  // Live watch (`w`): a watch-mode reader pod, only on the live path with the reader on. The function
+  // handed to the TUI is stable; the watch itself is made once the first analysis is there.
+  const live: { watch: LiveWatch | null } = { watch: null };
+  const whyNoWatch = watchUnavailable(options);
+  const watch =
+    whyNoWatch === undefined
+      ? () => {
+          if (!live.watch) throw new MemwhyError(ExitCode.Bug, 'live watch is not ready', null);
+          return live.watch;
+        }
+      : undefined;
+  try {
+    const { exitCode } = await runTui({
+      load: async (signal: AbortSignal) => {
+        try {
+          const analysis = await gatherAnalysis(options, env, io, session, linked(signal, io.signal), (e) =>
+            progress.report(e.message),
+          );
+          live.watch = await startWatch(session, options, io);
+          return analysis;
+        } finally {
+          progress.end();
+        }
+      },
+      progress,
+      watch,
+      watchUnavailable: whyNoWatch,
+      container: options.container,
+      save: async (analysis: Analysis) => saveFromTui(session, analysis),
+      stdin: io.stdin as NodeJS.ReadStream,
+      stdout: io.stdout as NodeJS.WriteStream,
+      stderr: io.stderr as NodeJS.WriteStream,
+      color,
+      env,
+    });
+    return exitCode;
+  } finally {
+    // The TUI stops the watch without waiting; this waits until its reader pod is really deleted.
+    await live.watch?.close().catch((e: unknown) => report(e, env, io.stderr));
+  }
+}
+
+/** The live watch behind `w`, once a live read with the reader on has gathered the facts; else null. */
+async function startWatch(session: Session, options: RunOptions, io: Io): Promise<LiveWatch | null> {
+  if (!session.live || !session.facts) return null;
+  const { watchAnalyses } = await import('../kube/watch.js');
+  const { readerObstacle } = await import('../app/diagnose.js');
+  return watchAnalyses({
+    http: session.live.http,
+    facts: session.facts,
+    namespace: session.live.namespace,
+    image: options.reader.image,
+    intervalSeconds: 2,
+    deadlineSeconds: 300,
+    signal: io.signal,
+    analyse: (facts, now) => analyse(facts, { now }),
+    obstacle: (facts) => readerObstacle(facts.pod, facts.node),
+  });
 }
 
 /** What one run() gathered that the TUI's `s` (save) and `w` (watch) keys need later; never shared across runs. */
@@ -301,20 +325,6 @@ export function useColor(mode: ColorMode, env: Env, stdout: OutStream): boolean 
   if (mode === 'always') return true;
   if (mode === 'never') return false;
   return stdout.isTTY === true && (env.NO_COLOR ?? '') === '';
-}
-
-function textWidth(stdout: OutStream, env: Env): number {
-  if (stdout.isTTY === true && typeof stdout.columns === 'number' && stdout.columns > 0) return stdout.columns;
-  const columns = Number.parseInt(env.COLUMNS ?? '', 10);
-  return Number.isFinite(columns) && columns > 0 ? columns : 80;
-}
-
-function helpWidth(stdout: OutStream, env: Env): number {
-  return Math.min(100, textWidth(stdout, env));
-}
-
-function withNewline(text: string): string {
-  return text.endsWith('\n') ? text : `${text}\n`;
 }
 
 function report(err: unknown, env: Env, stderr: OutStream): number {
