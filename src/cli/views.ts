@@ -36,16 +36,20 @@ export async function runView(
   const source = new KubeViews(live.http);
   const yaml = mode === 'yaml' ? await import('js-yaml') : null;
   if (options.kind === 'node') {
-    const { gatherNodeView } = await import('../app/views/node-view.js');
-    const report = await gatherNodeView(source, {
-      name: options.node,
-      reader: null,
-      readerMissing: options.reader.enabled
-        ? 'the node reader for node/<name> is not built yet'
-        : 'the node reader was turned off (--no-reader)',
-      signal,
-      now,
-    });
+    const [{ gatherNodeView }, { kubeNodeReader }] = await Promise.all([
+      import('../app/views/node-view.js'),
+      import('../kube/reader-node.js'),
+    ]);
+    // The node reader runs in --reader-namespace, else in the namespace kubectl would use (-n, the context's,
+    // else default): a node has no namespace of its own, and the pod path's default is its target's.
+    const reader = options.reader.enabled
+      ? kubeNodeReader(live.http, {
+          namespace: options.reader.namespace ?? live.namespace,
+          image: options.reader.image,
+          deadlineSeconds: options.reader.timeoutSeconds,
+        })
+      : null;
+    const report = await gatherNodeView(source, { name: options.node, reader, signal, now });
     if (mode === 'text') io.stdout.write((await import('../render/views/node-text.js')).renderNodeText(report));
     else io.stdout.write(dump(report, mode, yaml!));
     return ExitCode.Ok;
