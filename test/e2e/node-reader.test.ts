@@ -139,6 +139,33 @@ describe('the node reader against the test cluster', () => {
     assert.deepEqual(readerPods(), []);
   });
 
+  test('Ctrl-C while the node reader runs: exit 130 and its pod is deleted', async () => {
+    const from = cluster.requests.length;
+    // The reader's watch answers late, so the interruption lands while memwhy waits for the pod to end.
+    const slow = cluster.fault(
+      { method: 'GET', path: '/api/v1/namespaces/default/pods' },
+      { latencyMs: 3000, times: 1 },
+    );
+    const ctrlC = new AbortController();
+    const poll = setInterval(() => {
+      if (created(from).some((r) => r.status === 201)) ctrlC.abort();
+    }, 5);
+    let stderr = '';
+    try {
+      const code = await run(
+        ['node/v1-node', '-o', 'json', '--kubeconfig', cluster.kubeconfig('admin'), '--now', NOW],
+        {},
+        { stdout: { write: () => undefined }, stderr: { write: (t: string) => (stderr += t) }, signal: ctrlC.signal },
+      );
+      assert.equal(code, 130, stderr);
+    } finally {
+      clearInterval(poll);
+      slow();
+    }
+    assert.equal(created(from).length, 1);
+    assert.deepEqual(readerPods(), []);
+  });
+
   test('the reader pod: the pod reader’s least privilege, labels `memwhy cleanup` selects on, the node script', async () => {
     const { buildNodeReaderPod } = await import('../../src/kube/reader-node.js');
     const pod = buildNodeReaderPod(
