@@ -89,7 +89,7 @@ export default tseslint.config(
   },
   {
     // TEMPORARY (issue 9): these files still hold functions over 80 lines; remove each as it is split
-    files: ['src/kube/reader.ts', 'src/kube/reader-pod.ts', 'src/cli/main.ts', 'src/cli/args.ts'],
+    files: ['src/cli/main.ts', 'src/cli/args.ts'],
     rules: { 'max-lines-per-function': 'off' },
   },
   {

@@ -54,16 +54,20 @@ export type OpenViews = Awaited<ReturnType<typeof openViews>>;
 
 /** `node/<name>`: its report (the text, JSON and TUI views all show this). */
 export async function gatherNodeReport(options: NodeOptions, views: OpenViews, signal: AbortSignal, now: string) {
-  const { gatherNodeView } = await import('../app/views/node-view.js');
-  return gatherNodeView(views.source, {
-    name: options.node,
-    reader: null,
-    readerMissing: options.reader.enabled
-      ? 'the node reader for node/<name> is not built yet'
-      : 'the node reader was turned off (--no-reader)',
-    signal,
-    now,
-  });
+  const [{ gatherNodeView }, { kubeNodeReader }] = await Promise.all([
+    import('../app/views/node-view.js'),
+    import('../kube/reader-node.js'),
+  ]);
+  // The node reader runs in --reader-namespace, else in the namespace kubectl would use (-n, the context's,
+  // else default): a node has no namespace of its own, and the pod path's default is its target's.
+  const reader = options.reader.enabled
+    ? kubeNodeReader(views.live.http, {
+        namespace: options.reader.namespace ?? views.live.namespace,
+        image: options.reader.image,
+        deadlineSeconds: options.reader.timeoutSeconds,
+      })
+    : null;
+  return gatherNodeView(views.source, { name: options.node, reader, signal, now });
 }
 
 /** `-A` / `-n`: the overview report (the text, JSON and TUI views all show this). */

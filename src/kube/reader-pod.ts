@@ -235,30 +235,56 @@ export function buildReaderPod(options: ReaderPodOptions): ReaderPod {
   const image = options.image ?? DEFAULT_READER_IMAGE;
   if (!isImageReference(image))
     throw new ReaderArgError(`image ${JSON.stringify(image)} is not a valid image reference`);
-  const name = readerPodName(target.nodeName, nameSuffix);
+  return readerPodShell({
+    name: readerPodName(target.nodeName, nameSuffix),
+    namespace: readerNamespace,
+    nodeName: target.nodeName,
+    image,
+    deadlineSeconds,
+    command: ['sh', '-c', READER_SCRIPT, READER_ARGV0, ...args],
+    labels: {
+      [READER_LABELS.targetPod]: toLabelValue(target.name),
+      [READER_LABELS.targetNamespace]: target.namespace,
+    },
+    annotations: {
+      [READER_ANNOTATIONS.targetUid]: target.uid,
+      [READER_ANNOTATIONS.target]: `${target.namespace}/${target.name}`,
+    },
+  });
+}
 
+export interface ReaderPodShell {
+  name: string;
+  namespace: string;
+  nodeName: string;
+  image: string;
+  deadlineSeconds: number;
+  command: string[];
+  /** Beside the managed-by and name labels every reader carries (what `memwhy cleanup` selects on). */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/**
+ * The least-privilege pod every reader runs in (the pod reader and the node reader): on `nodeName`, tolerating
+ * every taint, the node's /sys/fs/cgroup mounted read-only, uid 65534, no capabilities, a deadline.
+ * Its inputs are validated by the callers.
+ */
+export function readerPodShell(p: ReaderPodShell): ReaderPod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name,
-      namespace: readerNamespace,
-      labels: {
-        [READER_LABELS.managedBy]: READER_MANAGED_BY,
-        [READER_LABELS.name]: READER_APP_NAME,
-        [READER_LABELS.targetPod]: toLabelValue(target.name),
-        [READER_LABELS.targetNamespace]: target.namespace,
-      },
-      annotations: {
-        [READER_ANNOTATIONS.targetUid]: target.uid,
-        [READER_ANNOTATIONS.target]: `${target.namespace}/${target.name}`,
-      },
+      name: p.name,
+      namespace: p.namespace,
+      labels: { [READER_LABELS.managedBy]: READER_MANAGED_BY, [READER_LABELS.name]: READER_APP_NAME, ...p.labels },
+      annotations: p.annotations,
     },
     spec: {
-      nodeName: target.nodeName,
+      nodeName: p.nodeName,
       tolerations: [{ operator: 'Exists' }],
       restartPolicy: 'Never',
-      activeDeadlineSeconds: deadlineSeconds,
+      activeDeadlineSeconds: p.deadlineSeconds,
       // The script traps SIGTERM in watch mode; once mode ends by itself in well under a second.
       terminationGracePeriodSeconds: 5,
       automountServiceAccountToken: false,
@@ -276,9 +302,9 @@ export function buildReaderPod(options: ReaderPodOptions): ReaderPod {
       containers: [
         {
           name: READER_CONTAINER_NAME,
-          image,
+          image: p.image,
           imagePullPolicy: 'IfNotPresent',
-          command: ['sh', '-c', READER_SCRIPT, READER_ARGV0, ...args],
+          command: p.command,
           securityContext: {
             allowPrivilegeEscalation: false,
             readOnlyRootFilesystem: true,

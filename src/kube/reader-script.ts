@@ -71,13 +71,14 @@ export const READER_MAX_CONTAINERS = 64;
 // The awk program. ARGV[1] = ROOT; ARGV[2] = the header lines; ARGV[3] = the file names read per directory
 // (space-separated); ARGV[4] = one line per directory: a flag per name (1 read it, d unreadable, 0 absent), a
 // space, the directory's key; ARGV[5] = single files, `<1|d> <key>` per line (v2's cgroup.controllers). Passing
-// directories instead of file paths keeps every argument far below Linux's 128 KiB limit per argument.
+// directories instead of file paths keeps every argument far below Linux's 128 KiB limit per argument. A single
+// file flagged `a` is read from `/<key>` instead of ROOT (the node reader's proc/meminfo).
 // RS = \001 makes each file one record with its newlines intact (cgroup files hold no \001; if one did, the
 // records are joined back with it). A, B: Adler-32 state; MA, MB: the running Adler-32 of every line printed
 // outside the file frames (header, CGROUP, POD/NOTFOUND, ERROR), stated on the DONE line. A file frame checks
 // itself: its END repeats the key, the byte count must land on the END line, and the Adler-32 covers the bytes.
 // upd() walks line by line in pieces of 256 bytes: busybox awk's substr() measures its whole string each call.
-const AWK = `function upd(s,  n, j, l, m, p, q, k, i) {
+export const READER_AWK = `function upd(s,  n, j, l, m, p, q, k, i) {
   n = split(s, LN, "\\n")
   for (j = 1; j <= n; j++) {
     l = LN[j]; m = length(l)
@@ -92,8 +93,8 @@ const AWK = `function upd(s,  n, j, l, m, p, q, k, i) {
 }
 function out(line) { printf "%s\\n", line; A = MA; B = MB; upd(line "\\n"); MA = A; MB = B }
 function deny(key) { out("=== ERROR " key " permission-denied"); errs++ }
-function emit(key,  path, c, k, big, r, rec, sum) {
-  path = root "/" key; c = ""; k = 0; big = 0
+function emit(key, abs,  path, c, k, big, r, rec, sum) {
+  path = (abs ? "" : root) "/" key; c = ""; k = 0; big = 0
   while ((r = (getline rec < path)) > 0) {
     c = (k++ ? c "\\001" : "") rec
     if (length(c) > MAX) { big = 1; break }
@@ -111,7 +112,7 @@ BEGIN {
   root = ARGV[1]; nn = split(ARGV[3], NM, " ")
   n = split(ARGV[2], L, "\\n"); for (j = 1; j <= n; j++) if (L[j] != "") out(L[j])
   n = split(ARGV[5], L, "\\n")
-  for (j = 1; j <= n; j++) if (L[j] != "") { if (substr(L[j], 1, 1) == "d") deny(substr(L[j], 3)); else emit(substr(L[j], 3)) }
+  for (j = 1; j <= n; j++) if (L[j] != "") { f = substr(L[j], 1, 1); if (f == "d") deny(substr(L[j], 3)); else emit(substr(L[j], 3), f == "a") }
   n = split(ARGV[4], L, "\\n")
   for (j = 1; j <= n; j++) {
     if (L[j] == "") continue
@@ -125,6 +126,22 @@ BEGIN {
   printf "=== DONE %d %d %04x%04x\\n", files, errs, MB, MA
   exit 0
 }`;
+
+/** Shell functions both readers use: keyof (a directory's key) and add_dir (queue its memory files). */
+export const READER_SH_DIRS = `# key of directory $1 (relative to ROOT, as in CgroupFiles) into $k
+keyof() { if [ "$1" = "$base" ]; then k=\${kp%/}; else k=$kp\${1#"$base"/}; fi; }
+
+# queue the memory files of directory $1
+add_dir() {
+  case $1 in *"$NL"*) return 0 ;; esac
+  keyof "$1"; fl=
+  for f in $files; do
+    if [ ! -e "$1/$f" ]; then fl=\${fl}0; elif [ -r "$1/$f" ]; then fl=\${fl}1; else fl=\${fl}d; fi
+  done
+  case $fl in *[1d]*) dirs=$dirs$fl" $k$NL" ;; esac
+}
+
+`;
 
 /**
  * The reader script (POSIX sh; runs under busybox sh and dash). Constant: it never contains cluster data.
@@ -163,20 +180,7 @@ V2FILES='${V2_READER_FILES.join(' ')}'
 
 fatal() { printf 'memwhy-reader ${READER_FORMAT_VERSION} %s %s\\n=== FATAL %s\\n' "$mode" "$seq" "$1"; exit "$2"; }
 
-# key of directory $1 (relative to ROOT, as in CgroupFiles) into $k
-keyof() { if [ "$1" = "$base" ]; then k=\${kp%/}; else k=$kp\${1#"$base"/}; fi; }
-
-# queue the memory files of directory $1
-add_dir() {
-  case $1 in *"$NL"*) return 0 ;; esac
-  keyof "$1"; fl=
-  for f in $files; do
-    if [ ! -e "$1/$f" ]; then fl=\${fl}0; elif [ -r "$1/$f" ]; then fl=\${fl}1; else fl=\${fl}d; fi
-  done
-  case $fl in *[1d]*) dirs=$dirs$fl" $k$NL" ;; esac
-}
-
-# find the pod directory under kubepods directory $1 into $pod
+${READER_SH_DIRS}# find the pod directory under kubepods directory $1 into $pod
 find_pod() {
   kn=\${1##*/}
   case $kn in
@@ -253,7 +257,7 @@ frame_set() {
   else
     found="=== NOTFOUND $uid"; rc=${READER_EXIT.podNotFound}
   fi
-  awk '${AWK}' "$root" "memwhy-reader ${READER_FORMAT_VERSION} $mode $seq$NL=== CGROUP $ver$NL$found" "$files" "$dirs" "$single" || exit ${READER_EXIT.toolMissing}
+  awk '${READER_AWK}' "$root" "memwhy-reader ${READER_FORMAT_VERSION} $mode $seq$NL=== CGROUP $ver$NL$found" "$files" "$dirs" "$single" || exit ${READER_EXIT.toolMissing}
   return $rc
 }
 

@@ -379,29 +379,12 @@ export class ReaderPodRunner {
       const phase = pod.status?.phase;
       if (phase === 'Succeeded') return true;
       if (phase === 'Failed') {
-        // A failed reader still printed what it could (e.g. "pod not found on this node"): read the log.
-        const t = pod.status?.containerStatuses?.[0]?.state?.terminated;
-        if (pod.status?.reason === 'DeadlineExceeded')
-          failure = new MemwhyError(
-            ExitCode.Unreachable,
-            `reader pod ${ns}/${name} ran past its deadline of ${request.deadlineSeconds}s`,
-            'the node may be overloaded; raise --reader-timeout',
-          );
-        else if (!t)
-          failure = new MemwhyError(
-            ExitCode.Unreachable,
-            visible(`reader pod ${ns}/${name} failed: ${pod.status?.reason ?? ''} ${pod.status?.message ?? ''}`.trim()),
-            null,
-          );
+        failure = failedReader(pod, ns, name, request.deadlineSeconds) ?? failure;
         return true;
       }
-      const s = stuckReason(pod);
-      if (s) {
-        failure = new MemwhyError(
-          ExitCode.Unreachable,
-          `the reader image ${request.image} cannot be started: ${s.reason}${s.message ? ` (${s.message})` : ''}`,
-          'in an air-gapped cluster, mirror busybox and pass --image <registry>/busybox:1.36',
-        );
+      const image = stuckImage(pod, request.image);
+      if (image) {
+        failure = image;
         return true;
       }
       if (phase === 'Running') say('reader-running', `reader pod running on ${pod.spec?.nodeName ?? '?'}`);
@@ -410,14 +393,7 @@ export class ReaderPodRunner {
         eventsWatch ??= podStuckByEvents(this.deps.http, ns, name, signal).then(
           (stuckOn) => {
             if (!stuckOn || failure) return;
-            failure =
-              stuckOn.volume === KERNEL_LOG_VOLUME_NAME && request.kernelLog
-                ? new KernelLogMountError(stuckOn.message)
-                : new MemwhyError(
-                    ExitCode.Unreachable,
-                    `reader pod ${ns}/${name} cannot start: ${stuckOn.reason}: ${stuckOn.message}`,
-                    "the node refuses the reader's volumes; see kubectl describe pod",
-                  );
+            failure = mountFailure(stuckOn, ns, name, request.kernelLog);
             stuck.abort();
           },
           () => undefined,
@@ -437,13 +413,7 @@ export class ReaderPodRunner {
         );
     } catch (e) {
       if (stuck.signal.aborted && failure && !request.signal.aborted) throw failure;
-      if (timeout.signal.aborted && !request.signal.aborted) {
-        throw new MemwhyError(
-          ExitCode.Unreachable,
-          `reader pod ${ns}/${name} did not finish within ${request.deadlineSeconds}s`,
-          'the node may be busy or the image slow to pull; raise --reader-timeout or pass --image',
-        );
-      }
+      if (timeout.signal.aborted && !request.signal.aborted) throw notFinished(ns, name, request.deadlineSeconds);
       throw e;
     } finally {
       clearTimeout(timer);
@@ -452,6 +422,60 @@ export class ReaderPodRunner {
         await this.remove(ns, l, request.signal.aborted ? INTERRUPTED_CLEANUP_MS : undefined).catch(() => undefined);
     }
   }
+}
+
+/**
+ * Why a Failed reader pod failed, or null when its container ran and ended: a failed reader still printed what
+ * it could (e.g. "pod not found on this node"), so its log is read.
+ */
+function failedReader(pod: KPod, ns: string, name: string, deadlineSeconds: number): MemwhyError | null {
+  const t = pod.status?.containerStatuses?.[0]?.state?.terminated;
+  if (pod.status?.reason === 'DeadlineExceeded')
+    return new MemwhyError(
+      ExitCode.Unreachable,
+      `reader pod ${ns}/${name} ran past its deadline of ${deadlineSeconds}s`,
+      'the node may be overloaded; raise --reader-timeout',
+    );
+  if (t) return null;
+  return new MemwhyError(
+    ExitCode.Unreachable,
+    visible(`reader pod ${ns}/${name} failed: ${pod.status?.reason ?? ''} ${pod.status?.message ?? ''}`.trim()),
+    null,
+  );
+}
+
+/** The reader pod's volume cannot be mounted: the kernel-log container's (read without it) or the cgroup one. */
+function mountFailure(
+  stuckOn: { reason: string; message: string; volume: string | null },
+  ns: string,
+  name: string,
+  kernelLog: boolean,
+): MemwhyError {
+  if (stuckOn.volume === KERNEL_LOG_VOLUME_NAME && kernelLog) return new KernelLogMountError(stuckOn.message);
+  return new MemwhyError(
+    ExitCode.Unreachable,
+    `reader pod ${ns}/${name} cannot start: ${stuckOn.reason}: ${stuckOn.message}`,
+    "the node refuses the reader's volumes; see kubectl describe pod",
+  );
+}
+
+function notFinished(ns: string, name: string, deadlineSeconds: number): MemwhyError {
+  return new MemwhyError(
+    ExitCode.Unreachable,
+    `reader pod ${ns}/${name} did not finish within ${deadlineSeconds}s`,
+    'the node may be busy or the image slow to pull; raise --reader-timeout or pass --image',
+  );
+}
+
+/** The reader's image cannot start (a pull error, a bad image name): said with the air-gapped hint. */
+function stuckImage(pod: KPod, image: string): MemwhyError | null {
+  const s = stuckReason(pod);
+  if (!s) return null;
+  return new MemwhyError(
+    ExitCode.Unreachable,
+    `the reader image ${image} cannot be started: ${s.reason}${s.message ? ` (${s.message})` : ''}`,
+    'in an air-gapped cluster, mirror busybox and pass --image <registry>/busybox:1.36',
+  );
 }
 
 /**

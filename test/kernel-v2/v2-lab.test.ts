@@ -12,6 +12,8 @@ import { loadSnapshot } from '../../src/app/snapshot.js';
 import { analyse } from '../../src/core/analyse.js';
 import { V2_CGROUP_FILES } from '../../src/core/cgroup-files.js';
 import { parseFrames } from '../../src/core/frames.js';
+import { parseNodeFrames } from '../../src/core/views/node-frames.js';
+import { nodeMemory } from '../../src/core/views/node-memory.js';
 import { formatBytes } from '../../src/core/quantity.js';
 import type { Analysis, CgroupFiles, Facts } from '../../src/core/types.js';
 import { renderJson } from '../../src/render/json.js';
@@ -367,6 +369,55 @@ describe('cgroup v2 lab (Debian 6.1 kernel in QEMU)', { skip: SKIP }, () => {
       await assertSameAnalysis(folder, parsed.files);
     }
   });
+});
+
+describe('the node reader on the real v2 kernel', () => {
+  test(
+    'the node reader script, run inside the VM under busybox sh: the node view shows kubepods.slice memory.max/current, its tiers and system.slice as the kernel wrote them',
+    { skip: SKIP },
+    () => {
+      const dir = path.join(run().dir, 'node');
+      assert.equal(fs.readFileSync(path.join(dir, 'node-reader.rc'), 'utf8').trim(), '0');
+      const frames = parseNodeFrames(fs.readFileSync(path.join(dir, 'node-reader.txt'), 'utf8'));
+      assert.deepEqual(frames.problems, []);
+      assert.ok(frames.complete);
+      assert.match(frames.meminfo ?? '', /^MemTotal: +\d+ kB$/m);
+      const view = nodeMemory({
+        node: { metadata: { name: 'v2-guest' }, status: {} },
+        pods: [],
+        summary: null,
+        nodeMetricsWorkingSetBytes: null,
+        kubeletConfig: null,
+        cgroupFiles: frames.files,
+        meminfo: frames.meminfo,
+        events: null,
+      });
+      const before = copiedFiles(path.join(run().dir, 'node-before', 'cgroup'));
+      const after = copiedFiles(path.join(dir, 'cgroup'));
+      const num = (files: CgroupFiles, key: string) => Number((files[key] ?? '').trim());
+      const near = (actual: number | null, key: string) => {
+        const a = num(before, key);
+        const b = num(after, key);
+        assert.ok(
+          actual !== null && actual >= Math.min(a, b) - 2 * MiB && actual <= Math.max(a, b) + 2 * MiB,
+          `${key}: ${actual} shown, the kernel wrote ${a} before and ${b} after`,
+        );
+      };
+      assert.equal(view.node.cgroupVersion, 'v2');
+      assert.equal(view.node.kubepodsLimitBytes, 512 * MiB);
+      assert.equal(view.node.kubepodsLimitBytes, num(after, 'kubepods.slice/memory.max'));
+      near(view.node.kubepodsUsageBytes, 'kubepods.slice/memory.current');
+      assert.ok(view.node.kubepodsUsageBytes! >= (24 + 12 + 16) * MiB);
+      const tier = (q: string) => view.tiers.find((t) => t.qosClass === q)!.cgroupUsageBytes;
+      assert.equal(tier('Guaranteed'), null);
+      near(tier('Burstable'), 'kubepods.slice/kubepods-burstable.slice/memory.current');
+      near(tier('BestEffort'), 'kubepods.slice/kubepods-besteffort.slice/memory.current');
+      assert.ok(tier('Burstable')! >= 24 * MiB && tier('BestEffort')! >= 12 * MiB);
+      const sys = view.outsideKubepods.parts.find((p) => p.path === 'system.slice');
+      near(sys?.usageBytes ?? null, 'system.slice/memory.current');
+      assert.ok(sys!.usageBytes! >= 8 * MiB);
+    },
+  );
 });
 
 /** The reader's frames verify, and carry every listed file of every level the guest copied, with equal content. */

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { NODE_READER_SCRIPT } from '../../src/kube/reader-node-script.js';
 import { READER_SCRIPT } from '../../src/kube/reader-script.js';
 
 export const MiB = 1024 * 1024;
@@ -257,6 +258,7 @@ function initramfs(assets: Assets, plan: Experiment[]): Buffer {
     file('init', fs.readFileSync(path.join(GUEST_DIR, 'init.sh')), 0o100755),
     file('plan.sh', planScript(plan)),
     file('reader.sh', READER_SCRIPT),
+    file('node-reader.sh', NODE_READER_SCRIPT),
     ...MODULES.map((m) => file(`lib/modules/${m}.ko`, fs.readFileSync(findModule(assets.modulesDir, m)))),
   ]);
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # PID 1 of the cgroup v2 lab guest (busybox sh). Runs the experiments of the plan (/plan.sh, written by
-# ../vm.ts), copies every cgroup file each experiment left, runs the node reader script (/reader.sh, the
-# constant from src/kube/reader-script.ts) against the real tree, and writes /out as a tar to /dev/vdb.
+# ../vm.ts), copies every cgroup file each experiment left, runs the pod reader script (/reader.sh, the
+# constant from src/kube/reader-script.ts) against the real tree, then the node reader script (node_step), and
+# writes /out as a tar to /dev/vdb.
 # Nothing here is kubelet or containerd: the directory names and limits are what they would create.
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -146,6 +147,28 @@ for x in $experiments; do
     oom) oom $x $driver ;;
   esac
 done
+
+# node_step: the node reader on a whole node's tree (systemd driver): a Burstable, a BestEffort and a Guaranteed
+# pod (directly under kubepods.slice), a system.slice beside it, each with a holder; the files copied before
+# (node-before) and after (node) the node reader script (/node-reader.sh, src/kube/reader-node-script.ts) ran.
+node_step() {
+  for d in $CG/kubepods/burstable $CG/kubepods/besteffort $CG/kubepods; do [ -d $d ] && rmdir $d; done
+  kp=$CG/kubepods.slice; bu=$kp/kubepods-burstable.slice; be=$kp/kubepods-besteffort.slice
+  for d in $kp $bu $be; do mkdir -p $d; echo +memory > $d/cgroup.subtree_control; done
+  echo $((512 * 1024 * 1024)) > $kp/memory.max
+  mkdir -p $CG/system.slice $bu/kubepods-burstable-podnode1.slice $be/kubepods-besteffort-podnode2.slice $kp/kubepods-podnode3.slice
+  start_hold $bu/kubepods-burstable-podnode1.slice 24 500
+  start_hold $be/kubepods-besteffort-podnode2.slice 12 1000
+  start_hold $kp/kubepods-podnode3.slice 16 -997
+  start_hold $CG/system.slice 8 0
+  x=node-before; mkdir -p /out/$x; for d in $CG $kp $bu $be $CG/system.slice; do snap_dir $d; done
+  x=node; mkdir -p /out/$x
+  sh -c "$(cat /node-reader.sh)" memwhy-node-reader $CG > /out/$x/node-reader.txt 2> /out/$x/node-reader.err
+  echo $? > /out/$x/node-reader.rc
+  for d in $CG $kp $bu $be $CG/system.slice; do snap_dir $d; done
+  log "node step"
+}
+node_step
 
 log "writing results"
 tar -cf /dev/vdb -C /out . && sync
