@@ -365,13 +365,7 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
   if (parsedTarget?.kind === 'node') usage('node/<name> is the node view'); // viewOptions took it; kept for the type
   let target: PodTargetArg | null = parsedTarget;
   if (selector !== null) {
-    const bad = badRequirement(selector);
-    if (bad !== null) {
-      usage(
-        `-l ${JSON.stringify(selector)} is not a label selector: cannot read ${JSON.stringify(bad)}`,
-        'write it as kubectl does: app=web, tier!=db, env in (a,b), !canary',
-      );
-    }
+    checkSelector(selector);
     if (target !== null) usage('give either a pod/workload or -l, not both');
     target = { kind: 'selector', selector };
   }
@@ -398,6 +392,16 @@ export function parseArgs(argv: string[], settings: { width?: number } = {}): Op
     now,
     reader: readerSettings(args, argv),
   };
+}
+
+/** -l as kubectl parses it: one clear line naming the part it cannot read. */
+function checkSelector(selector: string): void {
+  const bad = badRequirement(selector);
+  if (bad !== null)
+    usage(
+      `-l ${JSON.stringify(selector)} is not a label selector: cannot read ${JSON.stringify(bad)}`,
+      'write it as kubectl does: app=web, tier!=db, env in (a,b), !canary',
+    );
 }
 
 function readerSettings(args: Parsed, argv: readonly string[]): ReaderSettings {
@@ -511,14 +515,7 @@ function viewOptions(
   }
   if (args.allNamespaces === true && namespace !== null) usage('use either -n or -A, not both');
   if (text('--save', args.save) !== null) usage("--save writes one pod's snapshot: name the pod");
-  if (selector !== null) {
-    const bad = badRequirement(selector);
-    if (bad !== null)
-      usage(
-        `-l ${JSON.stringify(selector)} is not a label selector: cannot read ${JSON.stringify(bad)}`,
-        'write it as kubectl does: app=web, tier!=db, env in (a,b), !canary',
-      );
-  }
+  if (selector !== null) checkSelector(selector);
   return {
     kind: 'overview',
     ...connection,
