@@ -23,6 +23,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
+import { helpDefine } from './help-texts.mjs';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 const stubs = join(root, 'src', 'stubs');
@@ -187,7 +188,8 @@ function matchingBrace(s, open) {
 
 const BANNER = 'const __importMetaUrl=require("node:url").pathToFileURL(__filename).href;';
 
-export function esbuildOptions(entry, split = true) {
+/** `help`: helpDefine()'s entry (the --help texts rendered at build time), or none. */
+export function esbuildOptions(entry, split = true, help = {}) {
   return {
     absWorkingDir: root,
     entryPoints: [entry],
@@ -199,6 +201,7 @@ export function esbuildOptions(entry, split = true) {
     define: {
       'process.env.NODE_ENV': '"production"',
       'import.meta.url': '__importMetaUrl',
+      ...help,
     },
     // esbuild resolves `require()` inside try/catch as optional (ws's bufferutil …); keep those quiet.
     logOverride: { 'require-resolve-not-external': 'silent' },
@@ -227,9 +230,10 @@ export async function buildSeaBundle({
 } = {}) {
   const outAbs = resolve(root, outfile);
   await mkdir(dirname(outAbs), { recursive: true });
+  const help = await helpDefine();
   if (!split) {
     const result = await build({
-      ...esbuildOptions(entry, false),
+      ...esbuildOptions(entry, false, help),
       outfile: outAbs,
       format: 'cjs',
       minify,
@@ -239,7 +243,7 @@ export async function buildSeaBundle({
     return { outfile: outAbs, metafile: result.metafile, bytes: statSync(outAbs).size, chunks: 1 };
   }
   const result = await build({
-    ...esbuildOptions(entry, true),
+    ...esbuildOptions(entry, true, help),
     format: 'esm',
     splitting: true,
     outdir: join(dirname(outAbs), 'chunks'),

@@ -3,6 +3,7 @@
 import { chmod } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { helpDefine } from './help-texts.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outfile = 'dist/cli.js';
@@ -24,7 +25,8 @@ await build({
   target: 'node22.19',
   // Ink imports react-devtools-core (an optional peer, not installed) for DEV=true; a stub keeps the bundle whole.
   alias: { 'react-devtools-core': './src/stubs/react-devtools-core.cjs' },
-  define: { 'process.env.NODE_ENV': '"production"' },
+  // __MEMWHY_HELP__: the --help texts rendered now, so --help need not load yargs (src/cli/quick.ts).
+  define: { 'process.env.NODE_ENV': '"production"', ...(await helpDefine()) },
   minify: true,
   legalComments: 'linked',
   banner: {

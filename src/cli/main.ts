@@ -1,33 +1,18 @@
-// The entry point, and the only module that touches `process` (argv, env, streams, signals, exit code).
-// `run` does the work with everything injected, so tests call it in-process. The cluster client and Ink are
-// imported lazily: `--help` and `--from` never load them.
+// The entry point, and the one module of src/cli that owns the process (argv, env, streams, signals, exit code).
+// `run` does the work with everything injected, so tests call it in-process. Everything heavy is imported
+// when a path needs it: `--version` and the pre-rendered `--help` (quick.ts) load no parser, a pod's diagnosis
+// loads pod.ts, the views views.ts, and the cluster client and Ink only the paths that use them.
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
-import type { ProgressEvent } from '../app/ports.js';
-import type { KubeHttp } from '../kube/http.js';
-import type { LiveWatch } from '../kube/watch.js';
-import { checkSaveTarget, loadSnapshot, saveSnapshot } from '../app/snapshot.js';
-import { analyse } from '../core/analyse.js';
-import type { Analysis, Facts } from '../core/types.js';
-import { renderJson } from '../render/json.js';
-import { renderText } from '../render/text.js';
-import { renderYaml } from '../render/yaml.js';
-import {
-  parseArgs,
-  type CleanupOptions,
-  type ColorMode,
-  type NodeOptions,
-  type OutputMode,
-  type OverviewOptions,
-  type RunOptions,
-} from './args.js';
-import { helpWidth, textWidth, withNewline } from './quick.js';
-import { ExitCode, MemwhyError } from './exit-codes.js';
+import pkg from '../../package.json' with { type: 'json' };
+import type { CleanupOptions, NodeOptions, OutputMode, OverviewOptions } from './args.js';
+import { ExitCode, type MemwhyError } from './exit-codes.js';
+import { execTerminal, report } from './io.js';
+import { helpWidth, quickAnswer, withNewline } from './quick.js';
 
-export const ISSUES_URL = 'https://github.com/kubectl-memwhy/kubectl-memwhy/issues';
+export { ISSUES_URL } from './io.js';
 
 export interface OutStream {
   write(chunk: string): unknown;
@@ -52,6 +37,12 @@ export type Env = Record<string, string | undefined>;
 /** Runs one invocation; returns the exit code. Never throws. */
 export async function run(argv: readonly string[], env: Env, io: Io): Promise<number> {
   try {
+    const quick = quickAnswer(argv, env, io.stdout, pkg.version);
+    if (quick !== null) {
+      io.stdout.write(quick);
+      return ExitCode.Ok;
+    }
+    const { parseArgs } = await import('./args.js');
     const options = parseArgs([...argv], { width: helpWidth(io.stdout, env) });
     if (options.kind === 'help' || options.kind === 'version') {
       io.stdout.write(withNewline(options.text));
@@ -59,7 +50,7 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
     }
     if (options.kind === 'cleanup') return await cleanup(options, env, io);
     if (options.kind === 'overview' || options.kind === 'node') return await view(options, env, io);
-    return await diagnosePod(options, env, io);
+    return await (await import('./pod.js')).diagnosePod(options, outputMode(options.output, io, env), env, io);
   } catch (err) {
     return report(err, env, io.stderr);
   }
@@ -79,204 +70,6 @@ async function view(options: OverviewOptions | NodeOptions, env: Env, io: Io): P
     io.home ?? homedir(),
     options.now ?? new Date().toISOString(),
   );
-}
-
-/** One pod (or the worst-off of a workload or selector): the TUI, or text / JSON / YAML. */
-async function diagnosePod(options: RunOptions, env: Env, io: Io): Promise<number> {
-  const mode = outputMode(options.output, io, env);
-  if (io.runtimeProblem && (mode === 'tui' || options.from === null)) throw io.runtimeProblem;
-  const session: Session = { facts: null, live: null };
-  const color = useColor(options.color, env, io.stdout);
-  if (mode === 'tui') return await podTui(options, env, io, session, color);
-  const showProgress = io.stderr.isTTY === true && options.from === null;
-  const analysis = await gatherAnalysis(options, env, io, session, io.signal ?? new AbortController().signal, (e) => {
-    if (showProgress) io.stderr.write(`\u001b[2m… ${e.message}\u001b[0m\n`);
-  });
-  const rendered =
-    mode === 'json'
-      ? renderJson(analysis)
-      : mode === 'yaml'
-        ? renderYaml(analysis)
-        : renderText(analysis, {
-            color,
-            width: textWidth(io.stdout, env),
-            container: options.container,
-            all: options.all,
-          });
-  io.stdout.write(withNewline(rendered));
-  const problem = analysis.verdicts.some((v) => v.severity === 'critical' || v.severity === 'warning');
-  return options.exitCode && problem ? ExitCode.ProblemFound : ExitCode.Ok;
-}
-
-/** What the plain first frame names: the snapshot folder, the selector or the pod. */
-function tuiTitle(options: RunOptions): string {
-  if (options.from !== null) return options.from;
-  if (!options.target) return '';
-  return options.target.kind === 'selector' ? `-l ${options.target.selector}` : options.target.name;
-}
-
-/** The pod's interactive drill-down; resolves when the user quits. */
-async function podTui(options: RunOptions, env: Env, io: Io, session: Session, color: boolean): Promise<number> {
-  // Loading Ink, React and yoga takes ~100 ms: show a plain first frame at once, on the alternate screen
-  // the TUI is about to use (entering it again clears this frame).
-  io.stdout.write(`\u001b[?1049h\u001b[H\u001b[2J memwhy  ${tuiTitle(options)}\n\n  gathering…\n`);
-  let tui: typeof import('../tui/index.js');
-  try {
-    tui = await import('../tui/index.js');
-  } catch (e) {
-    io.stdout.write('\u001b[?1049l');
-    throw e;
-  }
-  const { runTui, createProgress } = tui;
-  const progress = createProgress();
-  // Live watch (`w`): a watch-mode reader pod, only on the live path with the reader on. The function
-  // handed to the TUI is stable; the watch itself is made once the first analysis is there.
-  const live: { watch: LiveWatch | null } = { watch: null };
-  const whyNoWatch = watchUnavailable(options);
-  const watch =
-    whyNoWatch === undefined
-      ? () => {
-          if (!live.watch) throw new MemwhyError(ExitCode.Bug, 'live watch is not ready', null);
-          return live.watch;
-        }
-      : undefined;
-  try {
-    const { exitCode } = await runTui({
-      load: async (signal: AbortSignal) => {
-        try {
-          const analysis = await gatherAnalysis(options, env, io, session, linked(signal, io.signal), (e) =>
-            progress.report(e.message),
-          );
-          live.watch = await startWatch(session, options, io);
-          return analysis;
-        } finally {
-          progress.end();
-        }
-      },
-      progress,
-      watch,
-      watchUnavailable: whyNoWatch,
-      container: options.container,
-      save: async (analysis: Analysis) => saveFromTui(session, analysis),
-      stdin: io.stdin as NodeJS.ReadStream,
-      stdout: io.stdout as NodeJS.WriteStream,
-      stderr: io.stderr as NodeJS.WriteStream,
-      color,
-      env,
-    });
-    return exitCode;
-  } finally {
-    // The TUI stops the watch without waiting; this waits until its reader pod is really deleted.
-    await live.watch?.close().catch((e: unknown) => report(e, env, io.stderr));
-  }
-}
-
-/** The live watch behind `w`, once a live read with the reader on has gathered the facts; else null. */
-async function startWatch(session: Session, options: RunOptions, io: Io): Promise<LiveWatch | null> {
-  if (!session.live || !session.facts) return null;
-  const { watchAnalyses } = await import('../kube/watch.js');
-  const { readerObstacle } = await import('../app/diagnose.js');
-  return watchAnalyses({
-    http: session.live.http,
-    facts: session.facts,
-    namespace: session.live.namespace,
-    image: options.reader.image,
-    intervalSeconds: 2,
-    deadlineSeconds: 300,
-    signal: io.signal,
-    analyse: (facts, now) => analyse(facts, { now }),
-    obstacle: (facts) => readerObstacle(facts.pod, facts.node),
-  });
-}
-
-/** What one run() gathered that the TUI's `s` (save) and `w` (watch) keys need later; never shared across runs. */
-export interface Session {
-  facts: Facts | null;
-  live: { http: KubeHttp; namespace: string } | null;
-}
-
-export async function saveFromTui(session: Session, analysis: Analysis): Promise<string> {
-  if (!session.facts) throw new MemwhyError(ExitCode.Bug, 'nothing to save yet');
-  const dir = `memwhy-${analysis.pod.namespace ?? 'pod'}-${analysis.pod.name ?? 'x'}-${analysis.generatedAt.replace(/[:.]/g, '-')}`;
-  await saveSnapshot(dir, session.facts);
-  return `./${dir}`;
-}
-
-/** Why the TUI's live watch cannot run, or undefined when it can. */
-function watchUnavailable(options: RunOptions): string | undefined {
-  if (options.from !== null) return 'it reads the cluster, and this is a snapshot (--from)';
-  if (!options.reader.enabled) return 'it needs the node reader pod, turned off by --no-reader';
-  return undefined;
-}
-
-/** Exec credential plugins get the terminal kubectl would give them: stdin if it is one, and our stderr. */
-function execTerminal(io: Io): { stdinIsTerminal: boolean; execStderr: OutStream } {
-  return { stdinIsTerminal: io.stdin?.isTTY === true, execStderr: io.stderr };
-}
-
-function linked(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
-  return b ? AbortSignal.any([a, b]) : a;
-}
-
-/** Facts from the snapshot folder or the cluster, saved when asked, analysed. */
-export async function gatherAnalysis(
-  options: RunOptions,
-  env: Env,
-  io: Io,
-  session: Session,
-  signal: AbortSignal,
-  progress: (e: ProgressEvent) => void,
-): Promise<Analysis> {
-  // A --save target that cannot be written is refused before anything is gathered (issue 13 item 3).
-  const saveTo = options.save !== null ? await checkSaveTarget(resolve(io.cwd ?? process.cwd(), options.save)) : null;
-  let facts: Facts;
-  if (options.from !== null) {
-    facts = await loadSnapshot(options.from);
-    checkSnapshotPod(options, facts);
-  } else {
-    const { openLive } = await import('../kube/live.js');
-    const live = await openLive(options, env, io.cwd ?? process.cwd(), io.home ?? homedir(), execTerminal(io));
-    const target = options.target;
-    if (!target) throw new MemwhyError(ExitCode.Usage, 'no pod given');
-    const { diagnose } = await import('../app/diagnose.js');
-    const namespace = live.namespace;
-    const d = await diagnose(live.cluster, {
-      target:
-        target.kind === 'pod'
-          ? { kind: 'pod', namespace, name: target.name }
-          : target.kind === 'workload'
-            ? { kind: 'workload', namespace, resource: target.resource, name: target.name }
-            : { kind: 'selector', namespace, selector: target.selector },
-      reader: {
-        enabled: options.reader.enabled,
-        namespace: options.reader.namespace,
-        image: options.reader.image,
-        deadlineSeconds: options.reader.timeoutSeconds,
-        kernelLog: options.reader.kernelLog,
-      },
-      signal,
-      progress,
-    });
-    facts = d.facts;
-    session.live = options.reader.enabled
-      ? { http: live.http, namespace: options.reader.namespace ?? d.facts.pod.metadata?.namespace ?? namespace }
-      : null;
-    if (d.others.length) facts.otherPods = d.others;
-  }
-  if (saveTo !== null) {
-    await saveSnapshot(saveTo, facts);
-    io.stderr.write(`snapshot saved to ${saveTo}\n`);
-  }
-  session.facts = facts;
-  const analysis = analyse(facts, { now: options.now ?? new Date().toISOString() });
-  if (options.container !== null && !analysis.containers.some((c) => c.name === options.container)) {
-    throw new MemwhyError(
-      ExitCode.NotFound,
-      `container ${options.container} is not in pod ${analysis.pod.name}`,
-      `its containers: ${analysis.containers.map((c) => c.name).join(', ')}`,
-    );
-  }
-  return analysis;
 }
 
 async function cleanup(options: CleanupOptions, env: Env, io: Io): Promise<number> {
@@ -301,45 +94,6 @@ export function outputMode(output: OutputMode, io: Io, env: Env): Exclude<Output
   if (output !== 'auto') return output;
   const ci = (env.CI ?? '') !== '' && env.CI !== 'false';
   return !ci && io.stdin?.isTTY === true && io.stdout.isTTY === true ? 'tui' : 'text';
-}
-
-/** With --from, a pod name or namespace on the command line must match the snapshot's pod. */
-function checkSnapshotPod(options: RunOptions, facts: Facts): void {
-  const meta = facts.pod.metadata ?? {};
-  const holds = `${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? '?'}`;
-  const hint = `the snapshot ${options.from} holds pod ${holds}; drop the pod name to explain it`;
-  const pod = options.target?.kind === 'pod' ? options.target.name : null;
-  if (pod !== null && meta.name !== pod) {
-    throw new MemwhyError(ExitCode.NotFound, `pod ${pod} is not in the snapshot ${options.from}`, hint);
-  }
-  if (options.namespace !== null && meta.namespace !== undefined && meta.namespace !== options.namespace) {
-    throw new MemwhyError(
-      ExitCode.NotFound,
-      `the snapshot ${options.from} holds no pod in namespace ${options.namespace}`,
-      hint,
-    );
-  }
-}
-
-export function useColor(mode: ColorMode, env: Env, stdout: OutStream): boolean {
-  if (mode === 'always') return true;
-  if (mode === 'never') return false;
-  return stdout.isTTY === true && (env.NO_COLOR ?? '') === '';
-}
-
-function report(err: unknown, env: Env, stderr: OutStream): number {
-  const debug = env.MEMWHY_DEBUG === '1';
-  if (err instanceof MemwhyError) {
-    stderr.write(`error: ${err.message}\n`);
-    if (err.hint) stderr.write(`hint: ${err.hint}\n`);
-    if (debug && err.stack) stderr.write(`${err.stack}\n`);
-    return err.code;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  stderr.write(`error: internal error: ${message}\n`);
-  stderr.write(`please report this at ${ISSUES_URL}\n`);
-  if (debug && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
-  return ExitCode.Bug;
 }
 
 /** True when this module is the program (node dist/cli.js, a bin symlink, tsx src/cli/main.ts), not an import. */

@@ -4,7 +4,8 @@
 import type { Analysis } from '../core/types.js';
 import type { ViewsPorts } from '../tui/views/index.js';
 import type { NodeOptions, OverviewOptions, RunOptions } from './args.js';
-import { gatherAnalysis, saveFromTui, useColor, type Env, type Io, type Session } from './main.js';
+import type { Env, Io } from './main.js';
+import { gatherAnalysis, saveFromTui, useColor, type Session } from './pod.js';
 import { gatherNodeReport, gatherOverviewReport, openViews, type OpenViews } from './views.js';
 
 type ViewOptions = OverviewOptions | NodeOptions;
