@@ -226,7 +226,10 @@ test('with exactly the ClusterRole, the views read everything they need: `memwhy
   const c = await startCluster(state, { kubelet: KUBELET });
   const home = mkdtempSync(join(tmpdir(), 'memwhy-rbac-'));
   try {
-    for (const argv of [['-A', '--deep'], ['node/lab-node-1']]) {
+    for (const argv of [
+      ['-A', '--deep'],
+      ['node/lab-node-1', '--no-reader'],
+    ]) {
       let out = '';
       let err = '';
       const code = await run(
@@ -245,6 +248,29 @@ test('with exactly the ClusterRole, the views read everything they need: `memwhy
     assert.deepEqual(
       c.requests.filter((q) => q.status === 403).map((q) => `${q.method} ${q.path}`),
       [],
+    );
+    // The node reader is a pod like the pod reader: it needs the memwhy-reader Role where it runs. With the
+    // ClusterRole alone, node/<name> still answers, names the cgroup part as forbidden, and leaves nothing.
+    let out = '';
+    const code = await run(
+      ['node/lab-node-1', '-o', 'json', '--kubeconfig', c.kubeconfig('alice'), '--now', NOW],
+      {},
+      { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, cwd: home, home },
+    );
+    assert.equal(code, 0);
+    const report = JSON.parse(out) as { missing: Array<{ part: string; reason: string }> };
+    assert.deepEqual(
+      report.missing.map((m) => m.part),
+      ['cgroup'],
+    );
+    assert.match(report.missing[0]!.reason, /forbidden|cannot create/i);
+    assert.deepEqual(
+      c.requests.filter((q) => q.status === 403).map((q) => `${q.method} ${q.path}`),
+      ['POST /api/v1/namespaces/default/pods'],
+    );
+    assert.equal(
+      c.state.pods.filter((p) => p.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kubectl-memwhy').length,
+      0,
     );
   } finally {
     await c.close();
