@@ -5,7 +5,7 @@
 import { ExitCode, MemwhyError } from '../errors.js';
 import type { Facts, KNode, KPod, OtherPod } from '../core/types.js';
 import { visibleDeep } from '../core/visible.js';
-import { isAbort, reasonOf as reason } from './settle.js';
+import { allSettledFirst, isAbort, reasonOf as reason } from './settle.js';
 import type { Cluster, ProgressSink, Target } from './ports.js';
 import { visibleFacts } from './visible-facts.js';
 
@@ -153,7 +153,7 @@ async function gatherFacts(cluster: Cluster, pod: KPod, namespace: string, parts
     ? parts.read('node', () => cluster.getNode(nodeName, signal))
     : parts.skip('node', 'the pod is not scheduled');
   const usageP = readUsage(cluster, pod, namespace, parts, signal);
-  const [node, nodePods, events, { summary, podMetrics }, nodes, cgroups] = await Promise.all([
+  const [node, nodePods, events, { summary, podMetrics }, nodes, cgroups] = await allSettledFirst([
     nodeP,
     nodeName
       ? parts.read('node-pods', () => cluster.listPodsOnNode(nodeName, signal))

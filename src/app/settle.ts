@@ -24,6 +24,21 @@ export function partReader(missing: MissingPart[], signal: AbortSignal) {
   };
 }
 
+/**
+ * Promise.all that lets every promise settle before it rejects (with the first failure in input order). On Ctrl-C
+ * the aborted reads fail at once while the reader part is still deleting its pod: the run must not end, and its
+ * caller must not report, before that deletion is done.
+ */
+export async function allSettledFirst<T extends readonly unknown[] | []>(
+  promises: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(promises);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}
+
 /** Runs `work` over `items` with at most `limit` at a time; results in input order. */
 export async function mapBounded<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);

@@ -5,7 +5,7 @@ import { nodeMemory, type NodeMemoryView } from '../../core/views/node-memory.js
 import { parseBytes } from '../../core/quantity.js';
 import type { CgroupFiles } from '../../core/types.js';
 import type { MissingPart, ViewsSource } from './ports.js';
-import { partReader } from '../settle.js';
+import { allSettledFirst, partReader } from '../settle.js';
 
 /** Reads the node's own cgroups (root, kubepods, QoS tiers, system slices) and /proc/meminfo. */
 export type NodeReader = (node: string, signal: AbortSignal) => Promise<{ files: CgroupFiles; meminfo: string | null }>;
@@ -31,7 +31,7 @@ export async function gatherNodeView(source: ViewsSource, req: NodeViewRequest):
   const missing: MissingPart[] = [];
   const part = partReader(missing, signal);
   const node = await source.getNode(name, signal);
-  const [pods, summary, configz, events, read] = await Promise.all([
+  const [pods, summary, configz, events, read] = await allSettledFirst([
     part('node-pods', () =>
       source.listPods({ namespace: null, labelSelector: null, fieldSelector: `spec.nodeName=${name}` }, signal),
     ),
