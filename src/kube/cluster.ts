@@ -5,7 +5,7 @@ import type { Cluster, PodRef, ProgressSink, ReaderRequest, ReaderResult, Target
 import type { KEvent, KList, KNode, KPod, KubeletSummary, PodMetrics } from '../core/types.js';
 import { visible } from '../core/visible.js';
 import { ApiError, type KubeHttp } from './http.js';
-import { isDns1123Label, isImageReference } from './reader-pod.js';
+import { isDns1123Label, isImageReference, isReaderPod } from './reader-pod.js';
 
 const enc = encodeURIComponent;
 
@@ -187,8 +187,10 @@ export class KubeCluster implements Cluster {
     return this.listItems<KNode>('/api/v1/nodes', undefined, signal);
   }
 
-  listPodsOnNode(node: string, signal?: AbortSignal): Promise<KPod[]> {
-    return this.listItems<KPod>('/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, signal);
+  /** The pods bound to `node`, memwhy's own reader pods left out (isReaderPod). */
+  async listPodsOnNode(node: string, signal?: AbortSignal): Promise<KPod[]> {
+    const pods = await this.listItems<KPod>('/api/v1/pods', { fieldSelector: `spec.nodeName=${node}` }, signal);
+    return pods.filter((p) => !isReaderPod(p));
   }
 
   async listBoundPods(signal?: AbortSignal): Promise<KPod[]> {

@@ -253,6 +253,16 @@ export function buildReaderPod(options: ReaderPodOptions): ReaderPod {
   });
 }
 
+/**
+ * One of memwhy's own reader pods (both kinds carry these two labels). They are left out of the pods memwhy
+ * analyses: a reader started by this run (or a parallel one) is not part of the node's incident, and counting it
+ * made the node's sum of requests depend on whether the list was served before the reader was scheduled.
+ */
+export function isReaderPod(p: { metadata?: { labels?: Record<string, string> } }): boolean {
+  const labels = p.metadata?.labels;
+  return labels?.[READER_LABELS.managedBy] === READER_MANAGED_BY && labels?.[READER_LABELS.name] === READER_APP_NAME;
+}
+
 export interface ReaderPodShell {
   name: string;
   namespace: string;

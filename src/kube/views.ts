@@ -6,6 +6,7 @@ import { parseBytes } from '../core/quantity.js';
 import { ExitCode, MemwhyError } from '../errors.js';
 import { readJson } from './cluster.js';
 import type { KubeHttp } from './http.js';
+import { isReaderPod } from './reader-pod.js';
 
 /** kubectl's default --chunk-size. */
 export const CHUNK_SIZE = 500;
@@ -72,14 +73,16 @@ export class KubeViews implements ViewsSource {
     return items;
   }
 
-  listPods(q: PodListQuery, signal: AbortSignal): Promise<KPod[]> {
+  /** The pods of the query, memwhy's own reader pods left out (isReaderPod): they are not the cluster's workload. */
+  async listPods(q: PodListQuery, signal: AbortSignal): Promise<KPod[]> {
     const path = q.namespace === null ? '/api/v1/pods' : `/api/v1/namespaces/${enc(q.namespace)}/pods`;
-    return this.listTrimmed<KPod>(
+    const pods = await this.listTrimmed<KPod>(
       path,
       { labelSelector: q.labelSelector ?? undefined, fieldSelector: q.fieldSelector ?? undefined },
       (item) => shape(item, POD) as KPod,
       signal,
     );
+    return pods.filter((p) => !isReaderPod(p));
   }
 
   async listPodMetrics(
