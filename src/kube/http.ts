@@ -1,15 +1,13 @@
-// A small raw client for the Kubernetes REST API. Authentication, TLS, exec plugins and proxies come from
-// @kubernetes/client-node's KubeConfig (applySecurityAuthentication); the requests themselves are plain
-// undici requests, so objects arrive exactly as the API serves them (kubectl get -o json) — the generated client
-// would turn timestamps into Date objects, and `--save` must write what the API sent. undici's `request`, not
-// `fetch`: fetch refuses the WHATWG "bad ports" (6000, 6665…), and kubectl connects to any port.
+// A small raw client for the Kubernetes REST API. The requests are plain HTTP requests, so objects arrive exactly
+// as the API serves them (kubectl get -o json) — the generated client would turn timestamps into Date objects,
+// and `--save` must write what the API sent. Authentication and TLS are the transport's (transport/open.ts:
+// Node's https for static credentials, client-node over undici for exec plugins, auth providers and proxies).
 //
 // Every request takes the run's abort signal; idempotent GETs are retried briefly on 429 (honouring Retry-After),
 // 503 and a connection reset; every body is read with a size limit.
-import type { KubeConfig } from '@kubernetes/client-node';
-import { request, type Dispatcher } from 'undici';
 import { ExitCode, MemwhyError, type ExitCodeValue } from '../errors.js';
 import { visible } from '../core/visible.js';
+import type { Answer, Transport } from './transport/types.js';
 
 /** The Status object the API server returns with errors. */
 export interface KStatus {
@@ -109,16 +107,7 @@ function isConnectionReset(e: unknown): boolean {
   return false;
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer> & {
-    destroy(e?: Error): unknown;
-    on(event: 'error', listener: (e: Error) => void): unknown;
-  };
-}
-
-/** Drops a body not (fully) read; undici then reports an AbortError on it, which is expected here. */
+/** Drops a body not (fully) read; the transport then reports an abort on it, which is expected here. */
 function discard(body: Answer['body']): void {
   body.on('error', () => undefined);
   body.destroy();
@@ -178,47 +167,21 @@ export function statusError(httpStatus: number, body: string, what: string): Api
   }
 }
 
-/** Captures what client-node's authentication wants to put on a request. */
-class AuthContext {
-  headers: Record<string, string> = {};
-  dispatcher: Dispatcher | undefined;
-  setHeaderParam(key: string, value: string): void {
-    this.headers[key] = value;
-  }
-  setDispatcher(d: Dispatcher): void {
-    this.dispatcher = d;
-  }
-}
-
 export class KubeHttp {
   readonly server: string;
   readonly log: RequestRecord[] = [];
 
   constructor(
-    private kc: KubeConfig,
+    server: string,
+    private transport: Transport,
     private options: HttpOptions,
   ) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster)
-      throw new MemwhyError(
-        ExitCode.Unreachable,
-        'the kubeconfig context names no cluster',
-        'check kubectl config view --minify',
-      );
-    this.server = cluster.server.replace(/\/+$/, '');
+    this.server = server.replace(/\/+$/, '');
   }
 
-  /**
-   * Authentication for one request. Applied per request so that a rotated tokenFile is picked up, as
-   * kubectl does; exec credentials are cached by the authenticator until they expire.
-   */
-  private async authContext(): Promise<AuthContext> {
-    const ctx = new AuthContext();
-    // The interface is client-node's RequestContext; only these two methods are used.
-    await this.kc.applySecurityAuthentication(
-      ctx as unknown as Parameters<KubeConfig['applySecurityAuthentication']>[0],
-    );
-    return ctx;
+  /** Which transport carries the requests (transport/types.ts). */
+  get transportKind(): Transport['kind'] {
+    return this.transport.kind;
   }
 
   private async send(
@@ -227,7 +190,6 @@ export class KubeHttp {
     init: { body?: string; accept?: string; signal?: AbortSignal; stream?: boolean },
   ): Promise<Answer> {
     if (init.signal?.aborted) throw new MemwhyError(ExitCode.Interrupted, 'interrupted');
-    const auth = await this.authContext();
     const signals = [
       init.signal,
       !init.stream && this.options.timeoutMs ? AbortSignal.timeout(this.options.timeoutMs) : undefined,
@@ -240,21 +202,20 @@ export class KubeHttp {
         init.stream || !this.options.timeoutParam
           ? path
           : `${path}${path.includes('?') ? '&' : '?'}timeout=${encodeURIComponent(this.options.timeoutParam)}`;
-      const res = await request(`${this.server}${url}`, {
-        method: method as Dispatcher.HttpMethod,
+      const res = await this.transport.send({
+        method,
+        url: `${this.server}${url}`,
         headers: {
           Accept: init.accept ?? 'application/json',
           ...(init.body ? { 'Content-Type': 'application/json' } : {}),
           'User-Agent': 'kubectl-memwhy',
-          ...auth.headers,
         },
         body: init.body,
-        dispatcher: auth.dispatcher,
         signal: signals.length ? AbortSignal.any(signals) : undefined,
       });
-      record.status = res.statusCode;
+      record.status = res.status;
       record.ms = Date.now() - started;
-      return { status: res.statusCode, headers: res.headers, body: res.body };
+      return res;
     } catch (e) {
       record.ms = Date.now() - started;
       const err = this.networkError(e, init.signal);

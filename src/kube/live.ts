@@ -9,6 +9,7 @@ import { visible } from '../core/visible.js';
 import { KubeCluster } from './cluster.js';
 import { explainConnectionError, loadKubeconfig, type TextSink } from './config.js';
 import { KubeHttp } from './http.js';
+import { openTransport } from './transport/open.js';
 import {
   buildReaderPod,
   withKernelLog,
@@ -137,7 +138,7 @@ export async function openLive(
     stdinIsTerminal: terminal.stdinIsTerminal,
     execStderr: terminal.execStderr,
   });
-  const http = new KubeHttp(loaded.kc, {
+  const http = new KubeHttp(loaded.server, await openTransport(loaded.server, loaded.client), {
     timeoutMs: loaded.requestTimeoutMs,
     timeoutParam: loaded.requestTimeoutParam,
     explain: (e) => explainConnectionError(e, loaded),

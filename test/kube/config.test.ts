@@ -26,6 +26,10 @@ import {
   type LoadedKubeconfig,
   type LoadKubeconfigOptions,
 } from '../../src/kube/config.js';
+import { buildKubeConfig } from '../../src/kube/config/build-kubeconfig.js';
+import { ClientNodeTransport } from '../../src/kube/transport/client-node.js';
+import { openTransport } from '../../src/kube/transport/open.js';
+import type { Transport } from '../../src/kube/transport/types.js';
 import { ExitCode, MemwhyError } from '../../src/cli/exit-codes.js';
 import { run } from '../../src/cli/main.js';
 
@@ -305,21 +309,35 @@ async function authOf(
   return ctx;
 }
 
-/** A raw GET of the namespace's pods with loadKubeconfig's KubeConfig; connection errors explained. */
-async function memwhyGetPods(loaded: LoadedKubeconfig): Promise<Seen[]> {
+/** A raw GET of the namespace's pods through `transport`; connection errors explained. */
+async function getPodsWith(loaded: LoadedKubeconfig, transport: Transport): Promise<Seen[]> {
   const from = seen.length;
-  const auth = await authOf(loaded.kc);
   try {
-    const res = await fetch(`${loaded.server}/api/v1/namespaces/${loaded.namespace}/pods`, {
-      headers: auth.headers,
-      dispatcher: auth.dispatcher,
+    const res = await transport.send({
+      method: 'GET',
+      url: `${loaded.server}/api/v1/namespaces/${loaded.namespace}/pods`,
+      headers: { Accept: 'application/json' },
     });
     assert.equal(res.status, 200);
-    await res.text();
+    for await (const _ of res.body);
   } catch (e) {
     throw explainConnectionError(e, loaded) ?? e;
   }
   return podRequests(from);
+}
+
+/**
+ * The pods GET through the transport a run would use (transport/open.ts); when that is Node's https, the same GET
+ * through client-node too, and both must arrive the same way: client-node stays the authority.
+ */
+async function memwhyGetPods(loaded: LoadedKubeconfig): Promise<Seen[]> {
+  const transport = await openTransport(loaded.server, loaded.client);
+  const reqs = await getPodsWith(loaded, transport);
+  if (transport.kind === 'node') {
+    const viaClientNode = await getPodsWith(loaded, new ClientNodeTransport(buildKubeConfig(loaded.client)));
+    assert.deepEqual(viaClientNode.map(identity), reqs.map(identity), 'node https and client-node send the same');
+  }
+  return reqs;
 }
 
 async function memwhyIdentity(s: Situation, extra: Partial<LoadKubeconfigOptions> = {}): Promise<Identity> {
@@ -783,8 +801,8 @@ describe('loadKubeconfig details', () => {
     assert.equal(l.auth, 'token');
     assert.equal(l.requestTimeoutMs, null);
     assert.equal(l.inCluster, false);
-    assert.equal(l.kc.getCurrentContext(), 'shared');
-    assert.equal(l.kc.getCurrentCluster()?.caFile, path.join(root, 'certs/ca.crt'));
+    assert.equal(buildKubeConfig(l.client).getCurrentContext(), 'shared');
+    assert.equal(buildKubeConfig(l.client).getCurrentCluster()?.caFile, path.join(root, 'certs/ca.crt'));
     const d = await load({ kubeconfig: 'single.yaml', context: 'bob' });
     assert.equal(d.namespaceSource, 'default');
     assert.equal(d.server, `https://127.0.0.1:${port('https')}`, 'trailing slash dropped');
@@ -793,13 +811,14 @@ describe('loadKubeconfig details', () => {
   test('tokenFile is re-read on every request (rotated tokens are picked up)', async () => {
     const tokenFile = path.join(root, 'tokens', 'token-with-newline');
     const loaded = await load({ kubeconfig: 'single.yaml', context: 'tokenfile' });
-    assert.equal((await authOf(loaded.kc)).headers.Authorization, 'Bearer file-token');
+    const kc = buildKubeConfig(loaded.client);
+    assert.equal((await authOf(kc)).headers.Authorization, 'Bearer file-token');
     fs.writeFileSync(tokenFile, 'rotated-token\n');
     try {
-      assert.equal((await authOf(loaded.kc)).headers.Authorization, 'Bearer rotated-token');
+      assert.equal((await authOf(kc)).headers.Authorization, 'Bearer rotated-token');
       fs.rmSync(tokenFile);
       assert.equal(
-        (await authOf(loaded.kc)).headers.Authorization,
+        (await authOf(kc)).headers.Authorization,
         'Bearer rotated-token',
         'an unreadable file keeps the last token',
       );
@@ -811,8 +830,9 @@ describe('loadKubeconfig details', () => {
   test('exec credentials are cached: one plugin run for several requests', async () => {
     fs.rmSync(execLog, { force: true });
     const loaded = await load({ kubeconfig: 'exec/kubeconfig.yaml' });
-    await Promise.all([authOf(loaded.kc), authOf(loaded.kc), authOf(loaded.kc)]);
-    await authOf(loaded.kc);
+    const kc = buildKubeConfig(loaded.client);
+    await Promise.all([authOf(kc), authOf(kc), authOf(kc)]);
+    await authOf(kc);
     assert.equal(fs.readFileSync(execLog, 'utf8').trim().split('\n').length, 1);
   });
 

@@ -1,37 +1,24 @@
-// Building client-node's KubeConfig from the one resolved cluster/user/context: client-node gets exactly that
-// context, with memwhy's authenticator for what it lacks.
+// client-node's KubeConfig from the resolved parts: exactly the selected context, with memwhy's authenticator for
+// what client-node lacks. Loaded only by the transport that needs client-node (exec plugins, auth providers,
+// proxies; transport/open.ts) and by tests that ask client-node what it would send.
 import { KubeConfig, type Context } from '@kubernetes/client-node';
 import { KubectlCompatAuth } from './authenticator.js';
-import { buildCluster } from './client-cluster.js';
-import { buildUser } from './client-user.js';
-import type { AuthKind, LoadKubeconfigOptions, Resolved } from './types.js';
+import type { ClientParts } from './client-parts.js';
 
-export interface Built {
-  kc: KubeConfig;
-  server: string;
-  auth: AuthKind;
-  proxy: string | null;
-}
-
-export function buildKubeConfig(r: Resolved, opts: LoadKubeconfigOptions): Built {
-  const cluster = buildCluster(r, opts.env);
-  const { user, auth, plan } = buildUser(r, cluster);
+export function buildKubeConfig(parts: ClientParts): KubeConfig {
   const kc = new KubeConfig();
-  kc.addAuthenticator(
-    new KubectlCompatAuth(plan, {
-      env: opts.env,
-      cwd: opts.cwd,
-      stdinIsTerminal: opts.stdinIsTerminal ?? false,
-      stderr: opts.execStderr ?? null,
-    }),
-  );
-  const contextName = r.contextName || 'memwhy';
+  kc.addAuthenticator(new KubectlCompatAuth(parts.plan, parts.exec));
   const context: Context = {
-    name: contextName,
-    cluster: cluster.cluster.name,
-    user: user.name,
-    namespace: r.namespace,
+    name: parts.contextName,
+    cluster: parts.cluster.name,
+    user: parts.user.name,
+    namespace: parts.namespace,
   };
-  kc.loadFromOptions({ clusters: [cluster.cluster], users: [user], contexts: [context], currentContext: contextName });
-  return { kc, server: cluster.server, auth, proxy: cluster.proxy };
+  kc.loadFromOptions({
+    clusters: [parts.cluster],
+    users: [parts.user],
+    contexts: [context],
+    currentContext: parts.contextName,
+  });
+  return kc;
 }

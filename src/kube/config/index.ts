@@ -9,7 +9,8 @@
 //   client-cluster.ts   server URL, TLS and proxy as client-node's Cluster
 //   client-user.ts      credentials as client-node's User + what authenticator.ts does (tokenFile, exec)
 //   exec-plugin.ts      exec credential plugins, run as client-go runs them
-//   build-kubeconfig.ts the client-node KubeConfig with exactly the selected context
+//   client-parts.ts     the selected cluster, user and auth plan as the pieces a transport is built from
+//   build-kubeconfig.ts the client-node KubeConfig with exactly the selected context (loaded only when needed)
 //   load.ts             loadKubeconfig(): all of the above, in order
 //   connection-errors.ts request-time network/TLS failures worded like kubectl's
 //   errors.ts           KubeconfigError (problem `flag` → exit Usage, `unusable` → exit Unreachable)
@@ -19,4 +20,5 @@ export { KubeconfigError, type KubeconfigProblem } from './errors.js';
 export { explainConnectionError, type ConnectionTarget } from './connection-errors.js';
 export { formatGoDuration, parseGoDuration, parseRequestTimeout } from './go-duration.js';
 export { proxyFromEnvironment } from './proxy-env.js';
+export type { ClientParts } from './client-parts.js';
 export type { AuthKind, LoadedKubeconfig, LoadKubeconfigOptions, NamespaceSource, TextSink } from './types.js';

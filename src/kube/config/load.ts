@@ -1,7 +1,7 @@
 // The entry point: flags + injected environment → the files → the merge → the selected context → client-node.
 import fs from 'node:fs';
-import { buildKubeConfig } from './build-kubeconfig.js';
 import { chooseFiles } from './choose-files.js';
+import { clientParts } from './client-parts.js';
 import { unusable } from './errors.js';
 import { parseRequestTimeout } from './go-duration.js';
 import { merge } from './merge.js';
@@ -40,8 +40,8 @@ function checkTokenFile(resolved: Resolved): void {
 }
 
 /**
- * Reads the kubeconfig the way kubectl does and returns a client-node KubeConfig holding exactly the
- * selected context (after --context/--cluster/--user), plus what was selected. Throws KubeconfigError:
+ * Reads the kubeconfig the way kubectl does and returns exactly the selected context (after
+ * --context/--cluster/--user) as the parts a transport is built from, plus what was selected. Throws KubeconfigError:
  * problem `flag` (exit Usage) for bad flags (--kubeconfig missing, unknown --context/--cluster/--user, bad
  * --request-timeout), `unusable` (exit Unreachable) for an unusable configuration.
  */
@@ -51,14 +51,14 @@ export async function loadKubeconfig(opts: LoadKubeconfigOptions): Promise<Loade
   const merged = merge(sources.files.map(parseFile));
   const resolved = selectContext(opts, sources, merged);
   checkTokenFile(resolved);
-  const built = buildKubeConfig(resolved, opts);
+  const built = clientParts(resolved, opts);
   if (built.server.startsWith('http:') && resolved.userName && built.auth === 'none' && hasCredentials(resolved.user)) {
     resolved.warnings.push(
       `server ${built.server} is plain http: like kubectl, memwhy sends no credentials of user "${resolved.userName}" to it`,
     );
   }
   return {
-    kc: built.kc,
+    client: built.parts,
     contextName: resolved.contextName,
     clusterName: resolved.clusterName,
     userName: resolved.userName,

@@ -1,6 +1,6 @@
 // The shapes kubeconfig loading works with: what the caller passes and gets back, the raw kubeconfig entries
 // (client-go's v1 types, as far as memwhy uses them), and the one resolved cluster/user/context.
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClientParts } from './client-parts.js';
 
 /** Where an exec plugin's stderr goes; kubectl passes it through to its own stderr. */
 export interface TextSink {
@@ -38,8 +38,8 @@ export type NamespaceSource = 'flag' | 'context' | 'default';
 export type AuthKind = 'none' | 'token' | 'tokenFile' | 'basic' | 'clientCertificate' | 'exec' | 'authProvider';
 
 export interface LoadedKubeconfig {
-  /** Ready to use: one context, its cluster and user, already resolved. */
-  kc: KubeConfig;
+  /** Ready to use: one context, its cluster and user, already resolved (transport/open.ts builds on it). */
+  client: ClientParts;
   /** '' when there is none (in-cluster, or --cluster/--user without a context). */
   contextName: string;
   clusterName: string;
