@@ -17,8 +17,12 @@ function escapeOne(ch: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
+/** The same class, for a test (no /g: no lastIndex to reset). */
+const ANY_HIDDEN = new RegExp(HIDDEN.source);
+
 /** `text` with every control or hiding character written as an escape (`\e`, `\x07`, `\u202e`). */
 export function visible(text: string, keep: { newlines?: boolean; tabs?: boolean } = {}): string {
+  if (!ANY_HIDDEN.test(text)) return text;
   return text.replace(HIDDEN, (ch) =>
     (ch === '\n' && keep.newlines) || (ch === '\t' && keep.tabs) ? ch : escapeOne(ch),
   );
@@ -34,13 +38,42 @@ export function hasHidden(text: string): boolean {
 
 /**
  * Every string in a JSON-like value made visible (object keys too), newlines included: one-line fields such as
- * names and messages never carry a raw line break either. Returns a copy; the input is not changed.
+ * names and messages never carry a raw line break either. The input is never changed: an array or object with
+ * something to escape is copied, one with nothing to escape is returned as it is (a node's 500 pods and 5,000
+ * events are mostly clean, and copying them all cost ~150 ms and a GC at that size; bench/RESULTS.md).
  */
 export function visibleDeep<T>(value: T, depth = 0): T {
   if (typeof value === 'string') return visible(value) as T;
   if (value === null || typeof value !== 'object' || depth > 64) return value;
-  if (Array.isArray(value)) return value.map((v) => visibleDeep(v, depth + 1)) as T;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[visible(k)] = visibleDeep(v, depth + 1);
-  return out as T;
+  return (
+    Array.isArray(value) ? visibleArray(value, depth) : visibleObject(value as Record<string, unknown>, depth)
+  ) as T;
+}
+
+function visibleArray(value: unknown[], depth: number): unknown[] {
+  let out: unknown[] | null = null;
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    const w = visibleDeep(v, depth + 1);
+    if (out === null && w !== v) out = value.slice(0, i);
+    if (out !== null) out.push(w);
+  }
+  return out ?? value;
+}
+
+function visibleObject(value: Record<string, unknown>, depth: number): Record<string, unknown> {
+  let out: Record<string, unknown> | null = null;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = value[k];
+    const vk = visible(k);
+    const w = visibleDeep(v, depth + 1);
+    if (out === null && (vk !== k || w !== v)) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = value[keys[j]!];
+    }
+    if (out !== null) out[vk] = w;
+  }
+  return out ?? value;
 }

@@ -25,7 +25,7 @@ import { run } from '../../src/cli/main.js';
 import { analyse } from '../../src/core/analyse.js';
 import { parseFrames } from '../../src/core/frames.js';
 import type { Facts, KPod } from '../../src/core/types.js';
-import { visible } from '../../src/core/visible.js';
+import { visible, visibleDeep } from '../../src/core/visible.js';
 import { renderText } from '../../src/render/text.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -405,6 +405,22 @@ describe('control characters from the cluster are shown, never sent raw', () => 
     assert.equal(visible('a\u009bb\u202ec'), 'a\\x9bb\\u202ec');
     assert.equal(visible('line1\nline2', { newlines: true }), 'line1\nline2');
     assert.equal(visible('plain text: 1.5Gi, ünïcödé'), 'plain text: 1.5Gi, ünïcödé');
+  });
+
+  test('visibleDeep(): escapes in keys and values at any depth, the input unchanged, clean parts not copied', () => {
+    const clean = { name: 'web-1', labels: { app: 'web' }, ports: [80, 443] };
+    const input = { items: [clean, { name: `x${hostile}`, [`k${ESC}`]: ['ok', `y${ESC}`] }], n: 1 };
+    const before = structuredClone(input);
+    const out = visibleDeep(input);
+    assert.deepEqual(out, {
+      items: [clean, { name: 'x\\e]0;pwned\\x07\\e[2J', 'k\\e': ['ok', 'y\\e'] }],
+      n: 1,
+    });
+    assert.deepEqual(input, before, 'the input is not changed');
+    assert.notEqual(out, input, 'what holds an escape is a copy');
+    assert.equal(out.items[0], clean, 'a clean object is returned as it is');
+    const allClean = { a: [{ b: 'c' }] };
+    assert.equal(visibleDeep(allClean), allClean);
   });
 
   test('an Evicted status.message, an event message, a process name in the kernel log: no raw ESC in text, JSON or YAML', async () => {
