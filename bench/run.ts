@@ -23,6 +23,8 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadSnapshotState, startCluster, type Cluster, type RequestLog } from '../test/cluster/index.js';
+import { busyNode } from './busy-node.js';
+import { rssMethod, runWithRss } from './rss.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NODE = join(ROOT, 'node_modules/.bin/node');
@@ -34,7 +36,9 @@ const NAMESPACE = 'default';
 const MANAGED_BY = ['app.kubernetes.io/managed-by', 'kubectl-memwhy'] as const;
 
 const GOALS = {
-  apiRatio: 1.0, // memwhy --no-reader median / kubectl describe median
+  apiRatio: 1.5, // memwhy --no-reader median / kubectl describe median (issue 12), on the example and on a busy node
+  busyRssMiB: 70, // peak RSS of memwhy --no-reader on the busy node (500 pods, 5,000 events)
+  fromRssMiB: 50, // peak RSS of --from <example> -o text
   ownMs: 250, // memwhy's own time beyond the reader pod, median
   requests: 10, // API requests per diagnosis (with the reader), max
   startupRatio: 1.0, // out/kubectl-memwhy --help median / kubectl version --client median
@@ -56,7 +60,7 @@ interface Options {
   pollGapMs: number;
 }
 
-const SECTIONS = ['api', 'reader', 'startup', 'tui'] as const;
+const SECTIONS = ['api', 'busy', 'reader', 'startup', 'tui'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseOptions(argv: string[]): Options {
@@ -93,7 +97,7 @@ function parseOptions(argv: string[]): Options {
       o.write = false;
     } else if (a === '-h' || a === '--help') {
       console.log(
-        'npm run bench -- [--runs N] [--reader-runs N] [--tui-runs N] [--warmup N] [--poll-gap MS] [--no-hyperfine] [--no-write] [--only api,reader,startup,tui]',
+        'npm run bench -- [--runs N] [--reader-runs N] [--tui-runs N] [--warmup N] [--poll-gap MS] [--no-hyperfine] [--no-write] [--only api,busy,reader,startup,tui]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
@@ -202,6 +206,44 @@ function stats(xs: number[]): Stats {
 
 const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
+
+/** A row of a timed series. */
+function timeRow(measure: string, x: Stats): Row {
+  return { measure, median: ms(x.median), p90: ms(x.p90), n: String(x.n), goal: '', result: '' };
+}
+
+/** A ratio row: medians and p90s of `a` over `b`, against `goal` (≤). */
+function ratioRow(measure: string, a: Stats, b: Stats, goal: number): Row {
+  const r = a.median / b.median;
+  return {
+    measure,
+    median: `${r.toFixed(2)}×`,
+    p90: `${(a.p90 / b.p90).toFixed(2)}×`,
+    n: '',
+    goal: `≤ ${goal.toFixed(1)}×`,
+    result: verdict(r <= goal),
+  };
+}
+
+/** Peak RSS of `runs` runs of each command (the largest, and the median): a row each, against `goalMiB` when set. */
+async function rssRows(cmds: Array<{ name: string; argv: string[]; goalMiB?: number }>, runs: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const c of cmds) {
+    const kib: number[] = [];
+    for (let i = 0; i < runs; i++) kib.push((await runWithRss(c.argv, { cwd: ROOT })).rssKiB);
+    const st = stats(kib);
+    rows.push({
+      measure: `  peak RSS: ${c.name}`,
+      median: mib(st.median),
+      p90: `${mib(st.max)} (max)`,
+      n: String(st.n),
+      goal: c.goalMiB === undefined ? '' : `≤ ${c.goalMiB} MiB (max)`,
+      result: c.goalMiB === undefined ? '' : verdict(st.max / 1024 <= c.goalMiB),
+    });
+  }
+  return rows;
+}
 
 interface Series {
   name: string;
@@ -577,6 +619,7 @@ async function main(): Promise<void> {
     if (o.only.has('api')) {
       console.log(`1/4 API-only diagnosis vs kubectl describe pod (${o.runs} runs each)…`);
       const memwhyApi = [NODE, CLI, POD, '-n', NAMESPACE, '--kubeconfig', kc, '--no-reader', '-o', 'text'];
+      const binaryApi = [BINARY, ...memwhyApi.slice(2)];
       const describe = [
         'kubectl',
         '--kubeconfig',
@@ -589,9 +632,10 @@ async function main(): Promise<void> {
         '-n',
         NAMESPACE,
       ];
-      // Check both once (and count their requests) before timing them.
+      // Check each once (and count their requests) before timing them.
       for (const [label, argv, expect] of [
         ['memwhy', memwhyApi, 'OOM-killed by its own memory limit'],
+        ['binary', binaryApi, 'OOM-killed by its own memory limit'],
         ['kubectl', describe, `Name:`],
       ] as const) {
         const before = cluster.requests.length;
@@ -599,46 +643,30 @@ async function main(): Promise<void> {
         await settle(cluster);
         if (!r.stdout.includes(expect))
           throw new Error(`${label} did not print the expected answer:\n${r.stdout.slice(0, 400)}`);
-        notes.push(
-          `- ${label === 'memwhy' ? '`memwhy --no-reader`' : '`kubectl describe pod` (first run, cold discovery cache)'}: ${cluster.requests.length - before} API requests`,
-        );
+        if (label !== 'binary')
+          notes.push(
+            `- ${label === 'memwhy' ? '`memwhy --no-reader`' : '`kubectl describe pod` (first run, cold discovery cache)'}: ${cluster.requests.length - before} API requests`,
+          );
       }
       const api = await measure(
         [
           { name: 'memwhy --no-reader', argv: memwhyApi },
           { name: 'kubectl describe pod', argv: describe },
+          { name: 'binary --no-reader', argv: binaryApi },
         ],
         o,
         tools.hyperfine,
       );
-      const [m, k] = api.map((s) => stats(s.times)) as [Stats, Stats];
+      const [m, k, b] = api.map((s) => stats(s.times)) as [Stats, Stats, Stats];
       const apiRatio = m.median / k.median;
-      rows.push({
-        measure: 'API-only: memwhy <pod> --no-reader -o text',
-        median: ms(m.median),
-        p90: ms(m.p90),
-        n: String(m.n),
-        goal: '',
-        result: '',
-      });
-      rows.push({
-        measure: 'API-only: kubectl describe pod <pod>',
-        median: ms(k.median),
-        p90: ms(k.p90),
-        n: String(k.n),
-        goal: '',
-        result: '',
-      });
-      rows.push({
-        measure: '  ratio memwhy / kubectl (median)',
-        median: `${apiRatio.toFixed(2)}×`,
-        p90: `${(m.p90 / k.p90).toFixed(2)}×`,
-        n: '',
-        goal: `≤ ${GOALS.apiRatio.toFixed(1)}×`,
-        result: verdict(apiRatio <= GOALS.apiRatio),
-      });
+      const binRatio = b.median / k.median;
+      rows.push(timeRow('API-only: memwhy <pod> --no-reader -o text', m));
+      rows.push(timeRow('API-only: kubectl describe pod <pod>', k));
+      rows.push(ratioRow('  ratio memwhy / kubectl (median)', m, k, GOALS.apiRatio));
+      rows.push(timeRow('API-only: out/kubectl-memwhy <pod> --no-reader', b));
+      rows.push(ratioRow('  ratio binary / kubectl (median)', b, k, GOALS.apiRatio));
       goals.push(
-        `API-only diagnosis vs kubectl describe: ${apiRatio.toFixed(2)}× (goal ≤ ${GOALS.apiRatio.toFixed(1)}×): ${verdict(apiRatio <= GOALS.apiRatio)}`,
+        `API-only diagnosis vs kubectl describe: ${apiRatio.toFixed(2)}× dist/cli.js, ${binRatio.toFixed(2)}× binary (goal ≤ ${GOALS.apiRatio.toFixed(1)}×): ${verdict(apiRatio <= GOALS.apiRatio)} / ${verdict(binRatio <= GOALS.apiRatio)}`,
       );
       notes.push(`- API-only series timed with ${api[0]!.tool}.`);
       // Where memwhy's API-only time goes, from the request log: before the first request, and after the last.
@@ -657,7 +685,7 @@ async function main(): Promise<void> {
       const ts = stats(tails);
       // Right below memwhy's own row.
       rows.splice(
-        rows.length - 2,
+        rows.length - 4,
         0,
         {
           measure: '  memwhy: process start → first API request',
@@ -679,6 +707,63 @@ async function main(): Promise<void> {
       notes.push(
         `- API-only split (${fs.n} more runs timed here, with the request log): process start → first API request, last API response → exit.`,
       );
+    }
+
+    // 1b. API only on a busy node: 500 pods and 5,000 node events (issue 12), wall time and peak RSS.
+    if (o.only.has('busy')) {
+      const size = { pods: 500, events: 5000 };
+      console.log(`1b API-only on a node with ${size.pods} pods and ${size.events} events (${o.runs} runs each)…`);
+      const busy = await startCluster(busyNode(loadSnapshotState(join(ROOT, EXAMPLE)), POD, size));
+      try {
+        const bkc = busy.writeKubeconfig(join(work, 'busy.yaml'), { user: 'admin' });
+        const dist = [NODE, CLI, POD, '-n', NAMESPACE, '--kubeconfig', bkc, '--no-reader', '-o', 'text'];
+        const bin = [BINARY, ...dist.slice(2)];
+        const describe = [
+          'kubectl',
+          '--kubeconfig',
+          bkc,
+          '--cache-dir',
+          kubectlCache,
+          'describe',
+          'pod',
+          POD,
+          '-n',
+          NAMESPACE,
+        ];
+        const series = await measure(
+          [
+            { name: 'memwhy --no-reader (busy node)', argv: dist },
+            { name: 'kubectl describe pod (busy node)', argv: describe },
+            { name: 'binary --no-reader (busy node)', argv: bin },
+          ],
+          o,
+          tools.hyperfine,
+        );
+        const [m, k, b] = series.map((x) => stats(x.times)) as [Stats, Stats, Stats];
+        rows.push(timeRow(`busy node: memwhy <pod> --no-reader (${size.pods} pods, ${size.events} events)`, m));
+        rows.push(timeRow('busy node: kubectl describe pod <pod>', k));
+        rows.push(ratioRow('  ratio memwhy / kubectl (median)', m, k, GOALS.apiRatio));
+        rows.push(timeRow('busy node: out/kubectl-memwhy <pod> --no-reader', b));
+        rows.push(ratioRow('  ratio binary / kubectl (median)', b, k, GOALS.apiRatio));
+        const rss = await rssRows(
+          [
+            { name: 'memwhy (dist/cli.js)', argv: dist, goalMiB: GOALS.busyRssMiB },
+            { name: 'out/kubectl-memwhy', argv: bin, goalMiB: GOALS.busyRssMiB },
+            { name: 'kubectl describe pod', argv: describe },
+          ],
+          Math.min(o.runs, 5),
+        );
+        rows.push(...rss);
+        const ratio = m.median / k.median;
+        goals.push(
+          `API-only on a busy node (${size.pods} pods, ${size.events} events): ${ratio.toFixed(2)}× kubectl describe pod (goal ≤ ${GOALS.apiRatio.toFixed(1)}×): ${verdict(ratio <= GOALS.apiRatio)}; peak RSS ${rss[0]!.p90} (goal ≤ ${GOALS.busyRssMiB} MiB): ${rss[0]!.result}`,
+        );
+        notes.push(
+          `- Busy node: bench/busy-node.ts fills the example pod's node to ${size.pods} pods (copies of the pod) and ${size.events} Node events; a second test cluster serves it. Timed with ${series[0]!.tool}; peak RSS from ${rssMethod()}, ${Math.min(o.runs, 5)} runs each.`,
+        );
+      } finally {
+        await busy.close();
+      }
     }
 
     // 2. With the reader pod.
@@ -850,6 +935,19 @@ async function main(): Promise<void> {
         goal: '',
         result: '',
       });
+      const from = ['--from', join(ROOT, EXAMPLE), '-o', 'text'];
+      const fromRss = await rssRows(
+        [
+          { name: 'node dist/cli.js --from <example> -o text', argv: [NODE, CLI, ...from], goalMiB: GOALS.fromRssMiB },
+          { name: 'out/kubectl-memwhy --from <example> -o text', argv: [BINARY, ...from], goalMiB: GOALS.fromRssMiB },
+          { name: 'node -e 0 (the floor)', argv: [NODE, '-e', '0'] },
+        ],
+        Math.min(o.runs, 5),
+      );
+      rows.push(...fromRss);
+      goals.push(
+        `--from peak RSS: ${fromRss[0]!.p90} dist, ${fromRss[1]!.p90} binary (goal ≤ ${GOALS.fromRssMiB} MiB): ${fromRss[0]!.result} / ${fromRss[1]!.result}`,
+      );
       goals.push(
         `start-up, binary --help vs kubectl version --client: ${startupRatio.toFixed(2)}× (goal ≤ ${GOALS.startupRatio.toFixed(1)}×): ${verdict(startupRatio <= GOALS.startupRatio)}`,
       );

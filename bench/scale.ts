@@ -11,19 +11,18 @@
 //  peak RSS of each command (GNU time's %M when /usr/bin/time exists, else /proc/<pid>/status VmHWM polled;
 //  goal ≤ 300 MiB for the overview), API requests per command from the cluster's request log.
 // Wall time is spawn → exit seen from here. A missed goal prints MISS and does not fail the command.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from '../test/cluster/index.js';
+import { rssMethod, runWithRss } from './rss.js';
 import { BIG_NODE, scaleState } from './scale-state.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NODE = process.execPath;
 const CLI = join(ROOT, 'dist/cli.js');
-const GNU_TIME = '/usr/bin/time';
 const GOALS = { topRatio: 1.5, rssMiB: 300, describeRatio: 1.5 };
 const GOAL_SIZE = 10_000;
 
@@ -64,45 +63,10 @@ interface Sample {
 }
 
 /** Runs one command to completion; wall time, peak RSS (KiB) and the API requests it made. */
-function measure(cluster: Cluster, argv: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Sample> {
-  const useTime = existsSync(GNU_TIME);
-  const full = useTime ? [GNU_TIME, '-f', '@@rss %M', ...argv] : argv;
+async function measure(cluster: Cluster, argv: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Sample> {
   const before = cluster.requests.length;
-  return new Promise((res, rej) => {
-    const t0 = performance.now();
-    const child = spawn(full[0]!, full.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let hwm = 0;
-    const poll = useTime
-      ? undefined
-      : setInterval(() => {
-          try {
-            const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-            if (m) hwm = Math.max(hwm, Number(m[1]));
-          } catch {
-            /* exited */
-          }
-        }, 5);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', rej);
-    child.on('exit', (code) => {
-      const ms = performance.now() - t0;
-      clearTimeout(timer);
-      if (poll) clearInterval(poll);
-      child.on('close', () => {
-        const m = /@@rss (\d+)/.exec(stderr);
-        if (m) hwm = Number(m[1]);
-        if (code !== 0) {
-          rej(new Error(`${argv.join(' ')} exited ${code}: ${stderr.trim().split('\n').slice(0, 3).join(' | ')}`));
-          return;
-        }
-        res({ ms, rssKiB: hwm, requests: cluster.requests.length - before, stdout });
-      });
-    });
-  });
+  const r = await runWithRss(argv, { cwd: ROOT, env, timeoutMs });
+  return { ...r, requests: cluster.requests.length - before };
 }
 
 interface Stats {
@@ -260,7 +224,7 @@ function report(o: Options, results: SizeResult[], load: string): string {
     '',
     `Written by \`npm run bench:scale\` (bench/scale.ts) on ${new Date().toISOString()}. Machine: ${cpus.length}× ${cpus[0]?.model ?? '?'}, ${f0(os.totalmem() / 1073741824)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, kubectl ${kubectlVersion()}. Load average before/after: ${load}.`,
     '',
-    `State: bench/scale-state.ts (seeded); ${results.map((r) => `${r.pods} pods on ${r.nodes} nodes (${r.bigNodePods} on ${BIG_NODE}), ${f0(r.stateMiB)} MiB of JSON`).join('; ')}. Served by the in-repo test cluster over loopback HTTPS, ${o.runs} alternating pairs per comparison after ${o.warmup} warm-up pair(s); --deep ${Math.max(1, Math.ceil(o.runs / 2))} runs. Wall time is spawn → exit; peak RSS is ${existsSync(GNU_TIME) ? "GNU time's maximum resident set size" : 'VmHWM polled every 5 ms'}.`,
+    `State: bench/scale-state.ts (seeded); ${results.map((r) => `${r.pods} pods on ${r.nodes} nodes (${r.bigNodePods} on ${BIG_NODE}), ${f0(r.stateMiB)} MiB of JSON`).join('; ')}. Served by the in-repo test cluster over loopback HTTPS, ${o.runs} alternating pairs per comparison after ${o.warmup} warm-up pair(s); --deep ${Math.max(1, Math.ceil(o.runs / 2))} runs. Wall time is spawn → exit; peak RSS is ${rssMethod()}.`,
     '',
     `Goals at ${GOAL_SIZE} pods: overview ≤ ${GOALS.topRatio}× \`kubectl top pods -A\`, peak RSS ≤ ${GOALS.rssMiB} MiB, node view ≤ ${GOALS.describeRatio}× \`kubectl describe node\`.`,
     '',
