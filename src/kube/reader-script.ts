@@ -263,7 +263,8 @@ frame_set() {
 
 seq=1
 command -v awk >/dev/null 2>&1 || fatal 'missing-tool awk' ${READER_EXIT.toolMissing}
-[ "$mode" = once ] || trap 'kill $! 2>/dev/null; exit 143' TERM INT
+# KILL: a forked sleep catches (and drops) a TERM until it resets the shell's handler
+[ "$mode" = once ] || trap 'kill -9 $! 2>/dev/null; exit 143' TERM INT
 while :; do
   frame_set; rc=$?
   [ "$mode" = watch ] || exit $rc
