@@ -1,11 +1,12 @@
 // src/render/string-width.ts, the vendored string-width 8.3.0 that builds its Intl.Segmenter and Unicode regexes on
 // first use: the same widths as the npm package for every kind of text a terminal shows, nothing built at load or
-// for the renderers' own symbols.
+// for the renderers' own symbols, and the bundles use it for every `import 'string-width'` (scripts/build.mjs).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import packageStringWidth from 'string-width';
@@ -211,5 +212,48 @@ describe('nothing is built until a string needs it', () => {
       ].join('\n'),
     );
     assert.equal(out, 'import 0\nsimple 0\nwidth 7\nfull 1\n');
+  });
+});
+
+describe('the built dist/cli.js', () => {
+  const dist = join(ROOT, 'dist', 'cli.js');
+  const skip = existsSync(dist) ? false : 'dist/cli.js is not built (npm run build)';
+  const tmp = mkdtempSync(join(tmpdir(), 'memwhy-string-width-'));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test(
+    'holds one string-width, the vendored one: the nested 7.2.0 copies and emoji-regex are aliased away',
+    { skip },
+    () => {
+      const chunks = readdirSync(join(ROOT, 'dist', 'chunks'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => readFileSync(join(ROOT, 'dist', 'chunks', f), 'utf8'));
+      const count = (re: RegExp) => chunks.reduce((n, c) => n + (c.match(re)?.length ?? 0), 0);
+      assert.equal(count(/\\p\{RGI_Emoji\}/g), 1, 'one RGI_Emoji regex (8.3.0 has one, 7.2.0 none)');
+      // 7.2.0's own regex, ^\p{Default_Ignorable_Code_Point}$ (8.3.0 puts it in a class with other properties).
+      assert.equal(count(/\^\\\\?p\{Default_Ignorable_Code_Point\}\$/g), 0, 'no string-width 7.2.0');
+      // The vendored one builds its Segmenter inside unicode()'s object literal, the package at the top level.
+      assert.equal(count(/segmenter:new Intl\.Segmenter/g), 1, 'the vendored, lazy one');
+    },
+  );
+
+  test('a diagnosis from a folder builds no Intl.Segmenter', { skip }, () => {
+    const preload = join(tmp, 'count.mjs');
+    writeFileSync(
+      preload,
+      'let built = 0;\nconst Original = Intl.Segmenter;\n' +
+        'Intl.Segmenter = class extends Original { constructor(...args) { super(...args); built++; } };\n' +
+        "process.on('exit', () => process.stderr.write(`segmenters built: ${built}\\n`));\n",
+    );
+    for (const output of ['text', 'json']) {
+      const r = spawnSync(
+        process.execPath,
+        ['--import', pathToFileURL(preload).href, dist, '--from', 'examples/oomkilled-container', '-o', output],
+        { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /oom-container/);
+      assert.equal(r.stderr, 'segmenters built: 0\n', `-o ${output}`);
+    }
   });
 });
