@@ -8,6 +8,7 @@
 //     object pre-filled with the enums, completed when the exported `yogaReady` promise resolves;
 //   - ink's reconciler loses its DEV-only top-level awaits (React devtools, package.json metadata);
 //   - react-devtools-core is aliased to a stub (src/stubs/react-devtools-core.cjs);
+//   - string-width is aliased to src/render/string-width.ts (stringWidthAlias, shared with scripts/build.mjs);
 //   - a top-level `if (isEntryPoint()) { … await … }` block in the entry becomes an async IIFE.
 // `import.meta.url` becomes `__importMetaUrl` (the file's URL; yargs needs it), NODE_ENV is production.
 //
@@ -186,6 +187,23 @@ function matchingBrace(s, open) {
   throw new Error('build-sea-bundle: unbalanced braces in the entry point');
 }
 
+/**
+ * Every `import 'string-width'` in the bundle, from our code or from inside node_modules (Ink, widest-line,
+ * cli-truncate, slice-ansi: 8.3.0; wrap-ansi 9 and cliui under yargs: their nested 7.2.0 copies), resolves to
+ * the vendored 8.3.0 in src/render/string-width.ts. Why: start-up cost. The packages build an Intl.Segmenter
+ * (and 8.3.0 its /^\p{RGI_Emoji}$/v) when they load or first measure non-ASCII, ~20-65 ms of every start that
+ * renders (a pod's diagnosis, --from, the views, the TUI) though the text is ASCII and a few symbols; the copy
+ * builds them on first need only, and the bundle holds one implementation instead of three (and no emoji-regex).
+ * The 7.2.0 callers get 8.3.0's rules. The API is the same: a default export (string, options) → number with the
+ * same options and defaults (ambiguousIsNarrow = true, countAnsiEscapeCodes = false). The widths differ only
+ * where 8.3.0 follows the grapheme and emoji rules more closely: text-style emoji (✖ ♥ are 2 columns in 7.2.0,
+ * 1 in 8.3.0), lone marks, format and unassigned characters outside the ranges 7.2.0 lists (0 in 8.3.0), spacing
+ * marks and halfwidth voiced marks (counted by 8.3.0). yargs' help is ASCII (test/cli/quick.test.ts compares the
+ * built --help with yargs run from source, that is with 7.2.0).
+ * A relative alias path is resolved from absWorkingDir (the repository root).
+ */
+export const stringWidthAlias = { 'string-width': './src/render/string-width.ts' };
+
 const BANNER = 'const __importMetaUrl=require("node:url").pathToFileURL(__filename).href;';
 
 /** `help`: helpDefine()'s entry (the --help texts rendered at build time), or none. */
@@ -198,6 +216,7 @@ export function esbuildOptions(entry, split = true, help = {}) {
     target: 'node22',
     legalComments: 'none', // the licences ship in LICENSE-THIRD-PARTY
     metafile: true,
+    alias: stringWidthAlias,
     define: {
       'process.env.NODE_ENV': '"production"',
       'import.meta.url': '__importMetaUrl',
@@ -308,10 +327,22 @@ export async function buildSeaBundle({
 
 const LICENSE_FILE = /^(un)?(licen[cs]e|copying|notice)([.-].*)?$/i;
 
-/** The npm packages (name, version, dir) whose files esbuild put in the bundle. */
+/**
+ * Sources of ours that are copies of an npm package (whose licence, then, still ships): the file → the package,
+ * read from node_modules for its version and licence (package.json pins the version that was copied).
+ */
+export const VENDORED = { 'src/render/string-width.ts': 'string-width' };
+
+/** The npm packages (name, version, dir) whose files esbuild put in the bundle, vendored copies included. */
 export function bundledPackages(metafile) {
   const dirs = new Map(); // package dir → the bundled files in it
   for (const input of Object.keys(metafile.inputs)) {
+    const vendored = VENDORED[input.split('\\').join('/')];
+    if (vendored) {
+      const dir = join(root, 'node_modules', vendored);
+      dirs.set(dir, [...(dirs.get(dir) ?? []), join(root, input)]);
+      continue;
+    }
     const parts = input.split(/[\\/]/);
     const at = parts.lastIndexOf('node_modules');
     if (at < 0) continue;

@@ -3,6 +3,7 @@
 import { chmod } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { stringWidthAlias } from './build-sea-bundle.mjs';
 import { helpDefine } from './help-texts.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -23,8 +24,13 @@ await build({
   format: 'esm',
   // package.json engines: >=22.19. bin.ts itself uses nothing newer than Node 14 syntax, so older Nodes reach its check.
   target: 'node22.19',
-  // Ink imports react-devtools-core (an optional peer, not installed) for DEV=true; a stub keeps the bundle whole.
-  alias: { 'react-devtools-core': './src/stubs/react-devtools-core.cjs' },
+  alias: {
+    // Ink imports react-devtools-core (an optional peer, not installed) for DEV=true; a stub keeps the bundle whole.
+    'react-devtools-core': './src/stubs/react-devtools-core.cjs',
+    // Every `import 'string-width'` (ours, Ink's, yargs' cliui and wrap-ansi with their nested 7.2.0) → the
+    // vendored copy, which builds its Intl.Segmenter and emoji regex on first need: start-up cost, see there.
+    ...stringWidthAlias,
+  },
   // __MEMWHY_HELP__: the --help texts rendered now, so --help need not load yargs (src/cli/quick.ts).
   define: { 'process.env.NODE_ENV': '"production"', ...(await helpDefine()) },
   minify: true,

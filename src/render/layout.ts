@@ -1,7 +1,7 @@
 // Layout shared by the printed text (render/text.ts) and the TUI (tui/format.ts), so the same pod draws the same
 // in both: padding and wrapping by visible width (colour codes and wide characters measured as a terminal shows
 // them), the words for a spec value, a state, a verdict title, and one stacked-bar algorithm.
-import stringWidth from 'string-width';
+import stringWidth from './string-width.js';
 import { formatBytes } from '../core/quantity.js';
 import type { Analysis, ContainerAnalysis, Severity, Verdict } from '../core/types.js';
 

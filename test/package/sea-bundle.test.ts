@@ -81,6 +81,17 @@ describe('the SEA bundle (CommonJS)', () => {
     assert.ok(Object.keys(meta.inputs).some((i) => i.startsWith('node_modules/yargs/')));
   });
 
+  test('every string-width in it is the vendored copy', () => {
+    const meta = JSON.parse(readFileSync(join(OUT, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
+    // stringWidthAlias: Ink's, wrap-ansi's and cliui's `import 'string-width'` (8.3.0 and the nested 7.2.0) all
+    // resolve to the vendored copy, and 7.2.0's emoji-regex goes with them.
+    assert.ok(Object.keys(meta.inputs).includes('src/render/string-width.ts'));
+    assert.deepEqual(
+      Object.keys(meta.inputs).filter((i) => /(^|\/)node_modules\/(.+\/)?(string-width|emoji-regex)\//.test(i)),
+      [],
+    );
+  });
+
   for (const mode of ['split', 'no-split'] as const) {
     test(`${mode}: Ink (patched yoga-layout, reconciler without top-level await) and client-node load lazily and work`, () => {
       mkdirSync(join(OUT, mode), { recursive: true });
