@@ -226,7 +226,10 @@ describe('the overview list in a real terminal (tmux), against the test cluster'
         await t.start();
         await t.type(`${NODE} dist/cli.js node/lab-node-1 --kubeconfig ${kc}; echo "__EXIT__=$?"`);
         // The screen draws in more than one write: wait for the eviction order's first row, not the first line.
-        const node = await t.waitFor((s) => /default\/oom-container/.test(s) && s.includes('capacity'), 'the node screen');
+        const node = await t.waitFor(
+          (s) => /default\/oom-container/.test(s) && s.includes('capacity'),
+          'the node screen',
+        );
         assert.match(header(node), /^ memwhy {2}node\/lab-node-1 +#1\/1$/);
         assert.match(node, /^ {3}capacity {21}23\.5Gi \(24105Mi\)$/m);
         assert.match(node, /^ {3}= allocatable {16}23\.4Gi \(24005Mi\)/m);
