@@ -1,6 +1,6 @@
 // Bundle the CLI into one ESM file, dist/cli.js, runnable as `node dist/cli.js` or through the bin link.
 // The single executable is built by scripts/package.mjs from the same entry.
-import { chmod } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { stringWidthAlias } from './build-sea-bundle.mjs';
@@ -8,6 +8,10 @@ import { helpDefine } from './help-texts.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outfile = 'dist/cli.js';
+
+// Chunk names carry a content hash: without this every build would leave the previous chunks beside the new ones
+// (and in the npm package, whose `files` lists dist).
+await rm(`${root}dist/chunks`, { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
