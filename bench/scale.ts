@@ -250,7 +250,7 @@ const NOTES = [
   "  metadata), so the test cluster's serialising of page k+1 overlaps memwhy's parsing of page k.",
   '- `--deep` adds one Summary API read per node (8 in flight): 500 requests at 10,000 pods.',
   "- The node view costs about the same with 25 pods on the node as with 500: what it pays is the live path's",
-  '  fixed cost (Node start-up, loading the Kubernetes client, kubeconfig and TLS set-up), compare the',
+  '  fixed cost (Node start-up, yargs, loading the cluster chunks, kubeconfig and TLS set-up), compare the',
   '  `--help` row and the 100-pod rows; kubectl, a Go binary, starts in a fraction of it.',
   '- Timings are informal: a 2-core machine shared with other jobs (load average above).',
 ].join('\n');
