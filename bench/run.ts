@@ -35,6 +35,24 @@ const POD = 'oom-container';
 const NAMESPACE = 'default';
 const MANAGED_BY = ['app.kubernetes.io/managed-by', 'kubectl-memwhy'] as const;
 
+/** The API-only diagnosis of the example pod (dist/cli.js and the binary) and its kubectl peer, on one kubeconfig. */
+function apiOnlyCommands(kc: string, kubectlCache: string): { dist: string[]; binary: string[]; describe: string[] } {
+  const dist = [NODE, CLI, POD, '-n', NAMESPACE, '--kubeconfig', kc, '--no-reader', '-o', 'text'];
+  const describe = [
+    'kubectl',
+    '--kubeconfig',
+    kc,
+    '--cache-dir',
+    kubectlCache,
+    'describe',
+    'pod',
+    POD,
+    '-n',
+    NAMESPACE,
+  ];
+  return { dist, binary: [BINARY, ...dist.slice(2)], describe };
+}
+
 const GOALS = {
   apiRatio: 1.5, // memwhy --no-reader median / kubectl describe median (issue 12), on the example and on a busy node
   busyRssMiB: 70, // peak RSS of memwhy --no-reader on the busy node (500 pods, 5,000 events)
@@ -618,20 +636,7 @@ async function main(): Promise<void> {
     // 1. API only: memwhy --no-reader vs kubectl describe pod.
     if (o.only.has('api')) {
       console.log(`1/4 API-only diagnosis vs kubectl describe pod (${o.runs} runs each)…`);
-      const memwhyApi = [NODE, CLI, POD, '-n', NAMESPACE, '--kubeconfig', kc, '--no-reader', '-o', 'text'];
-      const binaryApi = [BINARY, ...memwhyApi.slice(2)];
-      const describe = [
-        'kubectl',
-        '--kubeconfig',
-        kc,
-        '--cache-dir',
-        kubectlCache,
-        'describe',
-        'pod',
-        POD,
-        '-n',
-        NAMESPACE,
-      ];
+      const { dist: memwhyApi, binary: binaryApi, describe } = apiOnlyCommands(kc, kubectlCache);
       // Check each once (and count their requests) before timing them.
       for (const [label, argv, expect] of [
         ['memwhy', memwhyApi, 'OOM-killed by its own memory limit'],
@@ -716,20 +721,7 @@ async function main(): Promise<void> {
       const busy = await startCluster(busyNode(loadSnapshotState(join(ROOT, EXAMPLE)), POD, size));
       try {
         const bkc = busy.writeKubeconfig(join(work, 'busy.yaml'), { user: 'admin' });
-        const dist = [NODE, CLI, POD, '-n', NAMESPACE, '--kubeconfig', bkc, '--no-reader', '-o', 'text'];
-        const bin = [BINARY, ...dist.slice(2)];
-        const describe = [
-          'kubectl',
-          '--kubeconfig',
-          bkc,
-          '--cache-dir',
-          kubectlCache,
-          'describe',
-          'pod',
-          POD,
-          '-n',
-          NAMESPACE,
-        ];
+        const { dist, binary: bin, describe } = apiOnlyCommands(bkc, kubectlCache);
         const series = await measure(
           [
             { name: 'memwhy --no-reader (busy node)', argv: dist },
