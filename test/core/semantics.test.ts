@@ -356,3 +356,26 @@ test("a 137 is not blamed on the pod's OOM count when another container's report
   );
   assert.equal(verdict(a, 'ExitWithoutOOM').container, 'app');
 });
+
+test('events are listed oldest first by the instant, whatever precision or offset their timestamps carry', async () => {
+  const facts = await loadSnapshot('examples/oomkilled-container');
+  const name = facts.pod.metadata?.name;
+  const ns = facts.pod.metadata?.namespace;
+  const ev = (reason: string, at: Record<string, string>) => ({
+    involvedObject: { kind: 'Pod', name, namespace: ns },
+    reason,
+    ...at,
+  });
+  facts.events = [
+    ev('second', { lastTimestamp: '2026-11-22T10:00:00Z' }),
+    ev('micro', { eventTime: '2026-11-22T10:00:00.500000Z' }),
+    ev('offset', { lastTimestamp: '2026-11-22T18:59:59+09:00' }),
+    ev('none', {}),
+  ];
+  const a = analyse(facts, { now: NOW });
+  // Text order would put 'micro' (".5Z") before 'second' ("Z") and 'offset' (18:59) last.
+  assert.deepEqual(
+    a.events.map((e) => e.reason),
+    ['none', 'offset', 'second', 'micro'],
+  );
+});
