@@ -62,6 +62,9 @@ export class KubeViews implements ViewsSource {
       const body: string = await pending;
       const early = continueToken(body);
       pending = early ? fetchPage(early) : null;
+      // The request is written a few promise turns later (the auth headers are awaited): let it go out before the
+      // page is parsed, or the server starts on the next page only when this one is parsed.
+      if (pending) await requestsSent();
       const page = parseList(body, path);
       for (const item of page.items ?? []) {
         const kept = keep(item);
@@ -148,6 +151,11 @@ export class KubeViews implements ViewsSource {
 }
 
 /** The transport's text GET in the shape readJson calls, so a page's body arrives unparsed with the same errors. */
+/** One turn of the event loop: the promise chains of the requests started in this turn have reached the socket. */
+function requestsSent(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function textSource(http: KubeHttp): KubeHttp {
   return {
     getJson: (path: string, query: Query | undefined, signal: AbortSignal | undefined) =>
