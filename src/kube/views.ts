@@ -150,12 +150,12 @@ export class KubeViews implements ViewsSource {
   }
 }
 
-/** The transport's text GET in the shape readJson calls, so a page's body arrives unparsed with the same errors. */
 /** One turn of the event loop: the promise chains of the requests started in this turn have reached the socket. */
 function requestsSent(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** The transport's text GET in the shape readJson calls, so a page's body arrives unparsed with the same errors. */
 function textSource(http: KubeHttp): KubeHttp {
   return {
     getJson: (path: string, query: Query | undefined, signal: AbortSignal | undefined) =>
