@@ -115,7 +115,13 @@ test('(c) 64 MiB written to tmpfs is total_shmem, on the anon LRU, not the file 
     `total_shmem ${mib(s.total_shmem)}, total_cache ${mib(s.total_cache)}, active_anon ${mib(s.total_active_anon)}, inactive_anon ${mib(s.total_inactive_anon)}, active_file ${mib(s.total_active_file)}, inactive_file ${mib(s.total_inactive_file)}, rss ${mib(s.total_rss)}`,
   );
   approx(s.total_shmem ?? 0, 64 * MiB, 0.05, 'total_shmem');
-  assert.ok(anonLru(s) >= (s.total_shmem ?? 0), `anon LRU ${mib(anonLru(s))} < shmem ${mib(s.total_shmem)}`);
+  // Pages just written can still wait in a CPU's lru_add folio batch (up to 31 per CPU): charged and
+  // counted as shmem, not yet on an LRU. CI once saw 63.99 MiB of anon LRU for 64.00 MiB of shmem.
+  const lruBatchSlack = 1 * MiB;
+  assert.ok(
+    anonLru(s) >= (s.total_shmem ?? 0) - lruBatchSlack,
+    `anon LRU ${mib(anonLru(s))} < shmem ${mib(s.total_shmem)} (less the per-CPU batch slack)`,
+  );
   assert.ok(fileLru(s) < 8 * MiB, `file LRU ${mib(fileLru(s))} should not hold the tmpfs pages`);
   assert.ok((s.total_cache ?? 0) >= (s.total_shmem ?? 0), `v1 total_cache ${mib(s.total_cache)} includes shmem`);
   assert.ok((s.total_rss ?? 0) < 4 * MiB, `total_rss ${mib(s.total_rss)} excludes shmem`);
