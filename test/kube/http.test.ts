@@ -91,6 +91,28 @@ for (const kind of TRANSPORTS) {
       }
     });
 
+    test('bodies are text as sent: ASCII as is, UTF-8 split across writes mid-character decoded whole', async () => {
+      const message = 'Ünïcødé ☃ 🙂 evicted';
+      const bytes = Buffer.from(JSON.stringify({ kind: 'Status', message }));
+      const at = bytes.indexOf(Buffer.from('🙂')) + 2; // inside the emoji's four bytes
+      const s = await serve((req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        if (req.url?.includes('ascii')) return res.end(JSON.stringify({ kind: 'Pod', metadata: { name: 'p-1' } }));
+        res.write(bytes.subarray(0, at));
+        setTimeout(() => res.end(bytes.subarray(at)), 20);
+      });
+      try {
+        const h = client(s.url, kind);
+        assert.equal((await h.getJson<{ message: string }>('/api/v1/namespaces/default/events/x')).message, message);
+        assert.equal(
+          await h.getText('/api/v1/namespaces/default/pods/ascii'),
+          JSON.stringify({ kind: 'Pod', metadata: { name: 'p-1' } }),
+        );
+      } finally {
+        await s.close();
+      }
+    });
+
     test('429 with Retry-After: 1 is waited for and tried again; three 503s in a row fail with exit 5', async () => {
       const times: number[] = [];
       const s = await serve((req, res) => {

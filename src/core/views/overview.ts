@@ -13,9 +13,9 @@
 //   waste      the request reserves ≥ 2× what the pod uses and at least 256 MiB more
 //   none       nothing above
 import { formatBytes as mib, formatPercent as pct, parseBytes } from '../quantity.js';
-import { containerSpecs, effectiveRequest, flattenState, holdsResources, qosClass } from '../ladder.js';
+import { containerSpecs, flattenState, holdsResources, qosClass, requestSummary } from '../ladder.js';
 import type { KNode, KPod, KubeletSummary, PodMetrics, QosClass } from '../types.js';
-import { indexPodMetrics, indexSummaryPods, podKey, podLimit, podUsage, type SummaryPod } from './pod-stats.js';
+import { indexPodMetrics, indexSummaryPods, podKey, podUsage, type SummaryPod } from './pod-stats.js';
 
 export type Risk = 'oom' | 'eviction' | 'unbounded' | 'restarts' | 'evicted' | 'waste' | 'none';
 export type OverviewSort = 'risk' | 'working-set' | 'usage' | 'request' | 'limit' | 'name' | 'restarts';
@@ -183,11 +183,12 @@ function podRow(
 ): OverviewRow {
   const usage = podUsage(sp, pm);
   const oom = lastOom(pod);
+  const summary = requestSummary(pod); // once: effectiveRequest and podLimit would each build it
   const measured: Measured = {
     workingSetBytes: usage.workingSetBytes,
     usageBytes: usage.usageBytes,
-    requestBytes: effectiveRequest(pod),
-    limitBytes: podLimit(pod),
+    requestBytes: summary.effectiveRequestBytes ?? 0,
+    limitBytes: summary.effectiveLimitBytes,
     restarts: oom.restarts,
     lastOomKilledAt: oom.at,
   };
@@ -240,8 +241,9 @@ function riskWeight(r: OverviewRow): number {
   return used;
 }
 
-const byName = (a: OverviewRow, b: OverviewRow) =>
-  `${a.namespace}/${a.name}/${a.container ?? ''}`.localeCompare(`${b.namespace}/${b.name}/${b.container ?? ''}`);
+// The same order as `${namespace}/${name}/${container}`.localeCompare(…), with one collator and each key built once.
+const collator = new Intl.Collator();
+const nameKey = (r: OverviewRow) => `${r.namespace}/${r.name}/${r.container ?? ''}`;
 
 const isEvicted = (pod: KPod) => pod.status?.phase === 'Failed' && pod.status?.reason === 'Evicted';
 /** Running or pending pods, and evicted ones; other Succeeded or Failed pods hold no memory. */
@@ -259,5 +261,6 @@ export function overview(input: OverviewInput, nodes: Map<string, NodeContext> =
       : [podRow(pod, summaries.get(k), metrics.get(k), node)];
   });
   const sort = SORTS[input.sort ?? 'risk'];
-  return rows.sort((a, b) => sort(a, b) || byName(a, b));
+  const keys = new Map(rows.map((r) => [r, nameKey(r)]));
+  return rows.sort((a, b) => sort(a, b) || collator.compare(keys.get(a)!, keys.get(b)!));
 }
