@@ -23,6 +23,7 @@ import { BIG_NODE, scaleState } from './scale-state.js';
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NODE = process.execPath;
 const CLI = join(ROOT, 'dist/cli.js');
+const FLOOR = join(ROOT, 'bench/list-floor.mjs');
 const GOALS = { topRatio: 1.5, rssMiB: 300, describeRatio: 1.5 };
 const GOAL_SIZE = 10_000;
 
@@ -104,8 +105,13 @@ interface SizeResult {
   node: Series;
   describe: Series;
   startup: Series;
+  /** `kubectl get pods -A`: kubectl reading the objects the overview reads. */
+  get: Series;
+  /** bench/list-floor.mjs: the pod pages and PodMetrics read and dropped, nothing else. */
+  floor: Series;
   topRatio: number;
   describeRatio: number;
+  floorRatio: number;
 }
 
 /** Alternates a and b (a first on even runs, b first on odd ones), after `warmup` unrecorded pairs. */
@@ -156,6 +162,17 @@ async function runSize(o: Options, pods: number): Promise<SizeResult> {
     const listed = (JSON.parse(first.stdout) as { pods: unknown[] }).pods.length;
     console.error(`  ${pods} pods: overview lists ${listed} rows, ${first.requests} requests`);
     const ov = await pairs(o, memwhy('-A', '-o', 'json'), kubectl('top', 'pods', '-A'));
+    const caFile = join(cluster.workDir, 'floor-ca.pem');
+    writeFileSync(caFile, cluster.caPem);
+    const floorEnv = {
+      ...env,
+      MEMWHY_FLOOR_SERVER: cluster.httpsUrl,
+      MEMWHY_FLOOR_TOKEN: cluster.token('admin'),
+      MEMWHY_FLOOR_CA: caFile,
+    };
+    const fl = await pairs(o, () => measure(cluster, [NODE, FLOOR], floorEnv), kubectl('top', 'pods', '-A'));
+    const get: Sample[] = [];
+    for (let i = 0; i < Math.max(1, Math.ceil(o.runs / 2)); i++) get.push(await kubectl('get', 'pods', '-A')());
     const deep: Sample[] = [];
     for (let i = 0; i < Math.max(1, Math.ceil(o.runs / 2)); i++)
       deep.push(await memwhy('-A', '--deep', '-o', 'json')());
@@ -177,8 +194,11 @@ async function runSize(o: Options, pods: number): Promise<SizeResult> {
       node: series(`memwhy node/${BIG_NODE} --no-reader -o json`, nd.a),
       describe: series(`kubectl describe node ${BIG_NODE}`, nd.b),
       startup: series('memwhy --help (start-up, no request)', startup),
+      get: series('kubectl get pods -A', get),
+      floor: series('floor: the pod pages and PodMetrics read, not parsed (bench/list-floor.mjs)', fl.a),
       topRatio: stats(ov.ratios).median,
       describeRatio: stats(nd.ratios).median,
+      floorRatio: stats(fl.ratios).median,
     };
   } finally {
     await cluster.close();
@@ -195,7 +215,7 @@ function table(results: SizeResult[]): string {
     '| ---: | ---: | --- | --- | --- | ---: |',
   ];
   for (const r of results)
-    for (const s of [r.overview, r.top, r.deep, r.node, r.describe, r.startup])
+    for (const s of [r.overview, r.top, r.floor, r.get, r.deep, r.node, r.describe, r.startup])
       lines.push(
         `| ${r.pods} | ${r.nodes} | \`${s.label}\` | ${f0(s.ms.min)} / ${f0(s.ms.median)} / ${f0(s.ms.max)} | ${f0(s.rssMiB.min)} / ${f0(s.rssMiB.median)} / ${f0(s.rssMiB.max)} | ${s.requests} |`,
       );
@@ -204,14 +224,14 @@ function table(results: SizeResult[]): string {
 
 function goals(results: SizeResult[]): string {
   const lines = [
-    '| pods | overview / top (median of pair ratios) | overview peak RSS (max) | node view / describe (median of pair ratios) |',
-    '| ---: | --- | --- | --- |',
+    '| pods | overview / top (median of pair ratios) | floor / top (median of pair ratios) | overview / `kubectl get pods -A` (medians) | overview peak RSS (max) | node view / describe (median of pair ratios) |',
+    '| ---: | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const g = r.pods === GOAL_SIZE;
     const mark = (ok: boolean) => (g ? ` (${verdict(ok)})` : '');
     lines.push(
-      `| ${r.pods} | ${f2(r.topRatio)}×${mark(r.topRatio <= GOALS.topRatio)} | ${f0(r.overview.rssMiB.max)} MiB${mark(r.overview.rssMiB.max <= GOALS.rssMiB)} | ${f2(r.describeRatio)}×${mark(r.describeRatio <= GOALS.describeRatio)} |`,
+      `| ${r.pods} | ${f2(r.topRatio)}×${mark(r.topRatio <= GOALS.topRatio)} | ${f2(r.floorRatio)}× | ${f2(r.overview.ms.median / r.get.ms.median)}× | ${f0(r.overview.rssMiB.max)} MiB${mark(r.overview.rssMiB.max <= GOALS.rssMiB)} | ${f2(r.describeRatio)}×${mark(r.describeRatio <= GOALS.describeRatio)} |`,
     );
   }
   return lines.join('\n');
@@ -224,7 +244,7 @@ function report(o: Options, results: SizeResult[], load: string): string {
     '',
     `Written by \`npm run bench:scale\` (bench/scale.ts) on ${new Date().toISOString()}. Machine: ${cpus.length}× ${cpus[0]?.model ?? '?'}, ${f0(os.totalmem() / 1073741824)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, kubectl ${kubectlVersion()}. Load average before/after: ${load}.`,
     '',
-    `State: bench/scale-state.ts (seeded); ${results.map((r) => `${r.pods} pods on ${r.nodes} nodes (${r.bigNodePods} on ${BIG_NODE}), ${f0(r.stateMiB)} MiB of JSON`).join('; ')}. Served by the in-repo test cluster over loopback HTTPS, ${o.runs} alternating pairs per comparison after ${o.warmup} warm-up pair(s); --deep ${Math.max(1, Math.ceil(o.runs / 2))} runs. Wall time is spawn → exit; peak RSS is ${rssMethod()}.`,
+    `State: bench/scale-state.ts (seeded); ${results.map((r) => `${r.pods} pods on ${r.nodes} nodes (${r.bigNodePods} on ${BIG_NODE}), ${f0(r.stateMiB)} MiB of JSON`).join('; ')}. Served by the in-repo test cluster over loopback HTTPS, ${o.runs} alternating pairs per comparison after ${o.warmup} warm-up pair(s); --deep and \`kubectl get pods -A\` ${Math.max(1, Math.ceil(o.runs / 2))} runs each. Wall time is spawn → exit; peak RSS is ${rssMethod()}.`,
     '',
     `Goals at ${GOAL_SIZE} pods: overview ≤ ${GOALS.topRatio}× \`kubectl top pods -A\`, peak RSS ≤ ${GOALS.rssMiB} MiB, node view ≤ ${GOALS.describeRatio}× \`kubectl describe node\`.`,
     '',
