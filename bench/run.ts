@@ -35,6 +35,22 @@ const POD = 'oom-container';
 const NAMESPACE = 'default';
 const MANAGED_BY = ['app.kubernetes.io/managed-by', 'kubectl-memwhy'] as const;
 
+/**
+ * Two floors beside the API-only diagnosis: Node doing only its GETs (bench/api-floor.mjs), and memwhy up to
+ * its parsed command line (an invalid -o: yargs has parsed and validated everything, nothing is read; exit 2).
+ */
+function apiFloorCommands(
+  memwhyApi: string[],
+  server: string,
+  token: string,
+  caFile: string,
+): { plainNode: string[]; parsedArgs: string[] } {
+  return {
+    plainNode: [NODE, join(ROOT, 'bench/api-floor.mjs'), server, token, caFile, NAMESPACE, POD],
+    parsedArgs: memwhyApi.map((a) => (a === 'text' ? 'bogus' : a)),
+  };
+}
+
 /** The API-only diagnosis of the example pod (dist/cli.js and the binary) and its kubectl peer, on one kubeconfig. */
 function apiOnlyCommands(kc: string, kubectlCache: string): { dist: string[]; binary: string[]; describe: string[] } {
   const dist = [NODE, CLI, POD, '-n', NAMESPACE, '--kubeconfig', kc, '--no-reader', '-o', 'text'];
@@ -161,8 +177,12 @@ async function has(cmd: string, args: string[] = ['--version']): Promise<string 
   return r.code === 0 ? ((r.stdout || r.stderr).trim().split('\n')[0] ?? '') : null;
 }
 
-/** Wall time of one run, from spawn to exit, in ms; throws when it fails. */
-function timeOnce(argv: string[], timeoutMs = 60_000): Promise<{ ms: number; startedAt: number; stdout: string }> {
+/** Wall time of one run, from spawn to exit, in ms; throws when it fails (exits other than `exitCode`). */
+function timeOnce(
+  argv: string[],
+  timeoutMs = 60_000,
+  exitCode = 0,
+): Promise<{ ms: number; startedAt: number; stdout: string }> {
   return new Promise((res, rej) => {
     const startedAt = Date.now();
     const t0 = performance.now();
@@ -181,7 +201,7 @@ function timeOnce(argv: string[], timeoutMs = 60_000): Promise<{ ms: number; sta
       clearTimeout(timer);
       // Let the pipes drain ('close') for the output, without counting it.
       child.on('close', () => {
-        if (code === 0) res({ ms, startedAt, stdout });
+        if (code === exitCode) res({ ms, startedAt, stdout });
         else
           rej(
             new Error(
@@ -232,15 +252,15 @@ function timeRow(measure: string, x: Stats): Row {
 }
 
 /** A ratio row: medians and p90s of `a` over `b`, against `goal` (≤). */
-function ratioRow(measure: string, a: Stats, b: Stats, goal: number): Row {
+function ratioRow(measure: string, a: Stats, b: Stats, goal?: number): Row {
   const r = a.median / b.median;
   return {
     measure,
     median: `${r.toFixed(2)}×`,
     p90: `${(a.p90 / b.p90).toFixed(2)}×`,
     n: '',
-    goal: `≤ ${goal.toFixed(1)}×`,
-    result: verdict(r <= goal),
+    goal: goal === undefined ? '' : `≤ ${goal.toFixed(1)}×`,
+    result: goal === undefined ? '' : verdict(r <= goal),
   };
 }
 
@@ -272,11 +292,11 @@ interface Series {
 
 /** Times each command `runs` times: with hyperfine (-N, no shell) when wanted and present, else here. */
 async function measure(
-  cmds: Array<{ name: string; argv: string[] }>,
+  cmds: Array<{ name: string; argv: string[]; exit?: number }>,
   o: Options,
   hyperfine: string | null,
 ): Promise<Series[]> {
-  const plain = cmds.every((c) => c.argv.every((a) => /^[\w./=:@,+-]+$/.test(a)));
+  const plain = cmds.every((c) => !c.exit && c.argv.every((a) => /^[\w./=:@,+-]+$/.test(a)));
   if (o.hyperfine && hyperfine && plain) {
     const dir = mkdtempSync(join(os.tmpdir(), 'memwhy-bench-hf-'));
     try {
@@ -308,12 +328,12 @@ async function measure(
   }
   // Paired: run i runs every command once, the order rotated each round, so a load spike on the machine falls
   // on all of them alike and the ratios compare like with like (issue 12).
-  for (let i = 0; i < o.warmup; i++) for (const c of cmds) await timeOnce(c.argv);
+  for (let i = 0; i < o.warmup; i++) for (const c of cmds) await timeOnce(c.argv, undefined, c.exit);
   const times: number[][] = cmds.map(() => []);
   for (let i = 0; i < o.runs; i++) {
     for (let k = 0; k < cmds.length; k++) {
       const j = (i + k) % cmds.length;
-      times[j]!.push((await timeOnce(cmds[j]!.argv)).ms);
+      times[j]!.push((await timeOnce(cmds[j]!.argv, undefined, cmds[j]!.exit)).ms);
     }
   }
   const series: Series[] = cmds.map((c, j) => ({
@@ -653,16 +673,21 @@ async function main(): Promise<void> {
             `- ${label === 'memwhy' ? '`memwhy --no-reader`' : '`kubectl describe pod` (first run, cold discovery cache)'}: ${cluster.requests.length - before} API requests`,
           );
       }
+      const caFile = join(work, 'ca.pem');
+      writeFileSync(caFile, cluster.caPem);
+      const floors = apiFloorCommands(memwhyApi, cluster.httpsUrl, cluster.token('admin'), caFile);
       const api = await measure(
         [
           { name: 'memwhy --no-reader', argv: memwhyApi },
           { name: 'kubectl describe pod', argv: describe },
           { name: 'binary --no-reader', argv: binaryApi },
+          { name: 'floor: plain Node, the same GETs', argv: floors.plainNode },
+          { name: 'floor: memwhy to its parsed command line', argv: floors.parsedArgs, exit: 2 },
         ],
         o,
         tools.hyperfine,
       );
-      const [m, k, b] = api.map((s) => stats(s.times)) as [Stats, Stats, Stats];
+      const [m, k, b, fn, fa] = api.map((s) => stats(s.times)) as [Stats, Stats, Stats, Stats, Stats];
       const apiRatio = m.median / k.median;
       const binRatio = b.median / k.median;
       rows.push(timeRow('API-only: memwhy <pod> --no-reader -o text', m));
@@ -670,6 +695,10 @@ async function main(): Promise<void> {
       rows.push(ratioRow('  ratio memwhy / kubectl (median)', m, k, GOALS.apiRatio));
       rows.push(timeRow('API-only: out/kubectl-memwhy <pod> --no-reader', b));
       rows.push(ratioRow('  ratio binary / kubectl (median)', b, k, GOALS.apiRatio));
+      rows.push(timeRow('  floor: plain Node https, the same 6 GETs, JSON parsed (bench/api-floor.mjs)', fn));
+      rows.push(ratioRow('    ratio / kubectl (median)', fn, k));
+      rows.push(timeRow('  floor: memwhy <pod> -o bogus (yargs parses, exit 2, no I/O)', fa));
+      rows.push(ratioRow('    ratio / kubectl (median)', fa, k));
       goals.push(
         `API-only diagnosis vs kubectl describe: ${apiRatio.toFixed(2)}× dist/cli.js, ${binRatio.toFixed(2)}× binary (goal ≤ ${GOALS.apiRatio.toFixed(1)}×): ${verdict(apiRatio <= GOALS.apiRatio)} / ${verdict(binRatio <= GOALS.apiRatio)}`,
       );
@@ -690,7 +719,7 @@ async function main(): Promise<void> {
       const ts = stats(tails);
       // Right below memwhy's own row.
       rows.splice(
-        rows.length - 4,
+        rows.findIndex((r) => r.measure === 'API-only: memwhy <pod> --no-reader -o text') + 1,
         0,
         {
           measure: '  memwhy: process start → first API request',
