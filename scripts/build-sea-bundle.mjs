@@ -10,6 +10,8 @@
 //   - react-devtools-core is aliased to a stub (src/stubs/react-devtools-core.cjs);
 //   - string-width is aliased to src/render/string-width.ts (stringWidthAlias, shared with scripts/build.mjs);
 //   - a top-level `if (isEntryPoint()) { … await … }` block in the entry becomes an async IIFE.
+// And in both bundles (yogaWithoutFetch, shared with scripts/build.mjs): yoga-layout's wasm loader decodes its
+// inline wasm itself instead of through `fetch`, which loads Node's undici.
 // `import.meta.url` becomes `__importMetaUrl` (the file's URL; yargs needs it), NODE_ENV is production.
 //
 // Dynamic imports (client-node, Ink) stay lazy twice over. They are not evaluated until the import()
@@ -204,6 +206,26 @@ function matchingBrace(s, open) {
  */
 export const stringWidthAlias = { 'string-width': './src/render/string-width.ts' };
 
+const YOGA_WASM = /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
+const YOGA_FETCH = 'function ya(){return w||"function"!=typeof fetch?';
+
+/**
+ * esbuild plugin (scripts/build.mjs and the SEA bundle): yoga-layout's emscripten loader reads its wasm, a base64
+ * data: URI in the file, with `fetch` whenever a global fetch exists. In Node that `typeof fetch` loads Node's
+ * bundled undici and then decodes the data: URI through it, on every TUI start, where the loader's own
+ * synchronous base64 decoding (wa(), the branch taken when there is no fetch) gives the same bytes. The check is
+ * taken out; the build fails if the loader's text changes.
+ */
+export const yogaWithoutFetch = {
+  name: 'memwhy-yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: YOGA_WASM }, async (args) => ({
+      contents: rewrite(await readFile(args.path, 'utf8'), args.path, YOGA_FETCH, 'function ya(){return true?'),
+      loader: 'js',
+    }));
+  },
+};
+
 const BANNER = 'const __importMetaUrl=require("node:url").pathToFileURL(__filename).href;';
 
 /** `help`: helpDefine()'s entry (the --help texts rendered at build time), or none. */
@@ -224,7 +246,7 @@ export function esbuildOptions(entry, split = true, help = {}) {
     },
     // esbuild resolves `require()` inside try/catch as optional (ws's bufferutil …); keep those quiet.
     logOverride: { 'require-resolve-not-external': 'silent' },
-    plugins: [seaCompat({ entry, split })],
+    plugins: [yogaWithoutFetch, seaCompat({ entry, split })],
     logLevel: 'warning',
   };
 }

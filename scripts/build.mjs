@@ -3,7 +3,7 @@
 import { chmod, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { stringWidthAlias } from './build-sea-bundle.mjs';
+import { stringWidthAlias, yogaWithoutFetch } from './build-sea-bundle.mjs';
 import { helpDefine } from './help-texts.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -47,6 +47,8 @@ await build({
       'const require = __memwhyCreateRequire(import.meta.url);',
     ].join('\n'),
   },
+  // yoga-layout's wasm loader without its `typeof fetch` (see build-sea-bundle.mjs).
+  plugins: [yogaWithoutFetch],
   logLevel: 'warning',
 });
 await chmod(new URL(`../${outfile}`, import.meta.url), 0o755);

@@ -11,7 +11,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -600,6 +600,36 @@ describe('the TUI in a real terminal (tmux), from a snapshot', { skip: skipAll }
         assert.equal(await t.alternateScreen(), false, 'the alternate screen was left');
       } finally {
         await t.kill();
+      }
+    },
+  );
+
+  test(
+    "the TUI's layout engine starts without Node's fetch: undici is never loaded (scripts/build-sea-bundle.mjs yogaWithoutFetch)",
+    { timeout: 60_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'memwhy-tui-undici-'));
+      const t = new Terminal(80, 24);
+      try {
+        // At exit, the built-in modules Node loaded that belong to undici (fetch, WebSocket, EventSource …).
+        const preload = join(dir, 'undici-loaded.cjs');
+        const out = join(dir, 'undici-loaded.json');
+        writeFileSync(
+          preload,
+          `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, ` +
+            `JSON.stringify(process.moduleLoadList.filter((m) => /undici/.test(m)))));`,
+        );
+        await t.start();
+        await t.type(
+          `${NODE} --require ${preload} dist/cli.js --from examples/oomkilled-container; echo "__EXIT__=$?"`,
+        );
+        await t.waitFor((s) => s.includes('OOM-killed by its own memory limit'), 'the answer');
+        await t.literal('q');
+        assert.equal(await t.exitCode(), 0);
+        assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), []);
+      } finally {
+        await t.kill();
+        rmSync(dir, { recursive: true, force: true });
       }
     },
   );
