@@ -22,7 +22,7 @@ export function rssMethod(): string {
 
 export function runWithRss(
   argv: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; exitCode?: number },
 ): Promise<RssRun> {
   const useTime = existsSync(GNU_TIME);
   const full = useTime ? [GNU_TIME, '-f', '@@rss %M', ...argv] : argv;
@@ -57,7 +57,7 @@ export function runWithRss(
       child.on('close', () => {
         const m = /@@rss (\d+)/.exec(stderr);
         if (m) hwm = Number(m[1]);
-        if (code !== 0) {
+        if (code !== (opts.exitCode ?? 0)) {
           rej(new Error(`${argv.join(' ')} exited ${code}: ${stderr.trim().split('\n').slice(0, 3).join(' | ')}`));
           return;
         }

@@ -265,11 +265,14 @@ function ratioRow(measure: string, a: Stats, b: Stats, goal?: number): Row {
 }
 
 /** Peak RSS of `runs` runs of each command (the largest, and the median): a row each, against `goalMiB` when set. */
-async function rssRows(cmds: Array<{ name: string; argv: string[]; goalMiB?: number }>, runs: number): Promise<Row[]> {
+async function rssRows(
+  cmds: Array<{ name: string; argv: string[]; goalMiB?: number; exit?: number }>,
+  runs: number,
+): Promise<Row[]> {
   const rows: Row[] = [];
   for (const c of cmds) {
     const kib: number[] = [];
-    for (let i = 0; i < runs; i++) kib.push((await runWithRss(c.argv, { cwd: ROOT })).rssKiB);
+    for (let i = 0; i < runs; i++) kib.push((await runWithRss(c.argv, { cwd: ROOT, exitCode: c.exit })).rssKiB);
     const st = stats(kib);
     rows.push({
       measure: `  peak RSS: ${c.name}`,
@@ -751,26 +754,33 @@ async function main(): Promise<void> {
       try {
         const bkc = busy.writeKubeconfig(join(work, 'busy.yaml'), { user: 'admin' });
         const { dist, binary: bin, describe } = apiOnlyCommands(bkc, kubectlCache);
+        const busyCa = join(work, 'busy-ca.pem');
+        writeFileSync(busyCa, busy.caPem);
+        const { plainNode } = apiFloorCommands(dist, busy.httpsUrl, busy.token('admin'), busyCa);
         const series = await measure(
           [
             { name: 'memwhy --no-reader (busy node)', argv: dist },
             { name: 'kubectl describe pod (busy node)', argv: describe },
             { name: 'binary --no-reader (busy node)', argv: bin },
+            { name: 'floor: plain Node, the same GETs (busy node)', argv: plainNode },
           ],
           o,
           tools.hyperfine,
         );
-        const [m, k, b] = series.map((x) => stats(x.times)) as [Stats, Stats, Stats];
+        const [m, k, b, fn] = series.map((x) => stats(x.times)) as [Stats, Stats, Stats, Stats];
         rows.push(timeRow(`busy node: memwhy <pod> --no-reader (${size.pods} pods, ${size.events} events)`, m));
         rows.push(timeRow('busy node: kubectl describe pod <pod>', k));
         rows.push(ratioRow('  ratio memwhy / kubectl (median)', m, k, GOALS.apiRatio));
         rows.push(timeRow('busy node: out/kubectl-memwhy <pod> --no-reader', b));
         rows.push(ratioRow('  ratio binary / kubectl (median)', b, k, GOALS.apiRatio));
+        rows.push(timeRow('  floor: plain Node https, the same 6 GETs, JSON parsed (bench/api-floor.mjs)', fn));
+        rows.push(ratioRow('    ratio / kubectl (median)', fn, k));
         const rss = await rssRows(
           [
             { name: 'memwhy (dist/cli.js)', argv: dist, goalMiB: GOALS.busyRssMiB },
             { name: 'out/kubectl-memwhy', argv: bin, goalMiB: GOALS.busyRssMiB },
             { name: 'kubectl describe pod', argv: describe },
+            { name: 'floor: plain Node, the same GETs (bench/api-floor.mjs)', argv: plainNode },
           ],
           Math.min(o.runs, 5),
         );
@@ -962,6 +972,11 @@ async function main(): Promise<void> {
           { name: 'node dist/cli.js --from <example> -o text', argv: [NODE, CLI, ...from], goalMiB: GOALS.fromRssMiB },
           { name: 'out/kubectl-memwhy --from <example> -o text', argv: [BINARY, ...from], goalMiB: GOALS.fromRssMiB },
           { name: 'node -e 0 (the floor)', argv: [NODE, '-e', '0'] },
+          {
+            name: 'memwhy to its parsed command line (-o bogus, exit 2)',
+            argv: [NODE, CLI, '--from', join(ROOT, EXAMPLE), '-o', 'bogus'],
+            exit: 2,
+          },
         ],
         Math.min(o.runs, 5),
       );
