@@ -11,6 +11,7 @@ import type { CleanupOptions, NodeOptions, OutputMode, OverviewOptions } from '.
 import { ExitCode, type MemwhyError } from './exit-codes.js';
 import { execTerminal, report } from './io.js';
 import { helpWidth, quickAnswer, withNewline } from './quick.js';
+import { leaveFirstFrame, showFirstFrame } from './tui-first-frame.js';
 
 export { ISSUES_URL } from './io.js';
 
@@ -50,7 +51,15 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
     }
     if (options.kind === 'cleanup') return await cleanup(options, env, io);
     if (options.kind === 'overview' || options.kind === 'node') return await view(options, env, io);
-    return await (await import('./pod.js')).diagnosePod(options, outputMode(options.output, io, env), env, io);
+    const mode = outputMode(options.output, io, env);
+    // The TUI's plain first frame goes out before the pod chunk is even loaded (src/cli/tui-first-frame.ts).
+    const framed = mode === 'tui' && !io.runtimeProblem;
+    if (framed) showFirstFrame(options, io.stdout);
+    const pod = await import('./pod.js').catch((e: unknown) => {
+      if (framed) leaveFirstFrame(io.stdout);
+      throw e;
+    });
+    return await pod.diagnosePod(options, mode, env, io, framed);
   } catch (err) {
     return report(err, env, io.stderr);
   }

@@ -17,6 +17,7 @@ import { ExitCode, MemwhyError } from './exit-codes.js';
 import { execTerminal, report } from './io.js';
 import type { Env, Io, OutStream } from './main.js';
 import { textWidth, withNewline } from './quick.js';
+import { leaveFirstFrame, showFirstFrame } from './tui-first-frame.js';
 
 /** One pod (or the worst-off of a workload or selector): the TUI, or text / JSON / YAML. */
 export async function diagnosePod(
@@ -24,11 +25,13 @@ export async function diagnosePod(
   mode: Exclude<OutputMode, 'auto'>,
   env: Env,
   io: Io,
+  /** The TUI's plain first frame is on the screen already (main.ts draws it before loading this chunk). */
+  framed = false,
 ): Promise<number> {
   if (io.runtimeProblem && (mode === 'tui' || options.from === null)) throw io.runtimeProblem;
   const session: Session = { facts: null, live: null };
   const color = useColor(options.color, env, io.stdout);
-  if (mode === 'tui') return await podTui(options, env, io, session, color);
+  if (mode === 'tui') return await podTui(options, env, io, session, color, framed);
   const showProgress = io.stderr.isTTY === true && options.from === null;
   const analysis = await gatherAnalysis(options, env, io, session, io.signal ?? new AbortController().signal, (e) => {
     if (showProgress) io.stderr.write(`\u001b[2m… ${e.message}\u001b[0m\n`);
@@ -49,23 +52,22 @@ export async function diagnosePod(
   return options.exitCode && problem ? ExitCode.ProblemFound : ExitCode.Ok;
 }
 
-/** What the plain first frame names: the snapshot folder, the selector or the pod. */
-function tuiTitle(options: RunOptions): string {
-  if (options.from !== null) return options.from;
-  if (!options.target) return '';
-  return options.target.kind === 'selector' ? `-l ${options.target.selector}` : options.target.name;
-}
-
 /** The pod's interactive drill-down; resolves when the user quits. */
-async function podTui(options: RunOptions, env: Env, io: Io, session: Session, color: boolean): Promise<number> {
-  // Loading Ink, React and yoga takes ~100 ms: show a plain first frame at once, on the alternate screen
-  // the TUI is about to use (entering it again clears this frame).
-  io.stdout.write(`\u001b[?1049h\u001b[H\u001b[2J memwhy  ${tuiTitle(options)}\n\n  gathering…\n`);
+async function podTui(
+  options: RunOptions,
+  env: Env,
+  io: Io,
+  session: Session,
+  color: boolean,
+  framed: boolean,
+): Promise<number> {
+  // Loading Ink, React and yoga takes ~100 ms: a plain first frame first (src/cli/tui-first-frame.ts).
+  if (!framed) showFirstFrame(options, io.stdout);
   let tui: typeof import('../tui/index.js');
   try {
     tui = await import('../tui/index.js');
   } catch (e) {
-    io.stdout.write('\u001b[?1049l');
+    leaveFirstFrame(io.stdout);
     throw e;
   }
   const { runTui, createProgress } = tui;
