@@ -27,20 +27,6 @@ const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|E
 export function parseQuantity(input: string | number | null | undefined): number | null {
   if (typeof input === 'number') return Number.isFinite(input) ? input : null;
   if (typeof input !== 'string') return null;
-  const known = parsed.get(input);
-  if (known !== undefined) return known;
-  const value = parseQuantityText(input);
-  if (parsed.size >= PARSED_MAX) parsed.clear();
-  parsed.set(input, value);
-  return value;
-}
-
-// A cluster's pods repeat a few quantities ("128Mi", "1Gi") thousands of times: the overview of 10,000 pods parses
-// ~60,000 of them. The answers are kept (a pure function of the text), up to PARSED_MAX different texts.
-const PARSED_MAX = 4096;
-const parsed = new Map<string, number | null>();
-
-function parseQuantityText(input: string): number | null {
   const whole = wholeQuantity(input);
   if (whole !== null) return whole;
   const m = QUANTITY.exec(input.trim());

@@ -25,14 +25,13 @@ test('not quantities: null, also for suffixes that are names on Object.prototype
     assert.equal(parseQuantity(text), null, JSON.stringify(text));
 });
 
-test('digits with a suffix (the fast path) equal digits × the suffix, past the remembered texts too', () => {
+test('digits with a suffix (the path without the regular expression) equal digits × the suffix', () => {
   const suffixes: Record<string, number> = { '': 1, Ki: 1024, Mi: MI, Gi: 1024 ** 3, k: 1e3, M: 1e6, G: 1e9 };
   fc.assert(
     fc.property(fc.nat({ max: 1e12 }), fc.constantFrom(...Object.keys(suffixes)), (n, suffix) => {
       const text = `${n}${suffix}`;
       assert.equal(parseQuantity(text), n * suffixes[suffix]!);
-      assert.equal(parseQuantity(text), n * suffixes[suffix]!); // remembered: the same answer
     }),
-    { numRuns: 6000 }, // more different texts than are kept: the store is emptied and refilled on the way
+    { numRuns: 2000 },
   );
 });
