@@ -46,7 +46,7 @@ function apiFloorCommands(
   caFile: string,
 ): { plainNode: string[]; parsedArgs: string[] } {
   return {
-    plainNode: [NODE, join(ROOT, 'bench/api-floor.mjs'), server, token, caFile, NAMESPACE, POD],
+    plainNode: [NODE, join(ROOT, 'bench/api-floor.mjs'), server, token, caFile, 'pod', NAMESPACE, POD],
     parsedArgs: memwhyApi.map((a) => (a === 'text' ? 'bogus' : a)),
   };
 }

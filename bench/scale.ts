@@ -24,7 +24,7 @@ const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NODE = process.execPath;
 const CLI = join(ROOT, 'dist/cli.js');
 const FLOOR = join(ROOT, 'bench/list-floor.mjs');
-const NODE_FLOOR = join(ROOT, 'bench/node-floor.mjs');
+const API_FLOOR = join(ROOT, 'bench/api-floor.mjs');
 const GOALS = { topRatio: 1.5, rssMiB: 300, describeRatio: 1.5 };
 const GOAL_SIZE = 10_000;
 
@@ -117,7 +117,7 @@ interface SizeResult {
   get: Series;
   /** bench/list-floor.mjs: the pod pages and PodMetrics read and dropped, nothing else. */
   floor: Series;
-  /** bench/node-floor.mjs: the node view's GETs and JSON.parse, nothing else. */
+  /** bench/api-floor.mjs node: the node view's GETs and JSON.parse, nothing else. */
   nodeFloor: Series;
   topRatio: number;
   describeRatio: number;
@@ -194,7 +194,8 @@ async function runSize(o: Options, pods: number): Promise<SizeResult> {
     );
     const nodeFloor = await pairs(
       o,
-      () => measure(cluster, [NODE, NODE_FLOOR, cluster.httpsUrl, cluster.token('admin'), caFile, BIG_NODE], env),
+      () =>
+        measure(cluster, [NODE, API_FLOOR, cluster.httpsUrl, cluster.token('admin'), caFile, 'node', BIG_NODE], env),
       kubectl('describe', 'node', BIG_NODE),
     );
     const startup: Sample[] = [];
@@ -219,7 +220,7 @@ async function runSize(o: Options, pods: number): Promise<SizeResult> {
       parsed: series('memwhy node/… -o bogus (up to its parsed command line, exit 2)', parsed),
       get: series('kubectl get pods -A', get),
       floor: series('floor: the pod pages and PodMetrics read, not parsed (bench/list-floor.mjs)', fl.a),
-      nodeFloor: series("floor: the node view's GETs, JSON parsed (bench/node-floor.mjs)", nodeFloor.a),
+      nodeFloor: series("floor: the node view's GETs, JSON parsed (bench/api-floor.mjs node)", nodeFloor.a),
       topRatio: stats(ov.ratios).median,
       describeRatio: stats(nd.ratios).median,
       floorRatio: stats(fl.ratios).median,
@@ -302,7 +303,7 @@ const NOTES = [
   '- The next page is asked for before the current one is parsed (its continue token is read from the list',
   "  metadata), so the test cluster's serialising of page k+1 overlaps memwhy's parsing of page k.",
   '- `--deep` adds one Summary API read per node (8 in flight): 500 requests at 10,000 pods.',
-  '- Two floors for the node view: plain Node making its six GETs and parsing them (bench/node-floor.mjs), and',
+  '- Two floors for the node view: plain Node making its six GETs and parsing them (bench/api-floor.mjs node), and',
   "  memwhy up to its parsed command line (`-o bogus`, exit 2). Both include Node's start; their sum minus one",
   '  start is the least a Node tool that parses its command line with yargs can take here.',
   "- The node view costs about the same with 25 pods on the node as with 500: what it pays is the live path's",
