@@ -52,14 +52,15 @@ export async function run(argv: readonly string[], env: Env, io: Io): Promise<nu
     if (options.kind === 'cleanup') return await cleanup(options, env, io);
     if (options.kind === 'overview' || options.kind === 'node') return await view(options, env, io);
     const mode = outputMode(options.output, io, env);
-    // The TUI's plain first frame goes out before the pod chunk is even loaded (src/cli/tui-first-frame.ts).
+    // The TUI's plain first frame goes out before the pod chunk is even loaded (src/cli/tui-first-frame.ts); with a
+    // runtime problem diagnosePod refuses the TUI at once, so nothing is drawn.
     const framed = mode === 'tui' && !io.runtimeProblem;
     if (framed) showFirstFrame(options, io.stdout);
     const pod = await import('./pod.js').catch((e: unknown) => {
       if (framed) leaveFirstFrame(io.stdout);
       throw e;
     });
-    return await pod.diagnosePod(options, mode, env, io, framed);
+    return await pod.diagnosePod(options, mode, env, io);
   } catch (err) {
     return report(err, env, io.stderr);
   }

@@ -17,21 +17,22 @@ import { ExitCode, MemwhyError } from './exit-codes.js';
 import { execTerminal, report } from './io.js';
 import type { Env, Io, OutStream } from './main.js';
 import { textWidth, withNewline } from './quick.js';
-import { leaveFirstFrame, showFirstFrame } from './tui-first-frame.js';
+import { leaveFirstFrame } from './tui-first-frame.js';
 
-/** One pod (or the worst-off of a workload or selector): the TUI, or text / JSON / YAML. */
+/**
+ * One pod (or the worst-off of a workload or selector): the TUI, or text / JSON / YAML. For the TUI the caller has
+ * drawn the plain first frame (showFirstFrame, before this chunk loads).
+ */
 export async function diagnosePod(
   options: RunOptions,
   mode: Exclude<OutputMode, 'auto'>,
   env: Env,
   io: Io,
-  /** The TUI's plain first frame is on the screen already (main.ts draws it before loading this chunk). */
-  framed = false,
 ): Promise<number> {
   if (io.runtimeProblem && (mode === 'tui' || options.from === null)) throw io.runtimeProblem;
   const session: Session = { facts: null, live: null };
   const color = useColor(options.color, env, io.stdout);
-  if (mode === 'tui') return await podTui(options, env, io, session, color, framed);
+  if (mode === 'tui') return await podTui(options, env, io, session, color);
   const showProgress = io.stderr.isTTY === true && options.from === null;
   const analysis = await gatherAnalysis(options, env, io, session, io.signal ?? new AbortController().signal, (e) => {
     if (showProgress) io.stderr.write(`\u001b[2m… ${e.message}\u001b[0m\n`);
@@ -53,16 +54,9 @@ export async function diagnosePod(
 }
 
 /** The pod's interactive drill-down; resolves when the user quits. */
-async function podTui(
-  options: RunOptions,
-  env: Env,
-  io: Io,
-  session: Session,
-  color: boolean,
-  framed: boolean,
-): Promise<number> {
-  // Loading Ink, React and yoga takes ~100 ms: a plain first frame first (src/cli/tui-first-frame.ts).
-  if (!framed) showFirstFrame(options, io.stdout);
+async function podTui(options: RunOptions, env: Env, io: Io, session: Session, color: boolean): Promise<number> {
+  // main.ts has drawn the plain first frame before loading this chunk (src/cli/tui-first-frame.ts); Ink, React and
+  // yoga take ~100 ms more.
   let tui: typeof import('../tui/index.js');
   try {
     tui = await import('../tui/index.js');
