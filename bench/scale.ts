@@ -23,7 +23,6 @@ import { BIG_NODE, scaleState } from './scale-state.js';
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NODE = process.execPath;
 const CLI = join(ROOT, 'dist/cli.js');
-const FLOOR = join(ROOT, 'bench/list-floor.mjs');
 const API_FLOOR = join(ROOT, 'bench/api-floor.mjs');
 const GOALS = { topRatio: 1.5, rssMiB: 300, describeRatio: 1.5 };
 const GOAL_SIZE = 10_000;
@@ -115,7 +114,7 @@ interface SizeResult {
   parsed: Series;
   /** `kubectl get pods -A`: kubectl reading the objects the overview reads. */
   get: Series;
-  /** bench/list-floor.mjs: the pod pages and PodMetrics read and dropped, nothing else. */
+  /** bench/api-floor.mjs list: the pod pages and PodMetrics read and dropped, nothing else. */
   floor: Series;
   /** bench/api-floor.mjs node: the node view's GETs and JSON.parse, nothing else. */
   nodeFloor: Series;
@@ -175,13 +174,11 @@ async function runSize(o: Options, pods: number): Promise<SizeResult> {
     const ov = await pairs(o, memwhy('-A', '-o', 'json'), kubectl('top', 'pods', '-A'));
     const caFile = join(cluster.workDir, 'floor-ca.pem');
     writeFileSync(caFile, cluster.caPem);
-    const floorEnv = {
-      ...env,
-      MEMWHY_FLOOR_SERVER: cluster.httpsUrl,
-      MEMWHY_FLOOR_TOKEN: cluster.token('admin'),
-      MEMWHY_FLOOR_CA: caFile,
-    };
-    const fl = await pairs(o, () => measure(cluster, [NODE, FLOOR], floorEnv), kubectl('top', 'pods', '-A'));
+    const floor =
+      (...form: string[]) =>
+      () =>
+        measure(cluster, [NODE, API_FLOOR, cluster.httpsUrl, cluster.token('admin'), caFile, ...form], env);
+    const fl = await pairs(o, floor('list'), kubectl('top', 'pods', '-A'));
     const get: Sample[] = [];
     for (let i = 0; i < Math.max(1, Math.ceil(o.runs / 2)); i++) get.push(await kubectl('get', 'pods', '-A')());
     const deep: Sample[] = [];
@@ -192,12 +189,7 @@ async function runSize(o: Options, pods: number): Promise<SizeResult> {
       memwhy(`node/${BIG_NODE}`, '--no-reader', '-o', 'json'),
       kubectl('describe', 'node', BIG_NODE),
     );
-    const nodeFloor = await pairs(
-      o,
-      () =>
-        measure(cluster, [NODE, API_FLOOR, cluster.httpsUrl, cluster.token('admin'), caFile, 'node', BIG_NODE], env),
-      kubectl('describe', 'node', BIG_NODE),
-    );
+    const nodeFloor = await pairs(o, floor('node', BIG_NODE), kubectl('describe', 'node', BIG_NODE));
     const startup: Sample[] = [];
     for (let i = 0; i < o.runs; i++) startup.push(await memwhy('--help')());
     // memwhy up to its parsed command line: yargs has parsed and validated, an invalid -o ends it (exit 2).
@@ -219,7 +211,7 @@ async function runSize(o: Options, pods: number): Promise<SizeResult> {
       startup: series('memwhy --help (start-up, no request)', startup),
       parsed: series('memwhy node/… -o bogus (up to its parsed command line, exit 2)', parsed),
       get: series('kubectl get pods -A', get),
-      floor: series('floor: the pod pages and PodMetrics read, not parsed (bench/list-floor.mjs)', fl.a),
+      floor: series('floor: the pod pages and PodMetrics read, not parsed (bench/api-floor.mjs list)', fl.a),
       nodeFloor: series("floor: the node view's GETs, JSON parsed (bench/api-floor.mjs node)", nodeFloor.a),
       topRatio: stats(ov.ratios).median,
       describeRatio: stats(nd.ratios).median,
@@ -290,10 +282,11 @@ const NOTES = [
   '  spec and status (requests, limits, QoS, restarts, last termination: ~3.5 KB a pod here, more on real',
   '  clusters), in pages of 500 as kubectl pages: at 10,000 pods ~41 MB of pod JSON to serialise, send, parse.',
   '  The API has no way to send fewer fields of a pod.',
-  '- The floor row is that reading alone: a plain Node client (bench/list-floor.mjs) that fetches the pod pages',
-  '  and the PodMetrics, at the same time, and drops the bytes unparsed. At 10,000 pods it already takes',
-  '  1.1–1.3× `kubectl top pods -A` across runs. A 1.5× goal leaves at most ~0.4× (~330 ms) for parsing 41 MB of JSON, whose',
-  '  `JSON.parse` alone measures ~450 ms, and on these 2 cores the test cluster serialises on the other core.',
+  '- The floor row is that reading alone: a plain Node client (bench/api-floor.mjs list) that fetches the pod',
+  '  pages and the PodMetrics, at the same time, and drops the bytes unparsed. At 10,000 pods it already takes',
+  '  1.1–1.3× `kubectl top pods -A` across runs. A 1.5× goal leaves at most ~0.4× (~330 ms) for parsing 41 MB of',
+  '  JSON, whose `JSON.parse` alone measures ~450 ms, and on these 2 cores the test cluster serialises on the',
+  '  other core.',
   '- `kubectl get pods -A` lists the same pods, in the same pages, as server-side tables; the overview',
   '  takes 0.6–0.65 of its time at 10,000 pods.',
   "- memwhy's share (CPU profile, `--cpu-prof`): JSON.parse of the pod pages and the garbage collector first,",
