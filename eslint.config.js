@@ -88,6 +88,15 @@ export default tseslint.config(
     },
   },
   {
+    // The SEA bundle's chunk loader: CommonJS text put into the bundle after the chunk table and the build id.
+    files: ['scripts/sea-chunk-loader.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { __memwhyChunks: 'readonly', __memwhyBuild: 'readonly', __importMetaUrl: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Output goes through injected streams; only the CLI entry and scripts may use the console.
     files: ['src/**/*.{ts,tsx}'],
     ignores: ['src/cli/**'],

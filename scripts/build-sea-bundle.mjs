@@ -20,6 +20,7 @@
 //
 // The metafile is written next to the bundle (meta.json); `--licenses` also rewrites LICENSE-THIRD-PARTY
 // from it (every npm package esbuild put in the bundle, plus the Node.js runtime the binary embeds).
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -319,19 +320,13 @@ export async function buildSeaBundle({
       name === 'main.js' ? code : gzipSync(code, { level: 9 }).toString('base64'),
     ]),
   );
+  const buildId = createHash('sha256').update(JSON.stringify(table)).digest('hex').slice(0, 16);
   const loader = [
     '"use strict";',
     BANNER,
     `const __memwhyChunks=${JSON.stringify(table).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)};`,
-    // A chunk is compiled on its first require. "./x.js" names a chunk; anything else is a Node builtin.
-    '(()=>{const{compileFunction}=require("node:vm"),{gunzipSync}=require("node:zlib"),cache=new Map;',
-    'function load(name){let m=cache.get(name);if(m)return m.exports;const c=__memwhyChunks[name];',
-    'if(c===undefined)throw new Error("memwhy bundle: no chunk "+name);',
-    'const code=name==="main.js"?c:gunzipSync(Buffer.from(c,"base64")).toString();m={exports:{}};cache.set(name,m);',
-    'const fn=compileFunction(code,["exports","require","module","__filename","__dirname","__importMetaUrl"],{filename:__filename+"#"+name});',
-    'fn.call(m.exports,m.exports,id=>id.startsWith("./")?load(id.slice(2)):require(id),m,__filename,__dirname,__importMetaUrl);',
-    'return m.exports}',
-    'load("main.js")})();',
+    `const __memwhyBuild=${JSON.stringify(buildId)};`,
+    readFileSync(join(root, 'scripts/sea-chunk-loader.cjs'), 'utf8'),
     '',
   ].join('\n');
   await writeFile(outAbs, loader);
