@@ -321,3 +321,57 @@ describe('views against the test cluster', () => {
     );
   });
 });
+
+describe('the views show control characters from the cluster, never send them raw', () => {
+  const ESC = '\u001b';
+  const hostile = `${ESC}]0;pwned\u0007${ESC}[2J\u202e`;
+  let cluster: Cluster;
+  before(async () => {
+    const evil = pod('shop', 'web', 'node-x', { req: '256Mi', lim: '1Gi' });
+    (evil.status as Obj).conditions = [{ type: 'Ready', status: 'False', reason: 'Hostile', message: hostile }];
+    const node = nodeObj('node-x', 4096, 3500, true);
+    ((node.status as Obj).conditions as Obj[])[1]!.message = `pressure ${hostile}`;
+    cluster = await startCluster(
+      {
+        nodes: [node],
+        pods: [evil],
+        podMetrics: [pm('shop', 'web', '600Mi')],
+        events: [
+          {
+            metadata: { name: 'node-x.1', namespace: 'default' },
+            involvedObject: { kind: 'Node', name: 'node-x', uid: 'node-x' },
+            reason: 'EvictionThresholdMet',
+            message: `Attempting to reclaim memory ${hostile}`,
+            type: 'Warning',
+            count: 1,
+            lastTimestamp: '2026-12-01T23:59:00Z',
+          },
+        ],
+      } as never,
+      { kubelet: { stepMs: 5 } },
+    );
+  });
+  after(() => cluster?.close());
+
+  for (const argv of [
+    ['node/node-x', '--no-reader', '-o', 'text'],
+    ['node/node-x', '--no-reader', '-o', 'json'],
+    ['node/node-x', '--no-reader', '-o', 'yaml'],
+    ['-A', '-o', 'text'],
+    ['-A', '-o', 'json'],
+  ]) {
+    test(`memwhy ${argv.join(' ')}: no raw ESC, BEL or bidi override; the text shows them escaped`, async () => {
+      let stdout = '';
+      let stderr = '';
+      const code = await run(
+        [...argv, '--kubeconfig', cluster.kubeconfig('admin'), '--now', NOW],
+        {},
+        { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
+      );
+      assert.equal(code, 0, stderr);
+      assert.doesNotMatch(stdout + stderr, /[\u001b\u0007\u202e]/);
+      if (argv[0] === 'node/node-x')
+        assert.match(stdout, /Attempting to reclaim memory \\+e\]0;pwned\\+x07\\+e\[2J\\+u202e/);
+    });
+  }
+});

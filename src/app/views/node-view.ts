@@ -3,6 +3,7 @@
 import { parseKubeletConfigz } from '../../core/views/kubelet-config.js';
 import { nodeMemory, type NodeMemoryView } from '../../core/views/node-memory.js';
 import { parseBytes } from '../../core/quantity.js';
+import { visibleDeep } from '../../core/visible.js';
 import type { CgroupFiles } from '../../core/types.js';
 import type { MissingPart, ViewsSource } from './ports.js';
 import { allSettledFirst, partReader } from '../settle.js';
@@ -57,5 +58,7 @@ export async function gatherNodeView(source: ViewsSource, req: NodeViewRequest):
   });
   if (configz !== null && view.node.reservedSource !== 'configz')
     missing.push({ part: 'configz', reason: 'the kubelet answered configz without a kubeletconfig object' });
-  return { schemaVersion: 1, kind: 'NodeMemory', generatedAt: req.now, ...view, missing };
+  // Control characters from the cluster (an event's message, a condition's) are made visible here, before any
+  // renderer sees them (src/core/visible.ts), as the pod path's facts are (src/app/visible-facts.ts).
+  return visibleDeep({ schemaVersion: 1, kind: 'NodeMemory', generatedAt: req.now, ...view, missing } as NodeReport);
 }

@@ -9,6 +9,7 @@ import {
   type OverviewSort,
 } from '../../core/views/overview.js';
 import type { KubeletSummary } from '../../core/types.js';
+import { visibleDeep } from '../../core/visible.js';
 import type { MissingPart, ViewsSource } from './ports.js';
 import { mapBounded, partReader } from '../settle.js';
 
@@ -81,7 +82,9 @@ export async function gatherOverview(source: ViewsSource, req: OverviewRequest):
     },
     contexts,
   );
-  return {
+  // What came from the cluster (names from a server that does not validate them, node names) is made visible
+  // here, before any renderer sees it (src/core/visible.ts).
+  return visibleDeep<OverviewReport>({
     schemaVersion: 1,
     kind: 'Overview',
     generatedAt: req.now,
@@ -94,7 +97,7 @@ export async function gatherOverview(source: ViewsSource, req: OverviewRequest):
     pods: rows,
     nodes: [...contexts.values()],
     missing,
-  };
+  });
 }
 
 async function deepSummaries(
