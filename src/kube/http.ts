@@ -7,7 +7,7 @@
 // 503 and a connection reset; every body is read with a size limit.
 import { isAscii } from 'node:buffer';
 import { ExitCode, MemwhyError, type ExitCodeValue } from '../errors.js';
-import { visible } from '../core/visible.js';
+import { provenVisible, visible } from '../core/visible.js';
 import type { Answer, Transport } from './transport/types.js';
 
 /** The Status object the API server returns with errors. */
@@ -357,7 +357,7 @@ export class KubeHttp {
     const full = withQuery(path, query);
     const text = await this.expectOk(await this.sendGet(full, { signal }), `GET ${path}`, signal);
     try {
-      return JSON.parse(text) as T;
+      return provenVisible(JSON.parse(text) as T, text);
     } catch {
       throw new MemwhyError(
         ExitCode.Unreachable,

@@ -25,7 +25,7 @@ import { run } from '../../src/cli/main.js';
 import { analyse } from '../../src/core/analyse.js';
 import { parseFrames } from '../../src/core/frames.js';
 import type { Facts, KPod } from '../../src/core/types.js';
-import { visible, visibleDeep } from '../../src/core/visible.js';
+import { provenVisible, visible, visibleDeep } from '../../src/core/visible.js';
 import { renderText } from '../../src/render/text.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -421,6 +421,47 @@ describe('control characters from the cluster are shown, never sent raw', () => 
     assert.equal(out.items[0], clean, 'a clean object is returned as it is');
     const allClean = { a: [{ b: 'c' }] };
     assert.equal(visibleDeep(allClean), allClean);
+  });
+
+  test('provenVisible(): a value whose JSON text could decode to anything hidden is still walked', () => {
+    // Every way a hidden character can be written in JSON: raw (DEL, C1, bidi, zero-width, BOM) and escaped (short
+    // escapes, \\u in either case); beside them texts that only look close (Go's \\u003c, an escaped backslash).
+    const hiddenTexts = [
+      '{"m":"a\\u001b[2Jb"}',
+      '{"m":"a\\u001B"}',
+      '{"m":"line\\nbreak"}',
+      '{"m":"tab\\there"}',
+      '{"m":"bell\\b\\f\\r"}',
+      `{"m":"raw\u007fdel"}`,
+      `{"m":"raw\u009bcsi"}`,
+      `{"m":"bidi\u202eevil"}`,
+      '{"m":"\\u202Eevil"}',
+      '{"m":"\\u200bzero-width"}',
+      '{"m":"\\ufeffbom"}',
+      '{"m":"\\u2066isolate"}',
+      '{"m":"\\u0085nel"}',
+      `{"items":[{"a":"ok"},{"k\u001b":1}]}`.replace('\u001b', '\\u001b'),
+      `{"items":[{"a":"ok"},{"b":["x","y\u200f"]}]}`,
+    ];
+    for (const text of hiddenTexts) {
+      const expected = visibleDeep(JSON.parse(text) as unknown);
+      assert.notDeepEqual(expected, JSON.parse(text), `${text} holds something hidden`);
+      assert.deepEqual(visibleDeep(provenVisible(JSON.parse(text) as unknown, text)), expected, text);
+    }
+  });
+
+  test('provenVisible(): a clean text marks the value and the items of a list, which are not walked again', () => {
+    // Marked values are never changed by memwhy; changing one here shows that visibleDeep no longer looks inside.
+    const text = '{"kind":"PodList","items":[{"m":"\\u003cok\\u003e \\"q\\" \\\\ é"},{"n":"b"}]}\n';
+    const list = provenVisible(JSON.parse(text) as { items: Array<Record<string, string>> }, text);
+    assert.equal(list.items[0]!.m, '<ok> "q" \\ é');
+    list.items[0]!.m = hostile;
+    assert.equal(visibleDeep(list), list);
+    assert.equal(visibleDeep(list.items[0]), list.items[0]);
+    assert.equal(visibleDeep([...list.items])[0]!.m, hostile, 'a new array of marked items: the items are not walked');
+    const walked = JSON.parse(text) as { items: Array<Record<string, string>> };
+    walked.items[0]!.m = hostile;
+    assert.equal(visibleDeep(walked).items[0]!.m, '\\e]0;pwned\\x07\\e[2J', 'unmarked: walked');
   });
 
   test('an Evicted status.message, an event message, a process name in the kernel log: no raw ESC in text, JSON or YAML', async () => {
