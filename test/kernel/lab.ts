@@ -1095,13 +1095,33 @@ export interface SnapshotInfo {
   kernelLog: { written: boolean; lines: number; note: string };
 }
 
-/** Drops one file's page cache: GNU dd's fadvise(DONTNEED), falling back to the global drop_caches. */
+/** Bytes of `file` in the page cache (util-linux fincore), or null when fincore cannot tell. */
+function residentBytes(file: string): number | null {
+  const r = spawnSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', file], { encoding: 'utf8' });
+  const n = Number(r.stdout?.trim());
+  return r.status === 0 && r.stdout.trim() !== '' && Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Drops one file's page cache: GNU dd's fadvise(DONTNEED), falling back to the global drop_caches. fadvise skips
+ * the pages it cannot take at that moment (still in another CPU's LRU batch, say): on a loaded machine a few MiB of
+ * a file just written stayed cached (and so charged to the writer, not to the container that reads it next), so
+ * the drop is repeated until fincore sees none of the file cached.
+ */
 export function dropFileCache(file: string, notes: string[]): void {
-  const r = spawnSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']);
-  if (r.status === 0) return;
-  notes.push(`dd iflag=nocache failed (${r.stderr.toString().trim()}); used /proc/sys/vm/drop_caches`);
-  spawnSync('sync');
-  fs.writeFileSync('/proc/sys/vm/drop_caches', '1');
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const r = spawnSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']);
+    if (r.status !== 0) {
+      notes.push(`dd iflag=nocache failed (${r.stderr.toString().trim()}); used /proc/sys/vm/drop_caches`);
+      spawnSync('sync');
+      fs.writeFileSync('/proc/sys/vm/drop_caches', '1');
+      return;
+    }
+    const left = residentBytes(file);
+    if (left === null || left === 0) return;
+    if (attempt === 5) notes.push(`${left} bytes of ${file} stayed in the page cache after 5 drops`);
+    else spawnSync('sleep', ['0.05']);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
