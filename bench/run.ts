@@ -69,6 +69,12 @@ function apiOnlyCommands(kc: string, kubectlCache: string): { dist: string[]; bi
   return { dist, binary: [BINARY, ...dist.slice(2)], describe };
 }
 
+/**
+ * Runs a command as a first run would (`env` adds about a millisecond): without the V8 code that memwhy keeps of
+ * its chunks in ~/.cache/kubectl-memwhy/v8, which the warm-up runs have filled for every other series.
+ */
+const NO_CODE_CACHE = ['env', 'NODE_DISABLE_COMPILE_CACHE=1'];
+
 const GOALS = {
   apiRatio: 1.5, // memwhy --no-reader median / kubectl describe median (issue 12), on the example and on a busy node
   busyRssMiB: 70, // peak RSS of memwhy --no-reader on the busy node (500 pods, 5,000 events)
@@ -686,11 +692,21 @@ async function main(): Promise<void> {
           { name: 'binary --no-reader', argv: binaryApi },
           { name: 'floor: plain Node, the same GETs', argv: floors.plainNode },
           { name: 'floor: memwhy to its parsed command line', argv: floors.parsedArgs, exit: 2 },
+          { name: 'memwhy --no-reader, no code cache', argv: [...NO_CODE_CACHE, ...memwhyApi] },
+          { name: 'binary --no-reader, no code cache', argv: [...NO_CODE_CACHE, ...binaryApi] },
         ],
         o,
         tools.hyperfine,
       );
-      const [m, k, b, fn, fa] = api.map((s) => stats(s.times)) as [Stats, Stats, Stats, Stats, Stats];
+      const [m, k, b, fn, fa, mc, bc] = api.map((s) => stats(s.times)) as [
+        Stats,
+        Stats,
+        Stats,
+        Stats,
+        Stats,
+        Stats,
+        Stats,
+      ];
       const apiRatio = m.median / k.median;
       const binRatio = b.median / k.median;
       rows.push(timeRow('API-only: memwhy <pod> --no-reader -o text', m));
@@ -698,6 +714,8 @@ async function main(): Promise<void> {
       rows.push(ratioRow('  ratio memwhy / kubectl (median)', m, k, GOALS.apiRatio));
       rows.push(timeRow('API-only: out/kubectl-memwhy <pod> --no-reader', b));
       rows.push(ratioRow('  ratio binary / kubectl (median)', b, k, GOALS.apiRatio));
+      rows.push(timeRow('  memwhy, no code cache (a first run: NODE_DISABLE_COMPILE_CACHE=1)', mc));
+      rows.push(timeRow('  binary, no code cache (the same)', bc));
       rows.push(timeRow('  floor: plain Node https, the same 6 GETs, JSON parsed (bench/api-floor.mjs)', fn));
       rows.push(ratioRow('    ratio / kubectl (median)', fn, k));
       rows.push(timeRow('  floor: memwhy <pod> -o bogus (yargs parses, exit 2, no I/O)', fa));
