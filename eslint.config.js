@@ -92,7 +92,12 @@ export default tseslint.config(
     files: ['scripts/sea-chunk-loader.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { __memwhyChunks: 'readonly', __memwhyBuild: 'readonly', __importMetaUrl: 'readonly' },
+      globals: {
+        __memwhyData: 'readonly',
+        __memwhyIndex: 'readonly',
+        __memwhyBuild: 'readonly',
+        __importMetaUrl: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

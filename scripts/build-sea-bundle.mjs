@@ -252,6 +252,44 @@ export function esbuildOptions(entry, split = true, help = {}) {
   };
 }
 
+/** main.js and the chunks it imports statically, at any depth: what every start loads (--version, --help). */
+function startupChunks(metafile, outDir) {
+  const byName = new Map(
+    Object.entries(metafile.outputs).map(([path, out]) => [
+      relative(outDir, resolve(root, path)).split('\\').join('/'),
+      out,
+    ]),
+  );
+  const names = new Set();
+  const visit = (name) => {
+    if (names.has(name) || !byName.has(name)) return;
+    names.add(name);
+    for (const imp of byName.get(name).imports ?? [])
+      if (imp.kind === 'import-statement' && !imp.external)
+        visit(relative(outDir, resolve(root, imp.path)).split('\\').join('/'));
+  };
+  visit('main.js');
+  if (!names.has('main.js')) throw new Error('build-sea-bundle: main.js is not among the outputs');
+  return names;
+}
+
+/**
+ * Every chunk as one line of base64 in `data`, and where each is: { name: [offset, length, gzipped] }. The startup
+ * chunks are plain base64 (no zlib to load for --version); the others gzip+base64: they shrink ~4x and are inflated
+ * (a few ms) only when their import() runs. base64 never holds the end of a comment.
+ */
+function chunkData(chunks, startup) {
+  let data = '';
+  const index = {};
+  for (const [name, code] of Object.entries(chunks)) {
+    const gzipped = !startup.has(name);
+    const text = (gzipped ? gzipSync(code, { level: 9 }) : Buffer.from(code)).toString('base64');
+    index[name] = [data.length, text.length, gzipped ? 1 : 0];
+    data += `${text}\n`;
+  }
+  return { data, index };
+}
+
 /**
  * Builds the bundle; returns { outfile, metafile, bytes, chunks }.
  *
@@ -311,20 +349,16 @@ export async function buildSeaBundle({
     chunks[name] = cjs.code;
   }
   if (!chunks['main.js']) throw new Error('build-sea-bundle: esbuild produced no main.js entry chunk');
-  // main.js runs at every start: plain. The others gzip+base64: V8 scans ~4x less, they shrink, and
-  // are inflated (a few ms) only when their import() runs. Everything is escaped to ASCII so V8 keeps
-  // the script a one-byte string.
-  const table = Object.fromEntries(
-    Object.entries(chunks).map(([name, code]) => [
-      name,
-      name === 'main.js' ? code : gzipSync(code, { level: 9 }).toString('base64'),
-    ]),
-  );
-  const buildId = createHash('sha256').update(JSON.stringify(table)).digest('hex').slice(0, 16);
+  const startup = startupChunks(result.metafile, join(dirname(outAbs), 'chunks'));
+  const { data, index } = chunkData(chunks, startup);
+  const buildId = createHash('sha256').update(data).digest('hex').slice(0, 16);
   const loader = [
     '"use strict";',
     BANNER,
-    `const __memwhyChunks=${JSON.stringify(table).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)};`,
+    // The chunks live in a comment, read back through Function.prototype.toString (the exact source text): V8
+    // skips a comment, where a 0.9 MB table of string literals cost ~6 ms of parsing at every start.
+    `function __memwhyData(){/*\n${data}*/}`,
+    `const __memwhyIndex=${JSON.stringify(index)};`,
     `const __memwhyBuild=${JSON.stringify(buildId)};`,
     readFileSync(join(root, 'scripts/sea-chunk-loader.cjs'), 'utf8'),
     '',

@@ -1,4 +1,5 @@
-// The SEA bundle's chunk loader (scripts/build-sea-bundle.mjs puts this text after __memwhyChunks and __memwhyBuild).
+// The SEA bundle's chunk loader (scripts/build-sea-bundle.mjs puts this text after __memwhyData, the comment that
+// holds every chunk as a line of base64, __memwhyIndex, where each chunk's line is, and __memwhyBuild).
 // A chunk is compiled on its first require: "./x.js" names a chunk, anything else is a Node builtin. V8's code of
 // each chunk, as it stands when the process exits (the functions that ran are compiled by then), is kept in the
 // user's cache folder (src/cli/code-cache.ts: never a shared one) under this build's id, so the next run neither
@@ -9,7 +10,6 @@
   // the first chunk is compiled.
   require('node:v8').setFlagsFromString('--liftoff-only');
   const { Script } = require('node:vm');
-  const { gunzipSync } = require('node:zlib');
   const fs = require('node:fs');
   const path = require('node:path');
   const modules = new Map();
@@ -54,12 +54,22 @@
     }
   }
 
+  const source = __memwhyData.toString();
+  const dataStart = source.indexOf('/*') + 3;
+
+  /** A chunk's code, from its line of base64 in __memwhyData (zlib is loaded only for a gzipped chunk). */
+  function chunkSource(name) {
+    const entry = __memwhyIndex[name];
+    if (entry === undefined) throw new Error(`memwhy bundle: no chunk ${name}`);
+    const [offset, length, gzipped] = entry;
+    const bytes = Buffer.from(source.slice(dataStart + offset, dataStart + offset + length), 'base64');
+    return (gzipped ? require('node:zlib').gunzipSync(bytes) : bytes).toString();
+  }
+
   function load(name) {
     let m = modules.get(name);
     if (m) return m.exports;
-    const c = __memwhyChunks[name];
-    if (c === undefined) throw new Error(`memwhy bundle: no chunk ${name}`);
-    const code = name === 'main.js' ? c : gunzipSync(Buffer.from(c, 'base64')).toString();
+    const code = chunkSource(name);
     m = { exports: {} };
     modules.set(name, m);
     const file = dir && path.join(dir, name);

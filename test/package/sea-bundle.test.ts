@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 
@@ -24,11 +25,22 @@ function bundle(entry: string, outfile: string, ...flags: string[]): string {
   return r.stdout;
 }
 
-/** The chunk table of a split bundle: name → CommonJS source. */
-function chunksOf(file: string): Record<string, string> {
-  const m = /^const __memwhyChunks=(.*);$/m.exec(readFileSync(file, 'utf8'));
-  assert.ok(m, `${file} is not a split bundle`);
-  return JSON.parse(m[1]!) as Record<string, string>;
+/**
+ * The chunks of a split bundle, read as its loader reads them: name → CommonJS source, and whether it is gzipped
+ * (the startup chunks are not: --version loads no zlib).
+ */
+function chunksOf(file: string): Record<string, { code: string; gzipped: boolean }> {
+  const text = readFileSync(file, 'utf8');
+  const index = /^const __memwhyIndex=(.*);$/m.exec(text);
+  const data = /^function __memwhyData\(\)\{\/\*\n([\s\S]*?)\*\/\}$/m.exec(text);
+  assert.ok(index && data, `${file} is not a split bundle`);
+  const entries = JSON.parse(index[1]!) as Record<string, [number, number, number]>;
+  return Object.fromEntries(
+    Object.entries(entries).map(([name, [offset, length, gzipped]]) => {
+      const bytes = Buffer.from(data[1]!.slice(offset, offset + length), 'base64');
+      return [name, { code: (gzipped ? gunzipSync(bytes) : bytes).toString(), gzipped: gzipped === 1 }];
+    }),
+  );
 }
 
 const PROBE = `
@@ -121,8 +133,17 @@ describe('the SEA bundle (CommonJS)', () => {
         // What a plain run compiles is the main chunk; Ink and client-node wait, as strings, for their import().
         const chunks = chunksOf(out);
         assert.ok(Object.keys(chunks).length > 2, 'dynamic imports became chunks');
-        assert.ok(chunks['main.js']!.length < 50_000, `main chunk is ${chunks['main.js']!.length} bytes`);
-        assert.doesNotMatch(chunks['main.js']!, /ink-root|V1PodSpec/, 'Ink and client-node are not in the main chunk');
+        const main = chunks['main.js']!;
+        assert.ok(main.code.length < 50_000, `main chunk is ${main.code.length} bytes`);
+        assert.doesNotMatch(main.code, /ink-root|V1PodSpec/, 'Ink and client-node are not in the main chunk');
+        assert.equal(main.gzipped, false, 'the main chunk is read without zlib');
+        const big = Object.values(chunks).filter((c) => /ink-root|V1PodSpec/.test(c.code));
+        assert.ok(big.length >= 2 && big.every((c) => c.gzipped), 'Ink and client-node are gzipped');
+        assert.doesNotMatch(
+          readFileSync(out, 'utf8'),
+          /^const __memwhyChunks=/m,
+          'no table of string literals to parse',
+        );
       }
     });
   }
