@@ -54,14 +54,15 @@ export type OpenViews = Awaited<ReturnType<typeof openViews>>;
 
 /** `node/<name>`: its report (the text, JSON and TUI views all show this). */
 export async function gatherNodeReport(options: NodeOptions, views: OpenViews, signal: AbortSignal, now: string) {
-  const [{ gatherNodeView }, { kubeNodeReader }] = await Promise.all([
+  // The node reader's chunk (its script, the pod's lifecycle) is loaded only when it runs.
+  const [{ gatherNodeView }, readerModule] = await Promise.all([
     import('../app/views/node-view.js'),
-    import('../kube/reader-node.js'),
+    options.reader.enabled ? import('../kube/reader-node.js') : null,
   ]);
   // The node reader runs in --reader-namespace, else in the namespace kubectl would use (-n, the context's,
   // else default): a node has no namespace of its own, and the pod path's default is its target's.
-  const reader = options.reader.enabled
-    ? kubeNodeReader(views.live.http, {
+  const reader = readerModule
+    ? readerModule.kubeNodeReader(views.live.http, {
         namespace: options.reader.namespace ?? views.live.namespace,
         image: options.reader.image,
         deadlineSeconds: options.reader.timeoutSeconds,

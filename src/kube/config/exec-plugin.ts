@@ -1,11 +1,15 @@
 // Exec credential plugins, run the way client-go runs them: KUBERNETES_EXEC_INFO, interactiveMode, the
 // plugin's env on top of ours, its stderr passed through (once, as kubectl does; never repeated in memwhy's own
 // error, as it may hold secrets), its answer checked and cached until expirationTimestamp.
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+import { createRequire } from 'node:module';
 import { unusable } from './errors.js';
 import type { KubeconfigError } from './errors.js';
 import type { TextSink } from './types.js';
 import { isMap } from './yaml-fields.js';
+
+// Loaded when a plugin runs: a user with a token or a certificate does not pay for child_process (and dgram).
+const load = createRequire(import.meta.url);
 
 export interface ExecPlan {
   userName: string;
@@ -84,6 +88,7 @@ export class ExecCredentials {
       let stdout = '';
       let settled = false;
       const stdio = [interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'] as const;
+      const { spawn } = load('node:child_process') as typeof ChildProcess;
       const child = spawn(p.command, p.args, { env, cwd: this.ctx.cwd, stdio: [...stdio] });
       child.stdout!.setEncoding('utf8');
       child.stdout!.on('data', (d: string) => (stdout += d));
