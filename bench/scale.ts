@@ -8,6 +8,7 @@
 //  1. `node dist/cli.js -A -o json` vs `kubectl top pods -A` (goal: median ratio ≤ 1.5), alternating;
 //  2. `node dist/cli.js -A --deep -o json` (reported; no goal);
 //  3. `node dist/cli.js node/<big> --no-reader -o json` vs `kubectl describe node <big>` (goal ≤ 1.5);
+//  4. 1 and 3 again with out/kubectl-memwhy, the single executable krew installs (when `npm run package` built it);
 //  peak RSS of each command (GNU time's %M when /usr/bin/time exists, else /proc/<pid>/status VmHWM polled;
 //  goal ≤ 300 MiB for the overview), API requests per command from the cluster's request log.
 // Wall time is spawn → exit seen from here. A missed goal prints MISS and does not fail the command.
@@ -23,6 +24,8 @@ import { BIG_NODE, scaleState } from './scale-state.js';
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NODE = process.execPath;
 const CLI = join(ROOT, 'dist/cli.js');
+/** The single executable krew installs (npm run package); its rows are skipped, saying so, when it is not built. */
+const BINARY = join(ROOT, 'out/kubectl-memwhy');
 const API_FLOOR = join(ROOT, 'bench/api-floor.mjs');
 const GOALS = { topRatio: 1.5, rssMiB: 300, describeRatio: 1.5 };
 const GOAL_SIZE = 10_000;
@@ -122,6 +125,8 @@ interface SizeResult {
   describeRatio: number;
   floorRatio: number;
   nodeFloorRatio: number;
+  /** out/kubectl-memwhy, paired with the same peers; null when it is not built. */
+  binary: { overview: Series; node: Series; topRatio: number; describeRatio: number } | null;
 }
 
 /** Alternates a and b (a first on even runs, b first on odd ones), after `warmup` unrecorded pairs. */
@@ -190,6 +195,7 @@ async function runSize(o: Options, pods: number): Promise<SizeResult> {
       kubectl('describe', 'node', BIG_NODE),
     );
     const nodeFloor = await pairs(o, floor('node', BIG_NODE), kubectl('describe', 'node', BIG_NODE));
+    const binary = existsSync(BINARY) ? await binarySeries(o, cluster, env, kubectl) : null;
     const startup: Sample[] = [];
     for (let i = 0; i < o.runs; i++) startup.push(await memwhy('--help')());
     // memwhy up to its parsed command line: yargs has parsed and validated, an invalid -o ends it (exit 2).
@@ -217,10 +223,36 @@ async function runSize(o: Options, pods: number): Promise<SizeResult> {
       describeRatio: stats(nd.ratios).median,
       floorRatio: stats(fl.ratios).median,
       nodeFloorRatio: stats(nodeFloor.ratios).median,
+      binary,
     };
   } finally {
     await cluster.close();
   }
+}
+
+/** The binary's overview and node view, each paired with its kubectl peer as dist/cli.js is. */
+async function binarySeries(
+  o: Options,
+  cluster: Cluster,
+  env: NodeJS.ProcessEnv,
+  kubectl: (...args: string[]) => () => Promise<Sample>,
+): Promise<NonNullable<SizeResult['binary']>> {
+  const bin =
+    (...args: string[]) =>
+    () =>
+      measure(cluster, [BINARY, ...args], env);
+  const ov = await pairs(o, bin('-A', '-o', 'json'), kubectl('top', 'pods', '-A'));
+  const nd = await pairs(
+    o,
+    bin(`node/${BIG_NODE}`, '--no-reader', '-o', 'json'),
+    kubectl('describe', 'node', BIG_NODE),
+  );
+  return {
+    overview: series('out/kubectl-memwhy -A -o json', ov.a),
+    node: series(`out/kubectl-memwhy node/${BIG_NODE} --no-reader -o json`, nd.a),
+    topRatio: stats(ov.ratios).median,
+    describeRatio: stats(nd.ratios).median,
+  };
 }
 
 const f0 = (n: number) => n.toFixed(0);
@@ -233,7 +265,20 @@ function table(results: SizeResult[]): string {
     '| ---: | ---: | --- | --- | --- | ---: |',
   ];
   for (const r of results)
-    for (const s of [r.overview, r.top, r.floor, r.get, r.deep, r.node, r.describe, r.nodeFloor, r.startup, r.parsed])
+    for (const s of [
+      r.overview,
+      ...(r.binary ? [r.binary.overview] : []),
+      r.top,
+      r.floor,
+      r.get,
+      r.deep,
+      r.node,
+      ...(r.binary ? [r.binary.node] : []),
+      r.describe,
+      r.nodeFloor,
+      r.startup,
+      r.parsed,
+    ])
       lines.push(
         `| ${r.pods} | ${r.nodes} | \`${s.label}\` | ${f0(s.ms.min)} / ${f0(s.ms.median)} / ${f0(s.ms.max)} | ${f0(s.rssMiB.min)} / ${f0(s.rssMiB.median)} / ${f0(s.rssMiB.max)} | ${s.requests} |`,
       );
@@ -242,14 +287,16 @@ function table(results: SizeResult[]): string {
 
 function goals(results: SizeResult[]): string {
   const lines = [
-    '| pods | overview / top (median of pair ratios) | floor / top (median of pair ratios) | overview / `kubectl get pods -A` (medians) | overview peak RSS (max) | node view / describe (median of pair ratios) | node floor / describe (median of pair ratios) |',
+    '| pods | overview / top (median of pair ratios): dist / binary | floor / top (median of pair ratios) | overview / `kubectl get pods -A` (medians) | overview peak RSS (max) | node view / describe (median of pair ratios): dist / binary | node floor / describe (median of pair ratios) |',
     '| ---: | --- | --- | --- | --- | --- | --- |',
   ];
+  const bin = (r: SizeResult, ratio: number | undefined, goal: number, mark: (ok: boolean) => string) =>
+    ratio === undefined ? ' / (binary not built)' : ` / ${f2(ratio)}×${mark(ratio <= goal)}`;
   for (const r of results) {
     const g = r.pods === GOAL_SIZE;
     const mark = (ok: boolean) => (g ? ` (${verdict(ok)})` : '');
     lines.push(
-      `| ${r.pods} | ${f2(r.topRatio)}×${mark(r.topRatio <= GOALS.topRatio)} | ${f2(r.floorRatio)}× | ${f2(r.overview.ms.median / r.get.ms.median)}× | ${f0(r.overview.rssMiB.max)} MiB${mark(r.overview.rssMiB.max <= GOALS.rssMiB)} | ${f2(r.describeRatio)}×${mark(r.describeRatio <= GOALS.describeRatio)} | ${f2(r.nodeFloorRatio)}× |`,
+      `| ${r.pods} | ${f2(r.topRatio)}×${mark(r.topRatio <= GOALS.topRatio)}${bin(r, r.binary?.topRatio, GOALS.topRatio, mark)} | ${f2(r.floorRatio)}× | ${f2(r.overview.ms.median / r.get.ms.median)}× | ${f0(r.overview.rssMiB.max)} MiB${mark(r.overview.rssMiB.max <= GOALS.rssMiB)} | ${f2(r.describeRatio)}×${mark(r.describeRatio <= GOALS.describeRatio)}${bin(r, r.binary?.describeRatio, GOALS.describeRatio, mark)} | ${f2(r.nodeFloorRatio)}× |`,
     );
   }
   return lines.join('\n');
