@@ -399,8 +399,9 @@ async function readerRuns(
   cluster: Cluster,
   kc: string,
   o: Options,
+  program: string[] = [NODE, CLI],
 ): Promise<{ runs: ReaderRun[]; sample: RequestLog[] }> {
-  const argv = [NODE, CLI, POD, '-n', NAMESPACE, '--kubeconfig', kc, '-o', 'text'];
+  const argv = [...program, POD, '-n', NAMESPACE, '--kubeconfig', kc, '-o', 'text'];
   const out: ReaderRun[] = [];
   let sample: RequestLog[] = [];
   for (let i = 0; i < o.readerRuns + 1; i++) {
@@ -883,8 +884,21 @@ async function main(): Promise<void> {
         goal: `≤ ${GOALS.requests} (max)`,
         result: verdict(reqs.max <= GOALS.requests),
       });
+      // The same with the binary krew installs, when it is built.
+      const binOwn = existsSync(BINARY)
+        ? stats((await readerRuns(cluster, kc, o, [BINARY])).runs.map((r) => r.ownMs))
+        : null;
+      if (binOwn)
+        rows.splice(rows.findIndex((r) => r.measure === "  memwhy's own time (wall − reader pod)") + 1, 0, {
+          measure: '  out/kubectl-memwhy: its own time (wall − reader pod)',
+          median: ms(binOwn.median),
+          p90: ms(binOwn.p90),
+          n: String(binOwn.n),
+          goal: `≤ ${GOALS.ownMs} ms`,
+          result: verdict(binOwn.median <= GOALS.ownMs),
+        });
       goals.push(
-        `memwhy's own time beyond the reader pod: ${ms(own.median)} median (goal ≤ ${GOALS.ownMs} ms): ${verdict(own.median <= GOALS.ownMs)}`,
+        `memwhy's own time beyond the reader pod: ${ms(own.median)} median dist/cli.js${binOwn ? `, ${ms(binOwn.median)} binary` : ''} (goal ≤ ${GOALS.ownMs} ms): ${verdict(own.median <= GOALS.ownMs)}${binOwn ? ` / ${verdict(binOwn.median <= GOALS.ownMs)}` : ''}`,
       );
       goals.push(
         `API requests per diagnosis: ${reqs.max} max (goal ≤ ${GOALS.requests}): ${verdict(reqs.max <= GOALS.requests)}`,
