@@ -253,8 +253,15 @@ const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
 
 /** A row of a timed series. */
-function timeRow(measure: string, x: Stats): Row {
-  return { measure, median: ms(x.median), p90: ms(x.p90), n: String(x.n), goal: '', result: '' };
+function timeRow(measure: string, x: Stats, goalMs?: number): Row {
+  return {
+    measure,
+    median: ms(x.median),
+    p90: ms(x.p90),
+    n: String(x.n),
+    goal: goalMs === undefined ? '' : `≤ ${goalMs} ms`,
+    result: goalMs === undefined ? '' : verdict(x.median <= goalMs),
+  };
 }
 
 /** A ratio row: medians and p90s of `a` over `b`, against `goal` (≤). */
@@ -297,6 +304,14 @@ interface Series {
   command: string;
   times: number[];
   tool: string;
+}
+
+type StatsTuple<N extends number, R extends Stats[] = []> = R['length'] extends N ? R : StatsTuple<N, [...R, Stats]>;
+
+/** The stats of `n` measured series, in their order. */
+function statsOf<N extends number>(series: Series[], n: N): StatsTuple<N> {
+  if (series.length !== n) throw new Error(`expected ${n} series, measured ${series.length}`);
+  return series.map((x) => stats(x.times)) as StatsTuple<N>;
 }
 
 /** Times each command `runs` times: with hyperfine (-N, no shell) when wanted and present, else here. */
@@ -699,15 +714,7 @@ async function main(): Promise<void> {
         o,
         tools.hyperfine,
       );
-      const [m, k, b, fn, fa, mc, bc] = api.map((s) => stats(s.times)) as [
-        Stats,
-        Stats,
-        Stats,
-        Stats,
-        Stats,
-        Stats,
-        Stats,
-      ];
+      const [m, k, b, fn, fa, mc, bc] = statsOf(api, 7);
       const apiRatio = m.median / k.median;
       const binRatio = b.median / k.median;
       rows.push(timeRow('API-only: memwhy <pod> --no-reader -o text', m));
@@ -786,7 +793,7 @@ async function main(): Promise<void> {
           o,
           tools.hyperfine,
         );
-        const [m, k, b, fn] = series.map((x) => stats(x.times)) as [Stats, Stats, Stats, Stats];
+        const [m, k, b, fn] = statsOf(series, 4);
         rows.push(timeRow(`busy node: memwhy <pod> --no-reader (${size.pods} pods, ${size.events} events)`, m));
         rows.push(timeRow('busy node: kubectl describe pod <pod>', k));
         rows.push(ratioRow('  ratio memwhy / kubectl (median)', m, k, GOALS.apiRatio));
@@ -828,54 +835,12 @@ async function main(): Promise<void> {
       const reqs = stats(runs.map((r) => r.requests));
       const firstReq = stats(runs.map((r) => r.firstRequestMs));
       const afterLast = stats(runs.map((r) => r.afterLastMs));
-      rows.push({
-        measure: 'reader: wall time of memwhy <pod> -o text',
-        median: ms(wall.median),
-        p90: ms(wall.p90),
-        n: String(wall.n),
-        goal: '',
-        result: '',
-      });
-      rows.push({
-        measure: '  reader pod in the cluster (create → Succeeded)',
-        median: ms(reader.median),
-        p90: ms(reader.p90),
-        n: String(reader.n),
-        goal: '',
-        result: '',
-      });
-      rows.push({
-        measure: "  memwhy's own time (wall − reader pod)",
-        median: ms(own.median),
-        p90: ms(own.p90),
-        n: String(own.n),
-        goal: `≤ ${GOALS.ownMs} ms`,
-        result: verdict(own.median <= GOALS.ownMs),
-      });
-      rows.push({
-        measure: '  same, with create → log read as the pod time',
-        median: ms(ownByLog.median),
-        p90: ms(ownByLog.p90),
-        n: String(ownByLog.n),
-        goal: '',
-        result: '',
-      });
-      rows.push({
-        measure: '  process start → first API request',
-        median: ms(firstReq.median),
-        p90: ms(firstReq.p90),
-        n: String(firstReq.n),
-        goal: '',
-        result: '',
-      });
-      rows.push({
-        measure: '  last API response → process exit',
-        median: ms(afterLast.median),
-        p90: ms(afterLast.p90),
-        n: String(afterLast.n),
-        goal: '',
-        result: '',
-      });
+      rows.push(timeRow('reader: wall time of memwhy <pod> -o text', wall));
+      rows.push(timeRow('  reader pod in the cluster (create → Succeeded)', reader));
+      rows.push(timeRow("  memwhy's own time (wall − reader pod)", own, GOALS.ownMs));
+      rows.push(timeRow('  same, with create → log read as the pod time', ownByLog));
+      rows.push(timeRow('  process start → first API request', firstReq));
+      rows.push(timeRow('  last API response → process exit', afterLast));
       rows.push({
         measure: '  API requests per diagnosis',
         median: String(reqs.median),
@@ -889,14 +854,11 @@ async function main(): Promise<void> {
         ? stats((await readerRuns(cluster, kc, o, [BINARY])).runs.map((r) => r.ownMs))
         : null;
       if (binOwn)
-        rows.splice(rows.findIndex((r) => r.measure === "  memwhy's own time (wall − reader pod)") + 1, 0, {
-          measure: '  out/kubectl-memwhy: its own time (wall − reader pod)',
-          median: ms(binOwn.median),
-          p90: ms(binOwn.p90),
-          n: String(binOwn.n),
-          goal: `≤ ${GOALS.ownMs} ms`,
-          result: verdict(binOwn.median <= GOALS.ownMs),
-        });
+        rows.splice(
+          rows.findIndex((r) => r.measure === "  memwhy's own time (wall − reader pod)") + 1,
+          0,
+          timeRow('  out/kubectl-memwhy: its own time (wall − reader pod)', binOwn, GOALS.ownMs),
+        );
       goals.push(
         `memwhy's own time beyond the reader pod: ${ms(own.median)} median dist/cli.js${binOwn ? `, ${ms(binOwn.median)} binary` : ''} (goal ≤ ${GOALS.ownMs} ms): ${verdict(own.median <= GOALS.ownMs)}${binOwn ? ` / ${verdict(binOwn.median <= GOALS.ownMs)}` : ''}`,
       );
@@ -925,14 +887,7 @@ async function main(): Promise<void> {
         o,
         tools.hyperfine,
       );
-      const [bin, kv, dist, floor, binVersion, distVersion] = startup.map((s) => stats(s.times)) as [
-        Stats,
-        Stats,
-        Stats,
-        Stats,
-        Stats,
-        Stats,
-      ];
+      const [bin, kv, dist, floor, binVersion, distVersion] = statsOf(startup, 6);
       const startupRatio = bin.median / kv.median;
       rows.push({
         measure: 'start-up: out/kubectl-memwhy --help',
