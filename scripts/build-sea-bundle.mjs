@@ -307,8 +307,10 @@ export async function buildSeaBundle({
   outfile = 'build/sea/cli.cjs',
   minify = true,
   split = true,
+  writeMeta = true,
 } = {}) {
   const outAbs = resolve(root, outfile);
+  const metaFile = join(dirname(outAbs), 'meta.json');
   await mkdir(dirname(outAbs), { recursive: true });
   const help = await helpDefine();
   if (!split) {
@@ -319,7 +321,7 @@ export async function buildSeaBundle({
       minify,
       banner: { js: BANNER },
     });
-    await writeFile(join(dirname(outAbs), 'meta.json'), JSON.stringify(result.metafile));
+    if (writeMeta) await writeFile(metaFile, JSON.stringify(result.metafile));
     return { outfile: outAbs, metafile: result.metafile, bytes: statSync(outAbs).size, chunks: 1 };
   }
   const result = await build({
@@ -328,7 +330,7 @@ export async function buildSeaBundle({
     splitting: true,
     outdir: join(dirname(outAbs), 'chunks'),
     entryNames: 'main',
-    chunkNames: 'chunk-[hash]',
+    chunkNames: '[name]-[hash]',
     minify,
     write: false,
   });
@@ -364,7 +366,7 @@ export async function buildSeaBundle({
     '',
   ].join('\n');
   await writeFile(outAbs, loader);
-  await writeFile(join(dirname(outAbs), 'meta.json'), JSON.stringify(result.metafile));
+  if (writeMeta) await writeFile(metaFile, JSON.stringify(result.metafile));
   return {
     outfile: outAbs,
     metafile: result.metafile,

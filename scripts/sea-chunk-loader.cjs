@@ -1,10 +1,12 @@
-// The SEA bundle's chunk loader (scripts/build-sea-bundle.mjs puts this text after __memwhyData, the comment that
-// holds every chunk as a line of base64, __memwhyIndex, where each chunk's line is, and __memwhyBuild).
+// The bundle's chunk loader, in dist/memwhy.cjs and in the single executable alike (scripts/build-sea-bundle.mjs
+// puts this text after __memwhyData, the comment that holds every chunk as a line of base64, __memwhyIndex, where
+// each chunk's line is, and __memwhyBuild).
 // A chunk is compiled on its first require: "./x.js" names a chunk, anything else is a Node builtin. V8's code of
 // each chunk, as it stands when the process exits (the functions that ran are compiled by then), is kept in the
-// user's cache folder (src/cli/code-cache.ts: never a shared one) under this build's id, so the next run neither
-// parses nor compiles them again. Nothing is cached without a home or with NODE_DISABLE_COMPILE_CACHE=1, as Node's
-// own compile cache (which a single executable does not use) is turned off.
+// user's cache folder (never a shared one: another user of the machine could put code there first) under this
+// build's id, so the next run neither parses nor compiles them again. Node's own compile cache keeps only what is
+// compiled as a module loads, and a single executable does not use it. Nothing is cached without a home or with
+// NODE_DISABLE_COMPILE_CACHE=1, the switch that turns Node's off.
 (() => {
   // main() sets this V8 flag too (src/cli/main.ts); V8 refuses a cache made under other flags, so it is set before
   // the first chunk is compiled.
@@ -15,14 +17,14 @@
   const modules = new Map();
   const unsaved = [];
 
-  /** Keep in step with codeCacheDir in src/cli/code-cache.ts (test/package/binary.test.ts checks the binary). */
+  /** $XDG_CACHE_HOME/kubectl-memwhy/v8, else ~/.cache/kubectl-memwhy/v8 (test/package/code-cache.test.ts). */
   function cacheDir(env) {
     if (env.NODE_DISABLE_COMPILE_CACHE) return null;
     let base = null;
     if (process.platform === 'win32') base = env.LOCALAPPDATA ? `${env.LOCALAPPDATA}\\kubectl-memwhy\\v8` : null;
     else if (env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/')) base = `${env.XDG_CACHE_HOME}/kubectl-memwhy/v8`;
     else if (env.HOME && env.HOME.startsWith('/')) base = `${env.HOME}/.cache/kubectl-memwhy/v8`;
-    return base && path.join(base, `sea-${__memwhyBuild}-${process.version}-${process.arch}`);
+    return base && path.join(base, `bundle-${__memwhyBuild}-${process.version}-${process.arch}`);
   }
   const dir = cacheDir(process.env);
 
@@ -41,7 +43,7 @@
       if (fs.mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) {
         const base = path.dirname(dir);
         for (const old of fs.readdirSync(base))
-          if (old.startsWith('sea-') && old !== path.basename(dir))
+          if (old.startsWith('bundle-') && old !== path.basename(dir))
             fs.rmSync(path.join(base, old), { recursive: true });
       }
       for (const [file, script] of unsaved) {
@@ -87,5 +89,6 @@
     return m.exports;
   }
 
-  load('main.js');
+  // The binary runs main.js as its entry; dist/cli.js requires this file and calls the main it exports.
+  module.exports = load('main.js');
 })();

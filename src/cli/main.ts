@@ -11,6 +11,7 @@ import type { CleanupOptions, NodeOptions, OutputMode, OverviewOptions } from '.
 import { ExitCode, type MemwhyError } from './exit-codes.js';
 import { execTerminal, report } from './io.js';
 import { helpWidth, quickAnswer, withNewline } from './quick.js';
+import { runtimeProblem } from './runtime.js';
 import { leaveFirstFrame, showFirstFrame } from './tui-first-frame.js';
 
 export { ISSUES_URL } from './io.js';
@@ -135,8 +136,11 @@ function safeWrite(stream: NodeJS.WriteStream, text: string): void {
   }
 }
 
-/** Runs as the program: wires process streams and signals into `run`. */
-export async function main(settings: { runtimeProblem?: MemwhyError | null } = {}): Promise<void> {
+/**
+ * Runs as the program: wires process streams and signals into `run`. The Node.js version is read here, inside the
+ * bundle, so its refusal is this bundle's MemwhyError (exit 7), whichever entry called (dist/cli.js, the binary).
+ */
+export async function main(): Promise<void> {
   // undici parses HTTP with WebAssembly; V8's background optimising compile of it held process exit for
   // ~80 ms after the output (measured in bench/). A one-shot CLI gains nothing from the optimised tier.
   setFlagsFromString('--liftoff-only');
@@ -173,7 +177,7 @@ export async function main(settings: { runtimeProblem?: MemwhyError | null } = {
     stdout: process.stdout,
     stderr: process.stderr,
     signal: controller.signal,
-    runtimeProblem: settings.runtimeProblem ?? null,
+    runtimeProblem: runtimeProblem(process.versions.node, pkg.engines.node),
   });
   process.exitCode = interrupted ? ExitCode.Interrupted : code;
 }

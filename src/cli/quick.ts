@@ -1,6 +1,6 @@
 // The answers that need no argument parser: `--version`, and `--help` (also `-h`, `help`) at a width whose text
 // was rendered by yargs at build time (scripts/help-texts.mjs). Loading yargs and string-width costs more than
-// the rest of such a run (issue 12), so bin.ts asks here first; anything else, or another width, goes to yargs,
+// the rest of such a run (issue 12), so main asks here first; anything else, or another width, goes to yargs,
 // which prints the same bytes.
 import type { Env, OutStream } from './main.js';
 

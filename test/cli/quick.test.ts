@@ -1,12 +1,11 @@
 // --version and --help answered without yargs (issue 12): the same bytes as yargs prints, at every width, and
-// the built CLI really skips the parser at the pre-rendered widths (a module-resolution hook lists what loads).
+// the built CLI really skips the parser at the pre-rendered widths (its code cache lists the chunks that ran).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { parseArgs, VERSION } from '../../src/cli/args.js';
 import { PRERENDERED_HELP_WIDTHS, quickAnswer } from '../../src/cli/quick.js';
 // @ts-expect-error -- a build script without types
@@ -35,33 +34,24 @@ describe('the built dist/cli.js answers --help as yargs does', () => {
   const skip = existsSync(dist) ? false : 'dist/cli.js is not built (npm run build)';
   const tmp = mkdtempSync(join(tmpdir(), 'memwhy-quick-'));
   after(() => rmSync(tmp, { recursive: true, force: true }));
-  const hook = join(tmp, 'hook.mjs');
-  const register = join(tmp, 'register.mjs');
-  writeFileSync(
-    hook,
-    "import { appendFileSync } from 'node:fs';\n" +
-      'export async function resolve(s, c, next) {\n' +
-      '  const r = await next(s, c);\n' +
-      "  appendFileSync(process.env.MEMWHY_TRACE, r.url + '\\n');\n" +
-      '  return r;\n}\n',
-  );
-  writeFileSync(
-    register,
-    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`,
-  );
 
-  /** stdout of `dist/cli.js <args>` in a pipe with $COLUMNS, and the modules it resolved. */
+  /**
+   * stdout of `dist/cli.js <args>` in a pipe with $COLUMNS, and the bundle's chunks it ran: a fresh home's code
+   * cache holds one file per chunk that ran (scripts/sea-chunk-loader.cjs writes them at exit).
+   */
   function help(args: string[], columns: number): { stdout: string; loaded: string[] } {
-    const trace = join(tmp, `trace-${columns}-${args.join('')}.txt`);
-    writeFileSync(trace, '');
-    const r = spawnSync(process.execPath, ['--import', register, dist, ...args], {
+    const home = mkdtempSync(join(tmp, 'home-'));
+    const r = spawnSync(process.execPath, [dist, ...args], {
       encoding: 'utf8',
-      env: { ...process.env, COLUMNS: String(columns), MEMWHY_TRACE: trace },
+      env: { PATH: process.env.PATH, HOME: home, COLUMNS: String(columns) },
     });
     assert.equal(r.status, 0, r.stderr);
-    return { stdout: r.stdout, loaded: readFileSync(trace, 'utf8').split('\n').filter(Boolean) };
+    const base = join(home, '.cache', 'kubectl-memwhy', 'v8');
+    const loaded = readdirSync(base).flatMap((build) => readdirSync(join(base, build)));
+    assert.ok(loaded.includes('main.js'), `the cache lists the chunks that ran: ${loaded.join(', ')}`);
+    return { stdout: r.stdout, loaded };
   }
-  const yargsLoaded = (loaded: string[]) => loaded.some((u) => /\/chunks\/args-[^/]+\.js$/.test(u));
+  const yargsLoaded = (loaded: string[]) => loaded.some((name) => /^args-[A-Z0-9]+\.js$/.test(name));
 
   for (const width of [80, 100, 90, 60, 120]) {
     test(`at ${width} columns: the same bytes as yargs renders now`, { skip }, () => {

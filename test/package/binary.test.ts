@@ -4,16 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -82,59 +73,6 @@ describe('out/kubectl-memwhy (single executable)', { skip: noBinary }, () => {
       out.verdicts.some((v: { kind: string; severity: string }) => v.kind === 'OOMKilled' && v.severity === 'critical'),
       `expected a critical OOMKilled verdict, got ${JSON.stringify(out.verdicts.map((v: { kind: string }) => v.kind))}`,
     );
-  });
-
-  describe("the code of the chunks that ran, kept in the user's cache folder (scripts/sea-chunk-loader.cjs)", () => {
-    const explain = (env: Record<string, string>) =>
-      spawnSync(BINARY, ['--from', EXAMPLE, '-o', 'json', '--now', '2026-01-02T03:04:05Z'], {
-        cwd: ROOT,
-        env: { PATH: '/nonexistent', ...env },
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
-    /** The cached files of the one build folder under `base`, by name, with their inode (a rewrite renames over). */
-    const entries = (base: string) => {
-      const builds = readdirSync(base);
-      assert.equal(builds.length, 1, `one build folder, found ${builds.join(', ')}`);
-      assert.match(builds[0]!, /^sea-[0-9a-f]{16}-v\d+\.\d+\.\d+-x64$/);
-      const dir = join(base, builds[0]!);
-      return new Map(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).ino]));
-    };
-
-    test('written by the first run, used as it is by the next; the answer is the same', () => {
-      const home = mkdtempSync(join(tmpdir(), 'memwhy-home-'));
-      try {
-        const base = join(home, '.cache', 'kubectl-memwhy', 'v8');
-        mkdirSync(join(base, 'sea-0000000000000000-v22.0.0-x64'), { recursive: true }); // an earlier build's
-        const first = explain({ HOME: home });
-        assert.equal(first.status, 0, first.stderr);
-        const written = entries(base);
-        assert.ok(written.has('main.js') && written.size >= 5, `cached: ${[...written.keys()].join(', ')}`);
-        const build = join(base, readdirSync(base)[0]!);
-        assert.equal(statSync(build).mode & 0o777, 0o700, 'only its user reads or writes the cached code');
-        const second = explain({ HOME: home });
-        assert.equal(second.status, 0, second.stderr);
-        assert.equal(second.stdout, first.stdout);
-        assert.deepEqual(entries(base), written, 'V8 took every cached chunk: none was written again');
-      } finally {
-        rmSync(home, { recursive: true, force: true });
-      }
-    });
-
-    test('XDG_CACHE_HOME is honoured; NODE_DISABLE_COMPILE_CACHE=1 or no home writes nothing', () => {
-      const home = mkdtempSync(join(tmpdir(), 'memwhy-home-'));
-      try {
-        const xdg = join(home, 'xdg');
-        assert.equal(explain({ HOME: home, XDG_CACHE_HOME: xdg }).status, 0);
-        assert.ok(entries(join(xdg, 'kubectl-memwhy', 'v8')).has('main.js'));
-        assert.equal(existsSync(join(home, '.cache')), false);
-        const off = explain({ HOME: home, NODE_DISABLE_COMPILE_CACHE: '1' });
-        assert.equal(off.status, 0, off.stderr);
-        assert.equal(existsSync(join(home, '.cache')), false);
-      } finally {
-        rmSync(home, { recursive: true, force: true });
-      }
-    });
   });
 
   test('reports usage errors with exit code 2', () => {

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { chunksOf } from './bundle-chunks.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = join(ROOT, 'build', 'test-sea-bundle'); // build/ is git-ignored
@@ -23,24 +23,6 @@ function bundle(entry: string, outfile: string, ...flags: string[]): string {
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   assert.equal(r.stderr, '', 'esbuild warnings');
   return r.stdout;
-}
-
-/**
- * The chunks of a split bundle, read as its loader reads them: name → CommonJS source, and whether it is gzipped
- * (the startup chunks are not: --version loads no zlib).
- */
-function chunksOf(file: string): Record<string, { code: string; gzipped: boolean }> {
-  const text = readFileSync(file, 'utf8');
-  const index = /^const __memwhyIndex=(.*);$/m.exec(text);
-  const data = /^function __memwhyData\(\)\{\/\*\n([\s\S]*?)\*\/\}$/m.exec(text);
-  assert.ok(index && data, `${file} is not a split bundle`);
-  const entries = JSON.parse(index[1]!) as Record<string, [number, number, number]>;
-  return Object.fromEntries(
-    Object.entries(entries).map(([name, [offset, length, gzipped]]) => {
-      const bytes = Buffer.from(data[1]!.slice(offset, offset + length), 'base64');
-      return [name, { code: (gzipped ? gunzipSync(bytes) : bytes).toString(), gzipped: gzipped === 1 }];
-    }),
-  );
 }
 
 const PROBE = `
