@@ -308,6 +308,7 @@ export async function buildSeaBundle({
   minify = true,
   split = true,
   writeMeta = true,
+  shebang = false,
 } = {}) {
   const outAbs = resolve(root, outfile);
   const metaFile = join(dirname(outAbs), 'meta.json');
@@ -355,6 +356,7 @@ export async function buildSeaBundle({
   const { data, index } = chunkData(chunks, startup);
   const buildId = createHash('sha256').update(data).digest('hex').slice(0, 16);
   const loader = [
+    ...(shebang ? ['#!/usr/bin/env node'] : []),
     '"use strict";',
     BANNER,
     // The chunks live in a comment, read back through Function.prototype.toString (the exact source text): V8

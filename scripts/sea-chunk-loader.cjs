@@ -1,4 +1,4 @@
-// The bundle's chunk loader, in dist/memwhy.cjs and in the single executable alike (scripts/build-sea-bundle.mjs
+// The bundle's chunk loader, in dist/cli.js and in the single executable alike (scripts/build-sea-bundle.mjs
 // puts this text after __memwhyData, the comment that holds every chunk as a line of base64, __memwhyIndex, where
 // each chunk's line is, and __memwhyBuild).
 // A chunk is compiled on its first require: "./x.js" names a chunk, anything else is a Node builtin. V8's code of
@@ -89,6 +89,5 @@
     return m.exports;
   }
 
-  // The binary runs main.js as its entry; dist/cli.js requires this file and calls the main it exports.
-  module.exports = load('main.js');
+  load('main.js');
 })();

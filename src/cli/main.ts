@@ -137,8 +137,8 @@ function safeWrite(stream: NodeJS.WriteStream, text: string): void {
 }
 
 /**
- * Runs as the program: wires process streams and signals into `run`. The Node.js version is read here, inside the
- * bundle, so its refusal is this bundle's MemwhyError (exit 7), whichever entry called (dist/cli.js, the binary).
+ * Runs as the program: wires process streams and signals into `run`. The Node.js version is read here: on an older
+ * Node, --help, --version and --from with text/JSON/YAML still run, and what needs a newer one is refused (exit 7).
  */
 export async function main(): Promise<void> {
   // undici parses HTTP with WebAssembly; V8's background optimising compile of it held process exit for

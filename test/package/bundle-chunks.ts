@@ -1,4 +1,4 @@
-// Reads a split bundle (scripts/build-sea-bundle.mjs: dist/memwhy.cjs, build/sea/cli.cjs) as its loader does.
+// Reads a split bundle (scripts/build-sea-bundle.mjs: dist/cli.js, build/sea/cli.cjs) as its loader does.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
