@@ -88,7 +88,7 @@ export default tseslint.config(
     },
   },
   {
-    // The SEA bundle's chunk loader: CommonJS text put into the bundle after the chunk table and the build id.
+    // The bundle's chunk loader: CommonJS text put into the bundle after the chunk data, its index and the build id.
     files: ['scripts/sea-chunk-loader.cjs'],
     languageOptions: {
       sourceType: 'commonjs',

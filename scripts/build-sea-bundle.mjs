@@ -1,4 +1,5 @@
-// Bundle the CLI into ONE CommonJS file, build/sea/cli.cjs, for a Node 22 single executable (pkg --sea).
+// Bundle the CLI into ONE CommonJS file: build/sea/cli.cjs for a Node 22 single executable (pkg --sea), and the same
+// bundle as dist/cli.js (scripts/build.mjs).
 //
 //   node scripts/build-sea-bundle.mjs [--entry src/cli/main.ts] [--outfile build/sea/cli.cjs] [--no-split] [--licenses]
 //
@@ -8,14 +9,14 @@
 //     object pre-filled with the enums, completed when the exported `yogaReady` promise resolves;
 //   - ink's reconciler loses its DEV-only top-level awaits (React devtools, package.json metadata);
 //   - react-devtools-core is aliased to a stub (src/stubs/react-devtools-core.cjs);
-//   - string-width is aliased to src/render/string-width.ts (stringWidthAlias, shared with scripts/build.mjs);
+//   - string-width is aliased to src/render/string-width.ts (stringWidthAlias);
 //   - a top-level `if (isEntryPoint()) { … await … }` block in the entry becomes an async IIFE.
-// And in both bundles (yogaWithoutFetch, shared with scripts/build.mjs): yoga-layout's wasm loader decodes its
-// inline wasm itself instead of through `fetch`, which loads Node's undici.
+// And yoga-layout's wasm loader decodes its inline wasm itself instead of through `fetch`, which loads Node's
+// undici (yogaWithoutFetch).
 // `import.meta.url` becomes `__importMetaUrl` (the file's URL; yargs needs it), NODE_ENV is production.
 //
 // Dynamic imports (client-node, Ink) stay lazy twice over. They are not evaluated until the import()
-// runs, and by default (split) they are not even parsed: each becomes a chunk stored as a string and
+// runs, and by default (split) they are not even parsed: each becomes a chunk kept as base64 in a comment and
 // compiled on first use (see buildSeaBundle). `--no-split` inlines them into one plain CommonJS file.
 //
 // The metafile is written next to the bundle (meta.json); `--licenses` also rewrites LICENSE-THIRD-PARTY
@@ -205,19 +206,19 @@ function matchingBrace(s, open) {
  * built --help with yargs run from source, that is with 7.2.0).
  * A relative alias path is resolved from absWorkingDir (the repository root).
  */
-export const stringWidthAlias = { 'string-width': './src/render/string-width.ts' };
+const stringWidthAlias = { 'string-width': './src/render/string-width.ts' };
 
 const YOGA_WASM = /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
 const YOGA_FETCH = 'function ya(){return w||"function"!=typeof fetch?';
 
 /**
- * esbuild plugin (scripts/build.mjs and the SEA bundle): yoga-layout's emscripten loader reads its wasm, a base64
+ * esbuild plugin: yoga-layout's emscripten loader reads its wasm, a base64
  * data: URI in the file, with `fetch` whenever a global fetch exists. In Node that `typeof fetch` loads Node's
  * bundled undici and then decodes the data: URI through it, on every TUI start, where the loader's own
  * synchronous base64 decoding (wa(), the branch taken when there is no fetch) gives the same bytes. The check is
  * taken out; the build fails if the loader's text changes.
  */
-export const yogaWithoutFetch = {
+const yogaWithoutFetch = {
   name: 'memwhy-yoga-without-fetch',
   setup(b) {
     b.onLoad({ filter: YOGA_WASM }, async (args) => ({
@@ -252,21 +253,20 @@ export function esbuildOptions(entry, split = true, help = {}) {
   };
 }
 
+/** A chunk's name in the bundle (`main.js`, `args-ABC123.js`): its path below esbuild's outdir, with slashes. */
+function chunkName(outDir, path) {
+  return relative(outDir, resolve(root, path)).split('\\').join('/');
+}
+
 /** main.js and the chunks it imports statically, at any depth: what every start loads (--version, --help). */
 function startupChunks(metafile, outDir) {
-  const byName = new Map(
-    Object.entries(metafile.outputs).map(([path, out]) => [
-      relative(outDir, resolve(root, path)).split('\\').join('/'),
-      out,
-    ]),
-  );
+  const byName = new Map(Object.entries(metafile.outputs).map(([path, out]) => [chunkName(outDir, path), out]));
   const names = new Set();
   const visit = (name) => {
     if (names.has(name) || !byName.has(name)) return;
     names.add(name);
     for (const imp of byName.get(name).imports ?? [])
-      if (imp.kind === 'import-statement' && !imp.external)
-        visit(relative(outDir, resolve(root, imp.path)).split('\\').join('/'));
+      if (imp.kind === 'import-statement' && !imp.external) visit(chunkName(outDir, imp.path));
   };
   visit('main.js');
   if (!names.has('main.js')) throw new Error('build-sea-bundle: main.js is not among the outputs');
@@ -294,11 +294,11 @@ function chunkData(chunks, startup) {
  * Builds the bundle; returns { outfile, metafile, bytes, chunks }.
  *
  * split (default): esbuild splits the program at its dynamic imports (ESM code splitting); every chunk
- * is converted to CommonJS and stored as a string (gzip+base64 but for main.js) in the one output
- * file, next to a 10-line loader that compiles a chunk the first time it is required. V8 only scans a
- * string, so modules behind a dynamic import (client-node, Ink) cost nothing until the import() runs:
- * measured here, inlining them added ~35 ms to `--help` (4.5 MB of probe code: ~190 ms), plain strings
- * ~20 ms, compressed strings ~4 ms. Module identity is kept: a module shared by two chunks lives in one
+ * is converted to CommonJS and kept as base64 (gzipped but for the startup chunks, chunkData) in a comment of
+ * the one output file, before the loader (scripts/sea-chunk-loader.cjs) that compiles a chunk the first time
+ * it is required. V8 only skips a comment, so modules behind a dynamic import (client-node, Ink) cost nothing
+ * until the import() runs: measured here, inlining them added ~35 ms to `--help` (4.5 MB of probe code:
+ * ~190 ms), plain strings ~20 ms, compressed strings ~4 ms, the comment ~6 ms less than those. Module identity is kept: a module shared by two chunks lives in one
  * shared chunk, as in ESM.
  * split: false: one plain CommonJS file, dynamic imports inlined (evaluated lazily, parsed at start).
  */
@@ -329,17 +329,16 @@ export async function buildSeaBundle({
     ...esbuildOptions(entry, true, help),
     format: 'esm',
     splitting: true,
-    outdir: join(dirname(outAbs), 'chunks'),
+    outdir: join(dirname(outAbs), 'chunks'), // never written (write: false): it names the chunks
     entryNames: 'main',
     chunkNames: '[name]-[hash]',
     minify,
     write: false,
   });
   const chunks = {};
+  const outDir = join(dirname(outAbs), 'chunks');
   for (const file of result.outputFiles) {
-    const name = relative(join(dirname(outAbs), 'chunks'), file.path)
-      .split('\\')
-      .join('/');
+    const name = chunkName(outDir, file.path);
     // ESM → CommonJS, one chunk at a time; import() becomes a promise around require().
     const cjs = await transform(file.text, {
       format: 'cjs',
@@ -352,7 +351,7 @@ export async function buildSeaBundle({
     chunks[name] = cjs.code;
   }
   if (!chunks['main.js']) throw new Error('build-sea-bundle: esbuild produced no main.js entry chunk');
-  const startup = startupChunks(result.metafile, join(dirname(outAbs), 'chunks'));
+  const startup = startupChunks(result.metafile, outDir);
   const { data, index } = chunkData(chunks, startup);
   const buildId = createHash('sha256').update(data).digest('hex').slice(0, 16);
   const loader = [

@@ -28,7 +28,7 @@
 //     its code points: what the full algorithm computes, without the Segmenter or the RGI regex.
 //     test/render/string-width.test.ts checks every code point of SIMPLE against the string-width package.
 //   - TypeScript types; the logic is otherwise the original's, line for line.
-// The bundles alias every `import 'string-width'` (Ink, wrap-ansi, cliui …) to this file: scripts/build.mjs.
+// The bundles alias every `import 'string-width'` (Ink, wrap-ansi, cliui …) to this file: scripts/build-sea-bundle.mjs.
 import { eastAsianWidth } from 'get-east-asian-width';
 import stripAnsi from 'strip-ansi';
 

@@ -101,6 +101,22 @@ const state = {
   ],
 };
 
+/** The CLI in-process against `cluster` as `user`, at NOW: its exit code and what it wrote. */
+async function memwhyOn(
+  cluster: Cluster,
+  argv: string[],
+  user = 'admin',
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(
+    [...argv, '--kubeconfig', cluster.kubeconfig(user), '--now', NOW],
+    {},
+    { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
+  );
+  return { code, stdout, stderr };
+}
+
 describe('views against the test cluster', () => {
   let cluster: Cluster;
   before(async () => {
@@ -205,16 +221,7 @@ describe('views against the test cluster', () => {
   });
 
   /** `kubectl memwhy …` in-process against the cluster. */
-  async function memwhy(argv: string[], user = 'admin'): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await run(
-      [...argv, '--kubeconfig', cluster.kubeconfig(user), '--now', NOW],
-      {},
-      { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
-    );
-    return { code, stdout, stderr };
-  }
+  const memwhy = (argv: string[], user = 'admin') => memwhyOn(cluster, argv, user);
 
   test('the CLI: `memwhy -n shop -o json` is the documented overview schema, worst first; kubectl top pods shows the same working sets', async () => {
     const r = await memwhy(['-n', 'shop', '-o', 'json']);
@@ -361,13 +368,7 @@ describe('the views show control characters from the cluster, never send them ra
     ['-A', '-o', 'json'],
   ]) {
     test(`memwhy ${argv.join(' ')}: no raw ESC, BEL or bidi override; the text shows them escaped`, async () => {
-      let stdout = '';
-      let stderr = '';
-      const code = await run(
-        [...argv, '--kubeconfig', cluster.kubeconfig('admin'), '--now', NOW],
-        {},
-        { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } },
-      );
+      const { code, stdout, stderr } = await memwhyOn(cluster, argv);
       assert.equal(code, 0, stderr);
       assert.doesNotMatch(stdout + stderr, /[\u001b\u0007\u202e]/);
       if (argv[0] === 'node/node-x')
